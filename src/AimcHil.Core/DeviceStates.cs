@@ -1,0 +1,18 @@
+namespace AimcHil.Core;
+
+/// <summary>A read-back of a tile: the weights it holds and the device arrays behind them.</summary>
+public sealed record DeviceStates
+{
+    public required int Tile { get; init; }
+
+    /// <summary>Effective normalized weights, as the tile uses them in an MVM.</summary>
+    public required Grid<float> Weights { get; init; }
+
+    public required IReadOnlyList<DeviceArray> Arrays { get; init; }
+}
+
+/// <summary>One array of devices (e.g. G⁺, G⁻, bit 2) with states normalized to the device's full scale.</summary>
+/// <param name="Name">"G+", "G-", "bit0", ….</param>
+/// <param name="States">State / full scale, in [0, 1].</param>
+/// <param name="FullScale">The physical state at 1.0, in <paramref name="Unit"/>.</param>
+public sealed record DeviceArray(string Name, Grid<float> States, double FullScale, string Unit);

@@ -1,0 +1,41 @@
+namespace AimcHil.Core;
+
+/// <summary>A dense row-major matrix of values: weight targets, input codes, ADC codes, device states.</summary>
+public sealed class Grid<T>
+{
+    public Grid(int rows, int cols)
+        : this(rows, cols, new T[checked(rows * cols)])
+    {
+    }
+
+    public Grid(int rows, int cols, T[] data)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(cols);
+        if (data.Length != rows * cols)
+        {
+            throw new ArgumentException($"data holds {data.Length} values, a {rows}×{cols} grid needs {rows * cols}", nameof(data));
+        }
+
+        Rows = rows;
+        Cols = cols;
+        Data = data;
+    }
+
+    public int Rows { get; }
+
+    public int Cols { get; }
+
+    /// <summary>Row-major storage, exposed so numeric kernels can work on spans without copying.</summary>
+    public T[] Data { get; }
+
+    public T this[int row, int col]
+    {
+        get => Data[(row * Cols) + col];
+        set => Data[(row * Cols) + col] = value;
+    }
+
+    public Span<T> Row(int row) => Data.AsSpan(row * Cols, Cols);
+
+    public Grid<T> Clone() => new(Rows, Cols, (T[])Data.Clone());
+}

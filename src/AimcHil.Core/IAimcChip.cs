@@ -1,0 +1,19 @@
+namespace AimcHil.Core;
+
+/// <summary>The one contract between the host and any AIMC chip: emulated, over a serial bridge, or wired directly.</summary>
+public interface IAimcChip : IDisposable
+{
+    ChipInfo Info { get; }
+
+    IChipClock Clock { get; }
+
+    /// <summary>Programs a tile. Targets are normalized weights in [-1, 1]; a grid smaller than the tile programs its
+    /// top-left corner and zeroes the rest.</summary>
+    ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options);
+
+    /// <summary>Reads the device states of a tile, one device at a time (slow on hardware; for characterization).</summary>
+    DeviceStates ReadBack(int tile);
+
+    /// <summary>Runs a batch of MVMs. Inputs are batch × n signed DAC codes, n ≤ Rows (missing rows get code 0).</summary>
+    MvmResult Mvm(int tile, Grid<int> inputCodes);
+}

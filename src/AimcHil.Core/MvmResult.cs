@@ -1,0 +1,34 @@
+namespace AimcHil.Core;
+
+/// <summary>A batch of ADC codes from one tile and what turns them into MAC units: mac = offset[j] + code · scale[j].</summary>
+public sealed record MvmResult
+{
+    /// <summary>Batch × Cols ADC codes.</summary>
+    public required Grid<int> Codes { get; init; }
+
+    /// <summary>MAC units per ADC code step, per column (includes any drift compensation the chip applies).</summary>
+    public required double[] MacPerCode { get; init; }
+
+    /// <summary>MAC value of code 0, per column.</summary>
+    public required double[] MacOffset { get; init; }
+
+    /// <summary>How many outputs sat at an ADC rail (their MAC value is clipped).</summary>
+    public required int SaturatedOutputs { get; init; }
+
+    public double ToMac(int sample, int col) => MacOffset[col] + (Codes[sample, col] * MacPerCode[col]);
+
+    /// <summary>All outputs in MAC units, batch × Cols.</summary>
+    public Grid<float> ToMac()
+    {
+        var mac = new Grid<float>(Codes.Rows, Codes.Cols);
+        for (var s = 0; s < Codes.Rows; s++)
+        {
+            for (var j = 0; j < Codes.Cols; j++)
+            {
+                mac[s, j] = (float)ToMac(s, j);
+            }
+        }
+
+        return mac;
+    }
+}

@@ -1,0 +1,70 @@
+using AimcHil.Core;
+using AimcHil.Numerics;
+
+namespace AimcHil.Emulator.Devices;
+
+/// <summary>A memory device's physics, independent of the computation domain that uses it.</summary>
+/// <remarks>
+/// States are normalized to the device's full scale (g / g_max for conductance devices) and lie in [0, 1]; the
+/// domain decides what a state means (a conductance, a capacitance, a delay). Every random draw goes through the
+/// <see cref="SeededRandom"/> passed in, so the chip is deterministic for a seed.
+/// </remarks>
+public interface IDeviceModel
+{
+    DeviceTechnology Technology { get; }
+
+    /// <summary>Physical state at normalized 1.0, in <see cref="StateUnit"/>.</summary>
+    double FullScale { get; }
+
+    string StateUnit { get; }
+
+    /// <summary>Lowest state a device can be programmed to (1 / on-off ratio); 0 for a perfect off state.</summary>
+    float MinState { get; }
+
+    /// <summary>Distinct states a device can hold; 0 for an analog continuum.</summary>
+    int Levels { get; }
+
+    /// <summary>I–V non-linearity of one device (zero for linear devices).</summary>
+    IvNonLinearity NonLinearity { get; }
+
+    /// <summary>The nearest state the device can actually hold to <paramref name="target"/> (clamped to [MinState, 1]).</summary>
+    float Quantize(float target);
+
+    /// <summary>Fixed-pattern defect of one device, drawn once when the chip is made.</summary>
+    StuckState DrawStuck(SeededRandom rng);
+
+    /// <summary>Fixed-pattern multiplicative strength of one device (1 = nominal), drawn once when the chip is made.</summary>
+    float DrawMismatch(SeededRandom rng);
+
+    /// <summary>One programming attempt aimed at an already quantized target; returns the state right after it.</summary>
+    float ProgramOnce(float target, SeededRandom rng);
+
+    /// <summary>Drift exponent ν of a freshly programmed device (0 for devices that do not drift).</summary>
+    float DrawDriftExponent(float target, SeededRandom rng);
+
+    /// <summary>State after drifting for <paramref name="secondsSinceProgramming"/>.</summary>
+    float Drifted(float programmedState, float driftExponent, double secondsSinceProgramming);
+
+    /// <summary>Standard deviation (normalized) of one read of a device whose state is <paramref name="state"/>.</summary>
+    float ReadNoiseSigma(float programmedState, float state, double secondsSinceProgramming);
+
+    /// <summary>The device's non-idealities as they are in effect, for <c>aimc info</c>.</summary>
+    IReadOnlyList<NonIdeality> Describe();
+}
+
+/// <summary>A device defect that pins it at one end of its range whatever is programmed.</summary>
+public enum StuckState
+{
+    None,
+    StuckOff,
+    StuckOn,
+}
+
+/// <summary>Device I–V curve relative to its linear part: I = G·V·(1 + A2·v + A3·v²), v = V / V_read.</summary>
+public readonly record struct IvNonLinearity(double A2, double A3)
+{
+    public bool IsLinear => A2 == 0 && A3 == 0;
+
+    /// <summary>The current a device of unit conductance passes at normalized voltage v (signed).</summary>
+    public double Current(double v) => v * (1 + (A2 * Math.Abs(v)) + (A3 * v * v));
+}
