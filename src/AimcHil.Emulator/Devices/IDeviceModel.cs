@@ -60,7 +60,7 @@ public enum StuckState
     StuckOn,
 }
 
-/// <summary>Device I–V curve relative to its linear part: I = G·V·(1 + A2·v + A3·v²), v = V / V_read.</summary>
+/// <summary>Device I–V curve relative to its linear part: I = G·V·(1 + A2·|v| + A3·v²), v = V / V_read (odd in V, as a symmetric cell is).</summary>
 public readonly record struct IvNonLinearity(double A2, double A3)
 {
     public bool IsLinear => A2 == 0 && A3 == 0;
