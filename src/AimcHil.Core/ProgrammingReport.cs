@@ -8,6 +8,9 @@ public sealed record ProgrammingReport
     /// <summary>Normalized weight targets as requested.</summary>
     public required Grid<float> Targets { get; init; }
 
+    /// <summary>The targets as the chip's weight levels represent them: what a perfect programming would hold.</summary>
+    public required Grid<float> Representable { get; init; }
+
     /// <summary>Normalized weights the chip holds after programming (its last verify read, or read back).</summary>
     public required Grid<float> Achieved { get; init; }
 

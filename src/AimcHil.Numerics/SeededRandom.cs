@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace AimcHil.Numerics;
@@ -94,6 +96,49 @@ public sealed class SeededRandom
         for (var i = 0; i < destination.Length; i++)
         {
             destination[i] = mean + (sigma * (float)NextGaussian());
+        }
+    }
+
+    /// <summary>Fills with standard normals in bulk (vectorized Box–Muller); the hot-path noise source of MVMs,
+    /// several times faster than <see cref="FillGaussian"/> for large spans. Does not touch the polar-method spare.</summary>
+    public void FillStandardNormal(Span<float> destination)
+    {
+        var pairs = (destination.Length + 1) / 2;
+        var pool = ArrayPool<float>.Shared;
+        var radius = pool.Rent(pairs);
+        var angle = pool.Rent(pairs);
+        try
+        {
+            var r = radius.AsSpan(0, pairs);
+            var a = angle.AsSpan(0, pairs);
+            for (var k = 0; k < pairs; k++)
+            {
+                var bits = NextUInt64();
+
+                // 24-bit uniforms: u1 in (0, 1] so its log is finite, u2 in [0, 1).
+                r[k] = ((uint)(bits >> 40) + 1) * (1f / (1 << 24));
+                a[k] = (uint)((bits >> 8) & 0xFFFFFF) * (2f * MathF.PI / (1 << 24));
+            }
+
+            TensorPrimitives.Log(r, r);
+            TensorPrimitives.Multiply(r, -2f, r);
+            TensorPrimitives.Sqrt(r, r);
+            var half = destination.Length / 2;
+            var first = destination[..half];
+            var second = destination.Slice(half, half);
+            TensorPrimitives.Cos(a[..half], first);
+            TensorPrimitives.Multiply(first, r[..half], first);
+            TensorPrimitives.Sin(a[..half], second);
+            TensorPrimitives.Multiply(second, r[..half], second);
+            if ((destination.Length & 1) == 1)
+            {
+                destination[^1] = r[pairs - 1] * MathF.Cos(a[pairs - 1]);
+            }
+        }
+        finally
+        {
+            pool.Return(radius);
+            pool.Return(angle);
         }
     }
 

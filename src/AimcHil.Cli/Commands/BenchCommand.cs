@@ -1,0 +1,186 @@
+using System.CommandLine;
+using System.Diagnostics;
+using AimcHil.Core;
+using AimcHil.Emulator;
+using AimcHil.Numerics;
+using AimcHil.Rig;
+using Spectre.Console;
+
+namespace AimcHil.Cli.Commands;
+
+/// <summary><c>aimc bench</c>: throughput measurements, each against its baseline in the same run.</summary>
+internal static class BenchCommand
+{
+    private const int Batch = 64;
+
+    public static Command Create()
+    {
+        var bench = new Command("bench", "measure throughput against a baseline in the same run");
+        var json = CommonOptions.Json();
+        var rig = new Option<FileInfo>("--rig")
+        {
+            Description = "emulator rig to measure (default hil-rigs/pcm-current-256.yaml)",
+            DefaultValueFactory = _ => new FileInfo(Path.Combine("hil-rigs", "pcm-current-256.yaml")),
+        };
+        var seconds = new Option<double>("--seconds") { Description = "measuring time per path", DefaultValueFactory = _ => 1.0 };
+        var mvm = new Command("mvm", "emulator MVM GFLOP/s (ideal and noisy) against a plain BLAS product of the same shapes") { rig, seconds, json };
+        mvm.SetAction(parse => CommandGuard.Run(() =>
+        {
+            var file = RigFileReader.Read(parse.GetValue(rig)!.FullName);
+            if (file.Chip is null)
+            {
+                throw new AimcException($"{file.Path}: bench mvm needs an emulator rig");
+            }
+
+            var budget = parse.GetValue(seconds);
+            var cases = new Dictionary<string, MvmBenchCase>
+            {
+                ["tile_256x256"] = Measure(file.Chip, 256, 256, budget),
+                ["layer_784x256"] = Measure(file.Chip, 784, 256, budget),
+            };
+            var result = new { rig = file.Path, blas_backend = Blas.Backend, batch = Batch, cases };
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(result);
+            }
+            else
+            {
+                var table = new Table().AddColumns("case", "tiles", "BLAS GFLOP/s", "ideal GFLOP/s", "noisy GFLOP/s", "ideal/BLAS", "noisy/BLAS");
+                foreach (var (name, c) in cases)
+                {
+                    table.AddRow(name, c.Tiles.ToString(), c.BlasGflops.ToString("F2"), c.IdealGflops.ToString("F2"), c.NoisyGflops.ToString("F2"), c.IdealRatio.ToString("F2"), c.NoisyRatio.ToString("F2"));
+                }
+
+                AnsiConsole.MarkupLineInterpolated($"BLAS: {Blas.Backend}; batch {Batch}; rig {file.Path}");
+                AnsiConsole.Write(table);
+            }
+
+            return 0;
+        }));
+        bench.Subcommands.Add(mvm);
+        return bench;
+    }
+
+    /// <summary>A rows → cols layer on as many tiles of the preset as it needs, partial sums added digitally, timed
+    /// against one BLAS product of the same shape.</summary>
+    private static MvmBenchCase Measure(ChipPreset preset, int rows, int cols, double seconds)
+    {
+        var tileRows = preset.Rows;
+        var tiles = (rows + tileRows - 1) / tileRows;
+        if (cols > preset.Cols)
+        {
+            throw new AimcException($"the bench needs {cols} columns per tile, the preset has {preset.Cols}");
+        }
+
+        var sized = preset with { Tiles = Math.Max(preset.Tiles, tiles) };
+        var rng = SeededRandom.For(1, "bench");
+        var weights = new float[rows * cols];
+        rng.FillUniform(weights, -1f, 1f);
+        var inputs = new float[Batch * rows];
+        rng.FillUniform(inputs, -1f, 1f);
+        var product = new float[Batch * cols];
+        var flops = 2.0 * Batch * rows * cols;
+
+        var blas = Time(() => Blas.Gemm(Batch, cols, rows, inputs, weights, product), seconds);
+        var ideal = TimeChip(sized.Ideal(), weights, inputs, rows, cols, tiles, seconds);
+        var noisy = TimeChip(sized, weights, inputs, rows, cols, tiles, seconds);
+        return new MvmBenchCase
+        {
+            Rows = rows,
+            Cols = cols,
+            Tiles = tiles,
+            BlasGflops = flops / blas / 1e9,
+            IdealGflops = flops / ideal / 1e9,
+            NoisyGflops = flops / noisy / 1e9,
+        };
+    }
+
+    private static double TimeChip(ChipPreset preset, float[] weights, float[] inputs, int rows, int cols, int tiles, double seconds)
+    {
+        using var chip = new EmulatedChip(preset, 1);
+        var max = chip.Info.InputCodeMax;
+        var tileInputs = new Grid<int>[tiles];
+        for (var t = 0; t < tiles; t++)
+        {
+            var r0 = t * preset.Rows;
+            var n = Math.Min(preset.Rows, rows - r0);
+            var w = new Grid<float>(n, cols);
+            var x = new Grid<int>(Batch, n);
+            for (var i = 0; i < n; i++)
+            {
+                weights.AsSpan((r0 + i) * cols, cols).CopyTo(w.Row(i));
+            }
+
+            for (var s = 0; s < Batch; s++)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    x[s, i] = (int)MathF.Round(inputs[(s * rows) + r0 + i] * max);
+                }
+            }
+
+            chip.Program(t, w, WriteVerifyOptions.SinglePulse);
+            tileInputs[t] = x;
+        }
+
+        var sum = new float[Batch * cols];
+        return Time(
+            () =>
+            {
+                Array.Clear(sum);
+                for (var t = 0; t < tiles; t++)
+                {
+                    var r = chip.Mvm(t, tileInputs[t]);
+                    for (var s = 0; s < Batch; s++)
+                    {
+                        for (var j = 0; j < cols; j++)
+                        {
+                            sum[(s * cols) + j] += (float)r.ToMac(s, j);
+                        }
+                    }
+                }
+            },
+            seconds);
+    }
+
+    /// <summary>Median seconds per call over repeated calls after a warm-up (the first call may build caches).</summary>
+    private static double Time(Action action, double seconds)
+    {
+        for (var k = 0; k < 5; k++)
+        {
+            action();
+        }
+
+        var samples = new List<double>();
+        var total = Stopwatch.StartNew();
+        while (total.Elapsed.TotalSeconds < seconds || samples.Count < 10)
+        {
+            var one = Stopwatch.StartNew();
+            action();
+            samples.Add(one.Elapsed.TotalSeconds);
+        }
+
+        samples.Sort();
+        return samples[samples.Count / 2];
+    }
+}
+
+/// <summary>One shape of <c>aimc bench mvm</c>; key names are a public interface.</summary>
+internal sealed record MvmBenchCase
+{
+    public required int Rows { get; init; }
+
+    public required int Cols { get; init; }
+
+    public required int Tiles { get; init; }
+
+    public required double BlasGflops { get; init; }
+
+    public required double IdealGflops { get; init; }
+
+    public required double NoisyGflops { get; init; }
+
+    public double IdealRatio => IdealGflops / BlasGflops;
+
+    public double NoisyRatio => NoisyGflops / BlasGflops;
+}

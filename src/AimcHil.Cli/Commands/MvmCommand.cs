@@ -1,0 +1,260 @@
+using System.CommandLine;
+using System.Diagnostics;
+using AimcHil.Core;
+using AimcHil.Numerics;
+using AimcHil.Rig;
+using Spectre.Console;
+
+namespace AimcHil.Cli.Commands;
+
+/// <summary><c>aimc mvm</c>: program weights, run MVMs and report the error against the exact W·x.</summary>
+internal static class MvmCommand
+{
+    private const int ChunkRows = 256;
+
+    public static Command Create()
+    {
+        var rig = CommonOptions.Rig();
+        var json = CommonOptions.Json();
+        var ideal = CommonOptions.Ideal();
+        var seed = CommonOptions.Seed();
+        var tile = new Option<int>("--tile") { Description = "tile to use", DefaultValueFactory = _ => 0 };
+        var weights = new Option<FileInfo?>("--weights") { Description = "weights W.npy, rows × cols, normalized to [-1, 1] (default: uniform random filling the tile)" };
+        var inputs = new Option<FileInfo?>("--inputs") { Description = "inputs X.npy, batch × rows: floats in [-1, 1] (quantized by the DAC) or integer DAC codes" };
+        var randomInputs = new Option<int?>("--random-inputs") { Description = "number of uniform random input vectors (default 64)" };
+        var output = new Option<FileInfo?>("--out") { Description = "write the measured outputs (MAC units, batch × cols, float32) to Y.npy" };
+        var noVerify = new Option<bool>("--no-verify") { Description = "program with one pulse per device instead of write-verify" };
+        var command = new Command("mvm", "program weights, run MVMs, report the error against the exact W·x")
+        {
+            rig, ideal, seed, tile, weights, inputs, randomInputs, output, noVerify, json,
+        };
+        command.SetAction(parse => CommandGuard.Run(() =>
+        {
+            if (parse.GetValue(inputs) is not null && parse.GetValue(randomInputs) is not null)
+            {
+                throw new AimcException("give either --inputs or --random-inputs, not both");
+            }
+
+            var file = RigFileReader.Read(parse.GetValue(rig)!.FullName);
+            var runSeed = parse.GetValue(seed) ?? file.Seed;
+            var isJson = parse.GetValue(json);
+            using var chip = RigConnector.Open(file, new RigOptions { Ideal = parse.GetValue(ideal), Seed = runSeed });
+            var info = chip.Info;
+            var tileIndex = parse.GetValue(tile);
+            var w = parse.GetValue(weights) is { } wf ? LoadWeights(wf.FullName, info) : RandomWeights(info, runSeed);
+            var x = parse.GetValue(inputs) is { } xf
+                ? LoadInputs(xf.FullName, info, w.Rows)
+                : RandomInputs(info, w.Rows, parse.GetValue(randomInputs) ?? 64, runSeed);
+
+            var clock = Stopwatch.StartNew();
+            var options = parse.GetValue(noVerify) ? WriteVerifyOptions.SinglePulse : WriteVerifyOptions.Default;
+            var report = chip.Program(tileIndex, w, options);
+            var programSeconds = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            var (result, mac) = Run(chip, tileIndex, x, w.Cols, showProgress: !isJson && x.Rows > 4 * ChunkRows);
+            var mvmSeconds = clock.Elapsed.TotalSeconds;
+
+            var representable = Slice(report.Representable, w.Rows, w.Cols);
+            var exact = MvmError.Exact(representable, x, info.InputCodeMax);
+            var error = MvmError.Measure(result, exact, info.MacFullScale);
+            if (parse.GetValue(output) is { } yf)
+            {
+                Npy.Write(yf.FullName, mac.Data, mac.Rows, mac.Cols);
+            }
+
+            var summary = new MvmSummary
+            {
+                Rig = file.Path,
+                Chip = info.Name,
+                Domain = info.Domain,
+                Device = info.Device,
+                Ideal = parse.GetValue(ideal),
+                Seed = runSeed,
+                Tile = tileIndex,
+                Rows = w.Rows,
+                Cols = w.Cols,
+                Batch = x.Rows,
+                LsbMac = result.MacPerCode[0],
+                FullScaleMac = info.MacFullScale,
+                RmseLsb = error.RmsLsb,
+                MaxAbsErrorLsb = error.MaxAbsLsb,
+                RmseRelativeFullScale = error.RmsRelativeFullScale,
+                MaxAbsErrorRelativeFullScale = error.MaxAbsRelativeFullScale,
+                SaturatedOutputs = result.SaturatedOutputs,
+                ProgrammingPulses = report.TotalPulses,
+                UnconvergedCells = report.Unconverged.Count,
+                ProgramSeconds = programSeconds,
+                MvmSeconds = mvmSeconds,
+            };
+            if (isJson)
+            {
+                JsonOutput.Write(summary);
+            }
+            else
+            {
+                Print(summary);
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Runs the MVMs in chunks (a progress bar for long runs) and returns the codes and MAC values of the
+    /// first <paramref name="cols"/> columns.</summary>
+    private static (MvmResult Result, Grid<float> Mac) Run(IAimcChip chip, int tile, Grid<int> x, int cols, bool showProgress)
+    {
+        var codes = new Grid<int>(x.Rows, cols);
+        var mac = new Grid<float>(x.Rows, cols);
+        double[]? scale = null, offset = null;
+        var saturated = 0;
+
+        void RunChunks(Action<int>? advance)
+        {
+            for (var start = 0; start < x.Rows; start += ChunkRows)
+            {
+                var n = Math.Min(ChunkRows, x.Rows - start);
+                var chunk = new Grid<int>(n, x.Cols, x.Data.AsSpan(start * x.Cols, n * x.Cols).ToArray());
+                var r = chip.Mvm(tile, chunk);
+                scale ??= r.MacPerCode[..cols];
+                offset ??= r.MacOffset[..cols];
+                saturated += r.SaturatedOutputs;
+                for (var s = 0; s < n; s++)
+                {
+                    for (var j = 0; j < cols; j++)
+                    {
+                        codes[start + s, j] = r.Codes[s, j];
+                        mac[start + s, j] = (float)r.ToMac(s, j);
+                    }
+                }
+
+                advance?.Invoke(n);
+            }
+        }
+
+        if (showProgress)
+        {
+            AnsiConsole.Progress().Start(ctx =>
+            {
+                var task = ctx.AddTask("MVMs", maxValue: x.Rows);
+                RunChunks(n => task.Increment(n));
+            });
+        }
+        else
+        {
+            RunChunks(null);
+        }
+
+        var result = new MvmResult { Codes = codes, MacPerCode = scale ?? [], MacOffset = offset ?? [], SaturatedOutputs = saturated };
+        return (result, mac);
+    }
+
+    private static Grid<float> LoadWeights(string path, ChipInfo info)
+    {
+        var array = Npy.Read(path);
+        if (array.Shape.Length != 2 || array.Shape[0] > info.Rows || array.Shape[1] > info.Cols || array.Shape[0] == 0 || array.Shape[1] == 0)
+        {
+            throw new AimcException($"{path}: weights of shape ({string.Join(", ", array.Shape)}) do not fit a tile: need a 2-D array of at most {info.Rows} rows × {info.Cols} cols");
+        }
+
+        var data = array.ToSingle();
+        for (var k = 0; k < data.Length; k++)
+        {
+            if (!float.IsFinite(data[k]) || data[k] is < -1f or > 1f)
+            {
+                throw new AimcException($"{path}: weight {data[k]} at row {k / array.Shape[1]}, column {k % array.Shape[1]} is outside [-1, 1]; scale the weights to the normalized range first");
+            }
+        }
+
+        return new Grid<float>(array.Shape[0], array.Shape[1], data);
+    }
+
+    private static Grid<int> LoadInputs(string path, ChipInfo info, int rows)
+    {
+        var array = Npy.Read(path);
+        if (array.Shape.Length != 2 || array.Shape[1] != rows || array.Shape[0] == 0)
+        {
+            throw new AimcException($"{path}: inputs of shape ({string.Join(", ", array.Shape)}) do not match the weights: need (batch, {rows})");
+        }
+
+        var max = info.InputCodeMax;
+        int[] codes;
+        if (array.Dtype.Contains('f', StringComparison.Ordinal))
+        {
+            var values = array.ToDouble();
+            codes = new int[values.Length];
+            for (var k = 0; k < values.Length; k++)
+            {
+                if (!double.IsFinite(values[k]) || Math.Abs(values[k]) > 1)
+                {
+                    throw new AimcException($"{path}: input {values[k]} at sample {k / rows}, row {k % rows} is outside [-1, 1]");
+                }
+
+                codes[k] = (int)Math.Round(values[k] * max, MidpointRounding.AwayFromZero);
+            }
+        }
+        else
+        {
+            codes = array.ToInt32();
+            foreach (var c in codes)
+            {
+                if (Math.Abs(c) > max)
+                {
+                    throw new AimcException($"{path}: input code {c} is outside the {info.DacBits}-bit DAC range [-{max}, {max}]");
+                }
+            }
+        }
+
+        return new Grid<int>(array.Shape[0], rows, codes);
+    }
+
+    private static Grid<float> RandomWeights(ChipInfo info, ulong seed)
+    {
+        var rng = SeededRandom.For(seed, "cli/weights");
+        var w = new Grid<float>(info.Rows, info.Cols);
+        rng.FillUniform(w.Data, -1f, 1f);
+        return w;
+    }
+
+    private static Grid<int> RandomInputs(ChipInfo info, int rows, int count, ulong seed)
+    {
+        if (count < 1)
+        {
+            throw new AimcException($"--random-inputs must be at least 1, not {count}");
+        }
+
+        var rng = SeededRandom.For(seed, "cli/inputs");
+        var x = new Grid<int>(count, rows);
+        var max = info.InputCodeMax;
+        for (var k = 0; k < x.Data.Length; k++)
+        {
+            x.Data[k] = rng.NextInt((2 * max) + 1) - max;
+        }
+
+        return x;
+    }
+
+    private static Grid<float> Slice(Grid<float> source, int rows, int cols)
+    {
+        var slice = new Grid<float>(rows, cols);
+        for (var r = 0; r < rows; r++)
+        {
+            source.Row(r)[..cols].CopyTo(slice.Row(r));
+        }
+
+        return slice;
+    }
+
+    private static void Print(MvmSummary s)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[bold]{s.Chip}[/] ({s.Domain}, {s.Device}{(s.Ideal ? ", ideal" : string.Empty)}): {s.Batch} MVMs of {s.Rows}×{s.Cols}, seed {s.Seed}");
+        var table = new Table().AddColumns("metric", "value");
+        table.AddRow("error RMS", $"{s.RmseLsb:F3} LSB  ({s.RmseRelativeFullScale:P3} of full scale)");
+        table.AddRow("error max", $"{s.MaxAbsErrorLsb:F3} LSB  ({s.MaxAbsErrorRelativeFullScale:P3} of full scale)");
+        table.AddRow("LSB / full scale", $"{s.LsbMac:g4} / {s.FullScaleMac:g4} MAC");
+        table.AddRow("saturated outputs", s.SaturatedOutputs.ToString());
+        table.AddRow("programming", $"{s.ProgrammingPulses} pulses, {s.UnconvergedCells} weights unconverged, {s.ProgramSeconds:F2} s");
+        table.AddRow("MVM time", $"{s.MvmSeconds:F3} s");
+        AnsiConsole.Write(table);
+    }
+}

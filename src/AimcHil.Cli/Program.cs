@@ -1,0 +1,19 @@
+using System.CommandLine;
+using AimcHil.Cli.Commands;
+
+namespace AimcHil.Cli;
+
+/// <summary>The <c>aimc</c> tool: the bench's command line.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("aimc: drive, emulate and characterize analog in-memory computing chips")
+        {
+            InfoCommand.Create(),
+            MvmCommand.Create(),
+            BenchCommand.Create(),
+        };
+        return root.Parse(args).Invoke();
+    }
+}

@@ -1,0 +1,881 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using NodalMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
+
+namespace AimcHil.Emulator.Circuits;
+
+/// <summary>Effective conductance matrix of a crossbar tile whose word and bit lines have wire resistance (IR drop).</summary>
+/// <remarks>
+/// Geometry: word line i is driven by an ideal source at its left end through one segment r_w, then one r_w between
+/// neighbouring cells; bit line j is sensed at its bottom end by a virtual ground through one segment r_b, then one
+/// r_b between neighbouring cells. Cell (i,j) joins word node (i,j) to bit node (i,j). With linear devices the sensed
+/// currents are I_j = Σ_i Geff[i,j]·V_i, so the network is solved once per programming and every MVM afterwards is a
+/// plain matrix product.
+/// </remarks>
+public static class IrDropNetwork
+{
+    /// <summary>Largest tile (cells) <see cref="SolveDense"/> accepts: 2·1600 unknowns is already a ~20 GFLOP LU.</summary>
+    public const int DenseCellLimit = 1600;
+
+    /// <summary>Geff (rows×cols, row-major) of the resistive network, exact to <paramref name="tolerance"/>.</summary>
+    /// <remarks>
+    /// Method: the word-line node voltages are eliminated exactly (each word line is a tridiagonal ladder with the
+    /// bit-line voltages as sources), leaving the symmetric positive definite Schur system S·W = b on the bit-line node
+    /// voltages, S = B − G·T⁻¹·G. That system is solved by conjugate gradients preconditioned with the bit-line
+    /// ladders B, for all rows unit inputs at once, in blocks of right-hand sides that share every ladder factorization
+    /// and are vectorized across the block. The preconditioned operator B⁻¹S has its spectrum in [1 − ρ², 1], where
+    /// ρ² is the convergence factor of alternating word-line/bit-line relaxation, so it takes the square root of that
+    /// method's sweeps (a handful while the wires are far more conductive than the devices on them).
+    /// <para>
+    /// Convergence is judged on the bit-node KCL residual r (amperes; word-node KCL holds exactly by construction)
+    /// in the B⁻¹ norm relative to the drive's: √(rᵀB⁻¹r / bᵀB⁻¹b) &lt; tolerance. The B⁻¹ norm is what bounds the voltage
+    /// error whatever the wire-to-device conductance ratio; a plain 2-norm of r would not. The residual is recomputed
+    /// from the solution at the end (not only the recursively updated one) and the iteration restarts if it fails.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The network did not converge within <paramref name="maxSweeps"/>.</exception>
+    public static double[] EffectiveConductance(
+        ReadOnlySpan<double> conductanceSiemens,
+        int rows,
+        int cols,
+        double wordSegmentOhm,
+        double bitSegmentOhm,
+        double tolerance = 1e-10,
+        int maxSweeps = 10000)
+    {
+        ValidateTile(conductanceSiemens, rows, cols);
+        ValidateSegment(wordSegmentOhm, nameof(wordSegmentOhm));
+        ValidateSegment(bitSegmentOhm, nameof(bitSegmentOhm));
+        if (!(tolerance > 0) || double.IsInfinity(tolerance))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "Tolerance must be positive and finite.");
+        }
+
+        if (maxSweeps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxSweeps), maxSweeps, "At least one sweep is needed.");
+        }
+
+        if (wordSegmentOhm == 0 && bitSegmentOhm == 0)
+        {
+            return conductanceSiemens.ToArray();
+        }
+
+        var g = conductanceSiemens.ToArray();
+
+        // With one family of wires ideal, the other family's lines decouple and each is one exact ladder solve.
+        if (wordSegmentOhm == 0)
+        {
+            return BitLadderOnly(g, rows, cols, 1 / bitSegmentOhm);
+        }
+
+        if (bitSegmentOhm == 0)
+        {
+            return WordLadderOnly(g, rows, cols, 1 / wordSegmentOhm);
+        }
+
+        var tile = new FactoredTile(g, rows, cols, wordSegmentOhm, bitSegmentOhm);
+        return tile.Solve(tolerance, maxSweeps);
+    }
+
+    /// <summary>Reference Geff by dense LU of the full nodal system (2·rows·cols unknowns); for tests on small tiles.</summary>
+    /// <remarks>
+    /// Independent of <see cref="EffectiveConductance"/> on purpose: it assembles every node, stamps every segment, and
+    /// reads the output as the sum of the device currents into each bit line (KCL at the sense node), not as the
+    /// voltage across the last bit-line segment. A zero-ohm segment makes its nodes part of the driver or the ground.
+    /// </remarks>
+    public static double[] SolveDense(
+        ReadOnlySpan<double> conductanceSiemens,
+        int rows,
+        int cols,
+        double wordSegmentOhm,
+        double bitSegmentOhm)
+    {
+        ValidateTile(conductanceSiemens, rows, cols);
+        ValidateSegment(wordSegmentOhm, nameof(wordSegmentOhm));
+        ValidateSegment(bitSegmentOhm, nameof(bitSegmentOhm));
+        if ((long)rows * cols > DenseCellLimit)
+        {
+            throw new ArgumentException(
+                $"SolveDense is a small-tile reference (at most {DenseCellLimit} cells); {rows}×{cols} needs EffectiveConductance.",
+                nameof(conductanceSiemens));
+        }
+
+        var nodes = new DenseNodes(rows, cols, wordSegmentOhm == 0, bitSegmentOhm == 0);
+        if (nodes.FreeCount == 0)
+        {
+            // Every node is a driver or the ground, so each device sees exactly its own input.
+            return conductanceSiemens.ToArray();
+        }
+
+        var matrix = NodalMatrix.Build.Dense(nodes.FreeCount, nodes.FreeCount);
+        var drive = NodalMatrix.Build.Dense(nodes.FreeCount, rows);
+
+        void Stamp(int a, int b, double conductance)
+        {
+            StampEnd(a, b, conductance);
+            StampEnd(b, a, conductance);
+        }
+
+        void StampEnd(int at, int other, double conductance)
+        {
+            var row = nodes.Free(at);
+            if (row < 0)
+            {
+                return;
+            }
+
+            matrix[row, row] += conductance;
+            var column = nodes.Free(other);
+            if (column >= 0)
+            {
+                matrix[row, column] -= conductance;
+            }
+            else if (nodes.DriverRow(other) is var driven and >= 0)
+            {
+                // The driver of row i sits at 1 V exactly for input i and at 0 V otherwise.
+                drive[row, driven] += conductance;
+            }
+        }
+
+        for (var i = 0; i < rows; i++)
+        {
+            for (var j = 0; j < cols; j++)
+            {
+                Stamp(nodes.Word(i, j), nodes.Bit(i, j), conductanceSiemens[(i * cols) + j]);
+            }
+        }
+
+        if (wordSegmentOhm > 0)
+        {
+            for (var i = 0; i < rows; i++)
+            {
+                Stamp(nodes.Driver(i), nodes.Word(i, 0), 1 / wordSegmentOhm);
+                for (var j = 0; j + 1 < cols; j++)
+                {
+                    Stamp(nodes.Word(i, j), nodes.Word(i, j + 1), 1 / wordSegmentOhm);
+                }
+            }
+        }
+
+        if (bitSegmentOhm > 0)
+        {
+            for (var j = 0; j < cols; j++)
+            {
+                for (var i = 0; i + 1 < rows; i++)
+                {
+                    Stamp(nodes.Bit(i, j), nodes.Bit(i + 1, j), 1 / bitSegmentOhm);
+                }
+
+                Stamp(nodes.Bit(rows - 1, j), DenseNodes.Ground, 1 / bitSegmentOhm);
+            }
+        }
+
+        var voltage = matrix.LU().Solve(drive);
+
+        double Potential(int node, int input)
+        {
+            var free = nodes.Free(node);
+            return free >= 0 ? voltage[free, input] : nodes.DriverRow(node) == input ? 1.0 : 0.0;
+        }
+
+        var effective = new double[rows * cols];
+        for (var input = 0; input < rows; input++)
+        {
+            for (var j = 0; j < cols; j++)
+            {
+                var current = 0.0;
+                for (var i = 0; i < rows; i++)
+                {
+                    current += conductanceSiemens[(i * cols) + j] * (Potential(nodes.Word(i, j), input) - Potential(nodes.Bit(i, j), input));
+                }
+
+                effective[(input * cols) + j] = current;
+            }
+        }
+
+        return effective;
+    }
+
+    internal static void ValidateTile(ReadOnlySpan<double> conductanceSiemens, int rows, int cols)
+    {
+        if (rows < 1 || cols < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rows), $"A tile needs at least one row and one column, got {rows}×{cols}.");
+        }
+
+        if (conductanceSiemens.Length != (long)rows * cols)
+        {
+            throw new ArgumentException(
+                $"Expected {rows}×{cols} = {(long)rows * cols} conductances, got {conductanceSiemens.Length}.",
+                nameof(conductanceSiemens));
+        }
+
+        for (var n = 0; n < conductanceSiemens.Length; n++)
+        {
+            if (!(conductanceSiemens[n] >= 0) || double.IsInfinity(conductanceSiemens[n]))
+            {
+                throw new ArgumentException(
+                    $"Conductance of cell ({n / cols},{n % cols}) is {conductanceSiemens[n]} S; a passive device needs a finite value ≥ 0.",
+                    nameof(conductanceSiemens));
+            }
+        }
+    }
+
+    private static void ValidateSegment(double segmentOhm, string name)
+    {
+        if (!(segmentOhm >= 0) || double.IsInfinity(segmentOhm))
+        {
+            throw new ArgumentOutOfRangeException(name, segmentOhm, "A wire segment needs a finite resistance ≥ 0 Ω.");
+        }
+    }
+
+    /// <summary>Word nodes tied to their drivers (r_w = 0): input k reaches sense j only along bit line j.</summary>
+    private static double[] BitLadderOnly(double[] g, int rows, int cols, double bitSiemens)
+    {
+        var bit = Ladder.BitLines(g, rows, cols, bitSiemens, out _);
+
+        // By reciprocity I_j for a unit source on row k equals G[k,j] times the voltage at bit node (k,j) when the
+        // sense node is raised to 1 V instead, so one ladder solve per bit line serves every input.
+        var senseResponse = bit.UnitSourceResponse(atFirstNode: false);
+        var effective = new double[g.Length];
+        for (var n = 0; n < g.Length; n++)
+        {
+            effective[n] = g[n] * senseResponse[n];
+        }
+
+        return effective;
+    }
+
+    /// <summary>Bit nodes tied to the virtual ground (r_b = 0): each device sees its own word node's voltage.</summary>
+    private static double[] WordLadderOnly(double[] g, int rows, int cols, double wordSiemens)
+    {
+        var word = Ladder.WordLines(g, rows, cols, wordSiemens);
+        var driveResponse = word.UnitSourceResponse(atFirstNode: true);
+        var effective = new double[g.Length];
+        for (var n = 0; n < g.Length; n++)
+        {
+            effective[n] = g[n] * driveResponse[n];
+        }
+
+        return effective;
+    }
+
+    /// <summary>LU factors (Thomas form) of one family of resistor ladders, each with its cells' devices to ground.</summary>
+    /// <remarks>
+    /// A ladder of nodes t = 0..n−1 with coupling a between neighbours and diagonal d_t is solved as
+    /// y_t = m_t·f_t + e_t·y_{t−1} forward, x_t = y_t + e_t·x_{t+1} backward, with m_t = 1/(d_t − a·e_{t−1}) and
+    /// e_t = a·m_t. Both coefficient arrays are stored per node (row-major), so word and bit ladders share one layout.
+    /// </remarks>
+    private sealed class Ladder
+    {
+        private Ladder(int rows, int cols, double couplingSiemens, int lineCount, int lineStep, int length, int step)
+        {
+            Rows = rows;
+            Cols = cols;
+            CouplingSiemens = couplingSiemens;
+            LineCount = lineCount;
+            LineStep = lineStep;
+            Length = length;
+            Step = step;
+            Pivot = new double[rows * cols];
+            Carry = new double[rows * cols];
+        }
+
+        public int Rows { get; }
+
+        public int Cols { get; }
+
+        public double CouplingSiemens { get; }
+
+        public double[] Pivot { get; }
+
+        public double[] Carry { get; }
+
+        private int LineCount { get; }
+
+        private int LineStep { get; }
+
+        private int Length { get; }
+
+        private int Step { get; }
+
+        /// <summary>Word line i: driver, then nodes j = 0..cols−1; the last node has no right neighbour.</summary>
+        public static Ladder WordLines(double[] g, int rows, int cols, double wordSiemens)
+        {
+            var ladder = new Ladder(rows, cols, wordSiemens, rows, cols, cols, 1);
+            var diagonal = new double[g.Length];
+            for (var i = 0; i < rows; i++)
+            {
+                for (var j = 0; j < cols; j++)
+                {
+                    diagonal[(i * cols) + j] = g[(i * cols) + j] + (wordSiemens * (j + 1 < cols ? 2 : 1));
+                }
+            }
+
+            ladder.Factor(diagonal);
+            return ladder;
+        }
+
+        /// <summary>Bit line j: nodes i = 0..rows−1 from the open top end down to the sense node below the last.</summary>
+        public static Ladder BitLines(double[] g, int rows, int cols, double bitSiemens, out double[] diagonal)
+        {
+            var ladder = new Ladder(rows, cols, bitSiemens, cols, 1, rows, cols);
+            diagonal = new double[g.Length];
+            for (var i = 0; i < rows; i++)
+            {
+                for (var j = 0; j < cols; j++)
+                {
+                    diagonal[(i * cols) + j] = g[(i * cols) + j] + (bitSiemens * (i > 0 ? 2 : 1));
+                }
+            }
+
+            ladder.Factor(diagonal);
+            return ladder;
+        }
+
+        /// <summary>Node voltages of every ladder when its end (driver or sense) is at 1 V and its devices' far ends at 0 V.</summary>
+        public double[] UnitSourceResponse(bool atFirstNode)
+        {
+            var voltage = new double[Pivot.Length];
+            var source = atFirstNode ? 0 : Length - 1;
+            for (var line = 0; line < LineCount; line++)
+            {
+                var start = line * LineStep;
+                var carried = 0.0;
+                for (var t = 0; t < Length; t++)
+                {
+                    var node = start + (t * Step);
+                    carried = (t == source ? Pivot[node] * CouplingSiemens : 0) + (Carry[node] * carried);
+                    voltage[node] = carried;
+                }
+
+                for (var t = Length - 2; t >= 0; t--)
+                {
+                    var node = start + (t * Step);
+                    voltage[node] += Carry[node] * voltage[node + Step];
+                }
+            }
+
+            return voltage;
+        }
+
+        private void Factor(double[] diagonal)
+        {
+            for (var line = 0; line < LineCount; line++)
+            {
+                var start = line * LineStep;
+                var previousCarry = 0.0;
+                for (var t = 0; t < Length; t++)
+                {
+                    var node = start + (t * Step);
+                    var pivot = 1 / (diagonal[node] - (CouplingSiemens * previousCarry));
+                    Pivot[node] = pivot;
+                    Carry[node] = CouplingSiemens * pivot;
+                    previousCarry = Carry[node];
+                }
+            }
+        }
+    }
+
+    /// <summary>Everything about one programmed tile that every right-hand side shares: ladders, drive, Schur diagonal.</summary>
+    private sealed class FactoredTile
+    {
+        public FactoredTile(double[] g, int rows, int cols, double wordSegmentOhm, double bitSegmentOhm)
+        {
+            Rows = rows;
+            Cols = cols;
+            WordSegmentOhm = wordSegmentOhm;
+            BitSegmentOhm = bitSegmentOhm;
+            Conductance = g;
+            var word = Ladder.WordLines(g, rows, cols, 1 / wordSegmentOhm);
+            var bit = Ladder.BitLines(g, rows, cols, 1 / bitSegmentOhm, out var bitDiagonal);
+            BitSiemens = 1 / bitSegmentOhm;
+            BitDiagonal = bitDiagonal;
+            BitPivot = bit.Pivot;
+            BitCarry = bit.Carry;
+            WordCarry = word.Carry;
+            WordPivotConductance = new double[g.Length];
+            Drive = word.UnitSourceResponse(atFirstNode: true);
+            for (var n = 0; n < g.Length; n++)
+            {
+                // The word ladder's right-hand side is always G∘W, so fold G into its forward pivot once.
+                WordPivotConductance[n] = word.Pivot[n] * g[n];
+
+                // Unit input on row k: word line k alone carries a source, and b = G∘(T⁻¹·source) on row k only.
+                Drive[n] *= g[n];
+            }
+        }
+
+        public int Rows { get; }
+
+        public int Cols { get; }
+
+        public double WordSegmentOhm { get; }
+
+        public double BitSegmentOhm { get; }
+
+        public double BitSiemens { get; }
+
+        public double[] Conductance { get; }
+
+        public double[] BitDiagonal { get; }
+
+        public double[] BitPivot { get; }
+
+        public double[] BitCarry { get; }
+
+        public double[] WordCarry { get; }
+
+        public double[] WordPivotConductance { get; }
+
+        /// <summary>Schur right-hand side of input row i, stored on row i (amperes per volt of input).</summary>
+        public double[] Drive { get; }
+
+        public double[] Solve(double tolerance, int maxSweeps)
+        {
+            // Lanes per block: enough vectors to amortize the per-node coefficient loads, few enough that two blocks'
+            // five work vectors stay near the last-level cache at 256×256.
+            var lanes = Vector<double>.Count * 2;
+            var blockCount = (Rows + lanes - 1) / lanes;
+            var effective = new double[Rows * Cols];
+            var failures = new List<string>();
+            Parallel.For(
+                0,
+                blockCount,
+                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                () => new RhsBlock(this, lanes),
+                (block, _, workspace) =>
+                {
+                    var failure = workspace.Solve(block * lanes, tolerance, maxSweeps, effective);
+                    if (failure is not null)
+                    {
+                        lock (failures)
+                        {
+                            failures.Add(failure);
+                        }
+                    }
+
+                    return workspace;
+                },
+                _ => { });
+
+            if (failures.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"The IR-drop network (word-line segment {WordSegmentOhm} Ω, bit-line segment {BitSegmentOhm} Ω, " +
+                    $"{Rows}×{Cols} cells) did not converge to relative KCL residual {tolerance}: {failures[0]}.");
+            }
+
+            return effective;
+        }
+    }
+
+    /// <summary>Conjugate-gradient state for one block of unit inputs, one lane per input, vectorized across lanes.</summary>
+    /// <remarks>Vectors are laid out node-major, lane-minor: element (node, lane) is at node·lanes + lane.</remarks>
+    private sealed class RhsBlock
+    {
+        private readonly FactoredTile tile;
+        private readonly int lanes;
+        private readonly int vectorsPerNode;
+        private readonly double[] solution;
+        private readonly double[] residual;
+        private readonly double[] preconditioned;
+        private readonly double[] direction;
+        private readonly double[] product;
+        private readonly double[] wordScratch;
+        private readonly double[] step;
+        private readonly double[] turn;
+        private readonly double[] curvature;
+        private readonly double[] energy;
+        private readonly double[] previousEnergy;
+        private readonly double[] driveEnergy;
+        private readonly double[] bestTrueResidual;
+        private readonly bool[] active;
+
+        public RhsBlock(FactoredTile tile, int lanes)
+        {
+            this.tile = tile;
+            this.lanes = lanes;
+            vectorsPerNode = lanes / Vector<double>.Count;
+            var length = tile.Rows * tile.Cols * lanes;
+            solution = new double[length];
+            residual = new double[length];
+            preconditioned = new double[length];
+            direction = new double[length];
+            product = new double[length];
+            wordScratch = new double[tile.Cols * lanes];
+            step = new double[lanes];
+            turn = new double[lanes];
+            curvature = new double[lanes];
+            energy = new double[lanes];
+            previousEnergy = new double[lanes];
+            driveEnergy = new double[lanes];
+            bestTrueResidual = new double[lanes];
+            active = new bool[lanes];
+        }
+
+        /// <summary>Solves inputs firstInput.. of this block into <paramref name="effective"/>; returns why it failed, or null.</summary>
+        public string? Solve(int firstInput, double tolerance, int maxSweeps, double[] effective)
+        {
+            // Cleared because α = 0 and β = 0 still multiply them, and a NaN left over from an earlier block survives that.
+            Array.Clear(solution);
+            Array.Clear(direction);
+            Array.Clear(product);
+            Array.Clear(turn);
+            LoadDrive(firstInput, residual, negate: null);
+            Array.Clear(step);
+            AdvanceAndPrecondition(energy);
+            energy.CopyTo(driveEnergy, 0);
+            for (var lane = 0; lane < lanes; lane++)
+            {
+                // A padding lane, or a row with no conductive device, has b = 0 and the exact answer x = 0.
+                active[lane] = driveEnergy[lane] > 0;
+                bestTrueResidual[lane] = double.PositiveInfinity;
+            }
+
+            var sweeps = 0;
+            while (true)
+            {
+                while (Array.IndexOf(active, true) >= 0)
+                {
+                    if (sweeps == maxSweeps)
+                    {
+                        return $"{WorstResidual(energy)} after {sweeps} sweeps (maxSweeps)";
+                    }
+
+                    sweeps++;
+                    UpdateDirectionAndApplySchur(preconditioned, direction, product, curvature);
+                    for (var lane = 0; lane < lanes; lane++)
+                    {
+                        if (active[lane] && !(curvature[lane] > 0))
+                        {
+                            return $"loss of positive definiteness (pᵀSp = {curvature[lane]}) after {sweeps} sweeps";
+                        }
+
+                        step[lane] = active[lane] ? energy[lane] / curvature[lane] : 0;
+                    }
+
+                    energy.CopyTo(previousEnergy, 0);
+                    AdvanceAndPrecondition(energy);
+                    for (var lane = 0; lane < lanes; lane++)
+                    {
+                        if (!active[lane])
+                        {
+                            turn[lane] = 0;
+                            continue;
+                        }
+
+                        turn[lane] = energy[lane] / previousEnergy[lane];
+                        if (RelativeResidual(lane, energy) < tolerance)
+                        {
+                            active[lane] = false;
+                            turn[lane] = 0;
+                        }
+                    }
+                }
+
+                // The recursively updated residual drifts from b − S·x in floating point, so KCL is re-checked on x.
+                Array.Clear(turn);
+                UpdateDirectionAndApplySchur(solution, direction, product, curvature);
+                LoadDrive(firstInput, residual, negate: product);
+                Array.Clear(step);
+                AdvanceAndPrecondition(energy);
+                var restart = false;
+                for (var lane = 0; lane < lanes; lane++)
+                {
+                    if (!(driveEnergy[lane] > 0))
+                    {
+                        continue;
+                    }
+
+                    var trueResidual = RelativeResidual(lane, energy);
+                    if (trueResidual < tolerance)
+                    {
+                        continue;
+                    }
+
+                    if (!(trueResidual < 0.5 * bestTrueResidual[lane]))
+                    {
+                        return $"true residual stalled at {trueResidual} after {sweeps} sweeps (floating-point floor above tolerance)";
+                    }
+
+                    bestTrueResidual[lane] = trueResidual;
+                    active[lane] = true;
+                    restart = true;
+                }
+
+                if (!restart)
+                {
+                    break;
+                }
+            }
+
+            StoreOutputs(firstInput, effective);
+            return null;
+        }
+
+        private double RelativeResidual(int lane, double[] residualEnergy) =>
+            Math.Sqrt(Math.Max(residualEnergy[lane], 0) / driveEnergy[lane]);
+
+        private double WorstResidual(double[] residualEnergy)
+        {
+            var worst = 0.0;
+            for (var lane = 0; lane < lanes; lane++)
+            {
+                if (active[lane])
+                {
+                    worst = Math.Max(worst, RelativeResidual(lane, residualEnergy));
+                }
+            }
+
+            return worst;
+        }
+
+        /// <summary>target = b (negate null) or target = b − negate, b being each lane's unit-input drive.</summary>
+        private void LoadDrive(int firstInput, double[] target, double[]? negate)
+        {
+            if (negate is null)
+            {
+                Array.Clear(target);
+            }
+            else
+            {
+                TensorPrimitives.Negate(negate, target);
+            }
+
+            var cols = tile.Cols;
+            for (var lane = 0; lane < lanes; lane++)
+            {
+                var input = firstInput + lane;
+                if (input >= tile.Rows)
+                {
+                    break;
+                }
+
+                for (var j = 0; j < cols; j++)
+                {
+                    var node = (input * cols) + j;
+                    target[(node * lanes) + lane] += tile.Drive[node];
+                }
+            }
+        }
+
+        /// <summary>p ← z + β∘p, then q ← S·p = B·p − G∘T⁻¹(G∘p) and curvature ← pᵀq, one row at a time.</summary>
+        /// <remarks>Row i+1 of p is updated before row i of q is formed, since B couples each row to the next.</remarks>
+        private void UpdateDirectionAndApplySchur(double[] source, double[] p, double[] q, double[] pq)
+        {
+            var rows = tile.Rows;
+            var cols = tile.Cols;
+            var vpn = vectorsPerNode;
+            var z = MemoryMarshal.Cast<double, Vector<double>>(source.AsSpan());
+            var dir = MemoryMarshal.Cast<double, Vector<double>>(p.AsSpan());
+            var prod = MemoryMarshal.Cast<double, Vector<double>>(q.AsSpan());
+            var scratch = MemoryMarshal.Cast<double, Vector<double>>(wordScratch.AsSpan());
+            var beta = MemoryMarshal.Cast<double, Vector<double>>(turn.AsSpan());
+            Span<Vector<double>> accumulator = stackalloc Vector<double>[vpn];
+            accumulator.Clear();
+            var bitSiemens = tile.BitSiemens;
+            var wordPivotG = tile.WordPivotConductance;
+            var wordCarry = tile.WordCarry;
+            var diagonal = tile.BitDiagonal;
+            var g = tile.Conductance;
+            var rowVectors = cols * vpn;
+
+            void UpdateRow(int i, Span<Vector<double>> dir, ReadOnlySpan<Vector<double>> z, ReadOnlySpan<Vector<double>> beta)
+            {
+                var start = i * rowVectors;
+                for (var n = 0; n < rowVectors; n += vpn)
+                {
+                    for (var v = 0; v < vpn; v++)
+                    {
+                        dir[start + n + v] = z[start + n + v] + (beta[v] * dir[start + n + v]);
+                    }
+                }
+            }
+
+            UpdateRow(0, dir, z, beta);
+            for (var i = 0; i < rows; i++)
+            {
+                if (i + 1 < rows)
+                {
+                    UpdateRow(i + 1, dir, z, beta);
+                }
+
+                var rowNode = i * cols;
+                var rowStart = i * rowVectors;
+
+                // Word ladder i with the bit-node voltages as sources: t = T_i⁻¹(G_i∘p_i).
+                for (var j = 0; j < cols; j++)
+                {
+                    var pivotG = wordPivotG[rowNode + j];
+                    var carry = wordCarry[rowNode + j];
+                    var at = j * vpn;
+                    for (var v = 0; v < vpn; v++)
+                    {
+                        var previous = j > 0 ? scratch[at - vpn + v] : Vector<double>.Zero;
+                        scratch[at + v] = (pivotG * dir[rowStart + at + v]) + (carry * previous);
+                    }
+                }
+
+                for (var j = cols - 2; j >= 0; j--)
+                {
+                    var carry = wordCarry[rowNode + j];
+                    var at = j * vpn;
+                    for (var v = 0; v < vpn; v++)
+                    {
+                        scratch[at + v] += carry * scratch[at + vpn + v];
+                    }
+                }
+
+                var hasAbove = i > 0;
+                var hasBelow = i + 1 < rows;
+                for (var j = 0; j < cols; j++)
+                {
+                    var d = diagonal[rowNode + j];
+                    var gij = g[rowNode + j];
+                    var at = rowStart + (j * vpn);
+                    for (var v = 0; v < vpn; v++)
+                    {
+                        var neighbours = (hasAbove ? dir[at - rowVectors + v] : Vector<double>.Zero)
+                            + (hasBelow ? dir[at + rowVectors + v] : Vector<double>.Zero);
+                        var pv = dir[at + v];
+                        var qv = (d * pv) - (bitSiemens * neighbours) - (gij * scratch[(j * vpn) + v]);
+                        prod[at + v] = qv;
+                        accumulator[v] += pv * qv;
+                    }
+                }
+            }
+
+            var dot = MemoryMarshal.Cast<double, Vector<double>>(pq.AsSpan());
+            accumulator.CopyTo(dot);
+        }
+
+        /// <summary>x ← x + α∘p, r ← r − α∘q, z ← B⁻¹r, energy ← rᵀz; with α = 0 it only preconditions r.</summary>
+        private void AdvanceAndPrecondition(double[] rz)
+        {
+            var rows = tile.Rows;
+            var cols = tile.Cols;
+            var vpn = vectorsPerNode;
+            var x = MemoryMarshal.Cast<double, Vector<double>>(solution.AsSpan());
+            var r = MemoryMarshal.Cast<double, Vector<double>>(residual.AsSpan());
+            var z = MemoryMarshal.Cast<double, Vector<double>>(preconditioned.AsSpan());
+            var p = MemoryMarshal.Cast<double, Vector<double>>(direction.AsSpan());
+            var q = MemoryMarshal.Cast<double, Vector<double>>(product.AsSpan());
+            var alpha = MemoryMarshal.Cast<double, Vector<double>>(step.AsSpan());
+            var pivot = tile.BitPivot;
+            var carry = tile.BitCarry;
+            var rowVectors = cols * vpn;
+
+            // Forward elimination of every bit ladder at once, fused with the update that produces r.
+            for (var i = 0; i < rows; i++)
+            {
+                var rowNode = i * cols;
+                var hasAbove = i > 0;
+                for (var j = 0; j < cols; j++)
+                {
+                    var m = pivot[rowNode + j];
+                    var e = carry[rowNode + j];
+                    var at = (rowNode + j) * vpn;
+                    for (var v = 0; v < vpn; v++)
+                    {
+                        x[at + v] += alpha[v] * p[at + v];
+                        var rv = r[at + v] - (alpha[v] * q[at + v]);
+                        r[at + v] = rv;
+                        z[at + v] = (m * rv) + (hasAbove ? e * z[at - rowVectors + v] : Vector<double>.Zero);
+                    }
+                }
+            }
+
+            Span<Vector<double>> accumulator = stackalloc Vector<double>[vpn];
+            accumulator.Clear();
+            for (var i = rows - 1; i >= 0; i--)
+            {
+                var rowNode = i * cols;
+                var hasBelow = i + 1 < rows;
+                for (var j = 0; j < cols; j++)
+                {
+                    var e = carry[rowNode + j];
+                    var at = (rowNode + j) * vpn;
+                    for (var v = 0; v < vpn; v++)
+                    {
+                        var zv = z[at + v];
+                        if (hasBelow)
+                        {
+                            zv += e * z[at + rowVectors + v];
+                            z[at + v] = zv;
+                        }
+
+                        accumulator[v] += r[at + v] * zv;
+                    }
+                }
+            }
+
+            accumulator.CopyTo(MemoryMarshal.Cast<double, Vector<double>>(rz.AsSpan()));
+        }
+
+        /// <summary>I_j = W[rows−1,j]/r_b: the current through the last bit-line segment into the sense node.</summary>
+        private void StoreOutputs(int firstInput, double[] effective)
+        {
+            var rows = tile.Rows;
+            var cols = tile.Cols;
+            for (var lane = 0; lane < lanes; lane++)
+            {
+                var input = firstInput + lane;
+                if (input >= rows)
+                {
+                    break;
+                }
+
+                for (var j = 0; j < cols; j++)
+                {
+                    var node = ((rows - 1) * cols) + j;
+                    effective[(input * cols) + j] = tile.BitSiemens * solution[(node * lanes) + lane];
+                }
+            }
+        }
+    }
+
+    /// <summary>Numbering of the dense reference's nodes: free unknowns, the row drivers and the ground.</summary>
+    private sealed class DenseNodes
+    {
+        public const int Ground = -1;
+
+        private readonly int rows;
+        private readonly int cols;
+        private readonly bool wordsAreDriven;
+        private readonly bool bitsAreGrounded;
+        private readonly int[] free;
+
+        public DenseNodes(int rows, int cols, bool wordsAreDriven, bool bitsAreGrounded)
+        {
+            this.rows = rows;
+            this.cols = cols;
+            this.wordsAreDriven = wordsAreDriven;
+            this.bitsAreGrounded = bitsAreGrounded;
+            free = new int[2 * rows * cols];
+            var next = 0;
+            for (var n = 0; n < free.Length; n++)
+            {
+                var isWord = n < rows * cols;
+                free[n] = (isWord && wordsAreDriven) || (!isWord && bitsAreGrounded) ? -1 : next++;
+            }
+
+            FreeCount = next;
+        }
+
+        public int FreeCount { get; }
+
+        // Node ids: 0..RC−1 word nodes, RC..2RC−1 bit nodes, 2RC+i driver of row i, −1 ground.
+        public int Word(int i, int j) => wordsAreDriven ? Driver(i) : (i * cols) + j;
+
+        public int Bit(int i, int j) => bitsAreGrounded ? Ground : (rows * cols) + (i * cols) + j;
+
+        public int Driver(int i) => (2 * rows * cols) + i;
+
+        public int Free(int node) => node >= 0 && node < free.Length ? free[node] : -1;
+
+        public int DriverRow(int node) => node >= 2 * rows * cols ? node - (2 * rows * cols) : -1;
+    }
+}

@@ -1,0 +1,210 @@
+using AimcHil.Core;
+using AimcHil.Numerics;
+
+namespace AimcHil.Emulator.Devices;
+
+/// <summary>A phase-change memory device: programming noise, conductance drift and accumulated 1/f read noise as
+/// fitted by IBM on real PCM arrays (aihwkit PCMLikeNoiseModel).</summary>
+/// <remarks>
+/// A non-ideality that is not in effect (switched off, or on with a zero scale or fraction) draws nothing from the
+/// random stream, so an ideal device leaves the stream exactly where it was.
+/// </remarks>
+public sealed class PcmDevice : IDeviceModel
+{
+    // σ_prog polynomial in g_T/g_max, in µS, fitted on devices with g_max = 25 µS (Nandakumar et al., ICECS 2019).
+    private const double ProgC0MicroSiemens = 0.26348;
+    private const double ProgC1MicroSiemens = 1.9650;
+    private const double ProgC2MicroSiemens = -1.1731;
+    private const double ProgFitGMaxMicroSiemens = 25.0;
+
+    // aihwkit clamps g/g_max here before the log, so a target of 0 gets the most drift the fit allows, not NaN.
+    private const double DriftLogFloorState = 1e-7;
+
+    private const double ReadNoiseQsNumerator = 0.0088;
+    private const double ReadNoiseQsExponent = 0.65;
+    private const double ReadNoiseQsDenominatorFloor = 1e-3;
+    private const double ReadNoiseQsMax = 0.2;
+
+    private readonly PcmConfig _config;
+
+    public PcmDevice(PcmConfig? config = null)
+    {
+        _config = config ?? new PcmConfig();
+        _config.Validate();
+    }
+
+    public PcmConfig Config => _config;
+
+    public DeviceTechnology Technology => DeviceTechnology.Pcm;
+
+    public double FullScale => _config.GMaxSiemens;
+
+    public string StateUnit => "S";
+
+    public float MinState => 0f;
+
+    public int Levels => 0;
+
+    public IvNonLinearity NonLinearity => default;
+
+    private bool ProgrammingNoiseInEffect => _config.ProgrammingNoise && _config.ProgrammingNoiseScale > 0;
+
+    private bool DriftInEffect => _config.Drift && _config.DriftScale > 0;
+
+    private bool ReadNoiseInEffect => _config.ReadNoise && _config.ReadNoiseScale > 0;
+
+    private bool StuckAtInEffect => _config.StuckAt && (_config.StuckOnFraction + _config.StuckOffFraction) > 0;
+
+    /// <summary>Mean of the Gaussian the drift exponent is folded from, for a device programmed to <paramref name="targetState"/>.</summary>
+    public static double DriftExponentMean(double targetState) =>
+        Math.Clamp((-0.0155 * Math.Log(DriftLogState(targetState))) + 0.0244, 0.049, 0.1);
+
+    /// <summary>Standard deviation of the Gaussian the drift exponent is folded from.</summary>
+    public static double DriftExponentSigma(double targetState) =>
+        Math.Clamp((-0.0125 * Math.Log(DriftLogState(targetState))) - 0.0059, 0.008, 0.045);
+
+    /// <summary>Standard deviation of one programming pulse's error, normalized to g_max, including the configured scale.</summary>
+    /// <remarks>
+    /// The fit is in µS for g_max = 25 µS; aihwkit rescales it by g_max / 25 µS, i.e. the relative error is what
+    /// carries over to a device with another g_max, so the normalized σ does not depend on <see cref="PcmConfig.GMaxSiemens"/>.
+    /// </remarks>
+    public double ProgrammingSigma(double targetState)
+    {
+        if (!ProgrammingNoiseInEffect)
+        {
+            return 0;
+        }
+
+        var sigmaMicroSiemens = ProgC0MicroSiemens + (targetState * (ProgC1MicroSiemens + (targetState * ProgC2MicroSiemens)));
+        return _config.ProgrammingNoiseScale * sigmaMicroSiemens / ProgFitGMaxMicroSiemens;
+    }
+
+    /// <summary>Read-noise shape factor Q_s for a device programmed to <paramref name="programmedState"/> (before the time term).</summary>
+    public static double ReadNoiseQs(double programmedState)
+    {
+        // The floor keeps an unprogrammed (g = 0) device finite; the cap then applies, as in aihwkit.
+        var denominator = Math.Max(Math.Pow(Math.Abs(programmedState), ReadNoiseQsExponent), ReadNoiseQsDenominatorFloor);
+        return Math.Min(ReadNoiseQsNumerator / denominator, ReadNoiseQsMax);
+    }
+
+    public float Quantize(float target) => Math.Clamp(target, 0f, 1f);
+
+    public StuckState DrawStuck(SeededRandom rng)
+    {
+        if (!StuckAtInEffect)
+        {
+            return StuckState.None;
+        }
+
+        // One uniform draw split into [off | on | none] makes each fraction exact in expectation.
+        var u = rng.NextDouble();
+        if (u < _config.StuckOffFraction)
+        {
+            return StuckState.StuckOff;
+        }
+
+        return u < _config.StuckOffFraction + _config.StuckOnFraction ? StuckState.StuckOn : StuckState.None;
+    }
+
+    /// <summary>Always 1: the fit's programming noise already contains device-to-device variation.</summary>
+    public float DrawMismatch(SeededRandom rng) => 1f;
+
+    /// <remarks>
+    /// Clipped at 0 because a conductance cannot be negative, but not above 1: as in aihwkit, an overshoot past g_max
+    /// is a real device state (g_max is the mapping's full scale, not the device's physical ceiling).
+    /// </remarks>
+    public float ProgramOnce(float target, SeededRandom rng)
+    {
+        if (!ProgrammingNoiseInEffect)
+        {
+            return target;
+        }
+
+        var programmed = target + (ProgrammingSigma(target) * rng.NextGaussian());
+        return (float)Math.Max(programmed, 0.0);
+    }
+
+    /// <remarks>ν = |μ_ν + σ_ν·ξ| is a folded normal; μ_ν and σ_ν depend on the target, not on the programmed state.</remarks>
+    public float DrawDriftExponent(float target, SeededRandom rng)
+    {
+        if (!DriftInEffect)
+        {
+            return 0f;
+        }
+
+        var nu = Math.Abs(DriftExponentMean(target) + (DriftExponentSigma(target) * rng.NextGaussian()));
+        return (float)(nu * _config.DriftScale);
+    }
+
+    /// <remarks>
+    /// g(t) = g_prog·((t + t0)/t0)^−ν with t counted from programming, the aihwkit convention (its t_inference): the
+    /// programmed state is the one read at t0 after programming, so no time has passed at t = 0.
+    /// </remarks>
+    public float Drifted(float programmedState, float driftExponent, double secondsSinceProgramming)
+    {
+        if (!DriftInEffect || secondsSinceProgramming <= 0)
+        {
+            return programmedState;
+        }
+
+        var t0 = _config.T0Seconds;
+        return (float)(programmedState * Math.Pow((secondsSinceProgramming + t0) / t0, -(double)driftExponent));
+    }
+
+    /// <remarks>
+    /// σ = |state|·Q_s(g_prog)·sqrt(ln((t + t_read)/(2·t_read))): the 1/f noise integrated over the band from 1/t to
+    /// 1/(2·t_read). The band is empty for t ≤ t_read, where the logarithm is ≤ 0 and the formula has no meaning, so
+    /// the result is 0 there. Q_s follows the programmed state, the relative spread the drifted state, as in aihwkit.
+    /// Here t is the time since programming, so a verify read right after a pulse sees almost no accumulated noise;
+    /// aihwkit evaluates the same formula at t_inference + t0, i.e. it never reads earlier than t0 after programming.
+    /// </remarks>
+    public float ReadNoiseSigma(float programmedState, float state, double secondsSinceProgramming)
+    {
+        if (!ReadNoiseInEffect)
+        {
+            return 0f;
+        }
+
+        // aihwkit evaluates the 1/f band at t = t_inference + t0: the noise accumulated since the device's
+        // reference time, so even the first read after programming carries it.
+        var tRead = _config.TReadSeconds;
+        var t = Math.Max(secondsSinceProgramming, 0) + _config.T0Seconds;
+        var bandLog = Math.Log((t + tRead) / (2 * tRead));
+        if (!(bandLog > 0))
+        {
+            return 0f;
+        }
+
+        return (float)(Math.Abs(state) * _config.ReadNoiseScale * ReadNoiseQs(programmedState) * Math.Sqrt(bandLog));
+    }
+
+    public IReadOnlyList<NonIdeality> Describe() =>
+    [
+        new(
+            "programming_noise",
+            ProgrammingNoiseInEffect,
+            _config.ProgrammingNoiseScale,
+            "× fit",
+            "Gaussian error per pulse, σ_prog = (0.26348 + 1.9650·g − 1.1731·g²)·g_max/25 µS (g = g_T/g_max), clipped at 0"),
+        new(
+            "drift",
+            DriftInEffect,
+            _config.DriftScale,
+            "× fit",
+            $"g(t) = g_prog·((t + t0)/t0)^−ν, t0 = {_config.T0Seconds} s, ν = |μ_ν + σ_ν·ξ| with μ_ν ∈ [0.049, 0.1], σ_ν ∈ [0.008, 0.045] from the target"),
+        new(
+            "read_noise",
+            ReadNoiseInEffect,
+            _config.ReadNoiseScale,
+            "× fit",
+            $"accumulated 1/f noise, σ = |g|·Q_s·sqrt(ln((t + t_read)/(2·t_read))), Q_s = min(0.0088/(g_prog/g_max)^0.65, 0.2), t_read = {_config.TReadSeconds} s"),
+        new(
+            "stuck_at",
+            StuckAtInEffect,
+            _config.StuckOnFraction + _config.StuckOffFraction,
+            "fraction",
+            $"devices pinned at g_max ({_config.StuckOnFraction}) or at 0 ({_config.StuckOffFraction}), fixed at manufacture"),
+    ];
+
+    private static double DriftLogState(double targetState) => Math.Max(Math.Abs(targetState), DriftLogFloorState);
+}

@@ -1,0 +1,85 @@
+namespace AimcHil.Emulator.Devices;
+
+/// <summary>Parameters of the filamentary RRAM model: finite on/off ratio and levels, programming and read noise,
+/// I–V non-linearity and stuck-at cells.</summary>
+/// <remarks>Each non-ideality has its own switch; a switch that is on with a zero parameter has no effect either.</remarks>
+public sealed record RramConfig
+{
+    /// <summary>Conductance at normalized state 1.0 (the low-resistance state under the SET compliance current).</summary>
+    public double GMaxSiemens { get; init; } = 100e-6;
+
+    /// <summary>When on, a fully RESET device still conducts g_max / <see cref="OnOffRatio"/>, the lowest programmable state.</summary>
+    public bool FiniteOnOff { get; init; } = true;
+
+    /// <summary>g_max / g_min, dimensionless; must exceed 1.</summary>
+    public double OnOffRatio { get; init; } = 10.0;
+
+    /// <summary>When on, a device holds one of <see cref="Levels"/> conductances evenly spaced from g_min to g_max.</summary>
+    public bool FiniteLevels { get; init; } = true;
+
+    /// <summary>Distinct programmable levels including both ends; 0 means an analog continuum.</summary>
+    public int Levels { get; init; } = 16;
+
+    public bool ProgrammingNoise { get; init; } = true;
+
+    /// <summary>Standard deviation of one pulse's error, as a fraction of g_max, independent of the target.</summary>
+    public double ProgrammingSigma { get; init; } = 0.03;
+
+    /// <summary>Highest state one pulse can leave behind, as a fraction of g_max.</summary>
+    /// <remarks>
+    /// The compliance current bounds how far a filament can grow, so a noisy pulse overshoots g_max only a little;
+    /// 1.2 leaves room for a 6σ overshoot at the default σ without letting a broad noise setting run away.
+    /// </remarks>
+    public double MaxProgrammedState { get; init; } = 1.2;
+
+    public bool ReadNoise { get; init; } = true;
+
+    /// <summary>Standard deviation of one read relative to the state (0.01 = 1 %); RRAM read noise does not grow with time.</summary>
+    public double ReadNoiseSigma { get; init; } = 0.01;
+
+    /// <summary>When on, the device current follows I = G·V·(1 + A2·|v| + A3·v²) instead of Ohm's law.</summary>
+    public bool IvNonLinearity { get; init; } = true;
+
+    public double IvA2 { get; init; }
+
+    /// <summary>Cubic term; positive for the superlinear conduction of a filament near the read voltage.</summary>
+    public double IvA3 { get; init; } = 0.1;
+
+    public bool StuckAt { get; init; } = true;
+
+    /// <summary>Fraction of devices whose filament cannot be ruptured (pinned at g_max).</summary>
+    public double StuckOnFraction { get; init; } = 0.005;
+
+    /// <summary>Fraction of devices that never formed a filament or cannot re-form it (pinned at the bottom of the range).</summary>
+    public double StuckOffFraction { get; init; } = 0.005;
+
+    /// <summary>This configuration with every non-ideality switched off: an analog device from 0 to g_max, exact and linear.</summary>
+    public RramConfig Ideal() => this with
+    {
+        FiniteOnOff = false,
+        FiniteLevels = false,
+        ProgrammingNoise = false,
+        ReadNoise = false,
+        IvNonLinearity = false,
+        StuckAt = false,
+    };
+
+    /// <summary>Throws if a parameter is outside its physical range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(GMaxSiemens);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(OnOffRatio, 1.0);
+        ArgumentOutOfRangeException.ThrowIfNegative(Levels);
+        if (Levels == 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Levels), Levels, "A device needs at least 2 levels, or 0 for analog.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(ProgrammingSigma);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxProgrammedState, 1.0);
+        ArgumentOutOfRangeException.ThrowIfNegative(ReadNoiseSigma);
+        ArgumentOutOfRangeException.ThrowIfNegative(StuckOnFraction);
+        ArgumentOutOfRangeException.ThrowIfNegative(StuckOffFraction);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(StuckOnFraction + StuckOffFraction, 1.0);
+    }
+}

@@ -1,0 +1,89 @@
+using AimcHil.Core;
+using AimcHil.Emulator.Devices;
+
+namespace AimcHil.Emulator.Domains;
+
+/// <summary>Settings of a charge-domain tile.</summary>
+public sealed record ChargeDomainConfig
+{
+    public double ReadVoltage { get; init; } = 0.2;
+
+    /// <summary>Pulse width at full-scale input code (T0).</summary>
+    public double PulseFullScaleSeconds { get; init; } = 100e-9;
+
+    public double IntegrationCapacitanceFarad { get; init; } = 1e-12;
+
+    /// <summary>Whether the integrator clips at its rails (±<see cref="RailVolts"/>).</summary>
+    public bool Saturation { get; init; } = true;
+
+    public double RailVolts { get; init; } = 0.9;
+
+    public bool KtcNoise { get; init; } = true;
+
+    public double TemperatureKelvin { get; init; } = 300;
+
+    public ChargeDomainConfig Ideal() => this with { Saturation = false, KtcNoise = false };
+}
+
+/// <summary>Charge domain: pulse-width inputs t_i = T0·|x_i| with the read voltage's polarity as sign; each pair's
+/// differential current integrates on C_int: V_j = V_read Σᵢ (G⁺ − G⁻) t_i / C_int, clipped at the integrator rails.</summary>
+public sealed class ChargeDomain : ConductanceCrossbar
+{
+    private const double BoltzmannJoulePerKelvin = 1.380649e-23;
+    private readonly ChargeDomainConfig _config;
+
+    public ChargeDomain(ChipPreset preset, IDeviceModel device)
+        : base(preset, device)
+    {
+        _config = preset.Charge ?? new ChargeDomainConfig();
+    }
+
+    public override ComputationDomain Domain => ComputationDomain.Charge;
+
+    public override string InputUnit => "s";
+
+    public override double InputFullScale => _config.PulseFullScaleSeconds;
+
+    public override string OutputUnit => "V";
+
+    public override double OutputPerUnit =>
+        _config.ReadVoltage * Device.FullScale * Pair.Span * _config.PulseFullScaleSeconds / _config.IntegrationCapacitanceFarad;
+
+    /// <summary>The integrator rail in MAC units.</summary>
+    public double RailMac => _config.RailVolts / OutputPerUnit;
+
+    internal override LinearCore Build(TileState tile, float[][] states, double ageSeconds)
+    {
+        var core = BuildDifferential(tile, states, ageSeconds);
+        if (_config.KtcNoise)
+        {
+            core.OutputNoiseSigma = (float)(KtcSigmaVolts / OutputPerUnit);
+        }
+
+        return core;
+    }
+
+    /// <summary>kT/C noise sampled with the integration capacitor, in volts.</summary>
+    public double KtcSigmaVolts => Math.Sqrt(BoltzmannJoulePerKelvin * _config.TemperatureKelvin / _config.IntegrationCapacitanceFarad);
+
+    public override void ShapeAnalog(Span<float> conversions)
+    {
+        if (!_config.Saturation)
+        {
+            return;
+        }
+
+        var rail = (float)RailMac;
+        for (var k = 0; k < conversions.Length; k++)
+        {
+            conversions[k] = Math.Clamp(conversions[k], -rail, rail);
+        }
+    }
+
+    public override IEnumerable<NonIdeality> Describe() =>
+        DescribeWires().Concat(
+        [
+            Effect("integrator_saturation", _config.Saturation, _config.RailVolts, "V", "integrator output clips at ± this rail"),
+            Effect("ktc_noise", _config.KtcNoise, KtcSigmaVolts, "V", $"kT/C noise on the {_config.IntegrationCapacitanceFarad:g3} F integrator at {_config.TemperatureKelvin} K"),
+        ]);
+}

@@ -1,0 +1,57 @@
+using AimcHil.Core;
+using AimcHil.Emulator.Devices;
+
+namespace AimcHil.Emulator.Domains;
+
+/// <summary>Settings of a current-domain tile.</summary>
+public sealed record CurrentDomainConfig
+{
+    /// <summary>Word-line voltage at full-scale input code.</summary>
+    public double ReadVoltage { get; init; } = 0.2;
+
+    public CurrentDomainConfig Ideal() => this;
+}
+
+/// <summary>Current domain: I_j = Σᵢ G_ij V_i by Ohm's and Kirchhoff's laws on a virtual-ground bit line, read through
+/// a TIA. Signed inputs are bipolar word-line voltages; signed weights are differential pairs.</summary>
+/// <remarks>A non-linear device I–V curve is applied to each word-line voltage, I = G·V·(1 + a₂|v| + a₃v²); with
+/// wire resistance as well, the curve is evaluated at the driven voltage rather than at the cell's own voltage
+/// (first order in the IR drop).</remarks>
+public sealed class CurrentDomain : ConductanceCrossbar
+{
+    private readonly CurrentDomainConfig _config;
+
+    public CurrentDomain(ChipPreset preset, IDeviceModel device)
+        : base(preset, device)
+    {
+        _config = preset.Current ?? new CurrentDomainConfig();
+    }
+
+    public override ComputationDomain Domain => ComputationDomain.Current;
+
+    public override string InputUnit => "V";
+
+    public override double InputFullScale => _config.ReadVoltage;
+
+    public override string OutputUnit => "A";
+
+    public override double OutputPerUnit => _config.ReadVoltage * Device.FullScale * Pair.Span;
+
+    public override void InputFeatures(int phase, ReadOnlySpan<int> codes, Span<float> features)
+    {
+        base.InputFeatures(phase, codes, features);
+        var iv = Device.NonLinearity;
+        if (!iv.IsLinear)
+        {
+            for (var k = 0; k < features.Length; k++)
+            {
+                features[k] = (float)iv.Current(features[k]);
+            }
+        }
+    }
+
+    internal override LinearCore Build(TileState tile, float[][] states, double ageSeconds) =>
+        BuildDifferential(tile, states, ageSeconds);
+
+    public override IEnumerable<NonIdeality> Describe() => DescribeWires();
+}

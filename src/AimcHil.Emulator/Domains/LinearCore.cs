@@ -1,0 +1,91 @@
+using AimcHil.Numerics;
+using System.Numerics.Tensors;
+
+namespace AimcHil.Emulator.Domains;
+
+/// <summary>A tile's compute view at one device age: every conversion is a linear map of the input features plus
+/// Gaussian noise, so a batch costs one matrix product (and one more for device read noise).</summary>
+/// <remarks>
+/// Conversion units are the domain's own (MAC units for analog domains, unit-capacitor counts for bit-serial ones).
+/// Device read noise enters as its output-referred variance Σᵢ σᵢⱼ² xᵢ² (DESIGN.md 3, second performance rule).
+/// </remarks>
+internal sealed class LinearCore
+{
+    public LinearCore(int rows, int conversions)
+    {
+        Rows = rows;
+        Conversions = conversions;
+        Weights = new float[rows * conversions];
+        ColumnOffset = new float[conversions];
+    }
+
+    public int Rows { get; }
+
+    /// <summary>Analog conversions per MVM and input phase (physical ADC inputs).</summary>
+    public int Conversions { get; }
+
+    /// <summary>Rows × Conversions: conversion units per unit input feature.</summary>
+    public float[] Weights { get; }
+
+    /// <summary>Rows × Conversions: variance of one read per unit squared input feature; null when noiseless.</summary>
+    public float[]? NoiseVariance { get; set; }
+
+    /// <summary>Multiplies the device read-noise standard deviation; lets read noise follow device age between rebuilds.</summary>
+    public float NoiseStdScale { get; set; } = 1f;
+
+    /// <summary>Static offset of each conversion.</summary>
+    public float[] ColumnOffset { get; }
+
+    /// <summary>Per-conversion noise independent of the inputs (kT/C, jitter).</summary>
+    public float OutputNoiseSigma { get; set; }
+
+    /// <summary>Analog conversion values for a batch of input features (batch × Rows) into <paramref name="output"/>
+    /// (batch × Conversions).</summary>
+    public void Evaluate(ReadOnlySpan<float> features, int batch, Span<float> output, SeededRandom rng)
+    {
+        Blas.Gemm(batch, Conversions, Rows, features, Weights, output);
+        var n = batch * Conversions;
+        if (NoiseVariance is { } variance)
+        {
+            var squared = new float[features.Length];
+            TensorPrimitives.Multiply(features, features, squared);
+            var std = new float[n];
+            Blas.Gemm(batch, Conversions, Rows, squared, variance, std);
+            TensorPrimitives.Sqrt(std, std);
+            var xi = new float[n];
+            rng.FillStandardNormal(xi);
+            TensorPrimitives.Multiply(std, xi, std);
+            TensorPrimitives.MultiplyAdd(std, NoiseStdScale, output, output);
+        }
+
+        for (var s = 0; s < batch; s++)
+        {
+            TensorPrimitives.Add(output.Slice(s * Conversions, Conversions), ColumnOffset, output.Slice(s * Conversions, Conversions));
+        }
+
+        if (OutputNoiseSigma > 0)
+        {
+            var xi = new float[n];
+            rng.FillStandardNormal(xi);
+            TensorPrimitives.MultiplyAdd(xi, OutputNoiseSigma, output[..n], output[..n]);
+        }
+    }
+
+    /// <summary>Σ over conversions of |response to an all-ones input|: the drift-compensation reference read.</summary>
+    public double OnesResponse()
+    {
+        double total = 0;
+        for (var c = 0; c < Conversions; c++)
+        {
+            double sum = ColumnOffset[c];
+            for (var i = 0; i < Rows; i++)
+            {
+                sum += Weights[(i * Conversions) + c];
+            }
+
+            total += Math.Abs(sum);
+        }
+
+        return total;
+    }
+}

@@ -1,0 +1,105 @@
+using AimcHil.Core;
+using AimcHil.Emulator.Devices;
+using AimcHil.Emulator.Mapping;
+
+namespace AimcHil.Emulator.Domains;
+
+/// <summary>Settings of a resistive-division tile.</summary>
+public sealed record ResistiveDivisionConfig
+{
+    public double ReadVoltage { get; init; } = 0.2;
+
+    /// <summary>A trimmed load per column makes every column's total conductance the same (set from the targets),
+    /// so the output is linear in the weights. Off: the bare divider Σ G V / Σ G.</summary>
+    public bool BalanceLoads { get; init; } = true;
+
+    public ResistiveDivisionConfig Ideal() => this with { BalanceLoads = true };
+}
+
+/// <summary>Resistive division: each bit line floats, so KCL gives V_j = Σᵢ G_ij V_i / Σᵢ G_ij, a conductance-weighted
+/// average. A load to 0 V trimmed from the targets brings every column's total to rows·g_max, making the pair's
+/// difference (V⁺ − V⁻) = Σᵢ (G⁺ − G⁻) V_i / (rows·g_max); programming errors change the total and show as gain error.</summary>
+public sealed class ResistiveDivisionDomain : DomainPhysics
+{
+    private readonly ResistiveDivisionConfig _config;
+    private readonly DifferentialPairEncoding _pair;
+
+    public ResistiveDivisionDomain(ChipPreset preset, IDeviceModel device)
+        : base(preset, device, new DifferentialPairEncoding(device))
+    {
+        _config = preset.ResistiveDivision ?? new ResistiveDivisionConfig();
+        _pair = (DifferentialPairEncoding)Encoding;
+    }
+
+    public override ComputationDomain Domain => ComputationDomain.ResistiveDivision;
+
+    public override string InputUnit => "V";
+
+    public override double InputFullScale => _config.ReadVoltage;
+
+    public override string OutputUnit => "V";
+
+    public override double OutputPerUnit => _config.ReadVoltage * _pair.Span / Preset.Rows;
+
+    /// <summary>The floating node's voltage: Σ G V / Σ G (the closed form every build follows).</summary>
+    public static double DividerVoltage(ReadOnlySpan<double> conductanceSiemens, ReadOnlySpan<double> volts)
+    {
+        double num = 0, den = 0;
+        for (var i = 0; i < conductanceSiemens.Length; i++)
+        {
+            num += conductanceSiemens[i] * volts[i];
+            den += conductanceSiemens[i];
+        }
+
+        return den == 0 ? 0 : num / den;
+    }
+
+    internal override LinearCore Build(TileState tile, float[][] states, double ageSeconds)
+    {
+        int rows = tile.Rows, cols = tile.Cols;
+        var core = new LinearCore(rows, cols);
+        var noise = new float[rows * cols];
+        var anyNoise = false;
+        for (var j = 0; j < cols; j++)
+        {
+            // Normalized totals: the devices' own sum plus the trimmed load (which assumes targets were reached).
+            double totalPlus = 0, totalMinus = 0, loadPlus = 0, loadMinus = 0;
+            for (var i = 0; i < rows; i++)
+            {
+                var k = (i * cols) + j;
+                totalPlus += states[0][k] * tile.Mismatch[0][k];
+                totalMinus += states[1][k] * tile.Mismatch[1][k];
+                loadPlus += tile.Targets[0][k];
+                loadMinus += tile.Targets[1][k];
+            }
+
+            if (_config.BalanceLoads)
+            {
+                totalPlus += rows - loadPlus;
+                totalMinus += rows - loadMinus;
+            }
+
+            // Output in MAC units: (V⁺ − V⁻) / OutputPerUnit, with V in units of the read voltage.
+            var unit = rows / (double)_pair.Span;
+            for (var i = 0; i < rows; i++)
+            {
+                var k = (i * cols) + j;
+                var plus = totalPlus == 0 ? 0 : states[0][k] * tile.Mismatch[0][k] / totalPlus;
+                var minus = totalMinus == 0 ? 0 : states[1][k] * tile.Mismatch[1][k] / totalMinus;
+                core.Weights[k] = (float)((plus - minus) * unit);
+                var sp = totalPlus == 0 ? 0 : Device.ReadNoiseSigma(tile.Programmed[0][k], states[0][k], ageSeconds) / totalPlus;
+                var sm = totalMinus == 0 ? 0 : Device.ReadNoiseSigma(tile.Programmed[1][k], states[1][k], ageSeconds) / totalMinus;
+                noise[k] = (float)(((sp * sp) + (sm * sm)) * unit * unit);
+                anyNoise |= noise[k] > 0;
+            }
+        }
+
+        core.NoiseVariance = anyNoise ? noise : null;
+        return core;
+    }
+
+    public override IEnumerable<NonIdeality> Describe() =>
+    [
+        Effect("unbalanced_divider", !_config.BalanceLoads, 0, "", "no trimmed load: output is Σ G V / Σ G with a weight-dependent denominator"),
+    ];
+}

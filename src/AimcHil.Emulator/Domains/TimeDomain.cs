@@ -1,0 +1,105 @@
+using AimcHil.Core;
+using AimcHil.Emulator.Devices;
+using AimcHil.Emulator.Mapping;
+using AimcHil.Emulator.Periphery;
+using AimcHil.Numerics;
+
+namespace AimcHil.Emulator.Domains;
+
+/// <summary>Settings of a time-domain (delay-chain) tile.</summary>
+public sealed record TimeDomainConfig
+{
+    /// <summary>τ0: a stage's delay at zero product.</summary>
+    public double StageDelaySeconds { get; init; } = 1e-9;
+
+    /// <summary>Δτ: extra delay at product +1 (must not exceed τ0, so no stage has a negative delay).</summary>
+    public double DelayRangeSeconds { get; init; } = 0.5e-9;
+
+    /// <summary>Relative standard deviation of each stage's τ0 and Δτ (fixed pattern).</summary>
+    public double DelayMismatchSigma { get; init; } = 0.01;
+
+    /// <summary>Random jitter of one stage per evaluation.</summary>
+    public double JitterSigmaSeconds { get; init; } = 1e-12;
+
+    public TimeDomainConfig Ideal() => this with { DelayMismatchSigma = 0, JitterSigmaSeconds = 0 };
+}
+
+/// <summary>Time domain: a delay chain per column, stage delay τ_ij = τ0 + Δτ·x_i·w_ij (w from a differential device
+/// pair), T_j = N·τ0 + Δτ Σᵢ x_i w_ij; a time-to-digital converter measures T_j against a replica chain of N·τ0.</summary>
+public sealed class TimeDomain : DomainPhysics
+{
+    private readonly TimeDomainConfig _config;
+    private readonly DifferentialPairEncoding _pair;
+
+    public TimeDomain(ChipPreset preset, IDeviceModel device)
+        : base(preset, device, new DifferentialPairEncoding(device))
+    {
+        _config = preset.TimeDomain ?? new TimeDomainConfig();
+        if (_config.DelayRangeSeconds > _config.StageDelaySeconds)
+        {
+            throw new AimcException($"time_domain.delay_range_seconds ({_config.DelayRangeSeconds:g3}) must not exceed stage_delay_seconds ({_config.StageDelaySeconds:g3}): a stage cannot have a negative delay");
+        }
+
+        _pair = (DifferentialPairEncoding)Encoding;
+    }
+
+    public override ComputationDomain Domain => ComputationDomain.TimeDomain;
+
+    public override string InputUnit => "1";
+
+    public override double InputFullScale => 1;
+
+    public override string OutputUnit => "s";
+
+    public override double OutputPerUnit => _config.DelayRangeSeconds;
+
+    internal override void DrawPattern(TileState tile, SeededRandom fab)
+    {
+        if (_config.DelayMismatchSigma == 0)
+        {
+            return;
+        }
+
+        var n = tile.Rows * tile.Cols;
+        var baseDelay = new float[n];
+        var range = new float[n];
+        for (var k = 0; k < n; k++)
+        {
+            baseDelay[k] = (float)(_config.DelayMismatchSigma * fab.NextGaussian());
+            range[k] = (float)(_config.DelayMismatchSigma * fab.NextGaussian());
+        }
+
+        tile.DomainPattern["tau0_mismatch"] = baseDelay;
+        tile.DomainPattern["delta_tau_mismatch"] = range;
+    }
+
+    internal override LinearCore Build(TileState tile, float[][] states, double ageSeconds)
+    {
+        int rows = tile.Rows, cols = tile.Cols;
+        var core = new LinearCore(rows, cols);
+        tile.DomainPattern.TryGetValue("tau0_mismatch", out var baseMismatch);
+        tile.DomainPattern.TryGetValue("delta_tau_mismatch", out var rangeMismatch);
+        var tau0InUnits = _config.StageDelaySeconds / _config.DelayRangeSeconds;
+        for (var k = 0; k < rows * cols; k++)
+        {
+            var w = ((states[0][k] * tile.Mismatch[0][k]) - (states[1][k] * tile.Mismatch[1][k])) / _pair.Span;
+            core.Weights[k] = w * (1 + (rangeMismatch?[k] ?? 0));
+            if (baseMismatch is not null)
+            {
+                // Every stage's τ0 error adds to its column's delay whatever the input: a static offset.
+                core.ColumnOffset[k % cols] += (float)(tau0InUnits * baseMismatch[k]);
+            }
+        }
+
+        core.OutputNoiseSigma = (float)(_config.JitterSigmaSeconds * Math.Sqrt(rows) / _config.DelayRangeSeconds);
+        return core;
+    }
+
+    public override Adc CreateAdc() => new(Preset.Adc.Bits, Preset.Adc.RangeMac, unipolar: false, Preset.Adc.InlPeakLsb);
+
+    public override IEnumerable<NonIdeality> Describe() =>
+    [
+        Effect("delay_mismatch", _config.DelayMismatchSigma > 0, _config.DelayMismatchSigma, "relative", "fixed-pattern mismatch of each stage's τ0 and Δτ"),
+        Effect("jitter", _config.JitterSigmaSeconds > 0, _config.JitterSigmaSeconds, "s", "random jitter per stage per evaluation, accumulating as √N"),
+    ];
+}

@@ -1,0 +1,445 @@
+using System.Numerics.Tensors;
+using AimcHil.Core;
+using AimcHil.Emulator.Circuits;
+using AimcHil.Emulator.Devices;
+using AimcHil.Emulator.Domains;
+using AimcHil.Emulator.Periphery;
+using AimcHil.Emulator.Programming;
+using AimcHil.Numerics;
+
+namespace AimcHil.Emulator;
+
+/// <summary>An in-process AIMC chip: the physics of a preset's domain and device behind the chip contract,
+/// deterministic for a seed.</summary>
+/// <remarks>
+/// Randomness comes from separate streams: "fab" (the fixed pattern a tile is made with: stuck devices, mismatch,
+/// column gain and offset), "program" (programming noise and drift exponents) and "read" (noise of every read), so
+/// the same sequence of calls with the same seed gives the same results.
+/// </remarks>
+public sealed class EmulatedChip : IAimcChip
+{
+    /// <summary>Drift is re-evaluated when (age + t0) grew by this factor since the last build: ν·1 % ≤ 0.1 % in state.</summary>
+    private const double DriftRebuildRatio = 1.01;
+    private const double DriftTimeBaseSeconds = 20;
+
+    private readonly TileState[] _tiles;
+    private readonly SeededRandom _programRng;
+    private readonly SeededRandom _readRng;
+    private readonly Adc _adc;
+    private readonly VirtualClock _clock = new();
+
+    public EmulatedChip(ChipPreset preset, ulong seed)
+    {
+        Validate(preset);
+        Preset = preset;
+        Seed = seed;
+        Device = preset.CreateDevice();
+        Physics = DomainPhysics.Create(preset, Device);
+        _adc = Physics.CreateAdc();
+        _programRng = SeededRandom.For(seed, "program");
+        _readRng = SeededRandom.For(seed, "read");
+        _tiles = new TileState[preset.Tiles];
+        for (var t = 0; t < preset.Tiles; t++)
+        {
+            _tiles[t] = MakeTile(t, SeededRandom.For(seed, $"fab/tile{t}"));
+        }
+
+        Info = DescribeChip();
+    }
+
+    public ChipPreset Preset { get; }
+
+    public ulong Seed { get; }
+
+    public IDeviceModel Device { get; }
+
+    public DomainPhysics Physics { get; }
+
+    public ChipInfo Info { get; }
+
+    public IChipClock Clock => _clock;
+
+    public ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options)
+    {
+        var state = TileAt(tile);
+        if (targets.Rows > state.Rows || targets.Cols > state.Cols)
+        {
+            throw new AimcException($"weights of shape {targets.Rows}×{targets.Cols} do not fit a {state.Rows}×{state.Cols} tile");
+        }
+
+        var padded = Pad(targets, state.Rows, state.Cols);
+        for (var k = 0; k < padded.Data.Length; k++)
+        {
+            if (!float.IsFinite(padded.Data[k]) || padded.Data[k] is < -1f or > 1f)
+            {
+                throw new AimcException($"weight target {padded.Data[k]} at row {k / state.Cols}, column {k % state.Cols} is outside [-1, 1]");
+            }
+        }
+
+        state.WeightTargets = padded;
+        Physics.Encoding.Encode(padded.Data, state.Targets);
+        var (pulses, converged) = WriteVerify.Run(state, Device, options, _programRng, states => VerifyRead(state, states));
+        var perWeight = new Grid<int>(state.Rows, state.Cols);
+        var unconverged = new List<CellAddress>();
+        long total = 0;
+        for (var k = 0; k < perWeight.Data.Length; k++)
+        {
+            var ok = true;
+            for (var a = 0; a < pulses.Length; a++)
+            {
+                perWeight.Data[k] += pulses[a][k];
+                ok &= converged[a][k];
+            }
+
+            total += perWeight.Data[k];
+            if (!ok)
+            {
+                unconverged.Add(new CellAddress(k / state.Cols, k % state.Cols));
+            }
+        }
+
+        _clock.Advance(total * Preset.Timing.PulseSeconds);
+        state.ProgrammedAtSeconds = _clock.Seconds;
+        state.Core = null;
+        return new ProgrammingReport
+        {
+            Tile = tile,
+            Targets = padded,
+            Representable = Decode(state, state.Targets),
+            Achieved = Decode(state, VerifyRead(state, state.StatesAt(Device, 0))),
+            Pulses = perWeight,
+            TotalPulses = total,
+            Unconverged = unconverged,
+        };
+    }
+
+    public DeviceStates ReadBack(int tile)
+    {
+        var state = TileAt(tile);
+        var reads = VerifyRead(state, state.StatesAt(Device, Age(state)));
+        var names = Physics.Encoding.ArrayNames;
+        var arrays = new List<DeviceArray>(names.Count);
+        for (var a = 0; a < names.Count; a++)
+        {
+            arrays.Add(new DeviceArray(names[a], new Grid<float>(state.Rows, state.Cols, reads[a]), Device.FullScale, Device.StateUnit));
+        }
+
+        return new DeviceStates { Tile = tile, Weights = Decode(state, reads), Arrays = arrays };
+    }
+
+    public MvmResult Mvm(int tile, Grid<int> inputCodes)
+    {
+        var state = TileAt(tile);
+        if (inputCodes.Cols > state.Rows)
+        {
+            throw new AimcException($"inputs have {inputCodes.Cols} values per vector but the tile has {state.Rows} rows");
+        }
+
+        var max = Physics.InputCodeMax;
+        foreach (var code in inputCodes.Data)
+        {
+            if (code < -max || code > max)
+            {
+                throw new AimcException($"input code {code} is outside the {Preset.Dac.Bits}-bit DAC range [-{max}, {max}]");
+            }
+        }
+
+        var batch = inputCodes.Rows;
+        var core = CoreAt(state, Age(state));
+        var codes = Pad(inputCodes, batch, state.Rows).Data;
+        var features = new float[batch * state.Rows];
+        var analog = new float[batch * core.Conversions];
+        var sub = Physics.ConversionsPerOutput;
+        var recombined = new long[batch * state.Cols];
+        var saturated = new bool[batch * state.Cols];
+        var scaled = new float[core.Conversions];
+        var invLsb = (float)(1 / _adc.Lsb);
+        for (var phase = 0; phase < Physics.Phases; phase++)
+        {
+            Physics.InputFeatures(phase, codes, features);
+            core.Evaluate(features, batch, analog, _readRng);
+            Physics.ShapeAnalog(analog);
+            for (var s = 0; s < batch; s++)
+            {
+                var row = analog.AsSpan(s * core.Conversions, core.Conversions);
+                TensorPrimitives.Multiply(row, state.Readout.Gain, scaled);
+                TensorPrimitives.Add(scaled, state.Readout.Offset, scaled);
+                for (var c = 0; c < scaled.Length; c++)
+                {
+                    int code;
+                    bool sat;
+                    if (_adc.InlPeakLsb == 0)
+                    {
+                        var position = MathF.Round(scaled[c] * invLsb, MidpointRounding.AwayFromZero);
+                        sat = position < _adc.CodeMin || position > _adc.CodeMax;
+                        code = (int)Math.Clamp(position, _adc.CodeMin, _adc.CodeMax);
+                    }
+                    else
+                    {
+                        code = _adc.Convert(scaled[c], out sat);
+                    }
+
+                    var o = (s * state.Cols) + (c / sub);
+                    recombined[o] += Physics.Recombination(phase, c % sub) * code;
+                    saturated[o] |= sat;
+                }
+            }
+        }
+
+        _clock.Advance(batch * Preset.Timing.MvmSeconds);
+        var macPerCode = _adc.Lsb * Physics.MacPerUnit * DriftCompensation(state, core);
+        var result = new Grid<int>(batch, state.Cols);
+        for (var k = 0; k < recombined.Length; k++)
+        {
+            result.Data[k] = checked((int)recombined[k]);
+        }
+
+        return new MvmResult
+        {
+            Codes = result,
+            MacPerCode = Enumerable.Repeat(macPerCode, state.Cols).ToArray(),
+            MacOffset = new double[state.Cols],
+            SaturatedOutputs = saturated.Count(x => x),
+        };
+    }
+
+    public void Dispose()
+    {
+    }
+
+    /// <summary>The compute view at an age, rebuilt when drift has moved the states or first used after programming.</summary>
+    internal LinearCore CoreAt(TileState tile, double ageSeconds)
+    {
+        var core = tile.Core;
+        var drifts = Preset.Device == Core.DeviceTechnology.Pcm && tile.DriftExponents.Any(a => a.Any(nu => nu != 0));
+        var stale = core is null
+            || (drifts && (ageSeconds + DriftTimeBaseSeconds) / (tile.CoreAgeSeconds + DriftTimeBaseSeconds) > DriftRebuildRatio);
+        if (stale)
+        {
+            var states = tile.StatesAt(Device, ageSeconds);
+            core = Physics.Build(tile, states, ageSeconds);
+            tile.CoreAgeSeconds = ageSeconds;
+            if (tile.Core is null && tile.DriftReference == 0)
+            {
+                tile.DriftReference = core.OnesResponse();
+            }
+
+            tile.Core = core;
+        }
+
+        // Read noise follows the age between rebuilds; exact for laws separable in state and time (PCM, RRAM).
+        var reference = Device.ReadNoiseSigma(1, 1, tile.CoreAgeSeconds);
+        core!.NoiseStdScale = reference > 0 ? Device.ReadNoiseSigma(1, 1, ageSeconds) / reference : 1f;
+        return core;
+    }
+
+    private static void Validate(ChipPreset preset)
+    {
+        if (preset.Rows is < 1 or > 4096 || preset.Cols is < 1 or > 4096)
+        {
+            throw new AimcException($"rows and cols must be between 1 and 4096, not {preset.Rows}×{preset.Cols}");
+        }
+
+        if (preset.Tiles is < 1 or > 1024)
+        {
+            throw new AimcException($"tiles must be between 1 and 1024, not {preset.Tiles}");
+        }
+
+        if (preset.Dac.Bits is < 2 or > 16)
+        {
+            throw new AimcException($"dac.bits must be between 2 and 16, not {preset.Dac.Bits}");
+        }
+    }
+
+    private static Grid<T> Pad<T>(Grid<T> source, int rows, int cols)
+    {
+        if (source.Rows == rows && source.Cols == cols)
+        {
+            return source.Clone();
+        }
+
+        var padded = new Grid<T>(rows, cols);
+        for (var r = 0; r < source.Rows; r++)
+        {
+            source.Row(r).CopyTo(padded.Row(r));
+        }
+
+        return padded;
+    }
+
+    private double DriftCompensation(TileState tile, LinearCore core)
+    {
+        if (!Preset.DriftCompensation || tile.DriftReference == 0)
+        {
+            return 1;
+        }
+
+        var now = core.OnesResponse();
+        return now == 0 ? 1 : tile.DriftReference / now;
+    }
+
+    private double Age(TileState tile) => _clock.Seconds - tile.ProgrammedAtSeconds;
+
+    private TileState TileAt(int tile)
+    {
+        if (tile < 0 || tile >= _tiles.Length)
+        {
+            throw new AimcException($"tile {tile} does not exist: the chip has tiles 0 … {_tiles.Length - 1}");
+        }
+
+        return _tiles[tile];
+    }
+
+    private TileState MakeTile(int index, SeededRandom fab)
+    {
+        var arrays = Physics.Encoding.ArrayNames.Count;
+        var tile = new TileState(index, Preset.Rows, Preset.Cols, arrays, Preset.Cols * Physics.ConversionsPerOutput);
+        for (var a = 0; a < arrays; a++)
+        {
+            for (var k = 0; k < Preset.Rows * Preset.Cols; k++)
+            {
+                tile.Stuck[a][k] = Device.DrawStuck(fab);
+                tile.Mismatch[a][k] = Device.DrawMismatch(fab);
+            }
+        }
+
+        tile.Readout.Draw(Preset.ColumnMismatch, _adc.FullScale, fab);
+        Physics.DrawPattern(tile, fab);
+
+        // An unprogrammed tile holds zero weights, as a freshly reset chip does.
+        Physics.Encoding.Encode(tile.WeightTargets.Data, tile.Targets);
+        for (var a = 0; a < arrays; a++)
+        {
+            tile.Targets[a].CopyTo(tile.Programmed[a], 0);
+        }
+
+        return tile;
+    }
+
+    /// <summary>Measured normalized states: read noise on every device and, in a passive array, sneak paths.</summary>
+    private float[][] VerifyRead(TileState tile, float[][] states)
+    {
+        var reads = new float[states.Length][];
+        var age = Math.Max(Age(tile), Preset.Timing.PulseSeconds);
+        if (!Preset.AccessTransistors)
+        {
+            var apparent = SneakApparent(tile, states);
+            for (var a = 0; a < states.Length; a++)
+            {
+                reads[a] = apparent[a];
+            }
+        }
+        else
+        {
+            for (var a = 0; a < states.Length; a++)
+            {
+                reads[a] = new float[states[a].Length];
+                for (var k = 0; k < states[a].Length; k++)
+                {
+                    reads[a][k] = states[a][k] * tile.Mismatch[a][k];
+                }
+            }
+        }
+
+        for (var a = 0; a < states.Length; a++)
+        {
+            for (var k = 0; k < states[a].Length; k++)
+            {
+                var sigma = Device.ReadNoiseSigma(tile.Programmed[a][k], states[a][k], age);
+                if (sigma > 0)
+                {
+                    reads[a][k] = Math.Max(reads[a][k] + (sigma * (float)_readRng.NextGaussian()), 0f);
+                }
+            }
+        }
+
+        return reads;
+    }
+
+    /// <summary>Single-device reads of a passive array with floating unselected lines: every device array shares the
+    /// word lines, so the network is rows × (arrays·cols).</summary>
+    private float[][] SneakApparent(TileState tile, float[][] states)
+    {
+        int rows = tile.Rows, cols = tile.Cols, arrays = states.Length;
+        var wide = arrays * cols;
+        var physical = new double[rows * wide];
+        for (var i = 0; i < rows; i++)
+        {
+            for (var a = 0; a < arrays; a++)
+            {
+                for (var j = 0; j < cols; j++)
+                {
+                    var k = (i * cols) + j;
+                    physical[(i * wide) + (a * cols) + j] = states[a][k] * tile.Mismatch[a][k];
+                }
+            }
+        }
+
+        var apparent = SneakPathRead.ApparentConductance(physical, rows, wide, accessTransistors: false);
+        var reads = new float[arrays][];
+        for (var a = 0; a < arrays; a++)
+        {
+            reads[a] = new float[rows * cols];
+            for (var i = 0; i < rows; i++)
+            {
+                for (var j = 0; j < cols; j++)
+                {
+                    reads[a][(i * cols) + j] = (float)apparent[(i * wide) + (a * cols) + j];
+                }
+            }
+        }
+
+        return reads;
+    }
+
+    private Grid<float> Decode(TileState tile, float[][] states)
+    {
+        var weights = new Grid<float>(tile.Rows, tile.Cols);
+        for (var k = 0; k < weights.Data.Length; k++)
+        {
+            weights.Data[k] = Physics.Encoding.Decode(states, k);
+        }
+
+        return weights;
+    }
+
+    private ChipInfo DescribeChip()
+    {
+        var (codeMin, codeMax, macFullScale) = Physics.OutputRange(_adc);
+        var effects = new List<NonIdeality>
+        {
+            new("dac_quantization", true, Preset.Dac.Bits, "bit", "signed input codes"),
+            new("adc_quantization", true, Preset.Adc.Bits, "bit", "column ADC resolution"),
+            new("adc_inl", Preset.Adc.InlPeakLsb != 0, Preset.Adc.InlPeakLsb, "LSB", "bow-shaped integral non-linearity, peak at mid-range"),
+            new("output_saturation", true, macFullScale, "MAC", "outputs clip at the ADC range"),
+            new("column_gain_mismatch", Preset.ColumnMismatch.Enabled && Preset.ColumnMismatch.GainSigma > 0, Preset.ColumnMismatch.GainSigma, "relative", "per-column gain error, fixed pattern"),
+            new("column_offset_mismatch", Preset.ColumnMismatch.Enabled && Preset.ColumnMismatch.OffsetSigmaFullScale > 0, Preset.ColumnMismatch.OffsetSigmaFullScale, "full scale", "per-column offset, fixed pattern"),
+            new("sneak_paths", !Preset.AccessTransistors, 0, "", "passive 1R array: single-device reads see the rest of the array"),
+            new("drift_compensation", Preset.DriftCompensation, 0, "", "global output rescaling from a reference read after programming"),
+        };
+        effects.AddRange(Device.Describe());
+        effects.AddRange(Physics.Describe());
+        return new ChipInfo
+        {
+            Name = Preset.Name,
+            Domain = Preset.Domain,
+            Device = Preset.Device,
+            Rows = Preset.Rows,
+            Cols = Preset.Cols,
+            Tiles = Preset.Tiles,
+            WeightEncoding = Physics.Encoding.Kind,
+            WeightLevels = Physics.Encoding.WeightLevels,
+            DacBits = Preset.Dac.Bits,
+            AdcBits = Preset.Adc.Bits,
+            InputFullScale = Physics.InputFullScale,
+            InputUnit = Physics.InputUnit,
+            OutputFullScale = _adc.FullScale * Physics.OutputPerUnit,
+            OutputUnit = Physics.OutputUnit,
+            MacFullScale = macFullScale,
+            AdcCodeMin = codeMin,
+            AdcCodeMax = codeMax,
+            Transport = "emulator",
+            NonIdealities = effects,
+        };
+    }
+}

@@ -1,0 +1,85 @@
+namespace AimcHil.Emulator.Periphery;
+
+/// <summary>A column ADC (or time-to-digital converter): uniform quantizer over a signed or unipolar range with a
+/// bow-shaped integral non-linearity that is zero at both ends of the range.</summary>
+public sealed class Adc
+{
+    public Adc(int bits, double fullScale, bool unipolar, double inlPeakLsb)
+    {
+        if (bits is < 1 or > 24)
+        {
+            throw new AimcHil.Core.AimcException($"adc.bits must be between 1 and 24, not {bits}");
+        }
+
+        if (!(fullScale > 0))
+        {
+            throw new AimcHil.Core.AimcException($"the ADC range must be positive, not {fullScale}");
+        }
+
+        Bits = bits;
+        Unipolar = unipolar;
+        FullScale = fullScale;
+        InlPeakLsb = inlPeakLsb;
+        if (unipolar)
+        {
+            CodeMin = 0;
+            CodeMax = (1 << bits) - 1;
+            Lsb = fullScale / CodeMax;
+        }
+        else
+        {
+            CodeMin = -(1 << (bits - 1));
+            CodeMax = (1 << (bits - 1)) - 1;
+            Lsb = fullScale / (1 << (bits - 1));
+        }
+    }
+
+    public int Bits { get; }
+
+    public bool Unipolar { get; }
+
+    /// <summary>Input at the top of the range, in conversion units ([0, FullScale] or [−FullScale, FullScale)).</summary>
+    public double FullScale { get; }
+
+    public double Lsb { get; }
+
+    public double InlPeakLsb { get; }
+
+    public int CodeMin { get; }
+
+    public int CodeMax { get; }
+
+    /// <summary>The code for an analog value; <paramref name="saturated"/> is set when it hit a rail.</summary>
+    public int Convert(double value, out bool saturated)
+    {
+        var position = value / Lsb;
+        if (InlPeakLsb != 0)
+        {
+            position += InlLsb(value);
+        }
+
+        var code = Math.Round(position, MidpointRounding.AwayFromZero);
+        if (code <= CodeMin)
+        {
+            saturated = code < CodeMin;
+            return CodeMin;
+        }
+
+        if (code >= CodeMax)
+        {
+            saturated = code > CodeMax;
+            return CodeMax;
+        }
+
+        saturated = false;
+        return (int)code;
+    }
+
+    /// <summary>Integral non-linearity at an input, in LSB: InlPeak·(1 − u²) with u = −1 and +1 at the range ends.</summary>
+    public double InlLsb(double value)
+    {
+        var u = Unipolar ? (2 * value / FullScale) - 1 : value / FullScale;
+        u = Math.Clamp(u, -1, 1);
+        return InlPeakLsb * (1 - (u * u));
+    }
+}

@@ -1,0 +1,101 @@
+using AimcHil.Core;
+using AimcHil.Emulator.Devices;
+using AimcHil.Emulator.Domains;
+using AimcHil.Emulator.Periphery;
+
+namespace AimcHil.Emulator;
+
+/// <summary>Everything one emulated tile holds: the fixed pattern it was made with, the device states it was
+/// programmed to, and the compute view built from them.</summary>
+internal sealed class TileState
+{
+    public TileState(int index, int rows, int cols, int arrays, int physicalColumns)
+    {
+        Index = index;
+        Rows = rows;
+        Cols = cols;
+        var cells = rows * cols;
+        Targets = NewArrays<float>(arrays, cells);
+        Programmed = NewArrays<float>(arrays, cells);
+        DriftExponents = NewArrays<float>(arrays, cells);
+        Stuck = NewArrays<StuckState>(arrays, cells);
+        Mismatch = NewArrays<float>(arrays, cells);
+        foreach (var m in Mismatch)
+        {
+            Array.Fill(m, 1f);
+        }
+
+        WeightTargets = new Grid<float>(rows, cols);
+        Readout = new ColumnReadout(physicalColumns);
+    }
+
+    public int Index { get; }
+
+    public int Rows { get; }
+
+    public int Cols { get; }
+
+    /// <summary>Device targets after quantization, per device array.</summary>
+    public float[][] Targets { get; }
+
+    /// <summary>Device states right after their last programming pulse (before drift).</summary>
+    public float[][] Programmed { get; }
+
+    public float[][] DriftExponents { get; }
+
+    public StuckState[][] Stuck { get; }
+
+    /// <summary>Fixed-pattern strength of each device (1 = nominal).</summary>
+    public float[][] Mismatch { get; }
+
+    /// <summary>Domain-specific fixed pattern (delay or capacitor mismatch), drawn by the domain when the chip is made.</summary>
+    public Dictionary<string, float[]> DomainPattern { get; } = [];
+
+    public Grid<float> WeightTargets { get; set; }
+
+    public ColumnReadout Readout { get; }
+
+    public double ProgrammedAtSeconds { get; set; }
+
+    public LinearCore? Core { get; set; }
+
+    /// <summary>Device age (seconds since programming) the compute view was built for.</summary>
+    public double CoreAgeSeconds { get; set; }
+
+    /// <summary>Analog response to an all-ones input right after programming, the reference for drift compensation.</summary>
+    public double DriftReference { get; set; }
+
+    /// <summary>Device states at an age: drifted programmed states, with stuck devices pinned.</summary>
+    public float[][] StatesAt(IDeviceModel device, double ageSeconds)
+    {
+        var states = new float[Programmed.Length][];
+        for (var a = 0; a < states.Length; a++)
+        {
+            var s = new float[Programmed[a].Length];
+            for (var k = 0; k < s.Length; k++)
+            {
+                s[k] = Stuck[a][k] switch
+                {
+                    StuckState.StuckOn => 1f,
+                    StuckState.StuckOff => 0f,
+                    _ => DriftExponents[a][k] == 0 ? Programmed[a][k] : device.Drifted(Programmed[a][k], DriftExponents[a][k], ageSeconds),
+                };
+            }
+
+            states[a] = s;
+        }
+
+        return states;
+    }
+
+    private static T[][] NewArrays<T>(int arrays, int cells)
+    {
+        var result = new T[arrays][];
+        for (var a = 0; a < arrays; a++)
+        {
+            result[a] = new T[cells];
+        }
+
+        return result;
+    }
+}

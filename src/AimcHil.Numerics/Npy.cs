@@ -1,0 +1,639 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace AimcHil.Numerics;
+
+/// <summary>Reads and writes NumPy .npy files (little-endian, C order), the format weights, inputs and reference
+/// outputs are exchanged in with Python tooling; reads format versions 1.0 and 2.0 and writes 1.0 byte for byte as
+/// NumPy does.</summary>
+public static class Npy
+{
+    /// <summary>The dtypes <see cref="Read(string)"/> accepts, in the spelling NumPy writes.</summary>
+    public static readonly IReadOnlyList<string> SupportedDtypes = ["<f4", "<f8", "<i2", "<i4", "<i8", "|i1", "|u1", "<u2"];
+
+    private const int Alignment = 64;
+
+    // NumPy leaves room in the header for the first axis to grow to this many digits, so files can be appended to
+    // and their header rewritten in place; copying it keeps our files byte-identical to np.save.
+    private const int GrowthAxisMaxDigits = 21;
+
+    // NumPy refuses headers over 10000 bytes by default; allow more, but not enough to allocate a huge buffer on
+    // the word of a corrupt length field.
+    private const int MaxHeaderBytes = 1 << 20;
+
+    private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
+    /// <summary>Reads a whole .npy file; problems with its contents throw <see cref="NpyFormatException"/> naming the path.</summary>
+    public static NpyArray Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return Read(stream, path);
+    }
+
+    /// <summary>Reads one array from the stream's current position and leaves the stream just past its data, so
+    /// several arrays written one after another (as repeated np.save calls on one file do) can be read in turn.</summary>
+    /// <param name="sourceName">Named in error messages, e.g. the file the stream came from.</param>
+    public static NpyArray Read(Stream stream, string? sourceName = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+
+        Span<byte> prefix = stackalloc byte[8];
+        var got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
+        if (got < Magic.Length || !prefix[..Magic.Length].SequenceEqual(Magic))
+        {
+            throw new NpyFormatException(sourceName, "not a NumPy .npy file (bad magic)");
+        }
+
+        if (got < prefix.Length)
+        {
+            throw new NpyFormatException(sourceName, "truncated header: the file ends inside the format version");
+        }
+
+        int major = prefix[6], minor = prefix[7];
+        var lengthFieldBytes = (major, minor) switch
+        {
+            (1, 0) => 2,
+            (2, 0) => 4,
+            _ => throw new NpyFormatException(
+                sourceName,
+                $"unsupported .npy format version {major}.{minor} (this reader handles 1.0 and 2.0)"),
+        };
+
+        Span<byte> lengthField = stackalloc byte[4];
+        lengthField = lengthField[..lengthFieldBytes];
+        if (stream.ReadAtLeast(lengthField, lengthFieldBytes, throwOnEndOfStream: false) < lengthFieldBytes)
+        {
+            throw new NpyFormatException(sourceName, "truncated header: the file ends inside the header length");
+        }
+
+        var headerLength = lengthFieldBytes == 2
+            ? BinaryPrimitives.ReadUInt16LittleEndian(lengthField)
+            : BinaryPrimitives.ReadUInt32LittleEndian(lengthField);
+        if (headerLength > MaxHeaderBytes)
+        {
+            throw new NpyFormatException(
+                sourceName,
+                string.Create(CultureInfo.InvariantCulture, $"malformed header: declared header length {headerLength} bytes is implausibly large"));
+        }
+
+        var headerBytes = new byte[headerLength];
+        var headerGot = stream.ReadAtLeast(headerBytes, headerBytes.Length, throwOnEndOfStream: false);
+        if (headerGot < headerBytes.Length)
+        {
+            throw new NpyFormatException(
+                sourceName,
+                string.Create(CultureInfo.InvariantCulture, $"truncated header: expected {headerLength} header bytes, found {headerGot}"));
+        }
+
+        // Versions 1.0 and 2.0 define the header as latin-1 text.
+        var header = ParseHeader(Encoding.Latin1.GetString(headerBytes), sourceName);
+
+        var itemSize = ItemSize(header.Dtype);
+        var byteCount = (long)header.Count * itemSize;
+        if (byteCount > Array.MaxLength)
+        {
+            throw new NpyFormatException(
+                sourceName,
+                string.Create(CultureInfo.InvariantCulture, $"array of shape {ShapeText(header.Shape)} and dtype '{header.Dtype}' is too large to load ({byteCount} bytes)"));
+        }
+
+        var data = GC.AllocateUninitializedArray<byte>((int)byteCount);
+        var dataGot = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        if (dataGot < data.Length)
+        {
+            throw new NpyFormatException(
+                sourceName,
+                string.Create(CultureInfo.InvariantCulture, $"truncated data: shape {ShapeText(header.Shape)} of '{header.Dtype}' needs {byteCount} bytes, found {dataGot}"));
+        }
+
+        if (!BitConverter.IsLittleEndian)
+        {
+            ReverseEachElement(data, itemSize);
+        }
+
+        return new NpyArray(header.Shape, header.Dtype, data, (int)header.Count, sourceName);
+    }
+
+    /// <summary>Writes float32 ('&lt;f4') data; with no shape the array is one-dimensional.</summary>
+    public static void Write(string path, float[] data, params int[] shape) => WriteFile(path, "<f4", data, shape);
+
+    /// <summary>Writes float64 ('&lt;f8') data; with no shape the array is one-dimensional.</summary>
+    public static void Write(string path, double[] data, params int[] shape) => WriteFile(path, "<f8", data, shape);
+
+    /// <summary>Writes int32 ('&lt;i4') data; with no shape the array is one-dimensional.</summary>
+    public static void Write(string path, int[] data, params int[] shape) => WriteFile(path, "<i4", data, shape);
+
+    /// <summary>Writes float32 ('&lt;f4') data at the stream's position; with no shape the array is one-dimensional.</summary>
+    public static void Write(Stream stream, float[] data, params int[] shape) => WriteStream(stream, "<f4", data, shape);
+
+    /// <summary>Writes float64 ('&lt;f8') data at the stream's position; with no shape the array is one-dimensional.</summary>
+    public static void Write(Stream stream, double[] data, params int[] shape) => WriteStream(stream, "<f8", data, shape);
+
+    /// <summary>Writes int32 ('&lt;i4') data at the stream's position; with no shape the array is one-dimensional.</summary>
+    public static void Write(Stream stream, int[] data, params int[] shape) => WriteStream(stream, "<i4", data, shape);
+
+    /// <summary>Python's repr of a shape tuple: "()", "(5,)", "(2, 3)".</summary>
+    internal static string ShapeText(IReadOnlyList<int> shape) => shape.Count switch
+    {
+        0 => "()",
+        1 => string.Create(CultureInfo.InvariantCulture, $"({shape[0]},)"),
+        _ => "(" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + ")",
+    };
+
+    internal static int ItemSize(string dtype) => dtype[^1] - '0';
+
+    private static void WriteFile<T>(string path, string dtype, T[] data, int[] shape)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(path);
+
+        // Validate before creating the file, so a bad call does not truncate an existing one.
+        var header = BuildHeader(dtype, data, shape, path);
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        stream.Write(header);
+        stream.Write(LittleEndianBytes(data));
+    }
+
+    private static void WriteStream<T>(Stream stream, string dtype, T[] data, int[] shape)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var header = BuildHeader(dtype, data, shape, null);
+        stream.Write(header);
+        stream.Write(LittleEndianBytes(data));
+    }
+
+    private static byte[] BuildHeader<T>(string dtype, T[] data, int[] shape, string? path)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Length == 0)
+        {
+            shape = [data.Length];
+        }
+
+        long count = 1;
+        foreach (var dim in shape)
+        {
+            if (dim < 0)
+            {
+                throw new NpyFormatException(path, $"invalid shape {ShapeText(shape)}: dimensions must not be negative");
+            }
+
+            // Saturate rather than overflow: any product past int range already cannot match an array's length.
+            count = Math.Min(count * dim, (long)int.MaxValue + 1);
+        }
+
+        if (count != data.Length)
+        {
+            throw new NpyFormatException(
+                path,
+                string.Create(CultureInfo.InvariantCulture, $"shape {ShapeText(shape)} has {count} elements but the data has {data.Length}"));
+        }
+
+        // Keys in sorted order and the trailing ", }" are what NumPy's writer produces.
+        var text = new StringBuilder()
+            .Append("{'descr': '").Append(dtype).Append("', 'fortran_order': False, 'shape': ")
+            .Append(ShapeText(shape)).Append(", }");
+        if (shape.Length > 0)
+        {
+            text.Append(' ', GrowthAxisMaxDigits - shape[0].ToString(CultureInfo.InvariantCulture).Length);
+        }
+
+        // NumPy's padding rule, including its quirk of adding a full 64 spaces when the text is already aligned.
+        const int prefixBytes = 10;
+        var withNewline = text.Length + 1;
+        var padding = Alignment - ((prefixBytes + withNewline) % Alignment);
+        text.Append(' ', padding).Append('\n');
+
+        var header = new byte[prefixBytes + text.Length];
+        Magic.CopyTo(header, 0);
+        header[6] = 1;
+        header[7] = 0;
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), checked((ushort)text.Length));
+        Encoding.Latin1.GetBytes(text.ToString(), header.AsSpan(prefixBytes));
+        return header;
+    }
+
+    private static ReadOnlySpan<byte> LittleEndianBytes<T>(T[] data)
+        where T : unmanaged
+    {
+        var bytes = MemoryMarshal.AsBytes(data.AsSpan());
+        if (BitConverter.IsLittleEndian)
+        {
+            return bytes;
+        }
+
+        var copy = bytes.ToArray();
+        ReverseEachElement(copy, Unsafe.SizeOf<T>());
+        return copy;
+    }
+
+    private static void ReverseEachElement(Span<byte> bytes, int itemSize)
+    {
+        switch (itemSize)
+        {
+            case 2:
+                var halves = MemoryMarshal.Cast<byte, ushort>(bytes);
+                BinaryPrimitives.ReverseEndianness(halves, halves);
+                break;
+            case 4:
+                var words = MemoryMarshal.Cast<byte, uint>(bytes);
+                BinaryPrimitives.ReverseEndianness(words, words);
+                break;
+            case 8:
+                var doubles = MemoryMarshal.Cast<byte, ulong>(bytes);
+                BinaryPrimitives.ReverseEndianness(doubles, doubles);
+                break;
+        }
+    }
+
+    private static Header ParseHeader(string text, string? sourceName)
+    {
+        object? parsed;
+        try
+        {
+            parsed = new HeaderParser(text).ParseDocument();
+        }
+        catch (FormatException ex)
+        {
+            throw new NpyFormatException(sourceName, $"malformed header ({ex.Message}): {text.TrimEnd()}");
+        }
+
+        if (parsed is not Dictionary<string, object?> fields)
+        {
+            throw new NpyFormatException(sourceName, $"malformed header (not a dictionary): {text.TrimEnd()}");
+        }
+
+        var dtype = Field(fields, "descr", text, sourceName) switch
+        {
+            string descr => CanonicalDtype(descr) ?? throw new NpyFormatException(
+                sourceName,
+                $"unsupported dtype '{descr}' (supported: {string.Join(", ", SupportedDtypes)})"),
+            _ => throw new NpyFormatException(
+                sourceName,
+                $"unsupported dtype: structured arrays are not supported (supported: {string.Join(", ", SupportedDtypes)})"),
+        };
+
+        var fortranOrder = Field(fields, "fortran_order", text, sourceName) as bool?
+            ?? throw new NpyFormatException(sourceName, $"malformed header ('fortran_order' is not True or False): {text.TrimEnd()}");
+        if (fortranOrder)
+        {
+            throw new NpyFormatException(
+                sourceName,
+                "fortran_order=True (column-major) arrays are not supported; save a C-ordered copy, e.g. np.save(path, np.ascontiguousarray(a))");
+        }
+
+        if (Field(fields, "shape", text, sourceName) is not List<object?> dims)
+        {
+            throw new NpyFormatException(sourceName, $"malformed header ('shape' is not a tuple): {text.TrimEnd()}");
+        }
+
+        var shape = new int[dims.Count];
+        long count = 1;
+        for (var i = 0; i < dims.Count; i++)
+        {
+            if (dims[i] is not long dim || dim < 0 || dim > int.MaxValue)
+            {
+                throw new NpyFormatException(sourceName, $"malformed header ('shape' must hold non-negative integers): {text.TrimEnd()}");
+            }
+
+            shape[i] = (int)dim;
+            count = Math.Min(count * dim, (long)int.MaxValue + 1);
+        }
+
+        if (count > int.MaxValue)
+        {
+            throw new NpyFormatException(
+                sourceName,
+                $"array of shape {ShapeText(shape)} has more than {int.MaxValue} elements, too many to load");
+        }
+
+        return new Header(dtype, shape, count);
+    }
+
+    private static object? Field(Dictionary<string, object?> fields, string key, string text, string? sourceName) =>
+        fields.TryGetValue(key, out var value)
+            ? value
+            : throw new NpyFormatException(sourceName, $"malformed header (no '{key}' key): {text.TrimEnd()}");
+
+    private static string? CanonicalDtype(string descr)
+    {
+        // Byte order is meaningless for one-byte types; NumPy writes '|' but older writers used '<' or '='.
+        if (descr.Length == 3 && descr[0] is '|' or '<' or '>' or '=' && descr[1..] is "i1" or "u1")
+        {
+            return "|" + descr[1..];
+        }
+
+        return SupportedDtypes.Contains(descr) ? descr : null;
+    }
+
+    private readonly record struct Header(string Dtype, int[] Shape, long Count);
+
+    /// <summary>Parses the Python literal subset NumPy writes in headers: dicts, tuples, lists, strings, integers, True/False/None.</summary>
+    private sealed class HeaderParser(string text)
+    {
+        private int _pos;
+
+        public object? ParseDocument()
+        {
+            var value = ParseValue();
+            SkipWhitespace();
+            if (_pos != text.Length)
+            {
+                throw Error("unexpected text after the dictionary");
+            }
+
+            return value;
+        }
+
+        private object? ParseValue()
+        {
+            SkipWhitespace();
+            if (_pos >= text.Length)
+            {
+                throw Error("unexpected end");
+            }
+
+            var ch = text[_pos];
+            return ch switch
+            {
+                '{' => ParseDictionary(),
+                '(' => ParseSequence(')'),
+                '[' => ParseSequence(']'),
+                '\'' or '"' => ParseString(),
+                _ when char.IsAsciiDigit(ch) || ch is '-' or '+' => ParseInteger(),
+                _ when char.IsAsciiLetter(ch) => ParseName(),
+                _ => throw Error($"unexpected '{ch}'"),
+            };
+        }
+
+        private Dictionary<string, object?> ParseDictionary()
+        {
+            var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+            _pos++;
+            while (true)
+            {
+                SkipWhitespace();
+                if (Accept('}'))
+                {
+                    return result;
+                }
+
+                if (ParseValue() is not string key)
+                {
+                    throw Error("dictionary key is not a string");
+                }
+
+                SkipWhitespace();
+                Expect(':');
+                result[key] = ParseValue();
+                SkipWhitespace();
+                if (!Accept(','))
+                {
+                    Expect('}');
+                    return result;
+                }
+            }
+        }
+
+        private List<object?> ParseSequence(char close)
+        {
+            var result = new List<object?>();
+            _pos++;
+            while (true)
+            {
+                SkipWhitespace();
+                if (Accept(close))
+                {
+                    return result;
+                }
+
+                result.Add(ParseValue());
+                SkipWhitespace();
+                if (!Accept(','))
+                {
+                    Expect(close);
+                    return result;
+                }
+            }
+        }
+
+        private string ParseString()
+        {
+            var quote = text[_pos++];
+            var value = new StringBuilder();
+            while (_pos < text.Length && text[_pos] != quote)
+            {
+                // Escapes cannot occur in the descriptors and keys NumPy writes; keep the escaped character.
+                if (text[_pos] == '\\' && _pos + 1 < text.Length)
+                {
+                    _pos++;
+                }
+
+                value.Append(text[_pos++]);
+            }
+
+            Expect(quote);
+            return value.ToString();
+        }
+
+        private long ParseInteger()
+        {
+            var start = _pos;
+            if (text[_pos] is '-' or '+')
+            {
+                _pos++;
+            }
+
+            while (_pos < text.Length && char.IsAsciiDigit(text[_pos]))
+            {
+                _pos++;
+            }
+
+            if (!long.TryParse(text.AsSpan(start, _pos - start), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                throw Error("bad integer");
+            }
+
+            // Python 2 NumPy wrote shapes as longs, e.g. (2L, 3L).
+            if (_pos < text.Length && text[_pos] is 'L' or 'l')
+            {
+                _pos++;
+            }
+
+            return value;
+        }
+
+        private object? ParseName()
+        {
+            var start = _pos;
+            while (_pos < text.Length && (char.IsAsciiLetterOrDigit(text[_pos]) || text[_pos] == '_'))
+            {
+                _pos++;
+            }
+
+            return text[start.._pos] switch
+            {
+                "True" => true,
+                "False" => false,
+                "None" => null,
+                var name => throw Error($"unknown name '{name}'"),
+            };
+        }
+
+        private void SkipWhitespace()
+        {
+            while (_pos < text.Length && char.IsWhiteSpace(text[_pos]))
+            {
+                _pos++;
+            }
+        }
+
+        private bool Accept(char expected)
+        {
+            if (_pos < text.Length && text[_pos] == expected)
+            {
+                _pos++;
+                return true;
+            }
+
+            return false;
+        }
+
+        private void Expect(char expected)
+        {
+            if (!Accept(expected))
+            {
+                throw Error($"expected '{expected}'");
+            }
+        }
+
+        private FormatException Error(string what) =>
+            new(string.Create(CultureInfo.InvariantCulture, $"{what} at offset {_pos}"));
+    }
+}
+
+/// <summary>An array read from a .npy file: its shape, its dtype as NumPy spells it, and conversions of its
+/// elements (C order) to the element types the rest of AimcHil computes with.</summary>
+public sealed class NpyArray
+{
+    private readonly int[] _shape;
+    private readonly byte[] _data;
+    private readonly string? _sourceName;
+
+    internal NpyArray(int[] shape, string dtype, byte[] data, int length, string? sourceName)
+    {
+        _shape = shape;
+        Dtype = dtype;
+        _data = data;
+        Length = length;
+        _sourceName = sourceName;
+    }
+
+    /// <summary>Dimensions, outermost first; a fresh copy on every call, so callers cannot corrupt the array.</summary>
+    public int[] Shape => (int[])_shape.Clone();
+
+    /// <summary>NumPy's descriptor, e.g. "&lt;f4" or "|u1".</summary>
+    public string Dtype { get; }
+
+    /// <summary>Number of elements (the product of <see cref="Shape"/>; 1 for a 0-d array).</summary>
+    public int Length { get; }
+
+    /// <summary>All elements as doubles; int64 values beyond 2^53 round to the nearest double.</summary>
+    public double[] ToDouble() => Convert<double>();
+
+    /// <summary>All elements as floats, rounded to nearest where the dtype is wider.</summary>
+    public float[] ToSingle() => Convert<float>();
+
+    /// <summary>All elements as ints; throws <see cref="NpyFormatException"/> naming the first element that is not
+    /// an integer (fractional, NaN, infinite) or lies outside the Int32 range, instead of silently truncating.</summary>
+    public int[] ToInt32()
+    {
+        switch (Dtype)
+        {
+            case "<f4":
+                RequireInt32(Elements<float>());
+                break;
+            case "<f8":
+                RequireInt32(Elements<double>());
+                break;
+            case "<i8":
+                RequireInt32(Elements<long>());
+                break;
+        }
+
+        return Convert<int>();
+    }
+
+    private TOut[] Convert<TOut>()
+        where TOut : unmanaged, INumberBase<TOut> => Dtype switch
+        {
+            "<f4" => Convert<float, TOut>(),
+            "<f8" => Convert<double, TOut>(),
+            "<i2" => Convert<short, TOut>(),
+            "<i4" => Convert<int, TOut>(),
+            "<i8" => Convert<long, TOut>(),
+            "|i1" => Convert<sbyte, TOut>(),
+            "|u1" => Convert<byte, TOut>(),
+            "<u2" => Convert<ushort, TOut>(),
+            _ => throw new InvalidOperationException($"dtype '{Dtype}' passed the reader but has no conversion"),
+        };
+
+    private TOut[] Convert<TIn, TOut>()
+        where TIn : unmanaged, INumberBase<TIn>
+        where TOut : unmanaged, INumberBase<TOut>
+    {
+        var result = new TOut[Length];
+        TensorPrimitives.ConvertTruncating<TIn, TOut>(Elements<TIn>(), result);
+        return result;
+    }
+
+    private ReadOnlySpan<T> Elements<T>()
+        where T : unmanaged => MemoryMarshal.Cast<byte, T>(_data);
+
+    private void RequireInt32<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, INumberBase<T>
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            // Exact for every value inside the int range, which is all that must pass.
+            var value = double.CreateTruncating(values[i]);
+            string? problem = null;
+            if (double.IsNaN(value) || double.IsInfinity(value) || Math.Floor(value) != value)
+            {
+                problem = "not an integer";
+            }
+            else if (value < int.MinValue || value > int.MaxValue)
+            {
+                problem = "outside the Int32 range";
+            }
+
+            if (problem is not null)
+            {
+                var shown = string.Create(CultureInfo.InvariantCulture, $"{values[i]}");
+                throw new NpyFormatException(
+                    _sourceName,
+                    $"element {IndexText(i)} is {shown}, {problem}; cannot convert dtype '{Dtype}' to int");
+            }
+        }
+    }
+
+    private string IndexText(int flat)
+    {
+        var index = new int[_shape.Length];
+        for (var d = _shape.Length - 1; d >= 0; d--)
+        {
+            index[d] = flat % _shape[d];
+            flat /= _shape[d];
+        }
+
+        return "[" + string.Join(", ", index) + "]";
+    }
+}

@@ -1,0 +1,11 @@
+namespace AimcHil.Rig;
+
+/// <summary>What the command line may change about a rig when it is opened.</summary>
+public sealed record RigOptions
+{
+    /// <summary>Overrides the rig file's seed.</summary>
+    public ulong? Seed { get; init; }
+
+    /// <summary>Switch every non-ideality off (emulator rigs).</summary>
+    public bool Ideal { get; init; }
+}
