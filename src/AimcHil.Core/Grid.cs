@@ -38,4 +38,21 @@ public sealed class Grid<T>
     public Span<T> Row(int row) => Data.AsSpan(row * Cols, Cols);
 
     public Grid<T> Clone() => new(Rows, Cols, (T[])Data.Clone());
+
+    /// <summary>A copy of the top-left <paramref name="rows"/> × <paramref name="cols"/> block.</summary>
+    public Grid<T> TopLeft(int rows, int cols)
+    {
+        if (rows > Rows || cols > Cols)
+        {
+            throw new ArgumentException($"a {rows}×{cols} block does not fit a {Rows}×{Cols} grid");
+        }
+
+        var block = new Grid<T>(rows, cols);
+        for (var r = 0; r < rows; r++)
+        {
+            Row(r)[..cols].CopyTo(block.Row(r));
+        }
+
+        return block;
+    }
 }

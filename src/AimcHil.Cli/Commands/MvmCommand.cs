@@ -54,7 +54,7 @@ internal static class MvmCommand
             var (result, mac) = Run(chip, tileIndex, x, w.Cols, showProgress: !isJson && x.Rows > 4 * ChunkRows);
             var mvmSeconds = clock.Elapsed.TotalSeconds;
 
-            var representable = Slice(report.Representable, w.Rows, w.Cols);
+            var representable = report.Representable.TopLeft(w.Rows, w.Cols);
             var exact = MvmError.Exact(representable, x, info.InputCodeMax);
             var error = MvmError.Measure(result, exact, info.MacFullScale);
             if (parse.GetValue(output) is { } yf)
@@ -232,17 +232,6 @@ internal static class MvmCommand
         }
 
         return x;
-    }
-
-    private static Grid<float> Slice(Grid<float> source, int rows, int cols)
-    {
-        var slice = new Grid<float>(rows, cols);
-        for (var r = 0; r < rows; r++)
-        {
-            source.Row(r)[..cols].CopyTo(slice.Row(r));
-        }
-
-        return slice;
     }
 
     private static void Print(MvmSummary s)
