@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NodalMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 
@@ -663,44 +664,48 @@ public static class IrDropNetwork
         }
 
         /// <summary>p ← z + β∘p, then q ← S·p = B·p − G∘T⁻¹(G∘p) and curvature ← pᵀq, one row at a time.</summary>
-        /// <remarks>Row i+1 of p is updated before row i of q is formed, since B couples each row to the next.</remarks>
+        /// <remarks>
+        /// Row i+1 of p is updated before row i of q is formed, since B couples each row to the next. The kernels go
+        /// through refs because bounds checks on the lane-minor layout cost more than their arithmetic; every index
+        /// stays inside rows·cols·lanes by construction of the loops.
+        /// </remarks>
         private void UpdateDirectionAndApplySchur(double[] source, double[] p, double[] q, double[] pq)
         {
             var rows = tile.Rows;
             var cols = tile.Cols;
             var vpn = vectorsPerNode;
-            var z = MemoryMarshal.Cast<double, Vector<double>>(source.AsSpan());
-            var dir = MemoryMarshal.Cast<double, Vector<double>>(p.AsSpan());
-            var prod = MemoryMarshal.Cast<double, Vector<double>>(q.AsSpan());
-            var scratch = MemoryMarshal.Cast<double, Vector<double>>(wordScratch.AsSpan());
-            var beta = MemoryMarshal.Cast<double, Vector<double>>(turn.AsSpan());
+            var rowVectors = cols * vpn;
+            ref var z = ref AsLanes(source);
+            ref var dir = ref AsLanes(p);
+            ref var prod = ref AsLanes(q);
+            ref var scratch = ref AsLanes(wordScratch);
+            ref var beta = ref AsLanes(turn);
+            ref var pivotG = ref MemoryMarshal.GetArrayDataReference(tile.WordPivotConductance);
+            ref var wordCarry = ref MemoryMarshal.GetArrayDataReference(tile.WordCarry);
+            ref var diagonal = ref MemoryMarshal.GetArrayDataReference(tile.BitDiagonal);
+            ref var g = ref MemoryMarshal.GetArrayDataReference(tile.Conductance);
+            var bitSiemens = tile.BitSiemens;
             Span<Vector<double>> accumulator = stackalloc Vector<double>[vpn];
             accumulator.Clear();
-            var bitSiemens = tile.BitSiemens;
-            var wordPivotG = tile.WordPivotConductance;
-            var wordCarry = tile.WordCarry;
-            var diagonal = tile.BitDiagonal;
-            var g = tile.Conductance;
-            var rowVectors = cols * vpn;
 
-            void UpdateRow(int i, Span<Vector<double>> dir, ReadOnlySpan<Vector<double>> z, ReadOnlySpan<Vector<double>> beta)
-            {
-                var start = i * rowVectors;
-                for (var n = 0; n < rowVectors; n += vpn)
-                {
-                    for (var v = 0; v < vpn; v++)
-                    {
-                        dir[start + n + v] = z[start + n + v] + (beta[v] * dir[start + n + v]);
-                    }
-                }
-            }
-
-            UpdateRow(0, dir, z, beta);
-            for (var i = 0; i < rows; i++)
+            for (var i = -1; i < rows; i++)
             {
                 if (i + 1 < rows)
                 {
-                    UpdateRow(i + 1, dir, z, beta);
+                    var start = (i + 1) * rowVectors;
+                    for (var n = start; n < start + rowVectors; n += vpn)
+                    {
+                        for (var v = 0; v < vpn; v++)
+                        {
+                            ref var d = ref Unsafe.Add(ref dir, n + v);
+                            d = Unsafe.Add(ref z, n + v) + (Unsafe.Add(ref beta, v) * d);
+                        }
+                    }
+                }
+
+                if (i < 0)
+                {
+                    continue;
                 }
 
                 var rowNode = i * cols;
@@ -709,47 +714,52 @@ public static class IrDropNetwork
                 // Word ladder i with the bit-node voltages as sources: t = T_i⁻¹(G_i∘p_i).
                 for (var j = 0; j < cols; j++)
                 {
-                    var pivotG = wordPivotG[rowNode + j];
-                    var carry = wordCarry[rowNode + j];
+                    var pg = Unsafe.Add(ref pivotG, rowNode + j);
+                    var carry = j > 0 ? Unsafe.Add(ref wordCarry, rowNode + j) : 0;
                     var at = j * vpn;
+                    var previous = j > 0 ? at - vpn : at;
                     for (var v = 0; v < vpn; v++)
                     {
-                        var previous = j > 0 ? scratch[at - vpn + v] : Vector<double>.Zero;
-                        scratch[at + v] = (pivotG * dir[rowStart + at + v]) + (carry * previous);
+                        Unsafe.Add(ref scratch, at + v) = (pg * Unsafe.Add(ref dir, rowStart + at + v))
+                            + (carry * Unsafe.Add(ref scratch, previous + v));
                     }
                 }
 
                 for (var j = cols - 2; j >= 0; j--)
                 {
-                    var carry = wordCarry[rowNode + j];
+                    var carry = Unsafe.Add(ref wordCarry, rowNode + j);
                     var at = j * vpn;
                     for (var v = 0; v < vpn; v++)
                     {
-                        scratch[at + v] += carry * scratch[at + vpn + v];
+                        Unsafe.Add(ref scratch, at + v) += carry * Unsafe.Add(ref scratch, at + vpn + v);
                     }
                 }
 
-                var hasAbove = i > 0;
-                var hasBelow = i + 1 < rows;
+                // A missing neighbour (open top, or the sense node at 0 V below the last row) reads its own node with
+                // weight 0, which keeps the inner loop branch-free.
+                var aboveSiemens = i > 0 ? bitSiemens : 0;
+                var aboveOffset = i > 0 ? -rowVectors : 0;
+                var belowSiemens = i + 1 < rows ? bitSiemens : 0;
+                var belowOffset = i + 1 < rows ? rowVectors : 0;
                 for (var j = 0; j < cols; j++)
                 {
-                    var d = diagonal[rowNode + j];
-                    var gij = g[rowNode + j];
+                    var d = Unsafe.Add(ref diagonal, rowNode + j);
+                    var gij = Unsafe.Add(ref g, rowNode + j);
                     var at = rowStart + (j * vpn);
                     for (var v = 0; v < vpn; v++)
                     {
-                        var neighbours = (hasAbove ? dir[at - rowVectors + v] : Vector<double>.Zero)
-                            + (hasBelow ? dir[at + rowVectors + v] : Vector<double>.Zero);
-                        var pv = dir[at + v];
-                        var qv = (d * pv) - (bitSiemens * neighbours) - (gij * scratch[(j * vpn) + v]);
-                        prod[at + v] = qv;
+                        var pv = Unsafe.Add(ref dir, at + v);
+                        var qv = (d * pv)
+                            - (aboveSiemens * Unsafe.Add(ref dir, at + aboveOffset + v))
+                            - (belowSiemens * Unsafe.Add(ref dir, at + belowOffset + v))
+                            - (gij * Unsafe.Add(ref scratch, (j * vpn) + v));
+                        Unsafe.Add(ref prod, at + v) = qv;
                         accumulator[v] += pv * qv;
                     }
                 }
             }
 
-            var dot = MemoryMarshal.Cast<double, Vector<double>>(pq.AsSpan());
-            accumulator.CopyTo(dot);
+            accumulator.CopyTo(MemoryMarshal.Cast<double, Vector<double>>(pq.AsSpan()));
         }
 
         /// <summary>x ← x + α∘p, r ← r − α∘q, z ← B⁻¹r, energy ← rᵀz; with α = 0 it only preconditions r.</summary>
@@ -758,32 +768,33 @@ public static class IrDropNetwork
             var rows = tile.Rows;
             var cols = tile.Cols;
             var vpn = vectorsPerNode;
-            var x = MemoryMarshal.Cast<double, Vector<double>>(solution.AsSpan());
-            var r = MemoryMarshal.Cast<double, Vector<double>>(residual.AsSpan());
-            var z = MemoryMarshal.Cast<double, Vector<double>>(preconditioned.AsSpan());
-            var p = MemoryMarshal.Cast<double, Vector<double>>(direction.AsSpan());
-            var q = MemoryMarshal.Cast<double, Vector<double>>(product.AsSpan());
-            var alpha = MemoryMarshal.Cast<double, Vector<double>>(step.AsSpan());
-            var pivot = tile.BitPivot;
-            var carry = tile.BitCarry;
             var rowVectors = cols * vpn;
+            ref var x = ref AsLanes(solution);
+            ref var r = ref AsLanes(residual);
+            ref var z = ref AsLanes(preconditioned);
+            ref var p = ref AsLanes(direction);
+            ref var q = ref AsLanes(product);
+            ref var alpha = ref AsLanes(step);
+            ref var pivot = ref MemoryMarshal.GetArrayDataReference(tile.BitPivot);
+            ref var carry = ref MemoryMarshal.GetArrayDataReference(tile.BitCarry);
 
             // Forward elimination of every bit ladder at once, fused with the update that produces r.
             for (var i = 0; i < rows; i++)
             {
                 var rowNode = i * cols;
-                var hasAbove = i > 0;
+                var aboveOffset = i > 0 ? -rowVectors : 0;
                 for (var j = 0; j < cols; j++)
                 {
-                    var m = pivot[rowNode + j];
-                    var e = carry[rowNode + j];
+                    var m = Unsafe.Add(ref pivot, rowNode + j);
+                    var e = i > 0 ? Unsafe.Add(ref carry, rowNode + j) : 0;
                     var at = (rowNode + j) * vpn;
                     for (var v = 0; v < vpn; v++)
                     {
-                        x[at + v] += alpha[v] * p[at + v];
-                        var rv = r[at + v] - (alpha[v] * q[at + v]);
-                        r[at + v] = rv;
-                        z[at + v] = (m * rv) + (hasAbove ? e * z[at - rowVectors + v] : Vector<double>.Zero);
+                        var a = Unsafe.Add(ref alpha, v);
+                        Unsafe.Add(ref x, at + v) += a * Unsafe.Add(ref p, at + v);
+                        ref var rv = ref Unsafe.Add(ref r, at + v);
+                        rv -= a * Unsafe.Add(ref q, at + v);
+                        Unsafe.Add(ref z, at + v) = (m * rv) + (e * Unsafe.Add(ref z, at + aboveOffset + v));
                     }
                 }
             }
@@ -794,26 +805,25 @@ public static class IrDropNetwork
             {
                 var rowNode = i * cols;
                 var hasBelow = i + 1 < rows;
+                var belowOffset = hasBelow ? rowVectors : 0;
                 for (var j = 0; j < cols; j++)
                 {
-                    var e = carry[rowNode + j];
+                    var e = hasBelow ? Unsafe.Add(ref carry, rowNode + j) : 0;
                     var at = (rowNode + j) * vpn;
                     for (var v = 0; v < vpn; v++)
                     {
-                        var zv = z[at + v];
-                        if (hasBelow)
-                        {
-                            zv += e * z[at + rowVectors + v];
-                            z[at + v] = zv;
-                        }
-
-                        accumulator[v] += r[at + v] * zv;
+                        ref var zv = ref Unsafe.Add(ref z, at + v);
+                        zv += e * Unsafe.Add(ref z, at + belowOffset + v);
+                        accumulator[v] += Unsafe.Add(ref r, at + v) * zv;
                     }
                 }
             }
 
             accumulator.CopyTo(MemoryMarshal.Cast<double, Vector<double>>(rz.AsSpan()));
         }
+
+        private static ref Vector<double> AsLanes(double[] values) =>
+            ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(values.AsSpan()));
 
         /// <summary>I_j = W[rows−1,j]/r_b: the current through the last bit-line segment into the sense node.</summary>
         private void StoreOutputs(int firstInput, double[] effective)

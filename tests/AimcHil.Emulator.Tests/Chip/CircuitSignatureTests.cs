@@ -1,0 +1,160 @@
+using AimcHil.Core;
+using AimcHil.Emulator.Devices;
+using AimcHil.Emulator.Domains;
+using AimcHil.Emulator.Periphery;
+
+namespace AimcHil.Emulator.Tests.Chip;
+
+/// <summary>Circuit non-idealities seen through the chip: IR drop, capacitors, delays, I–V curve, read-out chain.</summary>
+public class CircuitSignatureTests
+{
+    private static double MeanOutput(EmulatedChip chip, float weight, int code)
+    {
+        chip.Program(0, TestBench.ConstantWeights(chip.Info.Rows, chip.Info.Cols, weight), WriteVerifyOptions.SinglePulse);
+        return chip.Mvm(0, TestBench.ConstantInputs(1, chip.Info.Rows, code)).ToMac().Data.Average();
+    }
+
+    private static ChipPreset Fine(ComputationDomain domain, int rows, int cols, double rangeMac) =>
+        TestBench.Preset(domain, rows, cols).Ideal() with { Adc = new AdcConfig { Bits = 16, RangeMac = rangeMac } };
+
+    [Fact]
+    public void IrDropLowersOutputsMoreWithMoreWireResistanceAndLargerArrays()
+    {
+        double Loss(int size, double ohm)
+        {
+            using var chip = new EmulatedChip(Fine(ComputationDomain.Current, size, size, size) with { Wires = new WireConfig { WordSegmentOhm = ohm, BitSegmentOhm = ohm } }, 1);
+            return 1 - (MeanOutput(chip, 1f, chip.Info.InputCodeMax) / size);
+        }
+
+        Assert.Equal(0, Loss(16, 0), 4);
+        Assert.True(Loss(16, 1) > 0);
+        Assert.True(Loss(16, 4) > Loss(16, 1));
+        Assert.True(Loss(64, 1) > Loss(16, 1));
+    }
+
+    [Fact]
+    public void ChargeRedistributionParasiticAttenuatesByTheCapacitiveDivider()
+    {
+        var preset = TestBench.Preset(ComputationDomain.ChargeRedistribution, 64, 4).Ideal() with
+        {
+            ChargeRedistribution = new ChargeRedistributionConfig { ParasiticCapacitanceFarad = 16e-15, KtcNoise = false },
+        };
+        using var chip = new EmulatedChip(preset, 1);
+
+        // Weight 3/7 (0011), input code 1 (only the LSB plane): each of the two low bit columns counts 64 ones,
+        // seen through C_u V_DD N / (N C_u + C_par) = 64 · 64 / 80 = 51.2 → ADC 51 per column.
+        chip.Program(0, TestBench.ConstantWeights(64, 4, 3f / 7f), WriteVerifyOptions.SinglePulse);
+        var result = chip.Mvm(0, TestBench.ConstantInputs(1, 64, 1));
+
+        Assert.Equal(51 + (2 * 51), result.Codes[0, 0]);
+    }
+
+    [Fact]
+    public void CapacitiveDivisionParasiticAttenuatesTheTopPlate()
+    {
+        var preset = Fine(ComputationDomain.CapacitiveDivision, 32, 4, 40) with
+        {
+            CapacitiveDivision = new CapacitiveDivisionConfig { ParasiticCapacitanceFarad = 7 * 32e-15, KtcNoise = false },
+        };
+        using var chip = new EmulatedChip(preset, 1);
+
+        // Plate: 32 cells × Q = 7 unit capacitors of 1 fF = 224 fF; C_p = 224 fF halves the output.
+        Assert.Equal(0.5 * 32, MeanOutput(chip, 1f, chip.Info.InputCodeMax), 2);
+    }
+
+    [Fact]
+    public void TimeDomainJitterAccumulatesAsSquareRootOfStages()
+    {
+        var preset = Fine(ComputationDomain.TimeDomain, 100, 8, 2) with { TimeDomain = new TimeDomainConfig { DelayMismatchSigma = 0, JitterSigmaSeconds = 2e-12 } };
+        using var chip = new EmulatedChip(preset, 1);
+        chip.Program(0, TestBench.ConstantWeights(100, 8, 0f), WriteVerifyOptions.SinglePulse);
+
+        var mac = chip.Mvm(0, TestBench.ConstantInputs(3000, 100, 0)).ToMac().Data.Select(v => (double)v).ToArray();
+
+        // σ_T = σ_stage √N = 2 ps · 10 = 20 ps; in MAC units (Δτ = 0.5 ns per MAC): 0.04.
+        var (_, std) = TestBench.MeanStd(mac);
+        Assert.InRange(std / 0.04, 0.95, 1.05);
+    }
+
+    [Fact]
+    public void TimeDomainDelayMismatchShowsAsColumnOffsetsOfTheExpectedSpread()
+    {
+        var preset = Fine(ComputationDomain.TimeDomain, 100, 256, 8) with { TimeDomain = new TimeDomainConfig { DelayMismatchSigma = 0.01, JitterSigmaSeconds = 0 } };
+        using var chip = new EmulatedChip(preset, 1);
+
+        chip.Program(0, TestBench.ConstantWeights(100, 256, 0f), WriteVerifyOptions.SinglePulse);
+        var offsets = chip.Mvm(0, TestBench.ConstantInputs(1, 100, 0)).ToMac().Data.Select(v => (double)v).ToArray();
+
+        // Each column sums 100 stages of τ0·δ, δ ~ N(0, 1 %): σ = 1 ns · 0.01 · 10 = 0.1 ns = 0.2 MAC.
+        var (mean, std) = TestBench.MeanStd(offsets);
+        Assert.InRange(mean, -0.05, 0.05);
+        Assert.InRange(std / 0.2, 0.8, 1.2);
+    }
+
+    [Fact]
+    public void DeviceIvNonLinearityBendsTheCurrentAsTheCubicLaw()
+    {
+        var preset = Fine(ComputationDomain.Current, 8, 2, 16) with
+        {
+            Device = DeviceTechnology.Rram,
+            Rram = new RramConfig().Ideal() with { IvNonLinearity = true, IvA2 = 0.05, IvA3 = 0.1 },
+        };
+        using var chip = new EmulatedChip(preset, 1);
+
+        // At full scale v = 1: I = G V (1 + a2 + a3); at half scale: (1 + a2/2 + a3/4).
+        var full = MeanOutput(chip, 1f, chip.Info.InputCodeMax);
+        var half = MeanOutput(chip, 1f, 64);
+        Assert.Equal(8 * 1.15, full, 2);
+        var v = 64.0 / chip.Info.InputCodeMax;
+        Assert.Equal(8 * v * (1 + (0.05 * v) + (0.1 * v * v)), half, 2);
+    }
+
+    [Fact]
+    public void AdcInlIsABowOfThePeakAtMidRangeAndZeroAtTheEnds()
+    {
+        var adc = new Adc(8, 32, unipolar: false, inlPeakLsb: 2);
+
+        Assert.Equal(2, adc.InlLsb(0), 12);
+        Assert.Equal(0, adc.InlLsb(32), 12);
+        Assert.Equal(0, adc.InlLsb(-32), 12);
+        Assert.Equal(1.5, adc.InlLsb(16), 12);
+        Assert.Equal(2, adc.Convert(0, out _));
+        Assert.Equal(10 + 2, adc.Convert(10 * adc.Lsb, out _));
+    }
+
+    [Fact]
+    public void AdcQuantizesToTheNearestCodeAndFlagsTheRails()
+    {
+        var adc = new Adc(8, 32, unipolar: false, inlPeakLsb: 0);
+
+        Assert.Equal(0.25, adc.Lsb);
+        Assert.Equal(5, adc.Convert(1.3, out var s1));
+        Assert.False(s1);
+        Assert.Equal(127, adc.Convert(31.8, out var s2));
+        Assert.False(s2);
+        Assert.Equal(127, adc.Convert(40, out var s3));
+        Assert.True(s3);
+        Assert.Equal(-128, adc.Convert(-40, out var s4));
+        Assert.True(s4);
+    }
+
+    [Fact]
+    public void ColumnGainAndOffsetMismatchHaveTheConfiguredSpread()
+    {
+        var preset = Fine(ComputationDomain.Current, 32, 512, 64) with
+        {
+            ColumnMismatch = new ColumnMismatchConfig { Enabled = true, GainSigma = 0.1, OffsetSigmaFullScale = 0.02 },
+        };
+        using var chip = new EmulatedChip(preset, 5);
+        chip.Program(0, TestBench.ConstantWeights(32, 512, 0.5f), WriteVerifyOptions.SinglePulse);
+
+        var zero = chip.Mvm(0, TestBench.ConstantInputs(1, 32, 0)).ToMac().Data;
+        var full = chip.Mvm(0, TestBench.ConstantInputs(1, 32, chip.Info.InputCodeMax)).ToMac().Data;
+
+        var offsets = zero.Select(v => (double)v).ToArray();
+        var gains = full.Zip(zero, (f, z) => (f - z) / 16.0).ToArray();
+        Assert.InRange(TestBench.MeanStd(offsets).Std / (0.02 * 64), 0.85, 1.15);
+        Assert.InRange(TestBench.MeanStd(gains).Std / 0.1, 0.85, 1.15);
+        Assert.InRange(TestBench.MeanStd(gains).Mean, 0.98, 1.02);
+    }
+}

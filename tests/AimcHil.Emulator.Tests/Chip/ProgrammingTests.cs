@@ -1,0 +1,108 @@
+using AimcHil.Core;
+using AimcHil.Emulator.Devices;
+
+namespace AimcHil.Emulator.Tests.Chip;
+
+/// <summary>Programming through the chip: write-verify, stuck devices, sneak paths on verify reads.</summary>
+public class ProgrammingTests
+{
+    private static ChipPreset NoisyPcm(int rows, int cols) => TestBench.Preset(ComputationDomain.Current, rows, cols).Ideal() with
+    {
+        Pcm = TestBench.PcmOnly(programming: true),
+    };
+
+    private static double RmsError(ProgrammingReport report)
+    {
+        double sum = 0;
+        for (var k = 0; k < report.Achieved.Data.Length; k++)
+        {
+            var e = report.Achieved.Data[k] - report.Representable.Data[k];
+            sum += e * e;
+        }
+
+        return Math.Sqrt(sum / report.Achieved.Data.Length);
+    }
+
+    [Fact]
+    public void WriteVerifyNarrowsProgrammingErrorAndCostsPulses()
+    {
+        var w = TestBench.RandomWeights(64, 64, 1);
+        using var single = new EmulatedChip(NoisyPcm(64, 64), 2);
+        using var verified = new EmulatedChip(NoisyPcm(64, 64), 2);
+
+        var once = single.Program(0, w, WriteVerifyOptions.SinglePulse);
+        var verify = verified.Program(0, w, new WriteVerifyOptions(true, 0.02, 30));
+
+        // One pulse per device of the pair.
+        Assert.Equal(2L * 64 * 64, once.TotalPulses);
+        Assert.True(verify.TotalPulses > once.TotalPulses, $"{verify.TotalPulses} pulses");
+        Assert.True(RmsError(verify) < 0.5 * RmsError(once), $"{RmsError(verify)} vs {RmsError(once)}");
+
+        // Every converged device is within tolerance of its target, so its weight within 2 tolerances.
+        var unconverged = verify.Unconverged.ToHashSet();
+        for (var k = 0; k < w.Data.Length; k++)
+        {
+            if (!unconverged.Contains(new CellAddress(k / 64, k % 64)))
+            {
+                Assert.InRange(verify.Achieved.Data[k] - verify.Representable.Data[k], -0.04f - 1e-6f, 0.04f + 1e-6f);
+            }
+        }
+    }
+
+    [Fact]
+    public void PulseBudgetBoundsPulsesAndReportsUnconvergedWeights()
+    {
+        using var chip = new EmulatedChip(NoisyPcm(32, 32), 2);
+
+        var report = chip.Program(0, TestBench.RandomWeights(32, 32, 1), new WriteVerifyOptions(true, 0.001, 3));
+
+        Assert.All(report.Pulses.Data, p => Assert.InRange(p, 2, 6));
+        Assert.NotEmpty(report.Unconverged);
+        Assert.Equal(report.Pulses.Data.Sum(), report.TotalPulses);
+    }
+
+    [Fact]
+    public void StuckDeviceFractionsMatchTheConfiguredRates()
+    {
+        var preset = TestBench.Preset(ComputationDomain.Current, 128, 128).Ideal() with
+        {
+            Device = DeviceTechnology.Rram,
+            Rram = new RramConfig().Ideal() with { StuckAt = true, StuckOnFraction = 0.02, StuckOffFraction = 0.03 },
+        };
+        using var chip = new EmulatedChip(preset, 7);
+
+        // Targets in mid-range: a healthy device reads 0.5, a stuck one 0 or 1.
+        chip.Program(0, TestBench.ConstantWeights(128, 128, 0.5f), WriteVerifyOptions.SinglePulse);
+        var states = chip.ReadBack(0).Arrays[0].States.Data;
+
+        var n = states.Length;
+        double on = states.Count(s => s == 1f), off = states.Count(s => s == 0f);
+        Assert.InRange(on / n, 0.02 - (4 * Math.Sqrt(0.02 * 0.98 / n)), 0.02 + (4 * Math.Sqrt(0.02 * 0.98 / n)));
+        Assert.InRange(off / n, 0.03 - (4 * Math.Sqrt(0.03 * 0.97 / n)), 0.03 + (4 * Math.Sqrt(0.03 * 0.97 / n)));
+    }
+
+    [Fact]
+    public void SneakPathsInflatePassiveReadsAndVanishWithAccessTransistors()
+    {
+        var passive = TestBench.Preset(ComputationDomain.Current, 16, 16).Ideal() with { Device = DeviceTechnology.Rram, AccessTransistors = false };
+        var active = passive with { AccessTransistors = true };
+        var w = TestBench.RandomWeights(16, 16, 4);
+        using var oneR = new EmulatedChip(passive, 1);
+        using var oneTOneR = new EmulatedChip(active, 1);
+
+        // Ideal() turns access transistors on, so the passive preset sets them off after it.
+        oneR.Program(0, w, WriteVerifyOptions.SinglePulse);
+        oneTOneR.Program(0, w, WriteVerifyOptions.SinglePulse);
+        var sneaky = oneR.ReadBack(0).Arrays[0].States.Data;
+        var clean = oneTOneR.ReadBack(0).Arrays[0].States.Data;
+        var representable = oneTOneR.ReadBack(0).Weights;
+
+        // With access transistors a read is the device itself.
+        Assert.Equal(clean, oneTOneR.ReadBack(0).Arrays[0].States.Data);
+        Assert.Equal(oneTOneR.Program(0, w, WriteVerifyOptions.SinglePulse).Representable.Data, representable.Data);
+        for (var k = 0; k < clean.Length; k++)
+        {
+            Assert.True(sneaky[k] > clean[k], $"cell {k}: passive read {sneaky[k]} should exceed {clean[k]}");
+        }
+    }
+}
