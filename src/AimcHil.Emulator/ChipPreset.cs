@@ -81,6 +81,6 @@ public sealed record ChipPreset
         DeviceTechnology.Pcm => new PcmDevice(Pcm ?? new PcmConfig()),
         DeviceTechnology.Rram => new RramDevice(Rram ?? new RramConfig()),
         DeviceTechnology.Sram => new SramDevice(Sram ?? new SramConfig()),
-        _ => throw new AimcException($"device '{Device}' has no emulator model yet; use pcm, rram or sram"),
+        _ => throw new AimcException($"device {SnakeCase.Of(Device)} has no emulator model yet; use pcm, rram or sram"),
     };
 }

@@ -35,7 +35,7 @@ public static partial class RigFileReader
         }
         catch (YamlException e)
         {
-            throw new AimcException($"{path}:{e.Start.Line}:{e.Start.Column}: {Explain(e)}", e);
+            throw new AimcException($"{path}:{e.Start.Line}:{e.Start.Column}: {Explain(e, KeyOnLine(yaml, (int)e.Start.Line))}", e);
         }
 
         if (rig is null)
@@ -52,43 +52,96 @@ public static partial class RigFileReader
         return rig;
     }
 
-    private static string Explain(YamlException e)
+    private static string Explain(YamlException e, string? key)
     {
-        var inner = e.InnerException;
+        if (e is SyntaxErrorException)
+        {
+            return $"not valid YAML: {e.Message.TrimEnd('.')}";
+        }
+
         var unknown = UnknownProperty().Match(e.Message);
         if (unknown.Success)
         {
-            var type = AppDomain.CurrentDomain.GetAssemblies()
-                .Select(a => a.GetType(unknown.Groups["type"].Value))
-                .FirstOrDefault(t => t is not null);
+            var type = Sections().FirstOrDefault(t => t.FullName == unknown.Groups["type"].Value);
             var allowed = type is null ? string.Empty : $"; allowed: {string.Join(", ", FieldNames(type))}";
             return $"unknown field '{unknown.Groups["name"].Value}' in {SectionName(type)}{allowed}";
         }
 
-        while (inner?.InnerException is not null && inner is not FormatException and not OverflowException and not ArgumentException)
+        var field = key is null
+            ? null
+            : Sections().SelectMany(t => t.GetProperties()).FirstOrDefault(p => Snake(p.Name) == key);
+        var fieldType = field is null ? null : Nullable.GetUnderlyingType(field.PropertyType) ?? field.PropertyType;
+        var value = RequestedValue().Match(Innermost(e).Message);
+        if (fieldType is { IsEnum: true })
         {
-            inner = inner.InnerException;
+            var given = value.Success ? $"'{Snake(value.Groups["value"].Value)}' is not allowed" : "bad value";
+            return $"{key}: {given}; allowed: {string.Join(", ", Enum.GetNames(fieldType).Select(Snake))}";
         }
 
-        if (inner is ArgumentException or FormatException or OverflowException)
+        if (fieldType is not null)
         {
-            var value = RequestedValue().Match(inner.Message);
-            var enumType = EnumType().Match(inner.Message);
-            if (value.Success && enumType.Success)
+            return $"{key}: expected {Describe(fieldType)}";
+        }
+
+        return Innermost(e).Message.TrimEnd('.');
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
+    }
+
+    private static string Describe(Type type) => type switch
+    {
+        _ when type == typeof(int) || type == typeof(long) || type == typeof(ulong) => "a whole number",
+        _ when type == typeof(double) => "a number (units are in the field name)",
+        _ when type == typeof(bool) => "true or false",
+        _ when type == typeof(string) => "text",
+        _ => $"a section with fields {string.Join(", ", FieldNames(type))}",
+    };
+
+    /// <summary>The mapping key written on a line of the file, if any.</summary>
+    private static string? KeyOnLine(string yaml, int line)
+    {
+        var lines = yaml.Split('\n');
+        if (line < 1 || line > lines.Length)
+        {
+            return null;
+        }
+
+        var text = lines[line - 1];
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon <= 0 ? null : text[..colon].Trim().TrimStart('-').Trim();
+    }
+
+    /// <summary>Every section type a rig file can contain, found by walking the rig file's properties.</summary>
+    private static IEnumerable<Type> Sections()
+    {
+        var seen = new HashSet<Type>();
+        var stack = new Stack<Type>([typeof(RigFile)]);
+        while (stack.Count > 0)
+        {
+            var type = stack.Pop();
+            if (!seen.Add(type))
             {
-                var type = AppDomain.CurrentDomain.GetAssemblies()
-                    .Select(a => a.GetType(enumType.Groups["type"].Value))
-                    .FirstOrDefault(t => t is not null && t.IsEnum);
-                if (type is not null)
-                {
-                    return $"'{value.Groups["value"].Value}' is not a {Snake(type.Name)}; allowed: {string.Join(", ", Enum.GetNames(type).Select(Snake))}";
-                }
+                continue;
             }
 
-            return $"bad value: {inner.Message}";
+            yield return type;
+            foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                var t = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+                if (t.IsClass && t != typeof(string) && t.Namespace?.StartsWith("AimcHil", StringComparison.Ordinal) == true)
+                {
+                    stack.Push(t);
+                }
+            }
         }
-
-        return e.Message.TrimEnd('.');
     }
 
     /// <summary>The snake_case keys a section of this type accepts.</summary>
@@ -105,14 +158,11 @@ public static partial class RigFileReader
         var name => $"section {Snake(name.Replace("Config", string.Empty, StringComparison.Ordinal))}",
     };
 
-    private static string Snake(string name) => UnderscoredNamingConvention.Instance.Apply(name);
+    private static string Snake(string name) => SnakeCase.Of(name);
 
     [GeneratedRegex("Property '(?<name>[^']+)' not found on type '(?<type>[^']+)'")]
     private static partial Regex UnknownProperty();
 
     [GeneratedRegex("Requested value '(?<value>[^']*)' was not found")]
     private static partial Regex RequestedValue();
-
-    [GeneratedRegex("(?<type>AimcHil[.\\w]+)")]
-    private static partial Regex EnumType();
 }

@@ -520,14 +520,12 @@ public static class IrDropNetwork
         /// <summary>Solves inputs firstInput.. of this block into <paramref name="effective"/>; returns why it failed, or null.</summary>
         public string? Solve(int firstInput, double tolerance, int maxSweeps, double[] effective)
         {
-            // Cleared because α = 0 and β = 0 still multiply them, and a NaN left over from an earlier block survives that.
+            // p is cleared too because β = 0 still multiplies it, and 0·NaN from a failed earlier block would survive.
             Array.Clear(solution);
             Array.Clear(direction);
-            Array.Clear(product);
             Array.Clear(turn);
             LoadDrive(firstInput, residual, negate: null);
-            Array.Clear(step);
-            AdvanceAndPrecondition(energy);
+            AdvanceAndPrecondition(energy, advance: false);
             energy.CopyTo(driveEnergy, 0);
             for (var lane = 0; lane < lanes; lane++)
             {
@@ -547,7 +545,7 @@ public static class IrDropNetwork
                     }
 
                     sweeps++;
-                    UpdateDirectionAndApplySchur(preconditioned, direction, product, curvature);
+                    UpdateDirectionAndApplySchur(preconditioned, updateDirection: true, direction, product, curvature);
                     for (var lane = 0; lane < lanes; lane++)
                     {
                         if (active[lane] && !(curvature[lane] > 0))
@@ -559,7 +557,7 @@ public static class IrDropNetwork
                     }
 
                     energy.CopyTo(previousEnergy, 0);
-                    AdvanceAndPrecondition(energy);
+                    AdvanceAndPrecondition(energy, advance: true);
                     for (var lane = 0; lane < lanes; lane++)
                     {
                         if (!active[lane])
@@ -578,11 +576,9 @@ public static class IrDropNetwork
                 }
 
                 // The recursively updated residual drifts from b − S·x in floating point, so KCL is re-checked on x.
-                Array.Clear(turn);
-                UpdateDirectionAndApplySchur(solution, direction, product, curvature);
+                UpdateDirectionAndApplySchur(solution, updateDirection: false, direction, product, curvature);
                 LoadDrive(firstInput, residual, negate: product);
-                Array.Clear(step);
-                AdvanceAndPrecondition(energy);
+                AdvanceAndPrecondition(energy, advance: false);
                 var restart = false;
                 for (var lane = 0; lane < lanes; lane++)
                 {
@@ -611,6 +607,9 @@ public static class IrDropNetwork
                 {
                     break;
                 }
+
+                // Restarted lanes begin again along their preconditioned true residual.
+                Array.Clear(turn);
             }
 
             StoreOutputs(firstInput, effective);
@@ -665,18 +664,19 @@ public static class IrDropNetwork
 
         /// <summary>p ← z + β∘p, then q ← S·p = B·p − G∘T⁻¹(G∘p) and curvature ← pᵀq, one row at a time.</summary>
         /// <remarks>
+        /// Without <paramref name="updateDirection"/> it computes q ← S·source and leaves p alone (the true-residual check).
         /// Row i+1 of p is updated before row i of q is formed, since B couples each row to the next. The kernels go
         /// through refs because bounds checks on the lane-minor layout cost more than their arithmetic; every index
         /// stays inside rows·cols·lanes by construction of the loops.
         /// </remarks>
-        private void UpdateDirectionAndApplySchur(double[] source, double[] p, double[] q, double[] pq)
+        private void UpdateDirectionAndApplySchur(double[] source, bool updateDirection, double[] p, double[] q, double[] pq)
         {
             var rows = tile.Rows;
             var cols = tile.Cols;
             var vpn = vectorsPerNode;
             var rowVectors = cols * vpn;
             ref var z = ref AsLanes(source);
-            ref var dir = ref AsLanes(p);
+            ref var dir = ref updateDirection ? ref AsLanes(p) : ref z;
             ref var prod = ref AsLanes(q);
             ref var scratch = ref AsLanes(wordScratch);
             ref var beta = ref AsLanes(turn);
@@ -690,7 +690,7 @@ public static class IrDropNetwork
 
             for (var i = -1; i < rows; i++)
             {
-                if (i + 1 < rows)
+                if (updateDirection && i + 1 < rows)
                 {
                     var start = (i + 1) * rowVectors;
                     for (var n = start; n < start + rowVectors; n += vpn)
@@ -762,8 +762,8 @@ public static class IrDropNetwork
             accumulator.CopyTo(MemoryMarshal.Cast<double, Vector<double>>(pq.AsSpan()));
         }
 
-        /// <summary>x ← x + α∘p, r ← r − α∘q, z ← B⁻¹r, energy ← rᵀz; with α = 0 it only preconditions r.</summary>
-        private void AdvanceAndPrecondition(double[] rz)
+        /// <summary>x ← x + α∘p, r ← r − α∘q (only if <paramref name="advance"/>), then z ← B⁻¹r and energy ← rᵀz.</summary>
+        private void AdvanceAndPrecondition(double[] rz, bool advance)
         {
             var rows = tile.Rows;
             var cols = tile.Cols;
@@ -788,13 +788,19 @@ public static class IrDropNetwork
                     var m = Unsafe.Add(ref pivot, rowNode + j);
                     var e = i > 0 ? Unsafe.Add(ref carry, rowNode + j) : 0;
                     var at = (rowNode + j) * vpn;
+                    if (advance)
+                    {
+                        for (var v = 0; v < vpn; v++)
+                        {
+                            var a = Unsafe.Add(ref alpha, v);
+                            Unsafe.Add(ref x, at + v) += a * Unsafe.Add(ref p, at + v);
+                            Unsafe.Add(ref r, at + v) -= a * Unsafe.Add(ref q, at + v);
+                        }
+                    }
+
                     for (var v = 0; v < vpn; v++)
                     {
-                        var a = Unsafe.Add(ref alpha, v);
-                        Unsafe.Add(ref x, at + v) += a * Unsafe.Add(ref p, at + v);
-                        ref var rv = ref Unsafe.Add(ref r, at + v);
-                        rv -= a * Unsafe.Add(ref q, at + v);
-                        Unsafe.Add(ref z, at + v) = (m * rv) + (e * Unsafe.Add(ref z, at + aboveOffset + v));
+                        Unsafe.Add(ref z, at + v) = (m * Unsafe.Add(ref r, at + v)) + (e * Unsafe.Add(ref z, at + aboveOffset + v));
                     }
                 }
             }

@@ -98,7 +98,7 @@ public abstract class DomainPhysics
             ComputationDomain.TimeDomain => new TimeDomain(preset, device),
             ComputationDomain.CapacitiveDivision when binary => new CapacitiveDivisionDomain(preset, device),
             ComputationDomain.ChargeRedistribution when binary => new ChargeRedistributionDomain(preset, device),
-            _ => throw new AimcException($"domain '{preset.Domain}' needs binary cells that switch unit capacitors: use device sram, not {preset.Device}"),
+            _ => throw new AimcException($"domain {SnakeCase.Of(preset.Domain)} needs binary cells that switch unit capacitors: use device sram, not {SnakeCase.Of(preset.Device)}"),
         };
     }
 
