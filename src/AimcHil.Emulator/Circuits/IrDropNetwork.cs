@@ -438,7 +438,7 @@ public static class IrDropNetwork
         {
             // Lanes per block: enough vectors to amortize the per-node coefficient loads, few enough that two blocks'
             // five work vectors stay near the last-level cache at 256×256.
-            var lanes = Vector<double>.Count * int.Parse(Environment.GetEnvironmentVariable("IRLANES") ?? "2");
+            var lanes = Vector<double>.Count * 2;
             var blockCount = (Rows + lanes - 1) / lanes;
             var effective = new double[Rows * Cols];
             var failures = new List<string>();

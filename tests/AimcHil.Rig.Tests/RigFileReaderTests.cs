@@ -1,0 +1,87 @@
+using AimcHil.Core;
+
+namespace AimcHil.Rig.Tests;
+
+/// <summary>Rig files: every preset opens; every mistake gets one line naming file, place, field and what is allowed.</summary>
+public class RigFileReaderTests
+{
+    public static TheoryData<string> PresetFiles() => [.. RepositoryPaths.Presets().Select(f => Path.GetFileName(f))];
+
+    [Theory]
+    [MemberData(nameof(PresetFiles))]
+    public void EveryPresetOpensAsItsDeclaredChip(string file)
+    {
+        var rig = RigFileReader.Read(Path.Combine(RepositoryPaths.Rigs, file));
+        using var chip = RigConnector.Open(rig);
+
+        Assert.Equal(RigKind.Emulator, rig.Kind);
+        Assert.False(string.IsNullOrWhiteSpace(rig.Description));
+        Assert.Equal(rig.Chip!.Domain, chip.Info.Domain);
+        Assert.Equal(rig.Chip.Rows, chip.Info.Rows);
+        Assert.Contains(chip.Info.NonIdealities, n => n.Enabled && n.Name != "dac_quantization" && n.Name != "adc_quantization" && n.Name != "output_saturation");
+    }
+
+    [Fact]
+    public void PresetsCoverAllSixComputationDomains()
+    {
+        var domains = RepositoryPaths.Presets().Select(f => RigFileReader.Read(f).Chip!.Domain).ToHashSet();
+
+        Assert.Equal(Enum.GetValues<ComputationDomain>().ToHashSet(), domains);
+    }
+
+    [Theory]
+    [InlineData("kind: emulator\nchip:\n  domain: current\n  rowz: 4\n", "r.yaml:4:3: unknown field 'rowz' in chip; allowed: name, domain, device, rows, cols, tiles, dac, adc, column_mismatch, wires, access_transistors, drift_compensation, timing, pcm, rram, sram, current, charge, charge_redistribution, capacitive_division, resistive_division, time_domain")]
+    [InlineData("kind: emulator\nchip:\n  adc:\n    bitz: 3\n", "r.yaml:4:5: unknown field 'bitz' in section adc; allowed: bits, range_mac, inl_peak_lsb")]
+    [InlineData("kind: emulator\nchip:\n  domain: curent\n", "r.yaml:3:11: domain: 'curent' is not allowed; allowed: current, charge, charge_redistribution, capacitive_division, resistive_division, time_domain")]
+    [InlineData("kind: emulator\nchip:\n  rows: many\n", "r.yaml:3:9: rows: expected a whole number")]
+    [InlineData("kind: emulator\nchip:\n  pcm:\n    drift: maybe\n", "r.yaml:4:12: drift: expected true or false")]
+    [InlineData("kind: satellite\n", "r.yaml:1:7: kind: 'satellite' is not allowed; allowed: emulator")]
+    [InlineData("", "r.yaml: the rig file is empty; it needs at least 'kind' and, for kind emulator, a 'chip' section")]
+    [InlineData("kind: emulator\n", "r.yaml: kind emulator needs a 'chip' section (domain, device, rows, cols, …)")]
+    public void MistakesAreExplainedInOneLine(string yaml, string message)
+    {
+        var e = Assert.Throws<AimcException>(() => RigFileReader.Parse(yaml, "r.yaml"));
+
+        Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
+    public void MalformedYamlIsReportedAtItsPlace()
+    {
+        var e = Assert.Throws<AimcException>(() => RigFileReader.Parse("kind: emulator\nchip: [1, 2\n", "r.yaml"));
+
+        Assert.StartsWith("r.yaml:", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void MissingFileSaysWhereThePresetsAre()
+    {
+        var e = Assert.Throws<AimcException>(() => RigFileReader.Read("no/such/rig.yaml"));
+
+        Assert.Equal("no/such/rig.yaml: no such rig file (the presets are in hil-rigs/, e.g. hil-rigs/pcm-current-256.yaml)", e.Message);
+    }
+
+    [Theory]
+    [InlineData("kind: emulator\nchip:\n  domain: charge_redistribution\n  device: pcm\n", "r.yaml: domain charge_redistribution needs binary cells that switch unit capacitors: use device sram, not pcm")]
+    [InlineData("kind: emulator\nchip:\n  rows: 0\n", "r.yaml: rows and cols must be between 1 and 4096, not 0×256")]
+    [InlineData("kind: emulator\nchip:\n  domain: time_domain\n  device: sram\n  time_domain:\n    delay_range_seconds: 2.0e-9\n", "r.yaml: time_domain.delay_range_seconds (2e-09) must not exceed stage_delay_seconds (1e-09): a stage cannot have a negative delay")]
+    public void ImpossibleChipsAreRefusedWhenOpened(string yaml, string message)
+    {
+        var rig = RigFileReader.Parse(yaml, "r.yaml");
+
+        var e = Assert.Throws<AimcException>(() => RigConnector.Open(rig));
+
+        Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
+    public void IdealOptionSwitchesEveryNonIdealityOffButQuantization()
+    {
+        using var chip = RigConnector.Open(Path.Combine(RepositoryPaths.Rigs, "pcm-current-256.yaml"), new RigOptions { Ideal = true });
+
+        var on = chip.Info.NonIdealities.Where(n => n.Enabled).Select(n => n.Name).Order();
+
+        Assert.Equal(["adc_quantization", "dac_quantization", "output_saturation"], on);
+    }
+}
