@@ -477,6 +477,9 @@ public static class IrDropNetwork
     /// <remarks>Vectors are laid out node-major, lane-minor: element (node, lane) is at node·lanes + lane.</remarks>
     private sealed class RhsBlock
     {
+        /// <summary>Fraction of an input's largest output below which outputs need only absolute accuracy (below a 20-bit ADC's LSB).</summary>
+        private const double OutputFloor = 1e-6;
+
         private readonly FactoredTile tile;
         private readonly int lanes;
         private readonly int vectorsPerNode;
@@ -541,7 +544,7 @@ public static class IrDropNetwork
                 {
                     if (sweeps == maxSweeps)
                     {
-                        return $"{WorstResidual(energy)} after {sweeps} sweeps (maxSweeps)";
+                        return $"still at {WorstResidual(energy):G3} after {sweeps} sweeps (maxSweeps)";
                     }
 
                     sweeps++;
@@ -567,7 +570,7 @@ public static class IrDropNetwork
                         }
 
                         turn[lane] = energy[lane] / previousEnergy[lane];
-                        if (RelativeResidual(lane, energy) < tolerance)
+                        if (Misfit(lane, energy) < tolerance)
                         {
                             active[lane] = false;
                             turn[lane] = 0;
@@ -587,7 +590,7 @@ public static class IrDropNetwork
                         continue;
                     }
 
-                    var trueResidual = RelativeResidual(lane, energy);
+                    var trueResidual = Misfit(lane, energy);
                     if (trueResidual < tolerance)
                     {
                         continue;
@@ -595,7 +598,7 @@ public static class IrDropNetwork
 
                     if (!(trueResidual < 0.5 * bestTrueResidual[lane]))
                     {
-                        return $"true residual stalled at {trueResidual} after {sweeps} sweeps (floating-point floor above tolerance)";
+                        return $"true residual stalled at {trueResidual:G3} after {sweeps} sweeps (floating-point floor above the tolerance)";
                     }
 
                     bestTrueResidual[lane] = trueResidual;
@@ -616,6 +619,37 @@ public static class IrDropNetwork
             return null;
         }
 
+        /// <summary>The larger of the norm-wise relative KCL residual and the worst relative correction at a sense node.</summary>
+        /// <remarks>
+        /// The norm-wise residual alone leaves a small output (a weak cell among strong ones) with a relative error
+        /// up to the conductance spread times the tolerance, so each sense node's voltage is also held to it: the
+        /// correction z = B⁻¹r estimates the remaining error to within ρ²/(1 − ρ²) because B⁻¹S is that close to I.
+        /// Outputs below <see cref="OutputFloor"/> of the input's largest are held to that floor instead, so the
+        /// floating-point limit of a pure sneak output (a zero-conductance cell) cannot stall the solve.
+        /// </remarks>
+        private double Misfit(int lane, double[] residualEnergy)
+        {
+            var last = (tile.Rows - 1) * tile.Cols;
+            var largest = 0.0;
+            for (var j = 0; j < tile.Cols; j++)
+            {
+                largest = Math.Max(largest, Math.Abs(solution[((last + j) * lanes) + lane]));
+            }
+
+            var misfit = RelativeResidual(lane, residualEnergy);
+            for (var j = 0; j < tile.Cols; j++)
+            {
+                var at = ((last + j) * lanes) + lane;
+                var scale = Math.Max(Math.Abs(solution[at]), OutputFloor * largest);
+                if (scale > 0)
+                {
+                    misfit = Math.Max(misfit, Math.Abs(preconditioned[at]) / scale);
+                }
+            }
+
+            return misfit;
+        }
+
         private double RelativeResidual(int lane, double[] residualEnergy) =>
             Math.Sqrt(Math.Max(residualEnergy[lane], 0) / driveEnergy[lane]);
 
@@ -626,7 +660,7 @@ public static class IrDropNetwork
             {
                 if (active[lane])
                 {
-                    worst = Math.Max(worst, RelativeResidual(lane, residualEnergy));
+                    worst = Math.Max(worst, Misfit(lane, residualEnergy));
                 }
             }
 
