@@ -17,6 +17,27 @@ public sealed record MvmResult
 
     public double ToMac(int sample, int col) => MacOffset[col] + (Codes[sample, col] * MacPerCode[col]);
 
+    /// <summary>Adds every output in MAC units to <paramref name="destination"/> (batch × Cols): how partial sums of a
+    /// layer split across tiles are accumulated digitally.</summary>
+    public void AddMacTo(Span<float> destination)
+    {
+        int batch = Codes.Rows, cols = Codes.Cols;
+        if (destination.Length != batch * cols)
+        {
+            throw new ArgumentException($"destination holds {destination.Length} values, the result {batch}×{cols}", nameof(destination));
+        }
+
+        var codes = Codes.Data;
+        for (var s = 0; s < batch; s++)
+        {
+            var target = destination.Slice(s * cols, cols);
+            for (var j = 0; j < cols; j++)
+            {
+                target[j] += (float)(MacOffset[j] + (codes[(s * cols) + j] * MacPerCode[j]));
+            }
+        }
+    }
+
     /// <summary>All outputs in MAC units, batch × Cols.</summary>
     public Grid<float> ToMac()
     {

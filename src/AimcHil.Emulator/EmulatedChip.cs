@@ -136,71 +136,99 @@ public sealed class EmulatedChip : IAimcChip
         }
 
         var max = Physics.InputCodeMax;
-        foreach (var code in inputCodes.Data)
+        if (inputCodes.Data.Length > 0 && (TensorPrimitives.Max<int>(inputCodes.Data) > max || TensorPrimitives.Min<int>(inputCodes.Data) < -max))
         {
-            if (code < -max || code > max)
-            {
-                throw new AimcException($"input code {code} is outside the {Preset.Dac.Bits}-bit DAC range [-{max}, {max}]");
-            }
+            var bad = inputCodes.Data.First(c => c < -max || c > max);
+            throw new AimcException($"input code {bad} is outside the {Preset.Dac.Bits}-bit DAC range [-{max}, {max}]");
         }
 
         var batch = inputCodes.Rows;
         var core = CoreAt(state, Age(state));
-        var codes = Pad(inputCodes, batch, state.Rows).Data;
+        var codes = inputCodes.Cols == state.Rows ? inputCodes.Data : Pad(inputCodes, batch, state.Rows).Data;
         var features = new float[batch * state.Rows];
         var analog = new float[batch * core.Conversions];
+        var result = new Grid<int>(batch, state.Cols);
+        int saturatedOutputs;
+        if (Physics.Phases == 1 && Physics.ConversionsPerOutput == 1)
+        {
+            // One conversion per output: the codes are the result (the hot path of analog domains).
+            Physics.InputFeatures(0, codes, features);
+            core.Evaluate(features, batch, analog, _readRng);
+            Physics.ShapeAnalog(analog);
+            ApplyReadout(state, analog, batch);
+            saturatedOutputs = _adc.ConvertInPlace(analog, default);
+            TensorPrimitives.ConvertTruncating<float, int>(analog, result.Data);
+        }
+        else
+        {
+            saturatedOutputs = RecombinePhases(state, core, codes, features, analog, result);
+        }
+
+        _clock.Advance(batch * Preset.Timing.MvmSeconds);
+        var macPerCode = _adc.Lsb * Physics.MacPerUnit * DriftCompensation(state, core);
+        var scale = new double[state.Cols];
+        Array.Fill(scale, macPerCode);
+        return new MvmResult
+        {
+            Codes = result,
+            MacPerCode = scale,
+            MacOffset = new double[state.Cols],
+            SaturatedOutputs = saturatedOutputs,
+        };
+    }
+
+    /// <summary>Bit-sliced and bit-serial domains: every phase's conversions are digitized and added with their
+    /// integer significance into one code per output.</summary>
+    private int RecombinePhases(TileState state, LinearCore core, int[] codes, float[] features, float[] analog, Grid<int> result)
+    {
+        var batch = result.Rows;
         var sub = Physics.ConversionsPerOutput;
         var recombined = new long[batch * state.Cols];
-        var saturated = new bool[batch * state.Cols];
-        var scaled = new float[core.Conversions];
-        var invLsb = (float)(1 / _adc.Lsb);
+        var saturated = new bool[analog.Length];
+        var outputSaturated = new bool[recombined.Length];
         for (var phase = 0; phase < Physics.Phases; phase++)
         {
             Physics.InputFeatures(phase, codes, features);
             core.Evaluate(features, batch, analog, _readRng);
             Physics.ShapeAnalog(analog);
-            for (var s = 0; s < batch; s++)
+            ApplyReadout(state, analog, batch);
+            Array.Clear(saturated);
+            _adc.ConvertInPlace(analog, saturated);
+            for (var b = 0; b < sub; b++)
             {
-                var row = analog.AsSpan(s * core.Conversions, core.Conversions);
-                TensorPrimitives.Multiply(row, state.Readout.Gain, scaled);
-                TensorPrimitives.Add(scaled, state.Readout.Offset, scaled);
-                for (var c = 0; c < scaled.Length; c++)
+                var weight = Physics.Recombination(phase, b);
+                for (var s = 0; s < batch; s++)
                 {
-                    int code;
-                    bool sat;
-                    if (_adc.InlPeakLsb == 0)
+                    for (var j = 0; j < state.Cols; j++)
                     {
-                        var position = MathF.Round(scaled[c] * invLsb, MidpointRounding.AwayFromZero);
-                        sat = position < _adc.CodeMin || position > _adc.CodeMax;
-                        code = (int)Math.Clamp(position, _adc.CodeMin, _adc.CodeMax);
+                        var c = (s * core.Conversions) + (j * sub) + b;
+                        recombined[(s * state.Cols) + j] += weight * (long)analog[c];
+                        outputSaturated[(s * state.Cols) + j] |= saturated[c];
                     }
-                    else
-                    {
-                        code = _adc.Convert(scaled[c], out sat);
-                    }
-
-                    var o = (s * state.Cols) + (c / sub);
-                    recombined[o] += Physics.Recombination(phase, c % sub) * code;
-                    saturated[o] |= sat;
                 }
             }
         }
 
-        _clock.Advance(batch * Preset.Timing.MvmSeconds);
-        var macPerCode = _adc.Lsb * Physics.MacPerUnit * DriftCompensation(state, core);
-        var result = new Grid<int>(batch, state.Cols);
         for (var k = 0; k < recombined.Length; k++)
         {
             result.Data[k] = checked((int)recombined[k]);
         }
 
-        return new MvmResult
+        return outputSaturated.Count(x => x);
+    }
+
+    /// <summary>Per-column gain and offset of the read-out chain, in place.</summary>
+    private static void ApplyReadout(TileState state, Span<float> analog, int batch)
+    {
+        var conversions = state.Readout.Gain.Length;
+        if (!state.Readout.IsIdeal)
         {
-            Codes = result,
-            MacPerCode = Enumerable.Repeat(macPerCode, state.Cols).ToArray(),
-            MacOffset = new double[state.Cols],
-            SaturatedOutputs = saturated.Count(x => x),
-        };
+            for (var s = 0; s < batch; s++)
+            {
+                var row = analog.Slice(s * conversions, conversions);
+                TensorPrimitives.MultiplyAdd(row, state.Readout.Gain, state.Readout.Offset, row);
+            }
+        }
     }
 
     public void Dispose()
@@ -211,9 +239,8 @@ public sealed class EmulatedChip : IAimcChip
     internal LinearCore CoreAt(TileState tile, double ageSeconds)
     {
         var core = tile.Core;
-        var drifts = Preset.Device == Core.DeviceTechnology.Pcm && tile.DriftExponents.Any(a => a.Any(nu => nu != 0));
         var stale = core is null
-            || (drifts && (ageSeconds + DriftTimeBaseSeconds) / (tile.CoreAgeSeconds + DriftTimeBaseSeconds) > DriftRebuildRatio);
+            || (tile.Drifts && (ageSeconds + DriftTimeBaseSeconds) / (tile.CoreAgeSeconds + DriftTimeBaseSeconds) > DriftRebuildRatio);
         if (stale)
         {
             var states = tile.StatesAt(Device, ageSeconds);

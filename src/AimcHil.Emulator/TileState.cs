@@ -53,6 +53,9 @@ internal sealed class TileState
 
     public Grid<float> WeightTargets { get; set; }
 
+    /// <summary>Whether any device drifts (set when programmed), so an MVM need not scan for it.</summary>
+    public bool Drifts { get; set; }
+
     public ColumnReadout Readout { get; }
 
     public double ProgrammedAtSeconds { get; set; }

@@ -130,14 +130,7 @@ internal static class BenchCommand
                 Array.Clear(sum);
                 for (var t = 0; t < tiles; t++)
                 {
-                    var r = chip.Mvm(t, tileInputs[t]);
-                    for (var s = 0; s < Batch; s++)
-                    {
-                        for (var j = 0; j < cols; j++)
-                        {
-                            sum[(s * cols) + j] += (float)r.ToMac(s, j);
-                        }
-                    }
+                    chip.Mvm(t, tileInputs[t]).AddMacTo(sum);
                 }
             },
             seconds);

@@ -58,9 +58,12 @@ internal sealed class LinearCore
             TensorPrimitives.MultiplyAdd(std, NoiseStdScale, output, output);
         }
 
-        for (var s = 0; s < batch; s++)
+        if (HasColumnOffset)
         {
-            TensorPrimitives.Add(output.Slice(s * Conversions, Conversions), ColumnOffset, output.Slice(s * Conversions, Conversions));
+            for (var s = 0; s < batch; s++)
+            {
+                TensorPrimitives.Add(output.Slice(s * Conversions, Conversions), ColumnOffset, output.Slice(s * Conversions, Conversions));
+            }
         }
 
         if (OutputNoiseSigma > 0)
@@ -71,8 +74,15 @@ internal sealed class LinearCore
         }
     }
 
+    private bool HasColumnOffset => _hasColumnOffset ??= ColumnOffset.Any(o => o != 0);
+
+    private bool? _hasColumnOffset;
+    private double? _onesResponse;
+
     /// <summary>Σ over conversions of |response to an all-ones input|: the drift-compensation reference read.</summary>
-    public double OnesResponse()
+    public double OnesResponse() => _onesResponse ??= ComputeOnesResponse();
+
+    private double ComputeOnesResponse()
     {
         double total = 0;
         for (var c = 0; c < Conversions; c++)

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace AimcHil.Emulator.Periphery;
 
 /// <summary>A column ADC (or time-to-digital converter): uniform quantizer over a signed or unipolar range with a
@@ -73,6 +75,56 @@ public sealed class Adc
 
         saturated = false;
         return (int)code;
+    }
+
+    /// <summary>Converts a block of analog values in place to their (rounded, clamped) codes, held as floats, and
+    /// returns how many hit a rail; the vectorized twin of <see cref="Convert"/> for the MVM hot path.</summary>
+    /// <param name="saturated">When not empty, set for each value that hit a rail.</param>
+    public int ConvertInPlace(Span<float> values, Span<bool> saturated)
+    {
+        var invLsb = (float)(1 / Lsb);
+        if (InlPeakLsb == 0)
+        {
+            TensorPrimitives.Multiply(values, invLsb, values);
+        }
+        else
+        {
+            // position = v/LSB + peak·(1 − u²), u the position in the range from −1 to 1.
+            var buffer = System.Buffers.ArrayPool<float>.Shared.Rent(values.Length);
+            var u = buffer.AsSpan(0, values.Length);
+            var scale = (float)((Unipolar ? 2 : 1) / FullScale);
+            TensorPrimitives.Multiply(values, scale, u);
+            if (Unipolar)
+            {
+                TensorPrimitives.Subtract(u, 1f, u);
+            }
+
+            TensorPrimitives.Clamp(u, -1f, 1f, u);
+            TensorPrimitives.Multiply(u, u, u);
+            TensorPrimitives.Multiply(u, (float)-InlPeakLsb, u);
+            TensorPrimitives.Add(u, (float)InlPeakLsb, u);
+            TensorPrimitives.MultiplyAdd(values, invLsb, u, values);
+            System.Buffers.ArrayPool<float>.Shared.Return(buffer);
+        }
+
+        TensorPrimitives.Round(values, MidpointRounding.AwayFromZero, values);
+        var count = 0;
+        float min = CodeMin, max = CodeMax;
+        for (var k = 0; k < values.Length; k++)
+        {
+            var v = values[k];
+            if (v < min || v > max)
+            {
+                count++;
+                values[k] = v < min ? min : max;
+                if (!saturated.IsEmpty)
+                {
+                    saturated[k] = true;
+                }
+            }
+        }
+
+        return count;
     }
 
     /// <summary>Integral non-linearity at an input, in LSB: InlPeak·(1 − u²) with u = −1 and +1 at the range ends.</summary>

@@ -14,6 +14,9 @@ internal sealed class ColumnReadout
 
     public float[] Gain { get; }
 
+    /// <summary>Whether every gain is 1 and every offset 0 (mismatch off).</summary>
+    public bool IsIdeal { get; private set; } = true;
+
     /// <summary>Offset in conversion units.</summary>
     public float[] Offset { get; }
 
@@ -24,6 +27,7 @@ internal sealed class ColumnReadout
             return;
         }
 
+        IsIdeal = false;
         for (var c = 0; c < Gain.Length; c++)
         {
             Gain[c] = (float)(1 + (config.GainSigma * fab.NextGaussian()));

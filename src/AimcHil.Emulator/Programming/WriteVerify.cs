@@ -85,6 +85,8 @@ internal static class WriteVerify
             }
         }
 
+        tile.Drifts = tile.DriftExponents.Any(a => a.Any(nu => nu != 0));
+
         return (pulses, converged);
     }
 
