@@ -27,6 +27,8 @@ public sealed class EmulatedChip : IAimcChip
     private readonly SeededRandom _readRng;
     private readonly Adc _adc;
     private readonly VirtualClock _clock = new();
+    private ScratchBuffer<float> _features;
+    private ScratchBuffer<float> _analog;
 
     public EmulatedChip(ChipPreset preset, ulong seed)
     {
@@ -145,8 +147,8 @@ public sealed class EmulatedChip : IAimcChip
         var batch = inputCodes.Rows;
         var core = CoreAt(state, Age(state));
         var codes = inputCodes.Cols == state.Rows ? inputCodes.Data : Pad(inputCodes, batch, state.Rows).Data;
-        var features = new float[batch * state.Rows];
-        var analog = new float[batch * core.Conversions];
+        var features = _features.Take(batch * state.Rows);
+        var analog = _analog.Take(batch * core.Conversions);
         var result = new Grid<int>(batch, state.Cols);
         int saturatedOutputs;
         if (Physics.Phases == 1 && Physics.ConversionsPerOutput == 1)
@@ -179,7 +181,7 @@ public sealed class EmulatedChip : IAimcChip
 
     /// <summary>Bit-sliced and bit-serial domains: every phase's conversions are digitized and added with their
     /// integer significance into one code per output.</summary>
-    private int RecombinePhases(TileState state, LinearCore core, int[] codes, float[] features, float[] analog, Grid<int> result)
+    private int RecombinePhases(TileState state, LinearCore core, int[] codes, Span<float> features, Span<float> analog, Grid<int> result)
     {
         var batch = result.Rows;
         var sub = Physics.ConversionsPerOutput;

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using AimcHil.Core;
 using AimcHil.Emulator.Devices;
 using AimcHil.Emulator.Mapping;
@@ -60,11 +61,8 @@ public abstract class DomainPhysics
     /// <summary>Input features for a phase: normalized input by default.</summary>
     public virtual void InputFeatures(int phase, ReadOnlySpan<int> codes, Span<float> features)
     {
-        var scale = 1f / InputCodeMax;
-        for (var k = 0; k < codes.Length; k++)
-        {
-            features[k] = codes[k] * scale;
-        }
+        TensorPrimitives.ConvertTruncating<int, float>(codes, features);
+        TensorPrimitives.Multiply(features, 1f / InputCodeMax, features);
     }
 
     /// <summary>Draws the domain's own fixed pattern for a tile (capacitor or delay mismatch).</summary>

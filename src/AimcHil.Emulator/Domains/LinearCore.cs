@@ -47,15 +47,15 @@ internal sealed class LinearCore
         var n = batch * Conversions;
         if (NoiseVariance is { } variance)
         {
-            var squared = new float[features.Length];
+            var squared = _squared.Take(features.Length);
             TensorPrimitives.Multiply(features, features, squared);
-            var std = new float[n];
+            var std = _std.Take(n);
             Blas.Gemm(batch, Conversions, Rows, squared, variance, std);
             TensorPrimitives.Sqrt(std, std);
-            var xi = new float[n];
+            var xi = _normals.Take(n);
             rng.FillStandardNormal(xi);
             TensorPrimitives.Multiply(std, xi, std);
-            TensorPrimitives.MultiplyAdd(std, NoiseStdScale, output, output);
+            TensorPrimitives.MultiplyAdd(std, NoiseStdScale, output[..n], output[..n]);
         }
 
         if (HasColumnOffset)
@@ -68,11 +68,15 @@ internal sealed class LinearCore
 
         if (OutputNoiseSigma > 0)
         {
-            var xi = new float[n];
+            var xi = _normals.Take(n);
             rng.FillStandardNormal(xi);
             TensorPrimitives.MultiplyAdd(xi, OutputNoiseSigma, output[..n], output[..n]);
         }
     }
+
+    private ScratchBuffer<float> _squared;
+    private ScratchBuffer<float> _std;
+    private ScratchBuffer<float> _normals;
 
     private bool HasColumnOffset => _hasColumnOffset ??= ColumnOffset.Any(o => o != 0);
 
