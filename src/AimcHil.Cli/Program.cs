@@ -12,6 +12,7 @@ public static class Program
         {
             InfoCommand.Create(),
             MvmCommand.Create(),
+            TrainCommand.Create(),
             BenchCommand.Create(),
         };
         return root.Parse(args).Invoke();

@@ -16,15 +16,15 @@ namespace AimcHil.Emulator;
 /// column gain and offset), "program" (programming noise and drift exponents) and "read" (noise of every read), so
 /// the same sequence of calls with the same seed gives the same results.
 /// </remarks>
-public sealed class EmulatedChip : IAimcChip
+public sealed class EmulatedChip : IAimcChip, IReseedableChip
 {
     /// <summary>Drift is re-evaluated when (age + t0) grew by this factor since the last build: ν·1 % ≤ 0.1 % in state.</summary>
     private const double DriftRebuildRatio = 1.01;
     private const double DriftTimeBaseSeconds = 20;
 
     private readonly TileState[] _tiles;
-    private readonly SeededRandom _programRng;
-    private readonly SeededRandom _readRng;
+    private SeededRandom _programRng;
+    private SeededRandom _readRng;
     private readonly Adc _adc;
     private readonly VirtualClock _clock = new();
     private ScratchBuffer<float> _features;
@@ -231,6 +231,12 @@ public sealed class EmulatedChip : IAimcChip
                 TensorPrimitives.MultiplyAdd(row, state.Readout.Gain, state.Readout.Offset, row);
             }
         }
+    }
+
+    public void Reseed(ulong seed)
+    {
+        _programRng = SeededRandom.For(seed, "program");
+        _readRng = SeededRandom.For(seed, "read");
     }
 
     public void Dispose()

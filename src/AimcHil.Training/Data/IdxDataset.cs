@@ -20,7 +20,7 @@ public static class IdxDataset
     private const string TestLabels = "t10k-labels-idx1-ubyte";
 
     /// <summary>Reads the training and test sets of an IDX folder; each file may be plain or end in .gz.</summary>
-    /// <param name="installCommand">The command that installs the data set, quoted in the error for a missing
+    /// <param name="installCommand">The command that installs the dataset, quoted in the error for a missing
     /// folder or file so the user can fix it in one step.</param>
     /// <param name="classes">The number of classes; null takes one more than the largest label of either set.</param>
     public static (Dataset Train, Dataset Test) LoadIdxDirectory(string directory, string installCommand, int? classes = null)
@@ -44,7 +44,7 @@ public static class IdxDataset
         if (train.Features.Cols != test.Features.Cols)
         {
             throw new AimcException(
-                $"{trainImages} and {testImages}: training images have {train.Features.Cols} pixels, test images {test.Features.Cols}; both sets must come from one data set");
+                $"{trainImages} and {testImages}: training images have {train.Features.Cols} pixels, test images {test.Features.Cols}; both sets must come from one dataset");
         }
 
         if (classes is null && train.Classes != test.Classes)

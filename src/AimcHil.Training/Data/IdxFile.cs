@@ -21,8 +21,15 @@ public static class IdxFile
         ArgumentNullException.ThrowIfNull(path);
         var idx = Read(path, ImageDimensions, "images (count, rows, cols)", "pixels");
         var count = idx.Dimensions[0];
-        var pixelsPerImage = checked(idx.Dimensions[1] * idx.Dimensions[2]);
-        var images = new Grid<float>(count, pixelsPerImage);
+
+        // With zero images the total size says nothing about rows × cols, which could still overflow an int.
+        var pixelsPerImage = (long)idx.Dimensions[1] * idx.Dimensions[2];
+        if (pixelsPerImage > Array.MaxLength)
+        {
+            throw new AimcException($"{path}: images of {idx.Dimensions[1]}×{idx.Dimensions[2]} pixels are too large");
+        }
+
+        var images = new Grid<float>(count, (int)pixelsPerImage);
 
         // Exact IEEE division by 255 (not a multiply by its reciprocal), so a byte maps to the same float as b/255f.
         var pixels = idx.Data;
@@ -99,7 +106,7 @@ public static class IdxFile
         if (dimensionCount != expectedDimensions)
         {
             throw new AimcException(
-                $"{path}: {dimensionCount} dimensions, expected {expectedDimensions} for {expectedShape}");
+                $"{path}: expected {expectedDimensions} {(expectedDimensions == 1 ? "dimension" : "dimensions")} for {expectedShape}, found {dimensionCount}");
         }
 
         var headerLength = 4 + (4 * dimensionCount);
@@ -172,6 +179,10 @@ public static class IdxFile
         catch (InvalidDataException e)
         {
             throw new AimcException($"{path}: corrupt gzip data: {e.Message}", e);
+        }
+        catch (IOException e)
+        {
+            throw new AimcException($"{path}: cannot be decompressed: {e.Message}", e);
         }
     }
 

@@ -1,0 +1,315 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using AimcHil.Core;
+using AimcHil.Rig;
+using AimcHil.Training.Data;
+using AimcHil.Training.Runs;
+using Spectre.Console;
+
+namespace AimcHil.Cli.Commands;
+
+/// <summary><c>aimc train</c>: trains an MLP in one of the modes, with checkpoints, resume and a clean stop on Ctrl-C.</summary>
+internal static class TrainCommand
+{
+    private static readonly JsonSerializerOptions SettingsJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    private static readonly JsonSerializerOptions MetricsJson = new(SettingsJson) { WriteIndented = false };
+
+    public static Command Create()
+    {
+        var rig = new Option<FileInfo?>("--rig") { Description = "rig file of the chip (not needed in software mode)" };
+        var mode = new Option<string>("--mode") { Description = "software | naive | noise | hil", DefaultValueFactory = _ => "software" };
+        var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 5 };
+        var batch = new Option<int>("--batch-size") { Description = "examples per mini-batch", DefaultValueFactory = _ => 64 };
+        var lr = new Option<float>("--lr") { Description = "learning rate", DefaultValueFactory = _ => 1e-3f };
+        var optimizer = new Option<string>("--optimizer") { Description = "adam | sgd (momentum 0.9)", DefaultValueFactory = _ => "adam" };
+        var seed = new Option<ulong>("--seed") { Description = "seed of initialization, batch order, noise and the emulated chip", DefaultValueFactory = _ => 1 };
+        var layers = new Option<string>("--layers") { Description = "MLP layer sizes", DefaultValueFactory = _ => "784,256,10" };
+        var data = new Option<string>("--data") { Description = $"folder with the four IDX files (default {FashionMnist.DefaultDirectory}), or 'synthetic' for a small generated problem", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "run directory: settings, rig snapshot, metrics.jsonl, summary.json, checkpoints (default runs/MODE-TIME)" };
+        var resume = new Option<DirectoryInfo?>("--resume") { Description = "continue the interrupted run in this directory, with its own settings" };
+        var init = new Option<string?>("--init") { Description = "start from the weights a previous run ended with (its directory or model.bin)" };
+        var reprogram = new Option<string>("--reprogram") { Description = "hil: every:K (steps) or delta:D (normalized weight move)", DefaultValueFactory = _ => "every:1" };
+        var writeVerify = new Option<bool>("--write-verify") { Description = "program with write-verify instead of one pulse per device" };
+        var trainLimit = new Option<int>("--train-limit") { Description = "use only the first N training examples" };
+        var testLimit = new Option<int>("--test-limit") { Description = "use only the first N test examples" };
+        var ideal = CommonOptions.Ideal();
+        var json = CommonOptions.Json();
+        var command = new Command("train", "train an MLP with the chip in the loop (or in software), with checkpoints and resume")
+        {
+            rig, mode, epochs, batch, lr, optimizer, seed, layers, data, output, resume, init, reprogram, writeVerify, trainLimit, testLimit, ideal, json,
+        };
+        command.SetAction(parse => CommandGuard.Run(() =>
+        {
+            RunSettings settings;
+            string directory;
+            var resuming = parse.GetValue(resume) is not null;
+            if (parse.GetValue(resume) is { } resumeDir)
+            {
+                directory = resumeDir.FullName;
+                settings = RunSettings.Load(directory);
+            }
+            else
+            {
+                var options = new TrainingOptions
+                {
+                    Mode = ParseMode(parse.GetValue(mode)!),
+                    Layers = ParseLayers(parse.GetValue(layers)!),
+                    Epochs = parse.GetValue(epochs),
+                    BatchSize = parse.GetValue(batch),
+                    LearningRate = parse.GetValue(lr),
+                    Optimizer = parse.GetValue(optimizer)!,
+                    Seed = parse.GetValue(seed),
+                    Reprogram = ReprogramPolicy.Parse(parse.GetValue(reprogram)!).ToString(),
+                    WriteVerify = parse.GetValue(writeVerify),
+                    TrainLimit = parse.GetValue(trainLimit),
+                    TestLimit = parse.GetValue(testLimit),
+                };
+                settings = new RunSettings
+                {
+                    Options = options,
+                    Rig = parse.GetValue(rig)?.FullName,
+                    Ideal = parse.GetValue(ideal),
+                    Data = parse.GetValue(data)!,
+                    Init = ResolveInit(parse.GetValue(init)),
+                };
+                directory = parse.GetValue(output)?.FullName
+                    ?? Path.GetFullPath(Path.Combine("runs", $"{SnakeCase.Of(options.Mode)}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
+                if (File.Exists(TrainingCheckpoint.StatePath(Path.Combine(directory, "checkpoint"))))
+                {
+                    throw new AimcException($"{directory} already holds a run; continue it with --resume {directory} or choose another --out");
+                }
+            }
+
+            var isJson = parse.GetValue(json);
+            return Train(settings, directory, resuming, isJson);
+        }));
+        return command;
+    }
+
+    private static int Train(RunSettings settings, string directory, bool resuming, bool isJson)
+    {
+        var options = settings.Options;
+        if (options.NeedsChip && settings.Rig is null)
+        {
+            throw new AimcException($"mode {SnakeCase.Of(options.Mode)} needs a chip: give --rig (e.g. hil-rigs/fmnist-hil-1.yaml)");
+        }
+
+        var (train, test) = LoadData(settings.Data, options);
+        RigFile? rigFile = settings.Rig is null ? null : RigFileReader.Read(settings.Rig);
+        using var chip = rigFile is null ? null : RigConnector.Open(rigFile, new RigOptions { Ideal = settings.Ideal, Seed = options.Seed });
+        var trainer = new Trainer(options, train, test, chip);
+        if (!resuming)
+        {
+            Directory.CreateDirectory(directory);
+            settings.Save(directory);
+            if (rigFile is not null)
+            {
+                File.Copy(rigFile.Path, Path.Combine(directory, "rig.yaml"), overwrite: true);
+                File.WriteAllText(Path.Combine(directory, "chip.json"), JsonSerializer.Serialize(chip!.Info, SettingsJson));
+            }
+
+            if (settings.Init is not null)
+            {
+                trainer.InitializeFrom(settings.Init);
+            }
+        }
+
+        using var stop = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            if (!stop.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("aimc: stopping after this batch; a checkpoint will be written (Ctrl-C again to kill)");
+                stop.Cancel();
+            }
+            else
+            {
+                e.Cancel = false;
+            }
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var metricsPath = Path.Combine(directory, "metrics.jsonl");
+            var checkpoint = Path.Combine(directory, "checkpoint");
+            void EpochDone(EpochMetrics m)
+            {
+                // Rewritten whole from the checkpoint's list, so a resumed run never duplicates lines.
+                var lines = TrainingCheckpoint.Load(checkpoint, [], new NoOptimizerState()).Metrics
+                    .Select(x => JsonSerializer.Serialize(x, MetricsJson));
+                File.WriteAllLines(metricsPath, lines);
+                if (!isJson && !AnsiConsole.Profile.Capabilities.Interactive)
+                {
+                    Console.WriteLine($"epoch {m.Epoch}: loss {m.TrainLoss:F4}, train {m.TrainAccuracy:P2}, software test {m.SoftwareTestAccuracy:P2}{(m.ChipTestAccuracy is { } c ? $", chip test {c:P2}" : string.Empty)}, pulses {m.ProgrammingPulses}");
+                }
+            }
+
+            TrainingSummary summary;
+            if (!isJson && AnsiConsole.Profile.Capabilities.Interactive)
+            {
+                summary = AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask("training", maxValue: 1);
+                        var progress = new Progress<TrainingProgress>(p =>
+                        {
+                            task.Value = ((p.Epoch - 1) + ((double)p.Batch / p.Batches)) / Math.Max(1, p.Epochs);
+                            task.Description = $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F3} acc {p.Accuracy:P1} pulses {p.ProgrammingPulses}";
+                        });
+                        return trainer.Run(checkpoint, resuming, settings.Init is not null, progress, EpochDone, stop.Token);
+                    });
+            }
+            else
+            {
+                summary = trainer.Run(checkpoint, resuming, settings.Init is not null, null, EpochDone, stop.Token);
+            }
+
+            summary = summary with { Rig = settings.Rig, OutputDirectory = directory };
+            File.WriteAllText(Path.Combine(directory, "summary.json"), JsonSerializer.Serialize(summary, SettingsJson));
+            Training.Layers.ModelState.Save(Path.Combine(directory, "model.bin"), trainer.Network.Parameters);
+            if (isJson)
+            {
+                JsonOutput.Write(summary);
+            }
+            else
+            {
+                Print(summary);
+            }
+
+            return summary.Interrupted ? 130 : 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static (Dataset Train, Dataset Test) LoadData(string data, TrainingOptions options)
+    {
+        if (data == "synthetic")
+        {
+            var all = SyntheticDataset.GaussianBlobs(2500, options.Layers[0], options.Layers[^1], options.Seed);
+            return all.Split(2000);
+        }
+
+        return FashionMnist.Load(data);
+    }
+
+    private static string? ResolveInit(string? init)
+    {
+        if (init is null)
+        {
+            return null;
+        }
+
+        var path = Directory.Exists(init) ? Path.Combine(init, "model.bin") : init;
+        if (!File.Exists(path))
+        {
+            throw new AimcException($"--init {init}: no model.bin there; give a finished run's directory or a model.bin file");
+        }
+
+        return Path.GetFullPath(path);
+    }
+
+    private static TrainingMode ParseMode(string mode) =>
+        Enum.GetValues<TrainingMode>().FirstOrDefault(m => SnakeCase.Of(m) == mode, (TrainingMode)(-1)) is var parsed && Enum.IsDefined(parsed)
+            ? parsed
+            : throw new AimcException($"--mode {mode} is not a training mode: use {string.Join(", ", Enum.GetValues<TrainingMode>().Select(m => SnakeCase.Of(m)))}");
+
+    private static int[] ParseLayers(string text)
+    {
+        var parts = text.Split(',');
+        var sizes = new int[parts.Length];
+        for (var k = 0; k < parts.Length; k++)
+        {
+            if (!int.TryParse(parts[k], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[k]) || sizes[k] < 1)
+            {
+                throw new AimcException($"--layers {text}: give positive sizes separated by commas, e.g. 784,256,10");
+            }
+        }
+
+        return sizes.Length >= 2 ? sizes : throw new AimcException($"--layers {text}: a network needs at least an input and an output size");
+    }
+
+    private static void Print(TrainingSummary s)
+    {
+        var table = new Table().AddColumns("", "");
+        table.AddRow("mode", SnakeCase.Of(s.Mode));
+        table.AddRow("software test accuracy", s.SoftwareTestAccuracy.ToString("P2", CultureInfo.InvariantCulture));
+        if (s.InitSoftwareTestAccuracy is { } init)
+        {
+            table.AddRow("software test accuracy of --init", init.ToString("P2", CultureInfo.InvariantCulture));
+        }
+
+        table.AddRow("chip test accuracy", s.ChipTestAccuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "—");
+        table.AddRow("epochs", s.Epochs.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("programming pulses", $"{s.ProgrammingPulses} ({s.Reprograms} programmings)");
+        table.AddRow("train time", $"{s.TrainSeconds:F1} s, {s.SamplesPerSecond:F0} samples/s");
+        table.AddRow("run directory", Markup.Escape(s.OutputDirectory ?? "—"));
+        if (s.Interrupted)
+        {
+            table.AddRow("[yellow]interrupted[/]", Markup.Escape($"continue with: aimc train --resume {s.OutputDirectory}"));
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>Reading a checkpoint's metrics needs no optimizer.</summary>
+    private sealed class NoOptimizerState : Training.Optimizers.IOptimizer
+    {
+        public float LearningRate { get; set; }
+
+        public void Step(IReadOnlyList<Training.Layers.Parameter> parameters)
+        {
+        }
+
+        public IReadOnlyDictionary<string, float[]> State() => new Dictionary<string, float[]>();
+
+        public void Restore(IReadOnlyDictionary<string, float[]> state)
+        {
+        }
+    }
+}
+
+/// <summary>What a run directory's settings.json holds: enough to repeat or resume the run.</summary>
+internal sealed record RunSettings
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public required TrainingOptions Options { get; init; }
+
+    public string? Rig { get; init; }
+
+    public bool Ideal { get; init; }
+
+    public required string Data { get; init; }
+
+    public string? Init { get; init; }
+
+    public void Save(string directory) => File.WriteAllText(Path.Combine(directory, "settings.json"), JsonSerializer.Serialize(this, Json));
+
+    public static RunSettings Load(string directory)
+    {
+        var path = Path.Combine(directory, "settings.json");
+        if (!File.Exists(path))
+        {
+            throw new AimcException($"{directory}: not a run directory (settings.json is missing)");
+        }
+
+        return JsonSerializer.Deserialize<RunSettings>(File.ReadAllText(path), Json) ?? throw new AimcException($"{path}: empty settings");
+    }
+}

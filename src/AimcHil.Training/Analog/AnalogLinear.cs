@@ -1,0 +1,275 @@
+using AimcHil.Core;
+using AimcHil.Training.Layers;
+
+namespace AimcHil.Training.Analog;
+
+/// <summary>A fully connected layer mapped onto chip tiles. The host keeps full-precision shadow weights (the wrapped
+/// <see cref="Linear"/>); the forward pass runs in software, on the chip, or through a noisy model of it, and the
+/// backward pass is always the model's vector-Jacobian product at the inputs the chip actually saw (DAC-quantized):
+/// gW = x_qᵀ·g_y, g_x = g_y·Wᵀ (hardware-in-the-loop / physics-aware training).</summary>
+public sealed class AnalogLinear : ILayer
+{
+    private Grid<float>? _quantizedInput;
+    private float[]? _forwardWeight;
+    private bool[]? _passGradient;
+
+    public AnalogLinear(Linear shadow, IReadOnlyList<TileBlock> blocks, ChipInfo chip, float inputRange)
+    {
+        if (!(inputRange > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputRange), inputRange, "the input range must be positive");
+        }
+
+        Shadow = shadow;
+        Blocks = blocks;
+        ChipInfo = chip;
+        InputRange = inputRange;
+        ColumnScale = new float[shadow.Outputs];
+        ProgrammedWeight = new float[shadow.Weight.Length];
+        UpdateScale();
+    }
+
+    public Linear Shadow { get; }
+
+    public string Name => Shadow.Name;
+
+    public IReadOnlyList<TileBlock> Blocks { get; }
+
+    public ChipInfo ChipInfo { get; }
+
+    /// <summary>The input value that maps to the DAC's full-scale code (inputs beyond it clip).</summary>
+    public float InputRange { get; set; }
+
+    /// <summary>Per-output scale s_j: weight W_ij is programmed as W_ij / s_j, and MACs come back multiplied by it.</summary>
+    public float[] ColumnScale { get; }
+
+    /// <summary>The shadow weights as they were when last programmed (for delta reprogramming).</summary>
+    public float[] ProgrammedWeight { get; }
+
+    public ForwardPath Path { get; set; } = ForwardPath.Software;
+
+    /// <summary>The chip the layer is programmed on, for <see cref="ForwardPath.Chip"/>.</summary>
+    public IAimcChip? Chip { get; set; }
+
+    /// <summary>The device model, for <see cref="ForwardPath.NoisyModel"/>.</summary>
+    public ProgrammingNoiseSampler? Noise { get; set; }
+
+    public IReadOnlyList<Parameter> Parameters => Shadow.Parameters;
+
+    /// <summary>MAC value of one output code of a tile, as the noisy model quantizes.</summary>
+    private double OutputLsbMac => ChipInfo.MacFullScale / (ChipInfo.AdcCodeMax + 1.0);
+
+    /// <summary>Sets s_j = max_i |W_ij|, so the largest weight of each column uses the device's full range.</summary>
+    public void UpdateScale()
+    {
+        var w = Shadow.Weight;
+        Array.Fill(ColumnScale, 1e-12f);
+        for (var i = 0; i < w.Rows; i++)
+        {
+            for (var j = 0; j < w.Cols; j++)
+            {
+                ColumnScale[j] = Math.Max(ColumnScale[j], Math.Abs(w.Value[(i * w.Cols) + j]));
+            }
+        }
+    }
+
+    /// <summary>Programs every tile block with the current shadow weights; returns the pulses spent.</summary>
+    public long Program(IAimcChip chip, WriteVerifyOptions options)
+    {
+        UpdateScale();
+        long pulses = 0;
+        var w = Shadow.Weight;
+        foreach (var block in Blocks)
+        {
+            var targets = new Grid<float>(block.Rows, block.Cols);
+            for (var i = 0; i < block.Rows; i++)
+            {
+                for (var j = 0; j < block.Cols; j++)
+                {
+                    var col = block.ColStart + j;
+                    targets[i, j] = Math.Clamp(w.Value[((block.RowStart + i) * w.Cols) + col] / ColumnScale[col], -1f, 1f);
+                }
+            }
+
+            pulses += chip.Program(block.Tile, targets, options).TotalPulses;
+        }
+
+        Chip = chip;
+        w.Value.CopyTo(ProgrammedWeight, 0);
+        return pulses;
+    }
+
+    /// <summary>Largest move of a normalized weight since it was programmed.</summary>
+    public float LargestMoveSinceProgramming()
+    {
+        var w = Shadow.Weight;
+        var largest = 0f;
+        for (var k = 0; k < w.Length; k++)
+        {
+            largest = Math.Max(largest, Math.Abs(w.Value[k] - ProgrammedWeight[k]) / ColumnScale[k % w.Cols]);
+        }
+
+        return largest;
+    }
+
+    public Grid<float> Forward(Grid<float> input, bool training)
+    {
+        switch (Path)
+        {
+            case ForwardPath.Software:
+                _quantizedInput = input;
+                _forwardWeight = null;
+                _passGradient = null;
+                return Shadow.Forward(input, training);
+            case ForwardPath.Chip:
+                return ChipForward(input);
+            default:
+                return training ? NoisyForward(input) : ChipModelForward(input, Shadow.Weight.Value);
+        }
+    }
+
+    public Grid<float> Backward(Grid<float> outputGradient)
+    {
+        var input = _quantizedInput ?? throw new InvalidOperationException($"{Name}: Backward called before Forward");
+        var gradient = outputGradient;
+        if (_passGradient is { } pass)
+        {
+            gradient = outputGradient.Clone();
+            for (var k = 0; k < pass.Length; k++)
+            {
+                gradient.Data[k] = pass[k] ? gradient.Data[k] : 0f;
+            }
+        }
+
+        var w = Shadow.Weight;
+        return Linear.Backward(input, gradient, _forwardWeight ?? w.Value, w.Gradient, Shadow.Bias.Gradient);
+    }
+
+    /// <summary>Input DAC codes and the values they stand for.</summary>
+    private (Grid<int> Codes, Grid<float> Quantized) Quantize(Grid<float> input)
+    {
+        var max = ChipInfo.InputCodeMax;
+        var codes = new Grid<int>(input.Rows, input.Cols);
+        var quantized = new Grid<float>(input.Rows, input.Cols);
+        var toCode = max / InputRange;
+        var toValue = InputRange / max;
+        for (var k = 0; k < input.Data.Length; k++)
+        {
+            var code = (int)Math.Clamp(MathF.Round(input.Data[k] * toCode, MidpointRounding.AwayFromZero), -max, max);
+            codes.Data[k] = code;
+            quantized.Data[k] = code * toValue;
+        }
+
+        return (codes, quantized);
+    }
+
+    private Grid<float> ChipForward(Grid<float> input)
+    {
+        var chip = Chip ?? throw new InvalidOperationException($"{Name}: the layer is not programmed on a chip");
+        var (codes, quantized) = Quantize(input);
+        _quantizedInput = quantized;
+        _forwardWeight = null;
+        _passGradient = null;
+        var output = BiasRows(input.Rows);
+        foreach (var block in Blocks)
+        {
+            var blockCodes = new Grid<int>(input.Rows, block.Rows);
+            for (var s = 0; s < input.Rows; s++)
+            {
+                codes.Row(s).Slice(block.RowStart, block.Rows).CopyTo(blockCodes.Row(s));
+            }
+
+            var result = chip.Mvm(block.Tile, blockCodes);
+            for (var s = 0; s < input.Rows; s++)
+            {
+                var row = output.Row(s);
+                for (var j = 0; j < block.Cols; j++)
+                {
+                    var col = block.ColStart + j;
+                    row[col] += (float)(result.ToMac(s, j) * InputRange * ColumnScale[col]);
+                }
+            }
+        }
+
+        return output;
+    }
+
+    /// <summary>Training forward of the noisy model: weights as one programming would leave them, quantized inputs,
+    /// and per-tile ADC quantization whose rails block the gradient.</summary>
+    private Grid<float> NoisyForward(Grid<float> input)
+    {
+        var sampler = Noise ?? throw new InvalidOperationException($"{Name}: the noisy model needs a device model");
+        var w = Shadow.Weight;
+        var normalized = new float[w.Length];
+        for (var k = 0; k < normalized.Length; k++)
+        {
+            normalized[k] = Math.Clamp(w.Value[k] / ColumnScale[k % w.Cols], -1f, 1f);
+        }
+
+        var noisy = new float[w.Length];
+        sampler.Sample(normalized, noisy);
+        for (var k = 0; k < noisy.Length; k++)
+        {
+            noisy[k] *= ColumnScale[k % w.Cols];
+        }
+
+        return ChipModelForward(input, noisy);
+    }
+
+    /// <summary>The chip as the host models it: DAC codes in, per-tile MAC rounded to the ADC's LSB and clipped at its
+    /// rails, partial sums added digitally.</summary>
+    private Grid<float> ChipModelForward(Grid<float> input, float[] weight)
+    {
+        var (_, quantized) = Quantize(input);
+        _quantizedInput = quantized;
+        _forwardWeight = weight;
+        var output = BiasRows(input.Rows);
+        var pass = new bool[output.Data.Length];
+        Array.Fill(pass, true);
+        var lsb = OutputLsbMac;
+        var codeMin = (double)ChipInfo.AdcCodeMin;
+        var codeMax = (double)ChipInfo.AdcCodeMax;
+        var cols = Shadow.Outputs;
+        foreach (var block in Blocks)
+        {
+            for (var s = 0; s < input.Rows; s++)
+            {
+                var x = quantized.Row(s);
+                for (var j = 0; j < block.Cols; j++)
+                {
+                    var col = block.ColStart + j;
+                    double mac = 0;
+                    for (var i = 0; i < block.Rows; i++)
+                    {
+                        mac += x[block.RowStart + i] * weight[((block.RowStart + i) * cols) + col];
+                    }
+
+                    // The chip sees x / a and W / s: its MAC is in those normalized units.
+                    var scale = InputRange * ColumnScale[col];
+                    var code = Math.Round(mac / scale / lsb, MidpointRounding.AwayFromZero);
+                    if (code < codeMin || code > codeMax)
+                    {
+                        pass[(s * cols) + col] = false;
+                        code = Math.Clamp(code, codeMin, codeMax);
+                    }
+
+                    output[s, col] += (float)(code * lsb * scale);
+                }
+            }
+        }
+
+        _passGradient = pass;
+        return output;
+    }
+
+    private Grid<float> BiasRows(int batch)
+    {
+        var output = new Grid<float>(batch, Shadow.Outputs);
+        for (var s = 0; s < batch; s++)
+        {
+            Shadow.Bias.Value.CopyTo(output.Row(s));
+        }
+
+        return output;
+    }
+}

@@ -1,0 +1,44 @@
+using AimcHil.Core;
+
+namespace AimcHil.Training.Analog;
+
+/// <summary>Hands out a chip's tiles to layers in order: a layer larger than a tile is split into row blocks (partial
+/// sums added digitally) and column blocks.</summary>
+public sealed class TileAllocation
+{
+    private readonly ChipInfo _info;
+    private int _next;
+
+    public TileAllocation(ChipInfo info)
+    {
+        _info = info;
+    }
+
+    public int Used => _next;
+
+    public IReadOnlyList<TileBlock> Allocate(string layer, int inputs, int outputs)
+    {
+        var rowBlocks = (inputs + _info.Rows - 1) / _info.Rows;
+        var colBlocks = (outputs + _info.Cols - 1) / _info.Cols;
+        var needed = rowBlocks * colBlocks;
+        if (_next + needed > _info.Tiles)
+        {
+            throw new AimcException(
+                $"layer {layer} ({inputs}×{outputs}) needs {needed} tiles of {_info.Rows}×{_info.Cols}, but the chip {_info.Name} has " +
+                $"{_info.Tiles - _next} of its {_info.Tiles} tiles left; use a chip with more tiles or a smaller network");
+        }
+
+        var blocks = new List<TileBlock>(needed);
+        for (var r = 0; r < rowBlocks; r++)
+        {
+            for (var c = 0; c < colBlocks; c++)
+            {
+                var rowStart = r * _info.Rows;
+                var colStart = c * _info.Cols;
+                blocks.Add(new TileBlock(_next++, rowStart, Math.Min(_info.Rows, inputs - rowStart), colStart, Math.Min(_info.Cols, outputs - colStart)));
+            }
+        }
+
+        return blocks;
+    }
+}

@@ -1,0 +1,20 @@
+using AimcHil.Core;
+
+namespace AimcHil.Training.Layers;
+
+/// <summary>A differentiable stage of a network working on batches (one example per row of a grid).</summary>
+public interface ILayer
+{
+    /// <summary>The layer's trainable parameters, empty for parameter-free layers.</summary>
+    IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>Maps a batch × in grid to batch × out and remembers what <see cref="Backward"/> needs;
+    /// <paramref name="training"/> is false for evaluation, where layers such as noise injection behave differently.</summary>
+    /// <remarks>Layers keep the input by reference rather than copying it, so the caller must not overwrite the input
+    /// grid between Forward and Backward.</remarks>
+    Grid<float> Forward(Grid<float> input, bool training);
+
+    /// <summary>Gradient of the loss with respect to the input of the last <see cref="Forward"/>; ADDS the parameter
+    /// gradients to <see cref="Parameter.Gradient"/>, so callers zero them once per step (and may accumulate batches).</summary>
+    Grid<float> Backward(Grid<float> outputGradient);
+}

@@ -1,0 +1,349 @@
+using System.Diagnostics;
+using AimcHil.Core;
+using AimcHil.Emulator;
+using AimcHil.Numerics;
+using AimcHil.Training.Analog;
+using AimcHil.Training.Data;
+using AimcHil.Training.Layers;
+using AimcHil.Training.Optimizers;
+
+namespace AimcHil.Training.Runs;
+
+/// <summary>Runs one training: the mode's forward paths, mini-batches in a seeded order, reprogramming by policy,
+/// evaluation in software and on the chip, metrics and a checkpoint after every epoch, a clean stop on request.</summary>
+/// <remarks>
+/// Reproducibility: batch order, initialization and noise draws come from streams named by the seed, and at the start
+/// of every epoch an emulated chip's noise streams are reseeded and the chip reprogrammed from the shadow weights.
+/// So a run resumed from an epoch checkpoint ends exactly as an uninterrupted one.
+/// </remarks>
+public sealed class Trainer
+{
+    private const int CalibrationExamples = 1000;
+    private readonly TrainingOptions _options;
+    private readonly Dataset _train;
+    private readonly Dataset _test;
+    private readonly IAimcChip? _chip;
+
+    public Trainer(TrainingOptions options, Dataset train, Dataset test, IAimcChip? chip)
+    {
+        if (options.NeedsChip && chip is null)
+        {
+            throw new AimcException($"mode {SnakeCase.Of(options.Mode)} needs a chip: give --rig");
+        }
+
+        if (options.Epochs < 0 || options.BatchSize < 1)
+        {
+            throw new AimcException($"epochs must be ≥ 0 and the batch size ≥ 1 (got {options.Epochs} and {options.BatchSize})");
+        }
+
+        if (train.Features.Cols != options.Layers[0] || train.Classes != options.Layers[^1])
+        {
+            throw new AimcException($"the network {string.Join('-', options.Layers)} does not fit the data: {train.Features.Cols} features, {train.Classes} classes");
+        }
+
+        _options = options;
+        _train = options.TrainLimit > 0 ? train.Take(Math.Min(options.TrainLimit, train.Count)) : train;
+        _test = options.TestLimit > 0 ? test.Take(Math.Min(options.TestLimit, test.Count)) : test;
+        _chip = chip;
+        Network = AnalogNetwork.Create(options.Layers, chip?.Info ?? AnalogNetwork.UnboundedChip(options.Layers), SeededRandom.For(options.Seed, "init"));
+        Optimizer = options.Optimizer switch
+        {
+            "adam" => new Adam(options.LearningRate),
+            "sgd" => new Sgd(options.LearningRate, 0.9f),
+            _ => throw new AimcException($"optimizer '{options.Optimizer}' is not known: use adam or sgd"),
+        };
+    }
+
+    public AnalogNetwork Network { get; }
+
+    public IOptimizer Optimizer { get; }
+
+    /// <summary>Loads the weights a previous run ended with (its model.bin), to fine-tune from them.</summary>
+    public void InitializeFrom(string modelPath) => ModelState.Load(modelPath, Network.Parameters);
+
+    /// <summary>Trains. <paramref name="checkpointDirectory"/> receives a checkpoint after every epoch and on a
+    /// stop; <paramref name="resume"/> continues from the checkpoint there.</summary>
+    public TrainingSummary Run(
+        string? checkpointDirectory,
+        bool resume,
+        bool initialized,
+        IProgress<TrainingProgress>? progress,
+        Action<EpochMetrics>? epochDone,
+        CancellationToken stop)
+    {
+        var state = new RunState();
+        if (resume)
+        {
+            var checkpoint = TrainingCheckpoint.Load(checkpointDirectory ?? throw new AimcException("--resume needs the run's directory"), Network.Parameters, Optimizer);
+            state = RunState.From(checkpoint);
+            if (_chip?.Clock is { IsVirtual: true } clock && clock.Seconds < checkpoint.ChipClockSeconds)
+            {
+                clock.Advance(checkpoint.ChipClockSeconds - clock.Seconds);
+            }
+        }
+        else if (initialized)
+        {
+            state.InitSoftwareTestAccuracy = SoftwareAccuracy(_test);
+        }
+
+        PrepareMode();
+        var watch = new Stopwatch();
+        for (var epoch = state.Epoch; epoch < _options.Epochs; epoch++)
+        {
+            watch.Restart();
+            BeginEpoch(epoch, state);
+            var order = DatasetSlicing.Permutation(_train.Count, SeededRandom.For(_options.Seed, $"shuffle/{epoch}"));
+            var batches = (_train.Count + _options.BatchSize - 1) / _options.BatchSize;
+            double lossSum = 0, correct = 0;
+            var seen = 0;
+            var batch = 0;
+            foreach (var (x, y) in _train.Batches(_options.BatchSize, order))
+            {
+                if (batch++ < state.Batch)
+                {
+                    continue;
+                }
+
+                var (loss, accuracy) = Step(x, y, state);
+                lossSum += loss * y.Length;
+                correct += accuracy * y.Length;
+                seen += y.Length;
+                state.Samples += y.Length;
+                progress?.Report(new TrainingProgress(epoch + 1, _options.Epochs, batch, batches, loss, accuracy, state.Pulses));
+                if (stop.IsCancellationRequested && batch < batches)
+                {
+                    state.Batch = batch;
+                    state.TrainSeconds += watch.Elapsed.TotalSeconds;
+                    Checkpoint(checkpointDirectory, state);
+                    return Summary(state, interrupted: true, chipAccuracy: null, finalLoss: seen == 0 ? double.NaN : lossSum / seen);
+                }
+            }
+
+            state.TrainSeconds += watch.Elapsed.TotalSeconds;
+            state.Batch = 0;
+            state.Epoch = epoch + 1;
+            var metrics = new EpochMetrics
+            {
+                Epoch = epoch + 1,
+                TrainLoss = seen == 0 ? double.NaN : lossSum / seen,
+                TrainAccuracy = seen == 0 ? double.NaN : correct / seen,
+                SoftwareTestAccuracy = SoftwareAccuracy(_test),
+                ChipTestAccuracy = _options.Mode == TrainingMode.Hil ? ChipAccuracy(_test) : null,
+                ProgrammingPulses = state.Pulses,
+                Reprograms = state.Reprograms,
+                Seconds = watch.Elapsed.TotalSeconds,
+            };
+            state.Metrics.Add(metrics);
+            Checkpoint(checkpointDirectory, state);
+            epochDone?.Invoke(metrics);
+            if (stop.IsCancellationRequested && state.Epoch < _options.Epochs)
+            {
+                return Summary(state, interrupted: true, chipAccuracy: null, finalLoss: metrics.TrainLoss);
+            }
+        }
+
+        var chipAccuracy = FinalChipAccuracy(state);
+        return Summary(state, interrupted: false, chipAccuracy, state.Metrics.Count > 0 ? state.Metrics[^1].TrainLoss : double.NaN);
+    }
+
+    private void PrepareMode()
+    {
+        switch (_options.Mode)
+        {
+            case TrainingMode.Noise:
+                if (_chip is not EmulatedChip twin)
+                {
+                    throw new AimcException("mode noise samples the device model of an emulated chip: use an emulator rig");
+                }
+
+                Network.UseNoiseModel(twin, _options.Seed);
+                Network.SetPath(ForwardPath.NoisyModel);
+                break;
+            case TrainingMode.Hil:
+                Network.SetPath(ForwardPath.Chip);
+                break;
+            default:
+                Network.SetPath(ForwardPath.Software);
+                break;
+        }
+    }
+
+    /// <summary>Reseeds an emulated chip and rewrites it, so what follows depends only on the epoch and the weights.</summary>
+    private void BeginEpoch(int epoch, RunState state)
+    {
+        Network.CalibrateInputRanges(_train.Take(Math.Min(CalibrationExamples, _train.Count)).Features, _options.InputRangeQuantile);
+        if (_options.Mode != TrainingMode.Hil || _chip is null)
+        {
+            return;
+        }
+
+        if (_chip is IReseedableChip reseedable)
+        {
+            reseedable.Reseed(SeededRandom.For(_options.Seed, $"chip/{epoch}").NextUInt64());
+        }
+
+        ProgramChip(state);
+    }
+
+    private (double Loss, double Accuracy) Step(Grid<float> x, int[] y, RunState state)
+    {
+        Network.Model.ZeroGradients();
+        var logits = Network.Model.Forward(x, training: true);
+        var (loss, gradient) = SoftmaxCrossEntropy.Evaluate(logits, y);
+        Network.Model.Backward(gradient);
+        Optimizer.Step(Network.Parameters);
+        state.Steps++;
+        if (_options.Mode == TrainingMode.Hil)
+        {
+            Reprogram(state);
+        }
+
+        return (loss, SoftmaxCrossEntropy.Accuracy(logits, y));
+    }
+
+    private void Reprogram(RunState state)
+    {
+        var policy = _options.ReprogramPolicy;
+        if (policy.EverySteps > 0)
+        {
+            if (state.Steps % policy.EverySteps == 0)
+            {
+                ProgramChip(state);
+            }
+
+            return;
+        }
+
+        var moved = false;
+        foreach (var layer in Network.Analog)
+        {
+            if (layer.LargestMoveSinceProgramming() > policy.Delta)
+            {
+                state.Pulses += layer.Program(_chip!, _options.Programming);
+                moved = true;
+            }
+        }
+
+        state.Reprograms += moved ? 1 : 0;
+    }
+
+    private void ProgramChip(RunState state)
+    {
+        state.Pulses += Network.Program(_chip!, _options.Programming);
+        state.Reprograms++;
+    }
+
+    private double? FinalChipAccuracy(RunState state)
+    {
+        switch (_options.Mode)
+        {
+            case TrainingMode.Software:
+                return null;
+            case TrainingMode.Hil:
+                return state.Metrics.Count > 0 ? state.Metrics[^1].ChipTestAccuracy : ChipAccuracy(_test);
+            default:
+                // Naive and noise: the trained weights are deployed once, as they would be on the bench.
+                Network.CalibrateInputRanges(_train.Take(Math.Min(CalibrationExamples, _train.Count)).Features, _options.InputRangeQuantile);
+                if (_chip is IReseedableChip reseedable)
+                {
+                    reseedable.Reseed(SeededRandom.For(_options.Seed, "chip/deploy").NextUInt64());
+                }
+
+                ProgramChip(state);
+                return ChipAccuracy(_test);
+        }
+    }
+
+    private double SoftwareAccuracy(Dataset data) => WithPath(ForwardPath.Software, () => Network.Accuracy(data));
+
+    private double ChipAccuracy(Dataset data) => WithPath(ForwardPath.Chip, () => Network.Accuracy(data));
+
+    private double WithPath(ForwardPath path, Func<double> evaluate)
+    {
+        var previous = Network.Analog.Select(a => a.Path).ToArray();
+        Network.SetPath(path);
+        try
+        {
+            return evaluate();
+        }
+        finally
+        {
+            for (var k = 0; k < previous.Length; k++)
+            {
+                Network.Analog[k].Path = previous[k];
+            }
+        }
+    }
+
+    private void Checkpoint(string? directory, RunState state)
+    {
+        if (directory is null)
+        {
+            return;
+        }
+
+        new TrainingCheckpoint
+        {
+            Epoch = state.Epoch,
+            Batch = state.Batch,
+            ProgrammingPulses = state.Pulses,
+            Reprograms = state.Reprograms,
+            ChipClockSeconds = _chip?.Clock.Seconds ?? 0,
+            TrainSeconds = state.TrainSeconds,
+            Samples = state.Samples,
+            InitSoftwareTestAccuracy = state.InitSoftwareTestAccuracy,
+            Metrics = state.Metrics,
+            Optimizer = Optimizer.State().ToDictionary(kv => kv.Key, kv => kv.Value),
+        }.Save(directory, Network.Parameters);
+    }
+
+    private TrainingSummary Summary(RunState state, bool interrupted, double? chipAccuracy, double finalLoss) => new()
+    {
+        Mode = _options.Mode,
+        SoftwareTestAccuracy = SoftwareAccuracy(_test),
+        ChipTestAccuracy = chipAccuracy,
+        InitSoftwareTestAccuracy = state.InitSoftwareTestAccuracy,
+        Epochs = state.Epoch,
+        ProgrammingPulses = state.Pulses,
+        Reprograms = state.Reprograms,
+        TrainSeconds = state.TrainSeconds,
+        SamplesPerSecond = state.TrainSeconds > 0 ? state.Samples / state.TrainSeconds : 0,
+        FinalTrainLoss = finalLoss,
+        Seed = _options.Seed,
+        Interrupted = interrupted,
+    };
+
+    /// <summary>The trainer's counters, as a checkpoint holds them.</summary>
+    private sealed class RunState
+    {
+        public int Epoch { get; set; }
+
+        public int Batch { get; set; }
+
+        public long Steps { get; set; }
+
+        public long Pulses { get; set; }
+
+        public int Reprograms { get; set; }
+
+        public double TrainSeconds { get; set; }
+
+        public long Samples { get; set; }
+
+        public double? InitSoftwareTestAccuracy { get; set; }
+
+        public List<EpochMetrics> Metrics { get; set; } = [];
+
+        public static RunState From(TrainingCheckpoint c) => new()
+        {
+            Epoch = c.Epoch,
+            Batch = c.Batch,
+            Pulses = c.ProgrammingPulses,
+            Reprograms = c.Reprograms,
+            TrainSeconds = c.TrainSeconds,
+            Samples = c.Samples,
+            InitSoftwareTestAccuracy = c.InitSoftwareTestAccuracy,
+            Metrics = c.Metrics,
+        };
+    }
+}

@@ -1,0 +1,18 @@
+namespace AimcHil.Training.Runs;
+
+/// <summary>How a network is trained with respect to the chip (DESIGN.md 4).</summary>
+public enum TrainingMode
+{
+    /// <summary>Full precision in software; no chip.</summary>
+    Software,
+
+    /// <summary>Train in software, program the chip once, evaluate on the chip.</summary>
+    Naive,
+
+    /// <summary>Probabilistic hardware-aware training: device programming noise sampled per batch, DAC/ADC
+    /// quantization with straight-through gradients; evaluated on the chip.</summary>
+    Noise,
+
+    /// <summary>Hardware in the loop: forward measured on the chip, backward through a model at the measured inputs.</summary>
+    Hil,
+}

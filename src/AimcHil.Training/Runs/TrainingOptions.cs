@@ -1,0 +1,49 @@
+using AimcHil.Core;
+
+namespace AimcHil.Training.Runs;
+
+/// <summary>Every setting of a training run; stored with the run so it can be repeated and resumed.</summary>
+public sealed record TrainingOptions
+{
+    public TrainingMode Mode { get; init; } = TrainingMode.Software;
+
+    /// <summary>Layer sizes of the MLP, inputs first.</summary>
+    public int[] Layers { get; init; } = [784, 256, 10];
+
+    public int Epochs { get; init; } = 5;
+
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>"adam" or "sgd" (momentum 0.9).</summary>
+    public string Optimizer { get; init; } = "adam";
+
+    public float LearningRate { get; init; } = 1e-3f;
+
+    public ulong Seed { get; init; } = 1;
+
+    public string Reprogram { get; init; } = "every:1";
+
+    /// <summary>Programming of the chip: write-verify (tolerance, pulses) or a single pulse.</summary>
+    public bool WriteVerify { get; init; }
+
+    public double WriteVerifyTolerance { get; init; } = 0.02;
+
+    public int WriteVerifyMaxPulses { get; init; } = 20;
+
+    /// <summary>Use only the first N training examples (0 = all): quick runs and tests.</summary>
+    public int TrainLimit { get; init; }
+
+    /// <summary>Use only the first N test examples (0 = all).</summary>
+    public int TestLimit { get; init; }
+
+    /// <summary>Quantile of a hidden layer's activations that maps to the DAC's full scale.</summary>
+    public double InputRangeQuantile { get; init; } = 0.999;
+
+    public WriteVerifyOptions Programming => WriteVerify
+        ? new WriteVerifyOptions(true, WriteVerifyTolerance, WriteVerifyMaxPulses)
+        : WriteVerifyOptions.SinglePulse;
+
+    public ReprogramPolicy ReprogramPolicy => ReprogramPolicy.Parse(Reprogram);
+
+    public bool NeedsChip => Mode != TrainingMode.Software;
+}

@@ -1,0 +1,37 @@
+namespace AimcHil.Training.Runs;
+
+/// <summary>What a finished run reports (<c>aimc train --json</c>, summary.json); key names are a public interface.</summary>
+public sealed record TrainingSummary
+{
+    public required TrainingMode Mode { get; init; }
+
+    /// <summary>Test accuracy of the host's final weights evaluated in full precision.</summary>
+    public required double SoftwareTestAccuracy { get; init; }
+
+    /// <summary>Test accuracy measured on the chip (null in software mode).</summary>
+    public double? ChipTestAccuracy { get; init; }
+
+    /// <summary>Software test accuracy of the model the run started from (--init), null otherwise.</summary>
+    public double? InitSoftwareTestAccuracy { get; init; }
+
+    public required int Epochs { get; init; }
+
+    public required long ProgrammingPulses { get; init; }
+
+    public required int Reprograms { get; init; }
+
+    public required double TrainSeconds { get; init; }
+
+    public required double SamplesPerSecond { get; init; }
+
+    public required double FinalTrainLoss { get; init; }
+
+    public required ulong Seed { get; init; }
+
+    /// <summary>True when the run stopped early (Ctrl-C); a checkpoint allows --resume.</summary>
+    public required bool Interrupted { get; init; }
+
+    public string? Rig { get; init; }
+
+    public string? OutputDirectory { get; init; }
+}
