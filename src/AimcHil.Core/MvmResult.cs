@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace AimcHil.Core;
 
 /// <summary>A batch of ADC codes from one tile and what turns them into MAC units: mac = offset[j] + code · scale[j].</summary>
@@ -27,13 +29,24 @@ public sealed record MvmResult
             throw new ArgumentException($"destination holds {destination.Length} values, the result {batch}×{cols}", nameof(destination));
         }
 
-        var codes = Codes.Data;
+        var scale = Array.ConvertAll(MacPerCode, v => (float)v);
+        var offset = Array.ConvertAll(MacOffset, v => (float)v);
+        var width = Vector<float>.Count;
         for (var s = 0; s < batch; s++)
         {
+            var codes = Codes.Row(s);
             var target = destination.Slice(s * cols, cols);
-            for (var j = 0; j < cols; j++)
+            var j = 0;
+            for (; j <= cols - width; j += width)
             {
-                target[j] += (float)(MacOffset[j] + (codes[(s * cols) + j] * MacPerCode[j]));
+                var code = Vector.ConvertToSingle(new Vector<int>(codes[j..]));
+                var sum = new Vector<float>(target[j..]) + (code * new Vector<float>(scale, j)) + new Vector<float>(offset, j);
+                sum.CopyTo(target[j..]);
+            }
+
+            for (; j < cols; j++)
+            {
+                target[j] += offset[j] + (codes[j] * scale[j]);
             }
         }
     }

@@ -146,8 +146,9 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
 
         var batch = inputCodes.Rows;
         var core = CoreAt(state, Age(state));
-        var codes = inputCodes.Cols == state.Rows ? inputCodes.Data : Pad(inputCodes, batch, state.Rows).Data;
-        var features = _features.Take(batch * state.Rows);
+        var rows = inputCodes.Cols;
+        var codes = inputCodes.Data;
+        var features = _features.Take(batch * rows);
         var analog = _analog.Take(batch * core.Conversions);
         var result = new Grid<int>(batch, state.Cols);
         int saturatedOutputs;
@@ -155,7 +156,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         {
             // One conversion per output: the codes are the result (the hot path of analog domains).
             Physics.InputFeatures(0, codes, features);
-            core.Evaluate(features, batch, analog, _readRng);
+            core.Evaluate(features, batch, rows, analog, _readRng);
             Physics.ShapeAnalog(analog);
             ApplyReadout(state, analog, batch);
             saturatedOutputs = _adc.ConvertInPlace(analog, default);
@@ -163,7 +164,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         }
         else
         {
-            saturatedOutputs = RecombinePhases(state, core, codes, features, analog, result);
+            saturatedOutputs = RecombinePhases(state, core, codes, rows, features, analog, result);
         }
 
         _clock.Advance(batch * Preset.Timing.MvmSeconds);
@@ -181,7 +182,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
 
     /// <summary>Bit-sliced and bit-serial domains: every phase's conversions are digitized and added with their
     /// integer significance into one code per output.</summary>
-    private int RecombinePhases(TileState state, LinearCore core, int[] codes, Span<float> features, Span<float> analog, Grid<int> result)
+    private int RecombinePhases(TileState state, LinearCore core, int[] codes, int rows, Span<float> features, Span<float> analog, Grid<int> result)
     {
         var batch = result.Rows;
         var sub = Physics.ConversionsPerOutput;
@@ -191,7 +192,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         for (var phase = 0; phase < Physics.Phases; phase++)
         {
             Physics.InputFeatures(phase, codes, features);
-            core.Evaluate(features, batch, analog, _readRng);
+            core.Evaluate(features, batch, rows, analog, _readRng);
             Physics.ShapeAnalog(analog);
             ApplyReadout(state, analog, batch);
             Array.Clear(saturated);

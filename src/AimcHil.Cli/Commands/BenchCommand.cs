@@ -81,9 +81,17 @@ internal static class BenchCommand
         var product = new float[Batch * cols];
         var flops = 2.0 * Batch * rows * cols;
 
-        var blas = Time(() => Blas.Gemm(Batch, cols, rows, inputs, weights, product), seconds);
-        var ideal = TimeChip(sized.Ideal(), weights, inputs, rows, cols, tiles, seconds);
-        var noisy = TimeChip(sized, weights, inputs, rows, cols, tiles, seconds);
+        using var idealChip = ProgrammedChip(sized.Ideal(), weights, inputs, rows, cols, tiles, out var idealInputs);
+        using var noisyChip = ProgrammedChip(sized, weights, inputs, rows, cols, tiles, out var noisyInputs);
+        var sum = new float[Batch * cols];
+        var medians = InterleavedMedians(
+            [
+                () => Blas.Gemm(Batch, cols, rows, inputs, weights, product),
+                () => RunLayer(idealChip, idealInputs, sum),
+                () => RunLayer(noisyChip, noisyInputs, sum),
+            ],
+            seconds);
+        var (blas, ideal, noisy) = (medians[0], medians[1], medians[2]);
         return new MvmBenchCase
         {
             Rows = rows,
@@ -95,11 +103,12 @@ internal static class BenchCommand
         };
     }
 
-    private static double TimeChip(ChipPreset preset, float[] weights, float[] inputs, int rows, int cols, int tiles, double seconds)
+    /// <summary>A chip of the preset with the layer programmed (one pulse per device) and its inputs split per tile.</summary>
+    private static EmulatedChip ProgrammedChip(ChipPreset preset, float[] weights, float[] inputs, int rows, int cols, int tiles, out Grid<int>[] tileInputs)
     {
-        using var chip = new EmulatedChip(preset, 1);
+        var chip = new EmulatedChip(preset, 1);
         var max = chip.Info.InputCodeMax;
-        var tileInputs = new Grid<int>[tiles];
+        tileInputs = new Grid<int>[tiles];
         for (var t = 0; t < tiles; t++)
         {
             var r0 = t * preset.Rows;
@@ -123,38 +132,53 @@ internal static class BenchCommand
             tileInputs[t] = x;
         }
 
-        var sum = new float[Batch * cols];
-        return Time(
-            () =>
-            {
-                Array.Clear(sum);
-                for (var t = 0; t < tiles; t++)
-                {
-                    chip.Mvm(t, tileInputs[t]).AddMacTo(sum);
-                }
-            },
-            seconds);
+        return chip;
     }
 
-    /// <summary>Median seconds per call over repeated calls after a warm-up (the first call may build caches).</summary>
-    private static double Time(Action action, double seconds)
+    /// <summary>One layer evaluation: every tile's MVM, partial sums added digitally in MAC units.</summary>
+    private static void RunLayer(EmulatedChip chip, Grid<int>[] tileInputs, float[] sum)
     {
-        for (var k = 0; k < 5; k++)
+        Array.Clear(sum);
+        for (var t = 0; t < tileInputs.Length; t++)
         {
-            action();
+            chip.Mvm(t, tileInputs[t]).AddMacTo(sum);
+        }
+    }
+
+    /// <summary>Median seconds per call of each action, measured in interleaved rounds so that every path sees the
+    /// same machine conditions (shared CI machines drift in speed within a second); the first calls warm caches up.</summary>
+    private static double[] InterleavedMedians(Action[] actions, double seconds)
+    {
+        const int CallsPerSample = 4;
+        foreach (var action in actions)
+        {
+            for (var k = 0; k < 10; k++)
+            {
+                action();
+            }
         }
 
-        var samples = new List<double>();
+        var samples = actions.Select(_ => new List<double>()).ToArray();
         var total = Stopwatch.StartNew();
-        while (total.Elapsed.TotalSeconds < seconds || samples.Count < 10)
+        while (total.Elapsed.TotalSeconds < seconds * actions.Length || samples[0].Count < 20)
         {
-            var one = Stopwatch.StartNew();
-            action();
-            samples.Add(one.Elapsed.TotalSeconds);
+            for (var a = 0; a < actions.Length; a++)
+            {
+                var one = Stopwatch.StartNew();
+                for (var k = 0; k < CallsPerSample; k++)
+                {
+                    actions[a]();
+                }
+
+                samples[a].Add(one.Elapsed.TotalSeconds / CallsPerSample);
+            }
         }
 
-        samples.Sort();
-        return samples[samples.Count / 2];
+        return samples.Select(list =>
+        {
+            list.Sort();
+            return list[list.Count / 2];
+        }).ToArray();
     }
 }
 

@@ -39,23 +39,29 @@ internal sealed class LinearCore
     /// <summary>Per-conversion noise independent of the inputs (kT/C, jitter).</summary>
     public float OutputNoiseSigma { get; set; }
 
-    /// <summary>Analog conversion values for a batch of input features (batch × Rows) into <paramref name="output"/>
-    /// (batch × Conversions).</summary>
-    public void Evaluate(ReadOnlySpan<float> features, int batch, Span<float> output, SeededRandom rng)
+    /// <summary>Analog conversion values for a batch of input features (batch × <paramref name="rows"/>, the first
+    /// rows of the tile; the others are driven at zero) into <paramref name="output"/> (batch × Conversions).</summary>
+    public void Evaluate(ReadOnlySpan<float> features, int batch, int rows, Span<float> output, SeededRandom rng)
     {
-        Blas.Gemm(batch, Conversions, Rows, features, Weights, output);
+        // Rows beyond the inputs carry 0 V and add nothing: the product skips them.
+        var active = rows * Conversions;
+        Blas.Gemm(batch, Conversions, rows, features, Weights.AsSpan(0, active), output);
         var n = batch * Conversions;
         if (NoiseVariance is { } variance)
         {
             var squared = _squared.Take(features.Length);
             TensorPrimitives.Multiply(features, features, squared);
             var std = _std.Take(n);
-            Blas.Gemm(batch, Conversions, Rows, squared, variance, std);
+            Blas.Gemm(batch, Conversions, rows, squared, variance.AsSpan(0, active), std);
             TensorPrimitives.Sqrt(std, std);
             var xi = _normals.Take(n);
             rng.FillStandardNormal(xi);
-            TensorPrimitives.Multiply(std, xi, std);
-            TensorPrimitives.MultiplyAdd(std, NoiseStdScale, output[..n], output[..n]);
+            if (NoiseStdScale != 1f)
+            {
+                TensorPrimitives.Multiply(xi, NoiseStdScale, xi);
+            }
+
+            TensorPrimitives.MultiplyAdd(std, xi, output[..n], output[..n]);
         }
 
         if (HasColumnOffset)

@@ -3,7 +3,8 @@ using System.Numerics.Tensors;
 namespace AimcHil.Emulator.Periphery;
 
 /// <summary>A column ADC (or time-to-digital converter): uniform quantizer over a signed or unipolar range with a
-/// bow-shaped integral non-linearity that is zero at both ends of the range.</summary>
+/// bow-shaped integral non-linearity that is zero at both ends of the range. Exact ties round to even, as the
+/// vectorized rounding does (a tie needs a noiseless input exactly between two codes).</summary>
 public sealed class Adc
 {
     public Adc(int bits, double fullScale, bool unipolar, double inlPeakLsb)
@@ -60,7 +61,7 @@ public sealed class Adc
             position += InlLsb(value);
         }
 
-        var code = Math.Round(position, MidpointRounding.AwayFromZero);
+        var code = Math.Round(position);
         if (code <= CodeMin)
         {
             saturated = code < CodeMin;
@@ -87,27 +88,33 @@ public sealed class Adc
         {
             TensorPrimitives.Multiply(values, invLsb, values);
         }
-        else
+        else if (!Unipolar)
         {
-            // position = v/LSB + peak·(1 − u²), u the position in the range from −1 to 1.
+            // position = v/LSB + peak·(1 − u²), u = v/FS clamped to [−1, 1].
             var buffer = System.Buffers.ArrayPool<float>.Shared.Rent(values.Length);
-            var u = buffer.AsSpan(0, values.Length);
-            var scale = (float)((Unipolar ? 2 : 1) / FullScale);
-            TensorPrimitives.Multiply(values, scale, u);
-            if (Unipolar)
-            {
-                TensorPrimitives.Subtract(u, 1f, u);
-            }
-
-            TensorPrimitives.Clamp(u, -1f, 1f, u);
-            TensorPrimitives.Multiply(u, u, u);
-            TensorPrimitives.Multiply(u, (float)-InlPeakLsb, u);
-            TensorPrimitives.Add(u, (float)InlPeakLsb, u);
-            TensorPrimitives.MultiplyAdd(values, invLsb, u, values);
+            var bow = buffer.AsSpan(0, values.Length);
+            var fullScale = (float)FullScale;
+            TensorPrimitives.Multiply(values, values, bow);
+            TensorPrimitives.Min(bow, fullScale * fullScale, bow);
+            TensorPrimitives.Multiply(bow, (float)(-InlPeakLsb / (FullScale * FullScale)), bow);
+            TensorPrimitives.Add(bow, (float)InlPeakLsb, bow);
+            TensorPrimitives.MultiplyAdd(values, invLsb, bow, values);
             System.Buffers.ArrayPool<float>.Shared.Return(buffer);
         }
+        else
+        {
+            for (var k = 0; k < values.Length; k++)
+            {
+                values[k] = (float)((values[k] * invLsb) + InlLsb(values[k]));
+            }
+        }
 
-        TensorPrimitives.Round(values, MidpointRounding.AwayFromZero, values);
+        TensorPrimitives.Round(values, values);
+        if (values.IsEmpty || (TensorPrimitives.Min(values) >= CodeMin && TensorPrimitives.Max(values) <= CodeMax))
+        {
+            return 0;
+        }
+
         var count = 0;
         float min = CodeMin, max = CodeMax;
         for (var k = 0; k < values.Length; k++)
