@@ -143,7 +143,7 @@ internal static class TrainCommand
             void EpochDone(EpochMetrics m)
             {
                 // Rewritten whole from the checkpoint's list, so a resumed run never duplicates lines.
-                var lines = TrainingCheckpoint.Load(checkpoint, [], new NoOptimizerState()).Metrics
+                var lines = TrainingCheckpoint.ReadState(checkpoint).Metrics
                     .Select(x => JsonSerializer.Serialize(x, MetricsJson));
                 File.WriteAllLines(metricsPath, lines);
                 if (!isJson && !AnsiConsole.Profile.Capabilities.Interactive)
@@ -261,22 +261,6 @@ internal static class TrainCommand
         }
 
         AnsiConsole.Write(table);
-    }
-
-    /// <summary>Reading a checkpoint's metrics needs no optimizer.</summary>
-    private sealed class NoOptimizerState : Training.Optimizers.IOptimizer
-    {
-        public float LearningRate { get; set; }
-
-        public void Step(IReadOnlyList<Training.Layers.Parameter> parameters)
-        {
-        }
-
-        public IReadOnlyDictionary<string, float[]> State() => new Dictionary<string, float[]>();
-
-        public void Restore(IReadOnlyDictionary<string, float[]> state)
-        {
-        }
     }
 }
 

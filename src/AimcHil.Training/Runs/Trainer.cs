@@ -308,7 +308,7 @@ public sealed class Trainer
         Reprograms = state.Reprograms,
         TrainSeconds = state.TrainSeconds,
         SamplesPerSecond = state.TrainSeconds > 0 ? state.Samples / state.TrainSeconds : 0,
-        FinalTrainLoss = finalLoss,
+        FinalTrainLoss = double.IsFinite(finalLoss) ? finalLoss : null,
         Seed = _options.Seed,
         Interrupted = interrupted,
     };

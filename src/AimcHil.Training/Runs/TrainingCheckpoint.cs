@@ -46,7 +46,8 @@ public sealed record TrainingCheckpoint
         File.Move(temp, StatePath(directory), overwrite: true);
     }
 
-    public static TrainingCheckpoint Load(string directory, IEnumerable<Parameter> parameters, IOptimizer optimizer)
+    /// <summary>The trainer's counters and metrics alone, without touching a model.</summary>
+    public static TrainingCheckpoint ReadState(string directory)
     {
         var state = StatePath(directory);
         if (!File.Exists(state))
@@ -54,8 +55,13 @@ public sealed record TrainingCheckpoint
             throw new AimcException($"{directory}: no checkpoint to resume from (trainer.json is missing)");
         }
 
-        var checkpoint = JsonSerializer.Deserialize<TrainingCheckpoint>(File.ReadAllText(state), Json)
+        return JsonSerializer.Deserialize<TrainingCheckpoint>(File.ReadAllText(state), Json)
             ?? throw new AimcException($"{state}: empty checkpoint");
+    }
+
+    public static TrainingCheckpoint Load(string directory, IEnumerable<Parameter> parameters, IOptimizer optimizer)
+    {
+        var checkpoint = ReadState(directory);
         ModelState.Load(ModelPath(directory), parameters);
         optimizer.Restore(checkpoint.Optimizer);
         return checkpoint;

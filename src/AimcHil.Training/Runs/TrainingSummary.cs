@@ -24,7 +24,8 @@ public sealed record TrainingSummary
 
     public required double SamplesPerSecond { get; init; }
 
-    public required double FinalTrainLoss { get; init; }
+    /// <summary>Mean training loss of the last epoch; null when the run trained nothing.</summary>
+    public required double? FinalTrainLoss { get; init; }
 
     public required ulong Seed { get; init; }
 
