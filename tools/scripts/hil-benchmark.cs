@@ -47,7 +47,7 @@ Console.WriteLine(text);
 void Train(string mode, string note, string[] args)
 {
     var watch = Stopwatch.StartNew();
-    var output = Run(aimc, [.. args, "--out", Path.Combine(runs, mode), "--json"]);
+    var output = Run(aimc, ["train", .. args, "--out", Path.Combine(runs, mode), "--json"]);
     rows.Add((mode, note, JsonDocument.Parse(output).RootElement.Clone(), watch.Elapsed.TotalSeconds));
     Console.Error.WriteLine($"{mode}: done in {watch.Elapsed.TotalSeconds:F0} s");
 }

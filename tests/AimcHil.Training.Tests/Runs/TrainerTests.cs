@@ -1,0 +1,153 @@
+using AimcHil.Core;
+using AimcHil.Training.Runs;
+
+namespace AimcHil.Training.Tests.Runs;
+
+/// <summary>The trainer: every mode learns, a resumed run ends exactly like an uninterrupted one, and mistakes are
+/// explained.</summary>
+public class TrainerTests
+{
+    private static TrainingOptions Options(TrainingMode mode, int epochs = 4) => new()
+    {
+        Mode = mode,
+        Layers = SmallChips.Layers,
+        Epochs = epochs,
+        BatchSize = 16,
+        LearningRate = 2e-2f,
+        Seed = 7,
+        Reprogram = "every:5",
+    };
+
+    [Theory]
+    [InlineData(TrainingMode.Software)]
+    [InlineData(TrainingMode.Naive)]
+    [InlineData(TrainingMode.Noise)]
+    [InlineData(TrainingMode.Hil)]
+    public void EveryModeLearnsTheToyProblem(TrainingMode mode)
+    {
+        var (train, test) = SmallChips.Data();
+        using var chip = mode == TrainingMode.Software ? null : SmallChips.Chip();
+        var metrics = new List<EpochMetrics>();
+
+        var summary = new Trainer(Options(mode), train, test, chip).Run(null, false, false, null, metrics.Add, CancellationToken.None);
+
+        Assert.Equal(4, summary.Epochs);
+        Assert.True(metrics[^1].TrainLoss < 0.6 * metrics[0].TrainLoss, $"{mode}: loss {metrics[0].TrainLoss} → {metrics[^1].TrainLoss}");
+        if (mode == TrainingMode.Software)
+        {
+            Assert.Null(summary.ChipTestAccuracy);
+            Assert.Equal(0, summary.ProgrammingPulses);
+            Assert.True(summary.SoftwareTestAccuracy > 0.8, $"{mode}: {summary.SoftwareTestAccuracy}");
+        }
+        else
+        {
+            Assert.True(summary.ChipTestAccuracy > 0.5, $"{mode}: chip {summary.ChipTestAccuracy} (chance is 1/3)");
+            Assert.True(summary.ProgrammingPulses > 0);
+        }
+    }
+
+    [Fact]
+    public void HilCountsEveryProgrammingPulse()
+    {
+        var (train, test) = SmallChips.Data();
+        using var chip = SmallChips.Chip();
+
+        var summary = new Trainer(Options(TrainingMode.Hil, epochs: 1), train, test, chip).Run(null, false, false, null, null, CancellationToken.None);
+
+        // 30 steps of 16: programmed at the epoch start and after steps 5, 10, …, 30; one pulse per device of the
+        // 16×12 and 12×3 layers, two devices per weight, each on a 16×16 tile that is programmed whole.
+        Assert.Equal(7, summary.Reprograms);
+        Assert.Equal(7L * 2 * 2 * 16 * 16, summary.ProgrammingPulses);
+    }
+
+    [Fact]
+    public void ResumedRunEndsExactlyAsAnUninterruptedOne()
+    {
+        var (train, test) = SmallChips.Data();
+        var options = Options(TrainingMode.Hil, epochs: 3);
+        var directory = Directory.CreateTempSubdirectory("aimc-resume-").FullName;
+
+        TrainingSummary whole;
+        float[][] wholeWeights;
+        using (var chip = SmallChips.Chip())
+        {
+            var trainer = new Trainer(options, train, test, chip);
+            whole = trainer.Run(null, false, false, null, null, CancellationToken.None);
+            wholeWeights = [.. trainer.Network.Parameters.Select(p => (float[])p.Value.Clone())];
+        }
+
+        using (var chip = SmallChips.Chip())
+        {
+            using var stop = new CancellationTokenSource();
+            var first = new Trainer(options, train, test, chip).Run(directory, false, false, null, m =>
+            {
+                if (m.Epoch == 1)
+                {
+                    stop.Cancel();
+                }
+            }, stop.Token);
+            Assert.True(first.Interrupted);
+            Assert.Equal(1, first.Epochs);
+        }
+
+        using (var chip = SmallChips.Chip())
+        {
+            var trainer = new Trainer(options, train, test, chip);
+            var resumed = trainer.Run(directory, true, false, null, null, CancellationToken.None);
+
+            Assert.False(resumed.Interrupted);
+            Assert.Equal(whole.ChipTestAccuracy, resumed.ChipTestAccuracy);
+            Assert.Equal(whole.ProgrammingPulses, resumed.ProgrammingPulses);
+            Assert.Equal(whole.FinalTrainLoss, resumed.FinalTrainLoss);
+            for (var p = 0; p < wholeWeights.Length; p++)
+            {
+                Assert.Equal(wholeWeights[p], trainer.Network.Parameters[p].Value);
+            }
+        }
+    }
+
+    [Fact]
+    public void ChipModesNeedAChip()
+    {
+        var (train, test) = SmallChips.Data();
+
+        var e = Assert.Throws<AimcException>(() => new Trainer(Options(TrainingMode.Hil), train, test, null));
+
+        Assert.Equal("mode hil needs a chip: give --rig", e.Message);
+    }
+
+    [Fact]
+    public void ALayerThatDoesNotFitTheChipIsRefused()
+    {
+        var (train, test) = SmallChips.Data();
+        using var chip = new AimcHil.Emulator.EmulatedChip(SmallChips.Preset with { Tiles = 2 }, 1);
+
+        var e = Assert.Throws<AimcException>(() => new Trainer(Options(TrainingMode.Hil) with { Layers = [16, 40, 3] }, train, test, chip));
+
+        Assert.Equal("layer fc1 (16×40) needs 3 tiles of 16×16, but the chip small-pcm has 2 of its 2 tiles left; use a chip with more tiles or a smaller network", e.Message);
+    }
+
+    [Theory]
+    [InlineData("every:0")]
+    [InlineData("delta:0")]
+    [InlineData("sometimes")]
+    public void UnknownReprogramPoliciesAreExplained(string text)
+    {
+        var e = Assert.Throws<AimcException>(() => ReprogramPolicy.Parse(text));
+
+        Assert.Equal($"--reprogram '{text}' is not a policy: use every:K (K ≥ 1 steps) or delta:D (0 < D ≤ 2, normalized weight change)", e.Message);
+    }
+
+    [Fact]
+    public void DeltaPolicyReprogramsOnlyWhenAWeightMovedFarEnough()
+    {
+        var (train, test) = SmallChips.Data();
+        using var chip = SmallChips.Chip();
+
+        var eager = new Trainer(Options(TrainingMode.Hil, 1) with { Reprogram = "delta:0.001" }, train, test, SmallChips.Chip()).Run(null, false, false, null, null, CancellationToken.None);
+        var lazy = new Trainer(Options(TrainingMode.Hil, 1) with { Reprogram = "delta:1.5" }, train, test, chip).Run(null, false, false, null, null, CancellationToken.None);
+
+        Assert.Equal(1, lazy.Reprograms);
+        Assert.True(eager.Reprograms > 10);
+    }
+}
