@@ -24,7 +24,7 @@ public sealed class TileAllocation
         if (_next + needed > _info.Tiles)
         {
             throw new AimcException(
-                $"layer {layer} ({inputs}×{outputs}) needs {needed} tiles of {_info.Rows}×{_info.Cols}, but the chip {_info.Name} has " +
+                $"layer {layer} ({inputs}×{outputs}) needs {needed} tile{(needed == 1 ? string.Empty : "s")} of {_info.Rows}×{_info.Cols}, but the chip {_info.Name} has " +
                 $"{_info.Tiles - _next} of its {_info.Tiles} tiles left; use a chip with more tiles or a smaller network");
         }
 
