@@ -74,6 +74,7 @@ internal static class MvmCommand
                 Rows = w.Rows,
                 Cols = w.Cols,
                 Batch = x.Rows,
+                RandomWeightAmplitude = parse.GetValue(weights) is null ? RandomWeightAmplitude(info) : null,
                 LsbMac = result.MacPerCode[0],
                 FullScaleMac = info.MacFullScale,
                 RmseLsb = error.RmsLsb,
@@ -208,13 +209,20 @@ internal static class MvmCommand
         return new Grid<int>(array.Shape[0], rows, codes);
     }
 
+    /// <summary>Uniform random weights filling the tile, with an amplitude that keeps random MACs inside the ADC range
+    /// (a standard deviation of a sixth of it), so the error measured is the chip's, not clipping by design.</summary>
     private static Grid<float> RandomWeights(ChipInfo info, ulong seed)
     {
+        var amplitude = RandomWeightAmplitude(info);
         var rng = SeededRandom.For(seed, "cli/weights");
         var w = new Grid<float>(info.Rows, info.Cols);
-        rng.FillUniform(w.Data, -1f, 1f);
+        rng.FillUniform(w.Data, -amplitude, amplitude);
         return w;
     }
+
+    /// <summary>With w uniform in ±a and x uniform in ±1, σ(MAC) = a·√rows / 3; a = full scale / (2√rows) makes it a
+    /// sixth of the full scale.</summary>
+    private static float RandomWeightAmplitude(ChipInfo info) => (float)Math.Min(1, info.MacFullScale / (2 * Math.Sqrt(info.Rows)));
 
     private static Grid<int> RandomInputs(ChipInfo info, int rows, int count, ulong seed)
     {

@@ -25,6 +25,9 @@ internal sealed record MvmSummary
 
     public required int Batch { get; init; }
 
+    /// <summary>Amplitude of the generated random weights (null when --weights was given).</summary>
+    public float? RandomWeightAmplitude { get; init; }
+
     public required double LsbMac { get; init; }
 
     public required double FullScaleMac { get; init; }

@@ -96,14 +96,7 @@ public sealed class PcmDevice : IDeviceModel
             return StuckState.None;
         }
 
-        // One uniform draw split into [off | on | none] makes each fraction exact in expectation.
-        var u = rng.NextDouble();
-        if (u < _config.StuckOffFraction)
-        {
-            return StuckState.StuckOff;
-        }
-
-        return u < _config.StuckOffFraction + _config.StuckOnFraction ? StuckState.StuckOn : StuckState.None;
+        return StuckAtLaw.Draw(_config.StuckOffFraction, _config.StuckOnFraction, rng);
     }
 
     /// <summary>Always 1: the fit's programming noise already contains device-to-device variation.</summary>

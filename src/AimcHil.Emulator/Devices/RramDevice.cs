@@ -67,14 +67,7 @@ public sealed class RramDevice : IDeviceModel
             return StuckState.None;
         }
 
-        // One uniform draw split into [off | on | none] makes each fraction exact in expectation.
-        var u = rng.NextDouble();
-        if (u < _config.StuckOffFraction)
-        {
-            return StuckState.StuckOff;
-        }
-
-        return u < _config.StuckOffFraction + _config.StuckOnFraction ? StuckState.StuckOn : StuckState.None;
+        return StuckAtLaw.Draw(_config.StuckOffFraction, _config.StuckOnFraction, rng);
     }
 
     /// <summary>Always 1: device-to-device spread of RRAM shows up as programming error, which write-verify can correct.</summary>

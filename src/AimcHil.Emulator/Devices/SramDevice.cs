@@ -48,14 +48,7 @@ public sealed class SramDevice : IDeviceModel
             return StuckState.None;
         }
 
-        // One uniform draw split into [off | on | none] makes each fraction exact in expectation.
-        var u = rng.NextDouble();
-        if (u < _config.StuckOffFraction)
-        {
-            return StuckState.StuckOff;
-        }
-
-        return u < _config.StuckOffFraction + _config.StuckOnFraction ? StuckState.StuckOn : StuckState.None;
+        return StuckAtLaw.Draw(_config.StuckOffFraction, _config.StuckOnFraction, rng);
     }
 
     /// <remarks>Floored at 0 because a capacitor cannot have negative capacitance, which only matters for absurd σ.</remarks>

@@ -1,4 +1,4 @@
-namespace AimcHil.Cli.Tests;
+namespace AimcHil.Tests.Shared;
 
 /// <summary>Finds the repository's folders from a test's working directory.</summary>
 internal static class RepositoryPaths
