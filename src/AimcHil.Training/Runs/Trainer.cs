@@ -87,6 +87,16 @@ public sealed class Trainer
         }
 
         PrepareMode();
+        if (_options.Mode == TrainingMode.Progressive)
+        {
+            if (resume)
+            {
+                throw new AimcException("progressive runs cannot be resumed yet: start the run again (its stages are short)");
+            }
+
+            return RunProgressive(state, progress, epochDone, stop);
+        }
+
         var watch = new Stopwatch();
         for (var epoch = state.Epoch; epoch < _options.Epochs; epoch++)
         {
@@ -144,6 +154,104 @@ public sealed class Trainer
 
         var chipAccuracy = FinalChipAccuracy(state);
         return Summary(state, interrupted: false, chipAccuracy, state.Metrics.Count > 0 ? state.Metrics[^1].TrainLoss : double.NaN);
+    }
+
+    /// <summary>Progressive fine-tuning: for each layer in turn, program it, push the training set through everything
+    /// programmed so far on the chip, and fine-tune the layers after it in software on those measured activations.</summary>
+    private TrainingSummary RunProgressive(RunState state, IProgress<TrainingProgress>? progress, Action<EpochMetrics>? epochDone, CancellationToken stop)
+    {
+        var watch = Stopwatch.StartNew();
+        Network.CalibrateInputRanges(_train.Take(Math.Min(CalibrationExamples, _train.Count)).Features, _options.InputRangeQuantile);
+        if (_chip is IReseedableChip reseedable)
+        {
+            reseedable.Reseed(SeededRandom.For(_options.Seed, "chip/progressive").NextUInt64());
+        }
+
+        var layers = Network.Model.Layers;
+        var measured = _train.Features;
+        var done = 0;
+        double lastLoss = double.NaN;
+        for (var n = 0; n < layers.Count; n++)
+        {
+            var layer = layers[n];
+            if (layer is AnalogLinear analog)
+            {
+                state.Pulses += analog.Program(_chip!, _options.Programming);
+                state.Reprograms++;
+                analog.Path = ForwardPath.Chip;
+            }
+
+            measured = ForwardAll(layer, measured);
+            done = n + 1;
+            var tail = new Sequential(layers.Skip(done));
+            if (layer is not AnalogLinear || tail.Parameters.Count == 0)
+            {
+                continue;
+            }
+
+            var tailData = new Dataset(measured, _train.Labels, _train.Classes);
+            for (var epoch = 0; epoch < _options.Epochs; epoch++)
+            {
+                var order = DatasetSlicing.Permutation(tailData.Count, SeededRandom.For(_options.Seed, $"shuffle/progressive/{n}/{epoch}"));
+                double lossSum = 0, correct = 0;
+                var batches = (tailData.Count + _options.BatchSize - 1) / _options.BatchSize;
+                var batch = 0;
+                foreach (var (x, y) in tailData.Batches(_options.BatchSize, order))
+                {
+                    tail.ZeroGradients();
+                    var logits = tail.Forward(x, training: true);
+                    var (loss, gradient) = SoftmaxCrossEntropy.Evaluate(logits, y);
+                    tail.Backward(gradient);
+                    Optimizer.Step(tail.Parameters);
+                    var accuracy = SoftmaxCrossEntropy.Accuracy(logits, y);
+                    lossSum += loss * y.Length;
+                    correct += accuracy * y.Length;
+                    state.Samples += y.Length;
+                    progress?.Report(new TrainingProgress(epoch + 1, _options.Epochs, ++batch, batches, loss, accuracy, state.Pulses));
+                }
+
+                lastLoss = lossSum / tailData.Count;
+                state.Epoch++;
+                var metrics = new EpochMetrics
+                {
+                    Epoch = state.Epoch,
+                    TrainLoss = lastLoss,
+                    TrainAccuracy = correct / tailData.Count,
+                    SoftwareTestAccuracy = SoftwareAccuracy(_test),
+                    ChipTestAccuracy = null,
+                    ProgrammingPulses = state.Pulses,
+                    Reprograms = state.Reprograms,
+                    Seconds = watch.Elapsed.TotalSeconds,
+                };
+                state.Metrics.Add(metrics);
+                epochDone?.Invoke(metrics);
+                if (stop.IsCancellationRequested)
+                {
+                    state.TrainSeconds = watch.Elapsed.TotalSeconds;
+                    return Summary(state, interrupted: true, chipAccuracy: null, finalLoss: lastLoss);
+                }
+            }
+        }
+
+        state.TrainSeconds = watch.Elapsed.TotalSeconds;
+        return Summary(state, interrupted: false, ChipAccuracy(_test), lastLoss);
+    }
+
+    /// <summary>One layer applied to a whole dataset's features in batches (on the chip when the layer is programmed).</summary>
+    private static Grid<float> ForwardAll(ILayer layer, Grid<float> features)
+    {
+        const int Chunk = 256;
+        Grid<float>? result = null;
+        for (var start = 0; start < features.Rows; start += Chunk)
+        {
+            var n = Math.Min(Chunk, features.Rows - start);
+            var chunk = new Grid<float>(n, features.Cols, features.Data.AsSpan(start * features.Cols, n * features.Cols).ToArray());
+            var output = layer.Forward(chunk, training: false);
+            result ??= new Grid<float>(features.Rows, output.Cols);
+            output.Data.CopyTo(result.Data, start * output.Cols);
+        }
+
+        return result ?? new Grid<float>(0, features.Cols);
     }
 
     private void PrepareMode()

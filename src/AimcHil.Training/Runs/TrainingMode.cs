@@ -15,4 +15,8 @@ public enum TrainingMode
 
     /// <summary>Hardware in the loop: forward measured on the chip, backward through a model at the measured inputs.</summary>
     Hil,
+
+    /// <summary>Progressive fine-tuning (NeuRRAM): program layer n, measure its outputs on the training data, fine-tune
+    /// the later layers in software on them, repeat layer by layer.</summary>
+    Progressive,
 }

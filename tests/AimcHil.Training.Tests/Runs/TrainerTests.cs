@@ -23,6 +23,7 @@ public class TrainerTests
     [InlineData(TrainingMode.Naive)]
     [InlineData(TrainingMode.Noise)]
     [InlineData(TrainingMode.Hil)]
+    [InlineData(TrainingMode.Progressive)]
     public void EveryModeLearnsTheToyProblem(TrainingMode mode)
     {
         var (train, test) = SmallChips.Data();
@@ -44,6 +45,23 @@ public class TrainerTests
             Assert.True(summary.ChipTestAccuracy > 0.5, $"{mode}: chip {summary.ChipTestAccuracy} (chance is 1/3)");
             Assert.True(summary.ProgrammingPulses > 0);
         }
+    }
+
+    [Fact]
+    public void ProgressiveProgramsEachLayerOnceAndFineTunesOnlyTheLaterOnes()
+    {
+        var (train, test) = SmallChips.Data();
+        using var chip = SmallChips.Chip();
+        var trainer = new Trainer(Options(TrainingMode.Progressive, 2), train, test, chip);
+        var first = (float[])trainer.Network.Analog[0].Shadow.Weight.Value.Clone();
+
+        var summary = trainer.Run(null, false, false, null, null, CancellationToken.None);
+
+        // Layer 1 is programmed and then frozen; layer 2 is fine-tuned on layer 1's measured outputs, then programmed.
+        Assert.Equal(first, trainer.Network.Analog[0].Shadow.Weight.Value);
+        Assert.Equal(2, summary.Reprograms);
+        Assert.Equal(2L * 2 * 16 * 16, summary.ProgrammingPulses);
+        Assert.NotNull(summary.ChipTestAccuracy);
     }
 
     [Fact]
