@@ -8,8 +8,9 @@ public interface IAimcChip : IDisposable
     IChipClock Clock { get; }
 
     /// <summary>Programs a tile. Targets are normalized weights in [-1, 1]; a grid smaller than the tile programs its
-    /// top-left corner and zeroes the rest.</summary>
-    ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options);
+    /// top-left corner and zeroes the rest. With <paramref name="only"/> (same shape as the targets) just those weights
+    /// are rewritten and every other device keeps its state, as hardware-in-the-loop reprogramming of moved weights does.</summary>
+    ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options, Grid<bool>? only = null);
 
     /// <summary>Reads the device states of a tile, one device at a time (slow on hardware; for characterization).</summary>
     DeviceStates ReadBack(int tile);

@@ -61,12 +61,17 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
 
     public IChipClock Clock => _clock;
 
-    public ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options)
+    public ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options, Grid<bool>? only = null)
     {
         var state = TileAt(tile);
         if (targets.Rows > state.Rows || targets.Cols > state.Cols)
         {
             throw new AimcException($"weights of shape {targets.Rows}×{targets.Cols} do not fit a {state.Rows}×{state.Cols} tile");
+        }
+
+        if (only is not null && (only.Rows != targets.Rows || only.Cols != targets.Cols))
+        {
+            throw new ArgumentException($"the cell selection is {only.Rows}×{only.Cols} but the targets are {targets.Rows}×{targets.Cols}", nameof(only));
         }
 
         var padded = Pad(targets, state.Rows, state.Cols);
@@ -78,9 +83,22 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
             }
         }
 
-        state.WeightTargets = padded;
-        Physics.Encoding.Encode(padded.Data, state.Targets);
-        var (pulses, converged) = WriteVerify.Run(state, Device, options, _programRng, states => VerifyRead(state, states));
+        var selected = only is null ? null : Pad(only, state.Rows, state.Cols).Data;
+        var encoded = Physics.Encoding.ArrayNames.Select(_ => new float[padded.Data.Length]).ToArray();
+        Physics.Encoding.Encode(padded.Data, encoded);
+        for (var k = 0; k < padded.Data.Length; k++)
+        {
+            if (selected is null || selected[k])
+            {
+                state.WeightTargets.Data[k] = padded.Data[k];
+                for (var a = 0; a < encoded.Length; a++)
+                {
+                    state.Targets[a][k] = encoded[a][k];
+                }
+            }
+        }
+
+        var (pulses, converged) = WriteVerify.Run(state, Device, options, _programRng, states => VerifyRead(state, states), selected);
         var perWeight = new Grid<int>(state.Rows, state.Cols);
         var unconverged = new List<CellAddress>();
         long total = 0;
@@ -106,7 +124,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         return new ProgrammingReport
         {
             Tile = tile,
-            Targets = padded,
+            Targets = state.WeightTargets.Clone(),
             Representable = Decode(state, state.Targets),
             Achieved = Decode(state, VerifyRead(state, state.StatesAt(Device, 0))),
             Pulses = perWeight,

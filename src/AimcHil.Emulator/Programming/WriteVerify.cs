@@ -11,13 +11,15 @@ internal static class WriteVerify
 {
     /// <summary>Programs <paramref name="tile"/> to its <see cref="TileState.Targets"/>.</summary>
     /// <param name="verifyRead">Measures every device (normalized) from the current states.</param>
+    /// <param name="selected">Weights to program (all when null); the devices of the others are left alone.</param>
     /// <returns>Pulses per device and whether each device ended within tolerance.</returns>
     public static (int[][] Pulses, bool[][] Converged) Run(
         TileState tile,
         IDeviceModel device,
         WriteVerifyOptions options,
         SeededRandom rng,
-        Func<float[][], float[][]> verifyRead)
+        Func<float[][], float[][]> verifyRead,
+        bool[]? selected = null)
     {
         if (options.MaxPulsesPerCell < 1)
         {
@@ -35,7 +37,14 @@ internal static class WriteVerify
             converged[a] = new bool[cells];
             for (var k = 0; k < cells; k++)
             {
-                pending.Add((a, k));
+                if (selected is null || selected[k])
+                {
+                    pending.Add((a, k));
+                }
+                else
+                {
+                    converged[a][k] = true;
+                }
             }
         }
 
@@ -59,6 +68,11 @@ internal static class WriteVerify
             {
                 for (var k = 0; k < cells; k++)
                 {
+                    if (selected is not null && !selected[k])
+                    {
+                        continue;
+                    }
+
                     converged[a][k] = Math.Abs(reads[a][k] - tile.Targets[a][k]) <= tolerance;
                     if (!converged[a][k] && pulses[a][k] < options.MaxPulsesPerCell)
                     {
@@ -81,7 +95,10 @@ internal static class WriteVerify
         {
             for (var k = 0; k < cells; k++)
             {
-                tile.DriftExponents[a][k] = device.DrawDriftExponent(tile.Targets[a][k], rng);
+                if (selected is null || selected[k])
+                {
+                    tile.DriftExponents[a][k] = device.DrawDriftExponent(tile.Targets[a][k], rng);
+                }
             }
         }
 

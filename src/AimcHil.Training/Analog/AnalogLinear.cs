@@ -99,17 +99,40 @@ public sealed class AnalogLinear : ILayer
         return pulses;
     }
 
-    /// <summary>Largest move of a normalized weight since it was programmed.</summary>
-    public float LargestMoveSinceProgramming()
+    /// <summary>Rewrites only the weights whose normalized value moved more than <paramref name="delta"/> since they were
+    /// last programmed (the column scales stay, so untouched devices keep meaning what they meant); returns the pulses.</summary>
+    public long ReprogramMoved(IAimcChip chip, double delta, WriteVerifyOptions options)
     {
+        long pulses = 0;
         var w = Shadow.Weight;
-        var largest = 0f;
-        for (var k = 0; k < w.Length; k++)
+        foreach (var block in Blocks)
         {
-            largest = Math.Max(largest, Math.Abs(w.Value[k] - ProgrammedWeight[k]) / ColumnScale[k % w.Cols]);
+            var targets = new Grid<float>(block.Rows, block.Cols);
+            var moved = new Grid<bool>(block.Rows, block.Cols);
+            var any = false;
+            for (var i = 0; i < block.Rows; i++)
+            {
+                for (var j = 0; j < block.Cols; j++)
+                {
+                    var col = block.ColStart + j;
+                    var k = ((block.RowStart + i) * w.Cols) + col;
+                    targets[i, j] = Math.Clamp(w.Value[k] / ColumnScale[col], -1f, 1f);
+                    if (Math.Abs(w.Value[k] - ProgrammedWeight[k]) / ColumnScale[col] > delta)
+                    {
+                        moved[i, j] = true;
+                        ProgrammedWeight[k] = w.Value[k];
+                        any = true;
+                    }
+                }
+            }
+
+            if (any)
+            {
+                pulses += chip.Program(block.Tile, targets, options, moved).TotalPulses;
+            }
         }
 
-        return largest;
+        return pulses;
     }
 
     public Grid<float> Forward(Grid<float> input, bool training)

@@ -3,8 +3,9 @@ using AimcHil.Core;
 
 namespace AimcHil.Training.Runs;
 
-/// <summary>When hardware-in-the-loop training rewrites the chip from the host's shadow weights: every K optimizer
-/// steps, or whenever some weight moved more than D (normalized) since it was last programmed.</summary>
+/// <summary>When hardware-in-the-loop training rewrites the chip from the host's shadow weights: all of it every K
+/// optimizer steps, or after every step only the weights that moved more than D (normalized) since they were last
+/// programmed.</summary>
 public sealed record ReprogramPolicy(int EverySteps, double Delta)
 {
     public static ReprogramPolicy Every(int steps) => new(steps, 0);

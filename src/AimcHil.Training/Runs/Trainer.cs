@@ -94,7 +94,7 @@ public sealed class Trainer
                 throw new AimcException("progressive runs cannot be resumed yet: start the run again (its stages are short)");
             }
 
-            return RunProgressive(state, progress, epochDone, stop);
+            return RunProgressive(state, checkpointDirectory, progress, epochDone, stop);
         }
 
         var watch = new Stopwatch();
@@ -158,7 +158,7 @@ public sealed class Trainer
 
     /// <summary>Progressive fine-tuning: for each layer in turn, program it, push the training set through everything
     /// programmed so far on the chip, and fine-tune the layers after it in software on those measured activations.</summary>
-    private TrainingSummary RunProgressive(RunState state, IProgress<TrainingProgress>? progress, Action<EpochMetrics>? epochDone, CancellationToken stop)
+    private TrainingSummary RunProgressive(RunState state, string? checkpointDirectory, IProgress<TrainingProgress>? progress, Action<EpochMetrics>? epochDone, CancellationToken stop)
     {
         var watch = Stopwatch.StartNew();
         Network.CalibrateInputRanges(_train.Take(Math.Min(CalibrationExamples, _train.Count)).Features, _options.InputRangeQuantile);
@@ -224,10 +224,11 @@ public sealed class Trainer
                     Seconds = watch.Elapsed.TotalSeconds,
                 };
                 state.Metrics.Add(metrics);
+                state.TrainSeconds = watch.Elapsed.TotalSeconds;
+                Checkpoint(checkpointDirectory, state);
                 epochDone?.Invoke(metrics);
                 if (stop.IsCancellationRequested)
                 {
-                    state.TrainSeconds = watch.Elapsed.TotalSeconds;
                     return Summary(state, interrupted: true, chipAccuracy: null, finalLoss: lastLoss);
                 }
             }
@@ -322,17 +323,9 @@ public sealed class Trainer
             return;
         }
 
-        var moved = false;
-        foreach (var layer in Network.Analog)
-        {
-            if (layer.LargestMoveSinceProgramming() > policy.Delta)
-            {
-                state.Pulses += layer.Program(_chip!, _options.Programming);
-                moved = true;
-            }
-        }
-
-        state.Reprograms += moved ? 1 : 0;
+        var pulses = Network.Analog.Sum(layer => layer.ReprogramMoved(_chip!, policy.Delta, _options.Programming));
+        state.Pulses += pulses;
+        state.Reprograms += pulses > 0 ? 1 : 0;
     }
 
     private void ProgramChip(RunState state)

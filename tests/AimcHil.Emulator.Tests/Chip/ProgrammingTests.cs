@@ -105,4 +105,35 @@ public class ProgrammingTests
             Assert.True(sneaky[k] > clean[k], $"cell {k}: passive read {sneaky[k]} should exceed {clean[k]}");
         }
     }
+
+    [Fact]
+    public void ProgrammingSelectedWeightsLeavesEveryOtherDeviceAlone()
+    {
+        using var chip = new EmulatedChip(NoisyPcm(16, 16), 2);
+        var first = chip.Program(0, TestBench.RandomWeights(16, 16, 1), WriteVerifyOptions.SinglePulse);
+        var before = chip.ReadBack(0);
+        var targets = TestBench.ConstantWeights(16, 16, 0.9f);
+        var only = new Grid<bool>(16, 16);
+        only[3, 4] = true;
+        only[10, 0] = true;
+
+        var report = chip.Program(0, targets, WriteVerifyOptions.SinglePulse, only);
+        var after = chip.ReadBack(0);
+
+        Assert.Equal(4L, report.TotalPulses);
+        Assert.Equal(0.9f, report.Targets[3, 4]);
+        Assert.Equal(first.Targets[5, 5], report.Targets[5, 5]);
+        for (var k = 0; k < 256; k++)
+        {
+            var selected = k == (3 * 16) + 4 || k == (10 * 16) + 0;
+            Assert.Equal(selected ? 2 : 0, report.Pulses.Data[k]);
+            if (!selected)
+            {
+                Assert.Equal(before.Arrays[0].States.Data[k], after.Arrays[0].States.Data[k]);
+                Assert.Equal(before.Arrays[1].States.Data[k], after.Arrays[1].States.Data[k]);
+            }
+        }
+
+        Assert.InRange(after.Weights[3, 4], 0.6f, 1.2f);
+    }
 }
