@@ -62,7 +62,7 @@ public class TrainCliTests
     public void UnknownModeIsOneLine() =>
         AimcProcess.AssertUserError(
             AimcProcess.Run("train", "--mode", "quantum", "--data", "synthetic", "--out", NewRunDirectory()),
-            "--mode quantum is not a training mode: use software, naive, noise, hil, progressive");
+            "--mode quantum is not a training mode: use software, naive, noise, physical, hil, progressive");
 
     [Fact]
     public async Task CtrlCStopsAfterTheBatchWithACheckpointAndResumeFinishesTheRun()

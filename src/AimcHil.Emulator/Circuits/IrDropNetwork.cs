@@ -84,6 +84,78 @@ public static class IrDropNetwork
         return tile.Solve(tolerance, maxSweeps);
     }
 
+    /// <summary>dL/dG (rows×cols) for a loss L whose gradient with respect to Geff is <paramref name="geffGradient"/>.</summary>
+    /// <remarks>
+    /// Exact by the adjoint method, not by differencing: the full nodal system A(G)·x_k = b_k for unit input k has
+    /// x_k = (word voltages u_k, bit voltages w_k), and Geff[k,j] = w_k[rows−1,j]/r_b is a functional of the bit
+    /// voltages alone, so L = Σ_k c_kᵀx_k with c_k = (0, Σ_j γ[k,j]/r_b·e_sense(j)). The drive b_k does not depend on G,
+    /// and cell (m,n) enters A only as the stamp (e_u − e_w)(e_u − e_w)ᵀ, hence with A·λ_k = c_k (A is symmetric)
+    /// dL/dG[m,n] = −Σ_k (λ_k[u_mn] − λ_k[w_mn])·(u_k[mn] − w_k[mn]). Both systems are reduced to the same Schur system
+    /// the forward solve uses (the adjoint's word voltages being T⁻¹(G∘λ_w)) and solved by the same preconditioned
+    /// conjugate gradients, block by block of inputs, so memory stays O(lanes·rows·cols) and the cost is about twice
+    /// that of <see cref="EffectiveConductance"/>. With one family of wires ideal it reduces to one ladder solve per
+    /// line, and with both ideal Geff = G, so the product is the identity.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The forward or adjoint network did not converge within <paramref name="maxSweeps"/>.</exception>
+    public static double[] EffectiveConductanceVjp(
+        ReadOnlySpan<double> conductanceSiemens,
+        int rows,
+        int cols,
+        double wordSegmentOhm,
+        double bitSegmentOhm,
+        ReadOnlySpan<double> geffGradient,
+        double tolerance = 1e-10,
+        int maxSweeps = 10000)
+    {
+        ValidateTile(conductanceSiemens, rows, cols);
+        ValidateSegment(wordSegmentOhm, nameof(wordSegmentOhm));
+        ValidateSegment(bitSegmentOhm, nameof(bitSegmentOhm));
+        if (geffGradient.Length != conductanceSiemens.Length)
+        {
+            throw new ArgumentException(
+                $"Expected {rows}×{cols} = {conductanceSiemens.Length} gradient entries, got {geffGradient.Length}.",
+                nameof(geffGradient));
+        }
+
+        for (var n = 0; n < geffGradient.Length; n++)
+        {
+            if (!double.IsFinite(geffGradient[n]))
+            {
+                throw new ArgumentException($"Gradient entry ({n / cols},{n % cols}) is {geffGradient[n]}.", nameof(geffGradient));
+            }
+        }
+
+        if (!(tolerance > 0) || double.IsInfinity(tolerance))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "Tolerance must be positive and finite.");
+        }
+
+        if (maxSweeps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxSweeps), maxSweeps, "At least one sweep is needed.");
+        }
+
+        if (wordSegmentOhm == 0 && bitSegmentOhm == 0)
+        {
+            return geffGradient.ToArray();
+        }
+
+        var g = conductanceSiemens.ToArray();
+        var gamma = geffGradient.ToArray();
+        if (wordSegmentOhm == 0)
+        {
+            return SingleLadderVjp(g, gamma, Ladder.BitLines(g, rows, cols, 1 / bitSegmentOhm, out _), atFirstNode: false);
+        }
+
+        if (bitSegmentOhm == 0)
+        {
+            return SingleLadderVjp(g, gamma, Ladder.WordLines(g, rows, cols, 1 / wordSegmentOhm), atFirstNode: true);
+        }
+
+        var tile = new FactoredTile(g, rows, cols, wordSegmentOhm, bitSegmentOhm);
+        return tile.Vjp(gamma, tolerance, maxSweeps);
+    }
+
     /// <summary>Reference Geff by dense LU of the full nodal system (2·rows·cols unknowns); for tests on small tiles.</summary>
     /// <remarks>
     /// Independent of <see cref="EffectiveConductance"/> on purpose: it assembles every node, stamps every segment, and
@@ -267,6 +339,31 @@ public static class IrDropNetwork
         return effective;
     }
 
+    /// <summary>VJP when only one family of wires is resistive: Geff = G∘s with s the ladders' unit end-source response.</summary>
+    /// <remarks>
+    /// With ladder matrix M (devices on its diagonal), s = M⁻¹·(end source) and ∂M/∂G[m] = e_m·e_mᵀ give
+    /// ∂s/∂G[m] = −M⁻¹e_m·s[m]; M being symmetric, Σ_n γ[n]·G[n]·∂s[n]/∂G[m] = −s[m]·(M⁻¹(G∘γ))[m], so
+    /// dL/dG = s∘(γ − M⁻¹(G∘γ)), one extra ladder solve. For bit ladders this is the reciprocity form of Geff.
+    /// </remarks>
+    private static double[] SingleLadderVjp(double[] g, double[] gamma, Ladder ladder, bool atFirstNode)
+    {
+        var response = ladder.UnitSourceResponse(atFirstNode);
+        var weighted = new double[g.Length];
+        for (var n = 0; n < g.Length; n++)
+        {
+            weighted[n] = g[n] * gamma[n];
+        }
+
+        var back = ladder.Solve(weighted);
+        var gradient = new double[g.Length];
+        for (var n = 0; n < g.Length; n++)
+        {
+            gradient[n] = response[n] * (gamma[n] - back[n]);
+        }
+
+        return gradient;
+    }
+
     /// <summary>LU factors (Thomas form) of one family of resistor ladders, each with its cells' devices to ground.</summary>
     /// <remarks>
     /// A ladder of nodes t = 0..n−1 with coupling a between neighbours and diagonal d_t is solved as
@@ -360,6 +457,31 @@ public static class IrDropNetwork
             return voltage;
         }
 
+        /// <summary>M⁻¹·source for every ladder at once (node currents in, node voltages out).</summary>
+        public double[] Solve(double[] source)
+        {
+            var voltage = new double[Pivot.Length];
+            for (var line = 0; line < LineCount; line++)
+            {
+                var start = line * LineStep;
+                var carried = 0.0;
+                for (var t = 0; t < Length; t++)
+                {
+                    var node = start + (t * Step);
+                    carried = (Pivot[node] * source[node]) + (Carry[node] * carried);
+                    voltage[node] = carried;
+                }
+
+                for (var t = Length - 2; t >= 0; t--)
+                {
+                    var node = start + (t * Step);
+                    voltage[node] += Carry[node] * voltage[node + Step];
+                }
+            }
+
+            return voltage;
+        }
+
         private void Factor(double[] diagonal)
         {
             for (var line = 0; line < LineCount; line++)
@@ -396,14 +518,15 @@ public static class IrDropNetwork
             BitCarry = bit.Carry;
             WordCarry = word.Carry;
             WordPivotConductance = new double[g.Length];
-            Drive = word.UnitSourceResponse(atFirstNode: true);
+            WordDriveResponse = word.UnitSourceResponse(atFirstNode: true);
+            Drive = new double[g.Length];
             for (var n = 0; n < g.Length; n++)
             {
                 // The word ladder's right-hand side is always G∘W, so fold G into its forward pivot once.
                 WordPivotConductance[n] = word.Pivot[n] * g[n];
 
                 // Unit input on row k: word line k alone carries a source, and b = G∘(T⁻¹·source) on row k only.
-                Drive[n] *= g[n];
+                Drive[n] = WordDriveResponse[n] * g[n];
             }
         }
 
@@ -428,6 +551,9 @@ public static class IrDropNetwork
         public double[] WordCarry { get; }
 
         public double[] WordPivotConductance { get; }
+
+        /// <summary>Word-node voltages per volt of input when every bit node is at 0 V (input i on row i).</summary>
+        public double[] WordDriveResponse { get; }
 
         /// <summary>Schur right-hand side of input row i, stored on row i (amperes per volt of input).</summary>
         public double[] Drive { get; }
@@ -469,6 +595,59 @@ public static class IrDropNetwork
 
             return effective;
         }
+
+        /// <summary>dL/dG from dL/dGeff = <paramref name="gamma"/>: forward and adjoint Schur solves per block of inputs.</summary>
+        public double[] Vjp(double[] gamma, double tolerance, int maxSweeps)
+        {
+            var lanes = Vector<double>.Count * 2;
+            var blockCount = (Rows + lanes - 1) / lanes;
+            var gradient = new double[Rows * Cols];
+            var failures = new List<string>();
+            Parallel.For(
+                0,
+                blockCount,
+                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                () => new AdjointWorkspace(new RhsBlock(this, lanes), Rows * Cols),
+                (block, _, workspace) =>
+                {
+                    var failure = workspace.Solver.AccumulateGradient(block * lanes, gamma, tolerance, maxSweeps, workspace.Forward, workspace.Gradient);
+                    if (failure is not null)
+                    {
+                        lock (failures)
+                        {
+                            failures.Add(failure);
+                        }
+                    }
+
+                    return workspace;
+                },
+                workspace =>
+                {
+                    lock (gradient)
+                    {
+                        TensorPrimitives.Add(gradient, workspace.Gradient, gradient);
+                    }
+                });
+
+            if (failures.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"The IR-drop network's forward or adjoint system (word-line segment {WordSegmentOhm} Ω, bit-line segment " +
+                    $"{BitSegmentOhm} Ω, {Rows}×{Cols} cells) did not converge to relative KCL residual {tolerance}: {failures[0]}.");
+            }
+
+            return gradient;
+        }
+    }
+
+    /// <summary>One worker's solver, its saved forward bit voltages and its partial sum of dL/dG.</summary>
+    private sealed class AdjointWorkspace(RhsBlock solver, int cells)
+    {
+        public RhsBlock Solver { get; } = solver;
+
+        public double[] Forward { get; } = new double[solver.Length];
+
+        public double[] Gradient { get; } = new double[cells];
     }
 
     /// <summary>Conjugate-gradient state for one block of unit inputs, one lane per input, vectorized across lanes.</summary>
@@ -481,6 +660,7 @@ public static class IrDropNetwork
         private readonly FactoredTile tile;
         private readonly int lanes;
         private readonly int vectorsPerNode;
+        private readonly double[] rhs;
         private readonly double[] solution;
         private readonly double[] residual;
         private readonly double[] preconditioned;
@@ -502,6 +682,7 @@ public static class IrDropNetwork
             this.lanes = lanes;
             vectorsPerNode = lanes / Vector<double>.Count;
             var length = tile.Rows * tile.Cols * lanes;
+            rhs = new double[length];
             solution = new double[length];
             residual = new double[length];
             preconditioned = new double[length];
@@ -518,14 +699,143 @@ public static class IrDropNetwork
             active = new bool[lanes];
         }
 
+        /// <summary>Elements in each lane-major vector (rows·cols·lanes).</summary>
+        public int Length => solution.Length;
+
         /// <summary>Solves inputs firstInput.. of this block into <paramref name="effective"/>; returns why it failed, or null.</summary>
         public string? Solve(int firstInput, double tolerance, int maxSweeps, double[] effective)
+        {
+            LoadUnitDrives(firstInput);
+            var failure = SolveLoaded(tolerance, maxSweeps);
+            if (failure is null)
+            {
+                StoreOutputs(firstInput, effective);
+            }
+
+            return failure;
+        }
+
+        /// <summary>Adds this block's inputs' share of dL/dG to <paramref name="gradient"/>; returns why it failed, or null.</summary>
+        /// <remarks>
+        /// For input k the forward solve gives the bit voltages w_k and the adjoint solve, driven by γ[k,j]/r_b into sense
+        /// node j, gives λ_w; the word voltages follow exactly from the word ladders, u_k = T⁻¹(s_k + G∘w_k) and
+        /// λ_u = T⁻¹(G∘λ_w), one row at a time so only the bit voltages are held for the whole block.
+        /// </remarks>
+        public string? AccumulateGradient(int firstInput, double[] gamma, double tolerance, int maxSweeps, double[] forward, double[] gradient)
+        {
+            var rows = tile.Rows;
+            var cols = tile.Cols;
+            LoadUnitDrives(firstInput);
+            var failure = SolveLoaded(tolerance, maxSweeps);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            solution.CopyTo(forward, 0);
+            Array.Clear(rhs);
+            var lastRow = (rows - 1) * cols;
+            for (var lane = 0; lane < lanes && firstInput + lane < rows; lane++)
+            {
+                var input = firstInput + lane;
+                for (var j = 0; j < cols; j++)
+                {
+                    rhs[((lastRow + j) * lanes) + lane] = tile.BitSiemens * gamma[(input * cols) + j];
+                }
+            }
+
+            failure = SolveLoaded(tolerance, maxSweeps);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            var rowLength = cols * lanes;
+            var forwardWord = new double[rowLength];
+            var adjointWord = new double[rowLength];
+            for (var i = 0; i < rows; i++)
+            {
+                var rowStart = i * rowLength;
+                WordLadderResponse(i, forward.AsSpan(rowStart, rowLength), forwardWord);
+                WordLadderResponse(i, solution.AsSpan(rowStart, rowLength), adjointWord);
+                if (i >= firstInput && i - firstInput < lanes)
+                {
+                    // Only input i drives word line i, and its source response is the same ladder solve with w = 0.
+                    var lane = i - firstInput;
+                    for (var j = 0; j < cols; j++)
+                    {
+                        forwardWord[(j * lanes) + lane] += tile.WordDriveResponse[(i * cols) + j];
+                    }
+                }
+
+                for (var j = 0; j < cols; j++)
+                {
+                    var at = j * lanes;
+                    var sum = 0.0;
+                    for (var lane = 0; lane < lanes; lane++)
+                    {
+                        sum += (adjointWord[at + lane] - solution[rowStart + at + lane]) * (forwardWord[at + lane] - forward[rowStart + at + lane]);
+                    }
+
+                    gradient[(i * cols) + j] -= sum;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>T_i⁻¹(G_i∘w) for word line i with its driver at 0 V, every lane at once.</summary>
+        private void WordLadderResponse(int row, ReadOnlySpan<double> bitVoltages, Span<double> wordVoltages)
+        {
+            var cols = tile.Cols;
+            var rowNode = row * cols;
+            for (var j = 0; j < cols; j++)
+            {
+                var pg = tile.WordPivotConductance[rowNode + j];
+                var carry = j > 0 ? tile.WordCarry[rowNode + j] : 0;
+                var at = j * lanes;
+                var previous = j > 0 ? at - lanes : at;
+                for (var lane = 0; lane < lanes; lane++)
+                {
+                    wordVoltages[at + lane] = (pg * bitVoltages[at + lane]) + (carry * wordVoltages[previous + lane]);
+                }
+            }
+
+            for (var j = cols - 2; j >= 0; j--)
+            {
+                var carry = tile.WordCarry[rowNode + j];
+                var at = j * lanes;
+                for (var lane = 0; lane < lanes; lane++)
+                {
+                    wordVoltages[at + lane] += carry * wordVoltages[at + lanes + lane];
+                }
+            }
+        }
+
+        /// <summary>rhs ← the Schur drives of unit inputs firstInput.. (zero on padding lanes past the last row).</summary>
+        private void LoadUnitDrives(int firstInput)
+        {
+            Array.Clear(rhs);
+            var cols = tile.Cols;
+            for (var lane = 0; lane < lanes && firstInput + lane < tile.Rows; lane++)
+            {
+                var input = firstInput + lane;
+                for (var j = 0; j < cols; j++)
+                {
+                    var node = (input * cols) + j;
+                    rhs[(node * lanes) + lane] = tile.Drive[node];
+                }
+            }
+        }
+
+        /// <summary>Solves S·x = rhs for every lane into <see cref="solution"/>; returns why it failed, or null.</summary>
+        private string? SolveLoaded(double tolerance, int maxSweeps)
         {
             // p is cleared too because β = 0 still multiplies it, and 0·NaN from a failed earlier block would survive.
             Array.Clear(solution);
             Array.Clear(direction);
             Array.Clear(turn);
-            LoadDrive(firstInput, residual, negate: null);
+            LoadDrive(residual, negate: null);
             AdvanceAndPrecondition(energy, advance: false);
             energy.CopyTo(driveEnergy, 0);
             for (var lane = 0; lane < lanes; lane++)
@@ -578,7 +888,7 @@ public static class IrDropNetwork
 
                 // The recursively updated residual drifts from b − S·x in floating point, so KCL is re-checked on x.
                 UpdateDirectionAndApplySchur(solution, updateDirection: false, direction, product, curvature);
-                LoadDrive(firstInput, residual, negate: product);
+                LoadDrive(residual, negate: product);
                 AdvanceAndPrecondition(energy, advance: false);
                 var restart = false;
                 for (var lane = 0; lane < lanes; lane++)
@@ -613,7 +923,6 @@ public static class IrDropNetwork
                 Array.Clear(turn);
             }
 
-            StoreOutputs(firstInput, effective);
             return null;
         }
 
@@ -665,32 +974,16 @@ public static class IrDropNetwork
             return worst;
         }
 
-        /// <summary>target = b (negate null) or target = b − negate, b being each lane's unit-input drive.</summary>
-        private void LoadDrive(int firstInput, double[] target, double[]? negate)
+        /// <summary>target = b (negate null) or target = b − negate, b being the loaded right-hand side.</summary>
+        private void LoadDrive(double[] target, double[]? negate)
         {
             if (negate is null)
             {
-                Array.Clear(target);
+                rhs.CopyTo(target, 0);
             }
             else
             {
-                TensorPrimitives.Negate(negate, target);
-            }
-
-            var cols = tile.Cols;
-            for (var lane = 0; lane < lanes; lane++)
-            {
-                var input = firstInput + lane;
-                if (input >= tile.Rows)
-                {
-                    break;
-                }
-
-                for (var j = 0; j < cols; j++)
-                {
-                    var node = (input * cols) + j;
-                    target[(node * lanes) + lane] += tile.Drive[node];
-                }
+                TensorPrimitives.Subtract(rhs, negate, target);
             }
         }
 

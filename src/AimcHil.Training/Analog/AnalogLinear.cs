@@ -54,6 +54,12 @@ public sealed class AnalogLinear : ILayer
     /// <summary>The device model, for <see cref="ForwardPath.NoisyModel"/>.</summary>
     public ProgrammingNoiseSampler? Noise { get; set; }
 
+    /// <summary>The chip's physics, for <see cref="ForwardPath.PhysicalModel"/>.</summary>
+    public CrossbarPhysics? Physics { get; set; }
+
+    /// <summary>Whether the physical model rounds to DAC and ADC codes (off only to check gradients numerically).</summary>
+    internal bool QuantizeInModel { get; set; } = true;
+
     public IReadOnlyList<Parameter> Parameters => Shadow.Parameters;
 
     /// <summary>MAC value of one output code of a tile, as the noisy model quantizes.</summary>
@@ -146,6 +152,8 @@ public sealed class AnalogLinear : ILayer
                 return Shadow.Forward(input, training);
             case ForwardPath.Chip:
                 return ChipForward(input);
+            case ForwardPath.PhysicalModel:
+                return PhysicalForward(input);
             default:
                 return training ? NoisyForward(input) : ChipModelForward(input, Shadow.Weight.Value);
         }
@@ -153,6 +161,11 @@ public sealed class AnalogLinear : ILayer
 
     public Grid<float> Backward(Grid<float> outputGradient)
     {
+        if (Path == ForwardPath.PhysicalModel)
+        {
+            return PhysicalBackward(outputGradient);
+        }
+
         var input = _quantizedInput ?? throw new InvalidOperationException($"{Name}: Backward called before Forward");
         var gradient = outputGradient;
         if (_passGradient is { } pass)
@@ -284,6 +297,151 @@ public sealed class AnalogLinear : ILayer
         _passGradient = pass;
         return output;
     }
+
+    private float[][]? _effective;
+    private float[][]? _normalizedWeights;
+    private Grid<float>? _features;
+    private Grid<float>? _normalizedInput;
+
+    /// <summary>Normalized block weights W/s, clipped to the device range.</summary>
+    private float[] NormalizedBlock(TileBlock block)
+    {
+        var w = Shadow.Weight;
+        var normalized = new float[block.Rows * block.Cols];
+        for (var i = 0; i < block.Rows; i++)
+        {
+            for (var j = 0; j < block.Cols; j++)
+            {
+                var col = block.ColStart + j;
+                normalized[(i * block.Cols) + j] = Math.Clamp(w.Value[((block.RowStart + i) * w.Cols) + col] / ColumnScale[col], -1f, 1f);
+            }
+        }
+
+        return normalized;
+    }
+
+    /// <summary>y_j = b_j + a·s_j·Σᵢ φ(x_i / a)·W_eff,ij per tile block, rounded to ADC codes.</summary>
+    private Grid<float> PhysicalForward(Grid<float> input)
+    {
+        var physics = Physics ?? throw new InvalidOperationException($"{Name}: the physical model needs the chip's physics");
+        var quantized = QuantizeInModel ? Quantize(input).Quantized : input;
+        var normalizedInput = new Grid<float>(input.Rows, input.Cols);
+        var features = new Grid<float>(input.Rows, input.Cols);
+        for (var k = 0; k < input.Data.Length; k++)
+        {
+            normalizedInput.Data[k] = quantized.Data[k] / InputRange;
+            features.Data[k] = (float)physics.NonLinearity.Current(normalizedInput.Data[k]);
+        }
+
+        var output = BiasRows(input.Rows);
+        var pass = new bool[output.Data.Length];
+        Array.Fill(pass, true);
+        var lsb = OutputLsbMac;
+        _effective = new float[Blocks.Count][];
+        _normalizedWeights = new float[Blocks.Count][];
+        for (var b = 0; b < Blocks.Count; b++)
+        {
+            var block = Blocks[b];
+            _normalizedWeights[b] = NormalizedBlock(block);
+            var effective = _effective[b] = physics.EffectiveWeights(_normalizedWeights[b], block.Rows, block.Cols);
+            for (var s = 0; s < input.Rows; s++)
+            {
+                var x = features.Row(s).Slice(block.RowStart, block.Rows);
+                for (var j = 0; j < block.Cols; j++)
+                {
+                    double mac = 0;
+                    for (var i = 0; i < block.Rows; i++)
+                    {
+                        mac += x[i] * effective[(i * block.Cols) + j];
+                    }
+
+                    var col = block.ColStart + j;
+                    if (QuantizeInModel)
+                    {
+                        var code = Math.Round(mac / lsb);
+                        if (code < ChipInfo.AdcCodeMin || code > ChipInfo.AdcCodeMax)
+                        {
+                            pass[(s * Shadow.Outputs) + col] = false;
+                            code = Math.Clamp(code, ChipInfo.AdcCodeMin, ChipInfo.AdcCodeMax);
+                        }
+
+                        mac = code * lsb;
+                    }
+
+                    output[s, col] += (float)(mac * InputRange * ColumnScale[col]);
+                }
+            }
+        }
+
+        _passGradient = pass;
+        _features = features;
+        _normalizedInput = normalizedInput;
+        return output;
+    }
+
+    /// <summary>The exact VJP of <see cref="PhysicalForward"/>, rounding passed straight through, rails blocking.</summary>
+    private Grid<float> PhysicalBackward(Grid<float> outputGradient)
+    {
+        var physics = Physics!;
+        var features = _features ?? throw new InvalidOperationException($"{Name}: Backward called before Forward");
+        var normalizedInput = _normalizedInput!;
+        var batch = outputGradient.Rows;
+        var w = Shadow.Weight;
+        var inputGradient = new Grid<float>(batch, Shadow.Inputs);
+        for (var b = 0; b < Blocks.Count; b++)
+        {
+            var block = Blocks[b];
+            var effective = _effective![b];
+            var effectiveGradient = new float[block.Rows * block.Cols];
+            for (var s = 0; s < batch; s++)
+            {
+                for (var j = 0; j < block.Cols; j++)
+                {
+                    var col = block.ColStart + j;
+                    var k = (s * Shadow.Outputs) + col;
+                    if (!_passGradient![k])
+                    {
+                        continue;
+                    }
+
+                    // dL/dmac = g·a·s_j.
+                    var g = outputGradient.Data[k] * InputRange * ColumnScale[col];
+                    for (var i = 0; i < block.Rows; i++)
+                    {
+                        var row = block.RowStart + i;
+                        effectiveGradient[(i * block.Cols) + j] += g * features[s, row];
+
+                        // dmac/dx = W_eff · φ'(x/a) / a.
+                        inputGradient[s, row] += g * effective[(i * block.Cols) + j] * (float)(Slope(physics, normalizedInput[s, row]) / InputRange);
+                    }
+                }
+            }
+
+            var weightGradient = physics.EffectiveWeightsVjp(_normalizedWeights![b], block.Rows, block.Cols, effectiveGradient);
+            for (var i = 0; i < block.Rows; i++)
+            {
+                for (var j = 0; j < block.Cols; j++)
+                {
+                    var col = block.ColStart + j;
+                    w.Gradient[((block.RowStart + i) * w.Cols) + col] += weightGradient[(i * block.Cols) + j] / ColumnScale[col];
+                }
+            }
+        }
+
+        for (var s = 0; s < batch; s++)
+        {
+            for (var j = 0; j < Shadow.Outputs; j++)
+            {
+                Shadow.Bias.Gradient[j] += outputGradient[s, j];
+            }
+        }
+
+        return inputGradient;
+    }
+
+    /// <summary>dφ/dv of the device I–V curve φ(v) = v(1 + a₂|v| + a₃v²).</summary>
+    private static double Slope(CrossbarPhysics physics, double v) =>
+        1 + (2 * physics.NonLinearity.A2 * Math.Abs(v)) + (3 * physics.NonLinearity.A3 * v * v);
 
     private Grid<float> BiasRows(int batch)
     {

@@ -85,6 +85,15 @@ public sealed class AnalogNetwork
         }
     }
 
+    /// <summary>Gives every layer the chip's differentiable physics (physical mode).</summary>
+    public void UsePhysics(CrossbarPhysics physics)
+    {
+        foreach (var layer in Analog)
+        {
+            layer.Physics = physics;
+        }
+    }
+
     /// <summary>Sets each layer's DAC range: 1 for the first layer (inputs in [0, 1]); for later layers the
     /// <paramref name="quantile"/> of their input activations on <paramref name="calibration"/>, computed in software.</summary>
     public void CalibrateInputRanges(Grid<float> calibration, double quantile)

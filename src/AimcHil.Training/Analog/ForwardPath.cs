@@ -12,4 +12,8 @@ public enum ForwardPath
     /// <summary>On the host through a model of the chip: weights drawn from the device's programming-noise law for
     /// every batch, DAC and ADC quantization with straight-through gradients.</summary>
     NoisyModel,
+
+    /// <summary>On the host through the chip's deterministic physics (IR-drop network, device I–V curve, DAC and ADC
+    /// quantization), differentiated exactly block by block.</summary>
+    PhysicalModel,
 }

@@ -268,6 +268,15 @@ public sealed class Trainer
                 Network.UseNoiseModel(twin, _options.Seed);
                 Network.SetPath(ForwardPath.NoisyModel);
                 break;
+            case TrainingMode.Physical:
+                if (_chip is not EmulatedChip emulated)
+                {
+                    throw new AimcException("mode physical differentiates the design of an emulated chip: use an emulator rig");
+                }
+
+                Network.UsePhysics(new CrossbarPhysics(emulated.Preset));
+                Network.SetPath(ForwardPath.PhysicalModel);
+                break;
             case TrainingMode.Hil:
                 Network.SetPath(ForwardPath.Chip);
                 break;

@@ -13,6 +13,10 @@ public enum TrainingMode
     /// quantization with straight-through gradients; evaluated on the chip.</summary>
     Noise,
 
+    /// <summary>Physical modeling: trained through the chip's deterministic physics as a differentiable model, then
+    /// deployed once and evaluated on the chip.</summary>
+    Physical,
+
     /// <summary>Hardware in the loop: forward measured on the chip, backward through a model at the measured inputs.</summary>
     Hil,
 

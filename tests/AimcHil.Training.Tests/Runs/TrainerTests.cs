@@ -22,6 +22,7 @@ public class TrainerTests
     [InlineData(TrainingMode.Software)]
     [InlineData(TrainingMode.Naive)]
     [InlineData(TrainingMode.Noise)]
+    [InlineData(TrainingMode.Physical)]
     [InlineData(TrainingMode.Hil)]
     [InlineData(TrainingMode.Progressive)]
     public void EveryModeLearnsTheToyProblem(TrainingMode mode)
