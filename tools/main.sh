@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# The main job: an emulator session on every preset chip in hil-rigs/ — program random weights, run MVMs, and print
-# the error against the exact W·x, first with every non-ideality off (quantization only), then as the preset says.
+# The main job: an emulator-mode hardware-in-the-loop training run on Fashion-MNIST. A 784-256-10 MLP is trained in
+# software, deployed on the benchmark chip hil-rigs/fmnist-hil-1.yaml as it is (naive), then fine-tuned with the chip
+# in the loop (forward measured on the chip, backward through the model, only moved weights reprogrammed).
+# Runs land in runs/main/{software,naive,hil}: settings, rig snapshot, metrics.jsonl, summary.json, checkpoints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
 
 dotnet build src/AimcHil.Cli -c Release -o artifacts/aimc -v quiet -nologo
 aimc=artifacts/aimc/aimc
+runs=runs/main
+rm -rf "$runs"
 
-for rig in hil-rigs/*.yaml; do
-  "$aimc" info --rig "$rig" | head -n 1
-  "$aimc" mvm --rig "$rig" --ideal --random-inputs 256
-  "$aimc" mvm --rig "$rig" --random-inputs 256
-done
+"$aimc" train --mode software --epochs 5 --out "$runs/software"
+"$aimc" train --mode naive --epochs 0 --init "$runs/software" --rig hil-rigs/fmnist-hil-1.yaml --out "$runs/naive"
+"$aimc" train --mode hil --epochs 1 --train-limit 3200 --lr 1e-4 --reprogram delta:0.005 \
+  --init "$runs/software" --rig hil-rigs/fmnist-hil-1.yaml --out "$runs/hil"
