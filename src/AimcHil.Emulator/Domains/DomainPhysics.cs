@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using AimcHil.Core;
 using AimcHil.Emulator.Devices;
 using AimcHil.Emulator.Mapping;
@@ -61,8 +61,21 @@ public abstract class DomainPhysics
     /// <summary>Input features for a phase: normalized input by default.</summary>
     public virtual void InputFeatures(int phase, ReadOnlySpan<int> codes, Span<float> features)
     {
-        TensorPrimitives.ConvertTruncating<int, float>(codes, features);
-        TensorPrimitives.Multiply(features, 1f / InputCodeMax, features);
+        var scale = 1f / InputCodeMax;
+        var k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var factor = Vector256.Create(scale);
+            for (; k <= codes.Length - Vector256<int>.Count; k += Vector256<int>.Count)
+            {
+                (Vector256.ConvertToSingle(Vector256.Create(codes.Slice(k, Vector256<int>.Count))) * factor).CopyTo(features.Slice(k, Vector256<int>.Count));
+            }
+        }
+
+        for (; k < codes.Length; k++)
+        {
+            features[k] = codes[k] * scale;
+        }
     }
 
     /// <summary>Draws the domain's own fixed pattern for a tile (capacitor or delay mismatch).</summary>

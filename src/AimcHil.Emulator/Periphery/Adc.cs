@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace AimcHil.Emulator.Periphery;
 
@@ -129,6 +131,58 @@ public sealed class Adc
                     saturated[k] = true;
                 }
             }
+        }
+
+        return count;
+    }
+
+    /// <summary>Converts analog values straight to integer codes in one vectorized pass (no INL) and returns how
+    /// many hit a rail: the hot path of single-conversion domains.</summary>
+    public int ConvertToCodes(ReadOnlySpan<float> values, Span<int> codes)
+    {
+        if (InlPeakLsb != 0)
+        {
+            var buffer = System.Buffers.ArrayPool<float>.Shared.Rent(values.Length);
+            var work = buffer.AsSpan(0, values.Length);
+            values.CopyTo(work);
+            var saturated = ConvertInPlace(work, default);
+            TensorPrimitives.ConvertTruncating<float, int>(work, codes);
+            System.Buffers.ArrayPool<float>.Shared.Return(buffer);
+            return saturated;
+        }
+
+        var invLsb = (float)(1 / Lsb);
+        var count = 0;
+        var k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var scale = Vector256.Create(invLsb);
+            var low = Vector256.Create((float)CodeMin);
+            var high = Vector256.Create((float)CodeMax);
+            var width = Vector256<float>.Count;
+            for (; k <= values.Length - width; k += width)
+            {
+                var position = Vector256.Round(Vector256.Create(values.Slice(k, width)) * scale);
+                var outside = Vector256.LessThan(position, low) | Vector256.GreaterThan(position, high);
+                if (outside != Vector256<float>.Zero)
+                {
+                    count += BitOperations.PopCount(outside.ExtractMostSignificantBits());
+                }
+
+                Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(position, low), high)).CopyTo(codes.Slice(k, width));
+            }
+        }
+
+        for (; k < values.Length; k++)
+        {
+            var position = MathF.Round(values[k] * invLsb);
+            if (position < CodeMin || position > CodeMax)
+            {
+                count++;
+                position = Math.Clamp(position, CodeMin, CodeMax);
+            }
+
+            codes[k] = (int)position;
         }
 
         return count;

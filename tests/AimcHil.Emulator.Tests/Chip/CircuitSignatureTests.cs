@@ -138,6 +138,29 @@ public class CircuitSignatureTests
         Assert.True(s4);
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.5)]
+    public void VectorizedConversionGivesTheScalarConvertersCodesAndSaturationCount(double inlPeakLsb)
+    {
+        var adc = new Adc(8, 32, unipolar: false, inlPeakLsb);
+        var values = new float[1003];
+        AimcHil.Numerics.SeededRandom.For(1, "adc").FillUniform(values, -40f, 40f);
+        var codes = new int[values.Length];
+
+        var saturated = adc.ConvertToCodes(values, codes);
+
+        var expectedSaturated = 0;
+        for (var k = 0; k < values.Length; k++)
+        {
+            Assert.Equal(adc.Convert(values[k], out var rail), codes[k]);
+            expectedSaturated += rail ? 1 : 0;
+        }
+
+        Assert.Equal(expectedSaturated, saturated);
+        Assert.True(saturated > 100);
+    }
+
     [Fact]
     public void ColumnGainAndOffsetMismatchHaveTheConfiguredSpread()
     {
