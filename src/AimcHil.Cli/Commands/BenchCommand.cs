@@ -58,8 +58,80 @@ internal static class BenchCommand
             return 0;
         }));
         bench.Subcommands.Add(mvm);
+        bench.Subcommands.Add(CreateTrain());
         return bench;
     }
+
+    /// <summary><c>aimc bench train</c>: hil fine-tuning throughput (784-256-10, batch 64, reprogram every step) on the
+    /// benchmark chip against the same steps in software mode, measured in the same run.</summary>
+    private static Command CreateTrain()
+    {
+        var json = CommonOptions.Json();
+        var rig = new Option<FileInfo>("--rig")
+        {
+            Description = "benchmark chip (default hil-rigs/fmnist-hil-1.yaml)",
+            DefaultValueFactory = _ => new FileInfo(Path.Combine("hil-rigs", "fmnist-hil-1.yaml")),
+        };
+        var steps = new Option<int>("--steps") { Description = "optimizer steps measured per mode (an epoch is 938)", DefaultValueFactory = _ => 20 };
+        var reprogram = new Option<string>("--reprogram") { Description = "hil reprogramming policy", DefaultValueFactory = _ => "every:1" };
+        var command = new Command("train", "hil training throughput against software training of the same network") { rig, steps, reprogram, json };
+        command.SetAction(parse => CommandGuard.Run(() =>
+        {
+            var file = RigFileReader.Read(parse.GetValue(rig)!.FullName);
+            var count = parse.GetValue(steps);
+            if (count < 1)
+            {
+                throw new AimcException($"--steps must be at least 1, not {count}");
+            }
+
+            var (train, test) = Training.Data.FashionMnist.Load();
+            var examples = count * Batch;
+            double SamplesPerSecond(Training.Runs.TrainingMode mode)
+            {
+                var options = new Training.Runs.TrainingOptions
+                {
+                    Mode = mode,
+                    Epochs = 1,
+                    BatchSize = Batch,
+                    LearningRate = 1e-4f,
+                    TrainLimit = examples,
+                    TestLimit = 1,
+                    Reprogram = ReprogramPolicyText(parse.GetValue(reprogram)!),
+                };
+                using var chip = mode == Training.Runs.TrainingMode.Software ? null : RigConnector.Open(file);
+                var summary = new Training.Runs.Trainer(options, train, test, chip).Run(null, false, false, null, null, CancellationToken.None);
+                return summary.SamplesPerSecond;
+            }
+
+            var software = SamplesPerSecond(Training.Runs.TrainingMode.Software);
+            var hil = SamplesPerSecond(Training.Runs.TrainingMode.Hil);
+            var result = new
+            {
+                rig = file.Path,
+                blas_backend = Blas.Backend,
+                layers = "784-256-10",
+                batch = Batch,
+                steps = count,
+                reprogram = parse.GetValue(reprogram),
+                samples_per_second = hil,
+                software_samples_per_second = software,
+                slowdown_vs_software = software / hil,
+            };
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(result);
+            }
+            else
+            {
+                AnsiConsole.MarkupLineInterpolated($"hil: {hil:F0} samples/s, software: {software:F0} samples/s ({software / hil:F1}× slower), {count} steps of {Batch}, reprogram {parse.GetValue(reprogram)}, {file.Path}");
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string ReprogramPolicyText(string text) => Training.Runs.ReprogramPolicy.Parse(text).ToString();
 
     /// <summary>A rows → cols layer on as many tiles of the preset as it needs, partial sums added digitally, timed
     /// against one BLAS product of the same shape.</summary>
