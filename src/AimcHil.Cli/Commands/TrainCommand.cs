@@ -36,6 +36,7 @@ internal static class TrainCommand
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "continue the interrupted run in this directory, with its own settings" };
         var init = new Option<string?>("--init") { Description = "start from the weights a previous run ended with (its directory or model.bin)" };
         var reprogram = new Option<string>("--reprogram") { Description = "hil: every:K (steps) or delta:D (normalized weight move)", DefaultValueFactory = _ => "every:1" };
+        var backwardModel = new Option<string>("--backward-model") { Description = "hil: ideal (y = x·W) or physical (the chip's deterministic physics at the measured inputs)", DefaultValueFactory = _ => "ideal" };
         var writeVerify = new Option<bool>("--write-verify") { Description = "program with write-verify instead of one pulse per device" };
         var trainLimit = new Option<int>("--train-limit") { Description = "use only the first N training examples" };
         var testLimit = new Option<int>("--test-limit") { Description = "use only the first N test examples" };
@@ -43,7 +44,7 @@ internal static class TrainCommand
         var json = CommonOptions.Json();
         var command = new Command("train", "train an MLP with the chip in the loop (or in software), with checkpoints and resume")
         {
-            rig, mode, epochs, batch, lr, optimizer, seed, layers, data, output, resume, init, reprogram, writeVerify, trainLimit, testLimit, ideal, json,
+            rig, mode, epochs, batch, lr, optimizer, seed, layers, data, output, resume, init, reprogram, backwardModel, writeVerify, trainLimit, testLimit, ideal, json,
         };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
@@ -67,6 +68,7 @@ internal static class TrainCommand
                     Optimizer = parse.GetValue(optimizer)!,
                     Seed = parse.GetValue(seed),
                     Reprogram = ReprogramPolicy.Parse(parse.GetValue(reprogram)!).ToString(),
+                    BackwardModel = parse.GetValue(backwardModel)!,
                     WriteVerify = parse.GetValue(writeVerify),
                     TrainLimit = parse.GetValue(trainLimit),
                     TestLimit = parse.GetValue(testLimit),

@@ -57,6 +57,10 @@ public sealed class AnalogLinear : ILayer
     /// <summary>The chip's physics, for <see cref="ForwardPath.PhysicalModel"/>.</summary>
     public CrossbarPhysics? Physics { get; set; }
 
+    /// <summary>For <see cref="ForwardPath.Chip"/>: differentiate the measured forward through the physical model
+    /// (its Jacobian at the measured inputs) instead of the ideal y = x·W.</summary>
+    public bool PhysicalBackward { get; set; }
+
     /// <summary>Whether the physical model rounds to DAC and ADC codes (off only to check gradients numerically).</summary>
     internal bool QuantizeInModel { get; set; } = true;
 
@@ -161,9 +165,9 @@ public sealed class AnalogLinear : ILayer
 
     public Grid<float> Backward(Grid<float> outputGradient)
     {
-        if (Path == ForwardPath.PhysicalModel)
+        if (Path == ForwardPath.PhysicalModel || (Path == ForwardPath.Chip && PhysicalBackward))
         {
-            return PhysicalBackward(outputGradient);
+            return BackwardThroughPhysics(outputGradient);
         }
 
         var input = _quantizedInput ?? throw new InvalidOperationException($"{Name}: Backward called before Forward");
@@ -207,6 +211,11 @@ public sealed class AnalogLinear : ILayer
         _forwardWeight = null;
         _passGradient = null;
         var output = BiasRows(input.Rows);
+        if (PhysicalBackward)
+        {
+            PreparePhysicalJacobian(quantized);
+        }
+
         foreach (var block in Blocks)
         {
             var blockCodes = new Grid<int>(input.Rows, block.Rows);
@@ -320,6 +329,30 @@ public sealed class AnalogLinear : ILayer
         return normalized;
     }
 
+    /// <summary>What <see cref="BackwardThroughPhysics"/> needs, at the inputs the chip was measured at.</summary>
+    private void PreparePhysicalJacobian(Grid<float> quantized)
+    {
+        var physics = Physics ?? throw new InvalidOperationException($"{Name}: the physical backward model needs the chip's physics");
+        _normalizedInput = new Grid<float>(quantized.Rows, quantized.Cols);
+        _features = new Grid<float>(quantized.Rows, quantized.Cols);
+        for (var k = 0; k < quantized.Data.Length; k++)
+        {
+            _normalizedInput.Data[k] = quantized.Data[k] / InputRange;
+            _features.Data[k] = (float)physics.NonLinearity.Current(_normalizedInput.Data[k]);
+        }
+
+        _effective = new float[Blocks.Count][];
+        _normalizedWeights = new float[Blocks.Count][];
+        for (var b = 0; b < Blocks.Count; b++)
+        {
+            _normalizedWeights[b] = NormalizedBlock(Blocks[b]);
+            _effective[b] = physics.EffectiveWeights(_normalizedWeights[b], Blocks[b].Rows, Blocks[b].Cols);
+        }
+
+        _passGradient = new bool[quantized.Rows * Shadow.Outputs];
+        Array.Fill(_passGradient, true);
+    }
+
     /// <summary>y_j = b_j + a·s_j·Σᵢ φ(x_i / a)·W_eff,ij per tile block, rounded to ADC codes.</summary>
     private Grid<float> PhysicalForward(Grid<float> input)
     {
@@ -380,7 +413,7 @@ public sealed class AnalogLinear : ILayer
     }
 
     /// <summary>The exact VJP of <see cref="PhysicalForward"/>, rounding passed straight through, rails blocking.</summary>
-    private Grid<float> PhysicalBackward(Grid<float> outputGradient)
+    private Grid<float> BackwardThroughPhysics(Grid<float> outputGradient)
     {
         var physics = Physics!;
         var features = _features ?? throw new InvalidOperationException($"{Name}: Backward called before Forward");

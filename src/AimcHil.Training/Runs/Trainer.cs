@@ -269,22 +269,34 @@ public sealed class Trainer
                 Network.SetPath(ForwardPath.NoisyModel);
                 break;
             case TrainingMode.Physical:
-                if (_chip is not EmulatedChip emulated)
-                {
-                    throw new AimcException("mode physical differentiates the design of an emulated chip: use an emulator rig");
-                }
-
-                Network.UsePhysics(new CrossbarPhysics(emulated.Preset));
+                Network.UsePhysics(new CrossbarPhysics(Twin("mode physical").Preset));
                 Network.SetPath(ForwardPath.PhysicalModel);
                 break;
             case TrainingMode.Hil:
                 Network.SetPath(ForwardPath.Chip);
+                if (_options.BackwardModel == "physical")
+                {
+                    Network.UsePhysics(new CrossbarPhysics(Twin("the physical backward model").Preset));
+                    foreach (var layer in Network.Analog)
+                    {
+                        layer.PhysicalBackward = true;
+                    }
+                }
+                else if (_options.BackwardModel != "ideal")
+                {
+                    throw new AimcException($"--backward-model {_options.BackwardModel} is not known: use ideal or physical");
+                }
+
                 break;
             default:
                 Network.SetPath(ForwardPath.Software);
                 break;
         }
     }
+
+    /// <summary>The emulated chip whose design a model is taken from (only emulator rigs carry their design).</summary>
+    private EmulatedChip Twin(string what) => _chip as EmulatedChip
+        ?? throw new AimcException($"{what} differentiates the design of an emulated chip: use an emulator rig");
 
     /// <summary>Reseeds an emulated chip and rewrites it, so what follows depends only on the epoch and the weights.</summary>
     private void BeginEpoch(int epoch, RunState state)

@@ -23,6 +23,10 @@ public sealed record TrainingOptions
 
     public string Reprogram { get; init; } = "every:1";
 
+    /// <summary>hil: the model whose Jacobian the backward pass uses, "ideal" (y = x·W) or "physical" (the chip's
+    /// deterministic physics at the measured inputs).</summary>
+    public string BackwardModel { get; init; } = "ideal";
+
     /// <summary>Programming of the chip: write-verify (tolerance, pulses) or a single pulse.</summary>
     public bool WriteVerify { get; init; }
 

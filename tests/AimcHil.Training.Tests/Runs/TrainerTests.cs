@@ -66,6 +66,19 @@ public class TrainerTests
     }
 
     [Fact]
+    public void HilWithThePhysicalBackwardModelLearns()
+    {
+        var (train, test) = SmallChips.Data();
+        using var chip = SmallChips.Chip();
+        var metrics = new List<EpochMetrics>();
+
+        var summary = new Trainer(Options(TrainingMode.Hil) with { BackwardModel = "physical" }, train, test, chip).Run(null, false, false, null, metrics.Add, CancellationToken.None);
+
+        Assert.True(metrics[^1].TrainLoss < 0.6 * metrics[0].TrainLoss, $"loss {metrics[0].TrainLoss} → {metrics[^1].TrainLoss}");
+        Assert.True(summary.ChipTestAccuracy > 0.5);
+    }
+
+    [Fact]
     public void HilCountsEveryProgrammingPulse()
     {
         var (train, test) = SmallChips.Data();
