@@ -169,7 +169,8 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         var codes = inputCodes.Data;
         var features = _features.Take(batch * rows);
         var analog = _analog.Take(batch * core.Conversions);
-        var result = new Grid<int>(batch, state.Cols);
+        // Every code is written below, so the result need not be zeroed first.
+        var result = new Grid<int>(batch, state.Cols, GC.AllocateUninitializedArray<int>(batch * state.Cols));
         int saturatedOutputs;
         if (Physics.Phases == 1 && Physics.ConversionsPerOutput == 1)
         {

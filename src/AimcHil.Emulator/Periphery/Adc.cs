@@ -136,33 +136,33 @@ public sealed class Adc
         return count;
     }
 
-    /// <summary>Converts analog values straight to integer codes in one vectorized pass (no INL) and returns how
-    /// many hit a rail: the hot path of single-conversion domains.</summary>
+    /// <summary>Converts analog values straight to integer codes in one vectorized pass and returns how many hit a
+    /// rail: the hot path of single-conversion domains.</summary>
     public int ConvertToCodes(ReadOnlySpan<float> values, Span<int> codes)
     {
-        if (InlPeakLsb != 0)
-        {
-            var buffer = System.Buffers.ArrayPool<float>.Shared.Rent(values.Length);
-            var work = buffer.AsSpan(0, values.Length);
-            values.CopyTo(work);
-            var saturated = ConvertInPlace(work, default);
-            TensorPrimitives.ConvertTruncating<float, int>(work, codes);
-            System.Buffers.ArrayPool<float>.Shared.Return(buffer);
-            return saturated;
-        }
-
         var invLsb = (float)(1 / Lsb);
         var count = 0;
         var k = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && !Unipolar)
         {
+            // position = v/LSB + peak·(1 − u²), u = v/FS clamped to [−1, 1] (the bow is zero without INL).
             var scale = Vector256.Create(invLsb);
+            var peak = Vector256.Create((float)InlPeakLsb);
+            var bowPerSquare = Vector256.Create((float)(InlPeakLsb / (FullScale * FullScale)));
+            var fullScaleSquared = Vector256.Create((float)(FullScale * FullScale));
             var low = Vector256.Create((float)CodeMin);
             var high = Vector256.Create((float)CodeMax);
             var width = Vector256<float>.Count;
             for (; k <= values.Length - width; k += width)
             {
-                var position = Vector256.Round(Vector256.Create(values.Slice(k, width)) * scale);
+                var v = Vector256.Create(values.Slice(k, width));
+                var position = v * scale;
+                if (InlPeakLsb != 0)
+                {
+                    position += peak - (Vector256.Min(v * v, fullScaleSquared) * bowPerSquare);
+                }
+
+                position = Vector256.Round(position);
                 var outside = Vector256.LessThan(position, low) | Vector256.GreaterThan(position, high);
                 if (outside != Vector256<float>.Zero)
                 {
@@ -175,14 +175,8 @@ public sealed class Adc
 
         for (; k < values.Length; k++)
         {
-            var position = MathF.Round(values[k] * invLsb);
-            if (position < CodeMin || position > CodeMax)
-            {
-                count++;
-                position = Math.Clamp(position, CodeMin, CodeMax);
-            }
-
-            codes[k] = (int)position;
+            codes[k] = Convert(values[k], out var saturated);
+            count += saturated ? 1 : 0;
         }
 
         return count;
