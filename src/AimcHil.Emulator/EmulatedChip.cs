@@ -99,7 +99,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
             }
         }
 
-        var (pulses, converged) = WriteVerify.Run(state, Device, options, _programRng, states => VerifyRead(state, states), selected);
+        var (pulses, converged, lastReads) = WriteVerify.Run(state, Device, options, _programRng, states => VerifyRead(state, states), selected);
         var perWeight = new Grid<int>(state.Rows, state.Cols);
         var unconverged = new List<CellAddress>();
         long total = 0;
@@ -127,7 +127,8 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
             Tile = tile,
             Targets = state.WeightTargets.Clone(),
             Representable = Decode(state, state.Targets),
-            Achieved = Decode(state, VerifyRead(state, state.StatesAt(Device, 0))),
+            // The last verify read, as firmware would report it; without verify the emulator's own truth.
+            Achieved = Decode(state, lastReads ?? state.StatesAt(Device, 0)),
             Pulses = perWeight,
             TotalPulses = total,
             Unconverged = unconverged,

@@ -12,8 +12,9 @@ internal static class WriteVerify
     /// <summary>Programs <paramref name="tile"/> to its <see cref="TileState.Targets"/>.</summary>
     /// <param name="verifyRead">Measures every device (normalized) from the current states.</param>
     /// <param name="selected">Weights to program (all when null); the devices of the others are left alone.</param>
-    /// <returns>Pulses per device and whether each device ended within tolerance.</returns>
-    public static (int[][] Pulses, bool[][] Converged) Run(
+    /// <returns>Pulses per device, whether each device ended within tolerance, and the last verify read (null
+    /// without verify).</returns>
+    public static (int[][] Pulses, bool[][] Converged, float[][]? LastReads) Run(
         TileState tile,
         IDeviceModel device,
         WriteVerifyOptions options,
@@ -30,16 +31,21 @@ internal static class WriteVerify
         var cells = tile.Rows * tile.Cols;
         var pulses = new int[arrays][];
         var converged = new bool[arrays][];
-        var pending = new List<(int Array, int Cell)>(arrays * cells);
         for (var a = 0; a < arrays; a++)
         {
             pulses[a] = new int[cells];
             converged[a] = new bool[cells];
+        }
+
+        // First round: every selected device once, without building a work list (the whole of a single-pulse write).
+        for (var a = 0; a < arrays; a++)
+        {
             for (var k = 0; k < cells; k++)
             {
                 if (selected is null || selected[k])
                 {
-                    pending.Add((a, k));
+                    Pulse(tile, device, rng, a, k);
+                    pulses[a][k] = 1;
                 }
                 else
                 {
@@ -48,21 +54,12 @@ internal static class WriteVerify
             }
         }
 
+        var pending = new List<(int Array, int Cell)>();
         var tolerance = (float)options.Tolerance;
-        while (pending.Count > 0)
+        float[][]? reads = null;
+        while (options.Enabled)
         {
-            foreach (var (a, k) in pending)
-            {
-                Pulse(tile, device, rng, a, k);
-                pulses[a][k]++;
-            }
-
-            if (!options.Enabled)
-            {
-                break;
-            }
-
-            var reads = verifyRead(tile.StatesAt(device, 0));
+            reads = verifyRead(tile.StatesAt(device, 0));
             pending.Clear();
             for (var a = 0; a < arrays; a++)
             {
@@ -79,6 +76,17 @@ internal static class WriteVerify
                         pending.Add((a, k));
                     }
                 }
+            }
+
+            if (pending.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var (a, k) in pending)
+            {
+                Pulse(tile, device, rng, a, k);
+                pulses[a][k]++;
             }
         }
 
@@ -104,7 +112,7 @@ internal static class WriteVerify
 
         tile.Drifts = tile.DriftExponents.Any(a => a.Any(nu => nu != 0));
 
-        return (pulses, converged);
+        return (pulses, converged, reads);
     }
 
     private static void Pulse(TileState tile, IDeviceModel device, SeededRandom rng, int a, int k)
