@@ -48,6 +48,15 @@ public interface IDeviceModel
     /// <summary>Standard deviation (normalized) of one read of a device whose state is <paramref name="state"/>.</summary>
     float ReadNoiseSigma(float programmedState, float state, double secondsSinceProgramming);
 
+    /// <summary>Bulk form of <see cref="ReadNoiseSigma"/> over a whole device array (hot when a tile is rebuilt).</summary>
+    void ReadNoiseSigmas(ReadOnlySpan<float> programmedStates, ReadOnlySpan<float> states, double secondsSinceProgramming, Span<float> sigmas)
+    {
+        for (var k = 0; k < states.Length; k++)
+        {
+            sigmas[k] = ReadNoiseSigma(programmedStates[k], states[k], secondsSinceProgramming);
+        }
+    }
+
     /// <summary>The device's non-idealities as they are in effect, for <c>aimc info</c>.</summary>
     IReadOnlyList<NonIdeality> Describe();
 }

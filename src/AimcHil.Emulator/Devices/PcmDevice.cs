@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using AimcHil.Core;
 using AimcHil.Numerics;
 
@@ -151,6 +152,30 @@ public sealed class PcmDevice : IDeviceModel
     /// Here t is the time since programming, so a verify read right after a pulse sees almost no accumulated noise;
     /// aihwkit evaluates the same formula at t_inference + t0, i.e. it never reads earlier than t0 after programming.
     /// </remarks>
+    /// <summary>Vectorized: the 1/f band is one number for the whole array, Q_s one power per device.</summary>
+    public void ReadNoiseSigmas(ReadOnlySpan<float> programmedStates, ReadOnlySpan<float> states, double secondsSinceProgramming, Span<float> sigmas)
+    {
+        var probe = ReadNoiseSigma(1f, 1f, secondsSinceProgramming);
+        if (probe == 0)
+        {
+            sigmas[..states.Length].Clear();
+            return;
+        }
+
+        // σ = |g|·scale·Q_s(g_prog)·band with Q_s = min(0.0088 / max(|g_prog|^0.65, 1e-3), 0.2); probe = scale·0.0088·band.
+        var qs = sigmas[..states.Length];
+        TensorPrimitives.Abs(programmedStates, qs);
+        TensorPrimitives.Pow(qs, (float)ReadNoiseQsExponent, qs);
+        TensorPrimitives.Max(qs, (float)ReadNoiseQsDenominatorFloor, qs);
+        TensorPrimitives.Reciprocal(qs, qs);
+        TensorPrimitives.Min(qs, (float)(ReadNoiseQsMax / ReadNoiseQsNumerator), qs);
+        var magnitude = System.Buffers.ArrayPool<float>.Shared.Rent(states.Length);
+        TensorPrimitives.Abs(states, magnitude.AsSpan(0, states.Length));
+        TensorPrimitives.Multiply(qs, magnitude.AsSpan(0, states.Length), qs);
+        System.Buffers.ArrayPool<float>.Shared.Return(magnitude);
+        TensorPrimitives.Multiply(qs, probe, qs);
+    }
+
     public float ReadNoiseSigma(float programmedState, float state, double secondsSinceProgramming)
     {
         if (!ReadNoiseInEffect)

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using AimcHil.Core;
 using AimcHil.Emulator.Circuits;
 using AimcHil.Emulator.Devices;
@@ -68,18 +69,22 @@ public abstract class ConductanceCrossbar : DomainPhysics
     internal float[]? DeviceReadNoise(TileState tile, float[][] states, double ageSeconds, float span)
     {
         var n = states[0].Length;
-        var variance = new float[n];
-        var any = false;
-        for (var k = 0; k < n; k++)
+        var plus = new float[n];
+        var minus = new float[n];
+        Device.ReadNoiseSigmas(tile.Programmed[0], states[0], ageSeconds, plus);
+        Device.ReadNoiseSigmas(tile.Programmed[1], states[1], ageSeconds, minus);
+        if (TensorPrimitives.MaxMagnitude(plus) == 0 && TensorPrimitives.MaxMagnitude(minus) == 0)
         {
-            var sp = Device.ReadNoiseSigma(tile.Programmed[0][k], states[0][k], ageSeconds) * tile.Mismatch[0][k];
-            var sm = Device.ReadNoiseSigma(tile.Programmed[1][k], states[1][k], ageSeconds) * tile.Mismatch[1][k];
-            var v = ((sp * sp) + (sm * sm)) / (span * span);
-            variance[k] = v;
-            any |= v > 0;
+            return null;
         }
 
-        return any ? variance : null;
+        // Variance of the pair: (σ⁺·m⁺)² + (σ⁻·m⁻)², over span² to be in MAC units.
+        TensorPrimitives.Multiply(plus, tile.Mismatch[0], plus);
+        TensorPrimitives.Multiply(minus, tile.Mismatch[1], minus);
+        TensorPrimitives.Multiply(plus, plus, plus);
+        TensorPrimitives.MultiplyAdd(minus, minus, plus, plus);
+        TensorPrimitives.Multiply(plus, 1f / (span * span), plus);
+        return plus;
     }
 
     protected IEnumerable<NonIdeality> DescribeWires()
