@@ -137,4 +137,23 @@ public class CliTests
         Assert.StartsWith($"aimc: error: {w}", outcome.Stderr);
         Assert.DoesNotContain("   at ", outcome.Stderr);
     }
+
+    [Fact]
+    public void BenchMvmReportsBlasIdealAndNoisyThroughputForBothShapes()
+    {
+        var outcome = AimcProcess.Run("bench", "mvm", "--seconds", "0.05", "--json");
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.False(string.IsNullOrEmpty(outcome.Json.GetProperty("blas_backend").GetString()));
+        foreach (var name in new[] { "tile_256x256", "layer_784x256" })
+        {
+            var c = outcome.Json.GetProperty("cases").GetProperty(name);
+            foreach (var key in new[] { "blas_gflops", "ideal_gflops", "noisy_gflops" })
+            {
+                Assert.True(c.GetProperty(key).GetDouble() > 0, $"{name}.{key}");
+            }
+        }
+
+        Assert.Equal(4, outcome.Json.GetProperty("cases").GetProperty("layer_784x256").GetProperty("tiles").GetInt32());
+    }
 }

@@ -114,4 +114,22 @@ public class TrainCliTests
         Assert.False(resumed.Json.GetProperty("interrupted").GetBoolean());
         Assert.Equal(400, File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Length);
     }
+
+    [Fact]
+    public void BenchTrainReportsHilAndSoftwareThroughputOfTheSameSteps()
+    {
+        // The benchmark chip without wire resistance, so the test does not wait for IR-drop solves.
+        var rig = Path.Combine(Directory.CreateTempSubdirectory("aimc-bench-").FullName, "chip.yaml");
+        File.WriteAllText(rig, File.ReadAllText(Path.Combine(RepositoryPaths.Rigs, "fmnist-hil-1.yaml"))
+            .Replace("word_segment_ohm: 0.3", "word_segment_ohm: 0", StringComparison.Ordinal)
+            .Replace("bit_segment_ohm: 0.3", "bit_segment_ohm: 0", StringComparison.Ordinal));
+
+        var outcome = AimcProcess.Run("bench", "train", "--rig", rig, "--steps", "3", "--json");
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(3, outcome.Json.GetProperty("steps").GetInt32());
+        Assert.True(outcome.Json.GetProperty("samples_per_second").GetDouble() > 0);
+        Assert.True(outcome.Json.GetProperty("software_samples_per_second").GetDouble() > 0);
+        Assert.True(outcome.Json.GetProperty("slowdown_vs_software").GetDouble() > 0);
+    }
 }
