@@ -14,5 +14,5 @@ rm -rf "$runs"
 
 "$aimc" train --mode software --epochs 5 --out "$runs/software"
 "$aimc" train --mode naive --epochs 0 --init "$runs/software" --rig hil-rigs/fmnist-hil-1.yaml --out "$runs/naive"
-"$aimc" train --mode hil --epochs 1 --train-limit 3200 --lr 1e-4 --reprogram delta:0.005 \
+"$aimc" train --mode hil --epochs 1 --train-limit 6400 --lr 1e-4 --reprogram delta:0.005 \
   --init "$runs/software" --rig hil-rigs/fmnist-hil-1.yaml --out "$runs/hil"

@@ -1,7 +1,7 @@
 #:property PublishAot=false
 // The results table of README: every training mode on the benchmark chip hil-rigs/fmnist-hil-1.yaml, 784-256-10 MLP,
 // one seed. Runs the real `aimc train` (built once into artifacts/aimc) and writes docs/hil-benchmark.md.
-// Usage (from the repository root): dotnet run tools/scripts/hil-benchmark.cs [-- --epochs 5 --hil-epochs 1 --hil-examples 3200 --physical-examples 640 --reprogram delta:0.005]
+// Usage (from the repository root): dotnet run tools/scripts/hil-benchmark.cs [-- --epochs 5 --hil-epochs 1 --hil-examples 6400 --physical-examples 640 --reprogram delta:0.005]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -10,7 +10,7 @@ using System.Text.Json;
 var softwareEpochs = Option("--epochs", 5);
 var fineTuneEpochs = Option("--hil-epochs", 1);
 var reprogram = OptionText("--reprogram", "delta:0.005");
-var hilExamples = Option("--hil-examples", 3200);
+var hilExamples = Option("--hil-examples", 6400);
 var physicalExamples = Option("--physical-examples", 640);
 var root = Directory.GetCurrentDirectory();
 var runs = Path.Combine(root, "runs", "hil-benchmark");
