@@ -4,9 +4,10 @@ using AimcHil.Training.Layers;
 namespace AimcHil.Training.Analog;
 
 /// <summary>A fully connected layer mapped onto chip tiles. The host keeps full-precision shadow weights (the wrapped
-/// <see cref="Linear"/>); the forward pass runs in software, on the chip, or through a noisy model of it, and the
-/// backward pass is always the model's vector-Jacobian product at the inputs the chip actually saw (DAC-quantized):
-/// gW = x_qᵀ·g_y, g_x = g_y·Wᵀ (hardware-in-the-loop / physics-aware training).</summary>
+/// <see cref="Linear"/>); the forward pass runs in software, on the chip, or through a noisy or physical model of it,
+/// and the backward pass is a model's vector-Jacobian product at the inputs the chip actually saw (DAC-quantized):
+/// the ideal one, gW = x_qᵀ·g_y and g_x = g_y·Wᵀ, or the physical model's (hardware-in-the-loop / physics-aware
+/// training).</summary>
 public sealed class AnalogLinear : ILayer
 {
     private Grid<float>? _quantizedInput;
