@@ -59,37 +59,35 @@ public static unsafe class Blas
         float beta,
         Span<float> c)
     {
+        if (Native.Value is not { } native)
+        {
+            ManagedGemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+            return;
+        }
+
         ValidateOperands(m, n, k, a, b, c);
         if (HandleDegenerate(m, n, k, alpha, beta, c))
         {
             return;
         }
 
-        var native = Native.Value;
         fixed (float* pa = a, pb = b, pc = c)
         {
-            if (native is null)
-            {
-                ManagedKernel(new GemmOperands<float>(transA, transB, m, n, k, alpha, pa, pb, beta, pc));
-            }
-            else
-            {
-                native.Sgemm(
-                    OpenBlasLibrary.RowMajor,
-                    transA ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
-                    transB ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
-                    m,
-                    n,
-                    k,
-                    alpha,
-                    pa,
-                    transA ? m : k,
-                    pb,
-                    transB ? k : n,
-                    beta,
-                    pc,
-                    n);
-            }
+            native.Sgemm(
+                OpenBlasLibrary.RowMajor,
+                transA ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
+                transB ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
+                m,
+                n,
+                k,
+                alpha,
+                pa,
+                transA ? m : k,
+                pb,
+                transB ? k : n,
+                beta,
+                pc,
+                n);
         }
     }
 
@@ -106,37 +104,35 @@ public static unsafe class Blas
         double beta,
         Span<double> c)
     {
+        if (Native.Value is not { } native)
+        {
+            ManagedGemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+            return;
+        }
+
         ValidateOperands(m, n, k, a, b, c);
         if (HandleDegenerate(m, n, k, alpha, beta, c))
         {
             return;
         }
 
-        var native = Native.Value;
         fixed (double* pa = a, pb = b, pc = c)
         {
-            if (native is null)
-            {
-                ManagedKernel(new GemmOperands<double>(transA, transB, m, n, k, alpha, pa, pb, beta, pc));
-            }
-            else
-            {
-                native.Dgemm(
-                    OpenBlasLibrary.RowMajor,
-                    transA ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
-                    transB ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
-                    m,
-                    n,
-                    k,
-                    alpha,
-                    pa,
-                    transA ? m : k,
-                    pb,
-                    transB ? k : n,
-                    beta,
-                    pc,
-                    n);
-            }
+            native.Dgemm(
+                OpenBlasLibrary.RowMajor,
+                transA ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
+                transB ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
+                m,
+                n,
+                k,
+                alpha,
+                pa,
+                transA ? m : k,
+                pb,
+                transB ? k : n,
+                beta,
+                pc,
+                n);
         }
     }
 

@@ -222,10 +222,19 @@ internal static class TrainCommand
         return Path.GetFullPath(path);
     }
 
-    private static TrainingMode ParseMode(string mode) =>
-        Enum.GetValues<TrainingMode>().FirstOrDefault(m => SnakeCase.Of(m) == mode, (TrainingMode)(-1)) is var parsed && Enum.IsDefined(parsed)
-            ? parsed
-            : throw new AimcException($"--mode {mode} is not a training mode: use {string.Join(", ", Enum.GetValues<TrainingMode>().Select(m => SnakeCase.Of(m)))}");
+    private static TrainingMode ParseMode(string mode)
+    {
+        var modes = Enum.GetValues<TrainingMode>();
+        foreach (var m in modes)
+        {
+            if (SnakeCase.Of(m) == mode)
+            {
+                return m;
+            }
+        }
+
+        throw new AimcException($"--mode {mode} is not a training mode: use {string.Join(", ", modes.Select(m => SnakeCase.Of(m)))}");
+    }
 
     private static int[] ParseLayers(string text)
     {
