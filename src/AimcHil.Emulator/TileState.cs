@@ -62,6 +62,9 @@ internal sealed class TileState
 
     public LinearCore? Core { get; set; }
 
+    /// <summary>The tile's IR-drop network solution, carried from one programming to the next (null with ideal wires).</summary>
+    public Circuits.WireSolution? Wires { get; set; }
+
     /// <summary>Device age (seconds since programming) the compute view was built for.</summary>
     public double CoreAgeSeconds { get; set; }
 
