@@ -7,5 +7,10 @@ public sealed record WireConfig
 
     public double BitSegmentOhm { get; init; }
 
+    /// <summary>Largest error, in LSB of the output ADC with every input at full scale, the emulator accepts from keeping
+    /// the last network solve's word/bit-line coupling after a reprogramming instead of solving the network again
+    /// (0 solves it after every programming). The default is far below one read's noise on any preset.</summary>
+    public double UpdateToleranceLsb { get; init; } = 0.25;
+
     public bool IsIdeal => WordSegmentOhm == 0 && BitSegmentOhm == 0;
 }

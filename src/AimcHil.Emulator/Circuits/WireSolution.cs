@@ -1,11 +1,42 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
 namespace AimcHil.Emulator.Circuits;
 
 /// <summary>One tile's effective conductance under IR drop, kept within a tolerance of the exact network solve across
 /// reprogramming without re-solving the network every time.</summary>
+/// <remarks>
+/// The exact network (<see cref="IrDropNetwork.EffectiveConductance"/>) costs about a second for a 256×512 tile, so
+/// solving it after every programming would make a training step that rewrites the tiles a second long. The
+/// solution is split as Geff = S(G) + C(G): S is the separable part, the word-line and bit-line attenuations each
+/// solved exactly with the other family grounded (<see cref="LineAttenuation"/>, O(cells)), and C the coupling of
+/// the two families (second order in the wire resistance). C is taken from the last exact solve, at conductances
+/// G_ref, and kept while the error of keeping it, estimated as |C|·δ per column with δ the relative L1 change of the
+/// conductances since G_ref (the larger of the column's and the tile's), stays within the tolerance; otherwise the
+/// network is solved again. The estimate is first order in the change and errs high for the random part of a
+/// change (random per-device changes partly cancel in C), which tests check against exact solves. A tolerance of 0
+/// re-solves after every change.
+/// </remarks>
 public sealed class WireSolution
 {
+    private double[]? _reference;
+    private double[]? _coupling;
+    private double[]? _couplingColumnL1;
+
+    /// <param name="toleranceSiemens">Largest accepted error of Σ_i |Geff[i,j]| per column j, i.e. of the column's
+    /// current per volt with every input at full scale.</param>
     public WireSolution(int rows, int cols, double wordSegmentOhm, double bitSegmentOhm, double toleranceSiemens)
     {
+        if (!(toleranceSiemens >= 0) || double.IsInfinity(toleranceSiemens))
+        {
+            throw new ArgumentOutOfRangeException(nameof(toleranceSiemens), toleranceSiemens, "The tolerance must be zero or positive and finite.");
+        }
+
+        if (!(wordSegmentOhm > 0 && bitSegmentOhm > 0))
+        {
+            throw new ArgumentException($"both wire families must be resistive (word {wordSegmentOhm} Ω, bit {bitSegmentOhm} Ω); with one ideal the network is separable and needs no solution kept");
+        }
+
         Rows = rows;
         Cols = cols;
         WordSegmentOhm = wordSegmentOhm;
@@ -23,7 +54,130 @@ public sealed class WireSolution
 
     public double ToleranceSiemens { get; }
 
-    /// <summary>Geff of the network with these device conductances.</summary>
-    public double[] EffectiveConductance(double[] conductanceSiemens) =>
-        IrDropNetwork.EffectiveConductance(conductanceSiemens, Rows, Cols, WordSegmentOhm, BitSegmentOhm);
+    /// <summary>How many times the full network was solved (once per programming when the tolerance is 0).</summary>
+    public int ExactSolves { get; private set; }
+
+    /// <summary>How many times the kept coupling was reused instead.</summary>
+    public int Updates { get; private set; }
+
+    /// <summary>Estimated error bound (siemens, per column as for the tolerance) of the last result; 0 after an exact solve.</summary>
+    public double LastErrorEstimateSiemens { get; private set; }
+
+    /// <summary>Geff (rows×cols, row-major) of the network with these device conductances.</summary>
+    public double[] EffectiveConductance(ReadOnlySpan<double> conductanceSiemens)
+    {
+        var effective = new double[conductanceSiemens.Length];
+        EffectiveConductance(conductanceSiemens, effective);
+        return effective;
+    }
+
+    /// <summary>Geff (rows×cols, row-major) of the network with these device conductances, into <paramref name="effective"/>.</summary>
+    public void EffectiveConductance(ReadOnlySpan<double> conductanceSiemens, Span<double> effective)
+    {
+        IrDropNetwork.ValidateTile(conductanceSiemens, Rows, Cols);
+        Separable(conductanceSiemens, Rows, Cols, WordSegmentOhm, BitSegmentOhm, effective);
+        if (_reference is { } reference && ToleranceSiemens > 0)
+        {
+            var estimate = ErrorEstimate(conductanceSiemens, reference);
+            if (estimate <= ToleranceSiemens)
+            {
+                TensorPrimitives.Add(effective, _coupling!, effective);
+                LastErrorEstimateSiemens = estimate;
+                Updates++;
+                return;
+            }
+        }
+
+        var exact = IrDropNetwork.EffectiveConductance(conductanceSiemens, Rows, Cols, WordSegmentOhm, BitSegmentOhm);
+        ExactSolves++;
+        LastErrorEstimateSiemens = 0;
+        _reference = conductanceSiemens.ToArray();
+        _coupling = new double[exact.Length];
+        _couplingColumnL1 = new double[Cols];
+        for (var i = 0; i < Rows; i++)
+        {
+            for (var j = 0; j < Cols; j++)
+            {
+                var k = (i * Cols) + j;
+                _coupling[k] = exact[k] - effective[k];
+                _couplingColumnL1[j] += Math.Abs(_coupling[k]);
+            }
+        }
+
+        exact.CopyTo(effective);
+    }
+
+    /// <summary>Geff with the word and bit lines solved separately, G∘a∘s: exact when either family is ideal, and off
+    /// by the families' coupling otherwise.</summary>
+    public static double[] Separable(ReadOnlySpan<double> conductanceSiemens, int rows, int cols, double wordSegmentOhm, double bitSegmentOhm)
+    {
+        IrDropNetwork.ValidateTile(conductanceSiemens, rows, cols);
+        var effective = new double[conductanceSiemens.Length];
+        Separable(conductanceSiemens, rows, cols, wordSegmentOhm, bitSegmentOhm, effective);
+        return effective;
+    }
+
+    /// <summary><see cref="Separable(ReadOnlySpan{double}, int, int, double, double)"/> into <paramref name="effective"/>
+    /// (the conductances already validated).</summary>
+    internal static void Separable(ReadOnlySpan<double> conductanceSiemens, int rows, int cols, double wordSegmentOhm, double bitSegmentOhm, Span<double> effective)
+    {
+        var n = conductanceSiemens.Length;
+        conductanceSiemens.CopyTo(effective);
+        var rented = ArrayPool<double>.Shared.Rent(n);
+        try
+        {
+            var attenuation = rented.AsSpan(0, n);
+            if (wordSegmentOhm > 0)
+            {
+                LineAttenuation.WordLines(conductanceSiemens, rows, cols, 1 / wordSegmentOhm, attenuation);
+                TensorPrimitives.Multiply(effective, attenuation, effective);
+            }
+
+            if (bitSegmentOhm > 0)
+            {
+                LineAttenuation.BitLines(conductanceSiemens, rows, cols, 1 / bitSegmentOhm, attenuation);
+                TensorPrimitives.Multiply(effective, attenuation, effective);
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>max over columns of |C|₁(column) · max(δ_column, δ_tile).</summary>
+    private double ErrorEstimate(ReadOnlySpan<double> conductance, double[] reference)
+    {
+        var changed = new double[Cols];
+        var before = new double[Cols];
+        for (var i = 0; i < Rows; i++)
+        {
+            for (var j = 0; j < Cols; j++)
+            {
+                var k = (i * Cols) + j;
+                changed[j] += Math.Abs(conductance[k] - reference[k]);
+                before[j] += reference[k];
+            }
+        }
+
+        var tileDelta = Ratio(changed.Sum(), before.Sum());
+        var worst = 0.0;
+        for (var j = 0; j < Cols; j++)
+        {
+            var delta = Math.Max(tileDelta, Ratio(changed[j], before[j]));
+            if (double.IsPositiveInfinity(delta))
+            {
+                return delta;
+            }
+
+            worst = Math.Max(worst, _couplingColumnL1![j] * delta);
+        }
+
+        return worst;
+    }
+
+    /// <summary>Relative change; a column that held nothing and now holds something has changed completely.</summary>
+    private static double Ratio(double changed, double before) =>
+        before > 0 ? changed / before : (changed > 0 ? double.PositiveInfinity : 0);
+
 }

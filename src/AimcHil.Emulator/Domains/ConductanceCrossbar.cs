@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using AimcHil.Core;
 using AimcHil.Emulator.Circuits;
@@ -38,30 +39,51 @@ public abstract class ConductanceCrossbar : DomainPhysics
         {
             // The pair's two bit lines sit side by side, so the network is rows × 2·cols.
             var gMaxSiemens = Device.FullScale;
-            var physical = new double[rows * 2 * cols];
-            for (var i = 0; i < rows; i++)
+            var n = rows * 2 * cols;
+            var rented = ArrayPool<double>.Shared.Rent(2 * n);
+            try
             {
-                for (var j = 0; j < cols; j++)
+                var physical = rented.AsSpan(0, n);
+                var effective = rented.AsSpan(n, n);
+                for (var k = 0; k < rows * cols; k++)
                 {
-                    var k = (i * cols) + j;
-                    physical[(i * 2 * cols) + (2 * j)] = gPlus[k] * mPlus[k] * gMaxSiemens;
-                    physical[(i * 2 * cols) + (2 * j) + 1] = gMinus[k] * mMinus[k] * gMaxSiemens;
+                    physical[2 * k] = gPlus[k] * mPlus[k] * gMaxSiemens;
+                    physical[(2 * k) + 1] = gMinus[k] * mMinus[k] * gMaxSiemens;
+                }
+
+                EffectiveConductance(tile, physical, effective, rows, 2 * cols);
+                var toWeight = 1 / gMaxSiemens / Pair.Span;
+                for (var k = 0; k < rows * cols; k++)
+                {
+                    core.Weights[k] = (float)((effective[2 * k] - effective[(2 * k) + 1]) * toWeight);
                 }
             }
-
-            var effective = IrDropNetwork.EffectiveConductance(physical, rows, 2 * cols, Preset.Wires.WordSegmentOhm, Preset.Wires.BitSegmentOhm);
-            for (var i = 0; i < rows; i++)
+            finally
             {
-                for (var j = 0; j < cols; j++)
-                {
-                    var p = (i * 2 * cols) + (2 * j);
-                    core.Weights[(i * cols) + j] = (float)((effective[p] - effective[p + 1]) / gMaxSiemens / Pair.Span);
-                }
+                ArrayPool<double>.Shared.Return(rented);
             }
         }
 
         core.NoiseVariance = DeviceReadNoise(tile, states, ageSeconds, Pair.Span);
         return core;
+    }
+
+    /// <summary>Geff of the tile's network: with both wire families resistive through the tile's kept solution, with
+    /// one of them ideal by its exact ladders alone.</summary>
+    private void EffectiveConductance(TileState tile, ReadOnlySpan<double> physical, Span<double> effective, int rows, int physicalCols)
+    {
+        var wires = Preset.Wires;
+        if (wires.WordSegmentOhm == 0 || wires.BitSegmentOhm == 0)
+        {
+            IrDropNetwork.ValidateTile(physical, rows, physicalCols);
+            WireSolution.Separable(physical, rows, physicalCols, wires.WordSegmentOhm, wires.BitSegmentOhm, effective);
+            return;
+        }
+
+        // The tolerance is per physical column; a pair's error is the sum of its two columns'.
+        var lsbSiemens = CreateAdc().Lsb * Device.FullScale * Pair.Span;
+        tile.Wires ??= new WireSolution(rows, physicalCols, wires.WordSegmentOhm, wires.BitSegmentOhm, wires.UpdateToleranceLsb * lsbSiemens / 2);
+        tile.Wires.EffectiveConductance(physical, effective);
     }
 
     /// <summary>Output-referred variance of device read noise per unit squared input for a differential pair, or null

@@ -1,0 +1,187 @@
+using AimcHil.Emulator.Circuits;
+
+namespace AimcHil.Emulator.Tests.Circuits;
+
+/// <summary>Specification of the kept IR-drop solution: the separable part against closed forms and the exact
+/// single-family network, and the kept coupling against fresh exact solves after reprogramming.</summary>
+public class WireSolutionTests
+{
+    // A 64×128 tile with 4.8 Ω segments has about the IR drop of a 256×512 tile with 0.3 Ω (the drop scales as r·N²).
+    private const int Rows = 64;
+    private const int Cols = 128;
+    private const double SegmentOhm = 4.8;
+    private const double GMaxSiemens = 25e-6;
+
+    [Theory]
+    [InlineData(50e-6, 3.0, 7.0)]
+    [InlineData(1e-3, 10.0, 10.0)]
+    public void SeparableSingleCellIsTheDeviceDividedByEachSegmentAlone(double g, double wordOhm, double bitOhm)
+    {
+        // Each family alone divides the cell's voltage by (1 + g·r); the exact series circuit has 1 + g·(r_w + r_b),
+        // so the two differ by the coupling term g²·r_w·r_b.
+        var separable = WireSolution.Separable([g], 1, 1, wordOhm, bitOhm);
+
+        Assert.Equal(g / ((1 + (g * wordOhm)) * (1 + (g * bitOhm))), separable[0], g * 1e-14);
+    }
+
+    [Theory]
+    [InlineData(7, 5, 3.0, 0.0)]
+    [InlineData(7, 5, 0.0, 3.0)]
+    [InlineData(64, 48, 1.0, 0.0)]
+    [InlineData(64, 48, 0.0, 1.0)]
+    [InlineData(1, 9, 2.0, 0.0)]
+    [InlineData(9, 1, 0.0, 2.0)]
+    public void SeparableIsTheExactNetworkWhenOneFamilyIsIdeal(int rows, int cols, double wordOhm, double bitOhm)
+    {
+        var g = Conductances(rows, cols, seed: 5, noise: 0.05);
+
+        var separable = WireSolution.Separable(g, rows, cols, wordOhm, bitOhm);
+        var exact = IrDropNetwork.EffectiveConductance(g, rows, cols, wordOhm, bitOhm);
+
+        for (var k = 0; k < g.Length; k++)
+        {
+            Assert.Equal(exact[k], separable[k], 1e-12 * GMaxSiemens);
+        }
+    }
+
+    [Fact]
+    public void FirstSolutionIsTheExactNetwork()
+    {
+        var g = Conductances(Rows, Cols, seed: 1, noise: 0.03);
+        var wires = new WireSolution(Rows, Cols, SegmentOhm, SegmentOhm, toleranceSiemens: 1.0);
+
+        var solved = wires.EffectiveConductance(g);
+
+        Assert.Equal(IrDropNetwork.EffectiveConductance(g, Rows, Cols, SegmentOhm, SegmentOhm), solved);
+        Assert.Equal(1, wires.ExactSolves);
+        Assert.Equal(0, wires.LastErrorEstimateSiemens);
+    }
+
+    /// <summary>Random reprogramming noise, a systematic move of every weight, and one column rewritten: the kept
+    /// coupling's error against a fresh exact solve never exceeds its estimate.</summary>
+    [Theory]
+    [InlineData(0.03, 0.0, false)]
+    [InlineData(0.03, 0.1, false)]
+    [InlineData(0.0, 0.0, true)]
+    public void KeptCouplingErrsNoMoreThanItsEstimate(double noise, double move, bool rewriteOneColumn)
+    {
+        var wires = new WireSolution(Rows, Cols, SegmentOhm, SegmentOhm, toleranceSiemens: double.MaxValue);
+        var before = Conductances(Rows, Cols, seed: 1, noise: 0.03);
+        wires.EffectiveConductance(before);
+        var after = Conductances(Rows, Cols, seed: 1, noise: noise, move: move, noiseSeed: 2);
+        if (rewriteOneColumn)
+        {
+            for (var i = 0; i < Rows; i++)
+            {
+                after[(i * Cols) + 17] = GMaxSiemens * (i % 2);
+            }
+        }
+
+        var kept = wires.EffectiveConductance(after);
+        var exact = IrDropNetwork.EffectiveConductance(after, Rows, Cols, SegmentOhm, SegmentOhm);
+        var separable = WireSolution.Separable(after, Rows, Cols, SegmentOhm, SegmentOhm);
+
+        Assert.Equal(1, wires.Updates);
+        var error = WorstColumnL1(kept, exact);
+        Assert.InRange(error, 0, wires.LastErrorEstimateSiemens);
+        // Keeping the coupling is worth it: it beats the separable part alone, which the tolerance guards against.
+        Assert.True(error < WorstColumnL1(separable, exact), $"kept {error:E3} S, separable alone {WorstColumnL1(separable, exact):E3} S");
+    }
+
+    [Fact]
+    public void ChangeBeyondTheToleranceSolvesTheNetworkAgain()
+    {
+        var first = Conductances(Rows, Cols, seed: 1, noise: 0.03);
+        var probe = new WireSolution(Rows, Cols, SegmentOhm, SegmentOhm, toleranceSiemens: double.MaxValue);
+        probe.EffectiveConductance(first);
+        var moved = Conductances(Rows, Cols, seed: 1, noise: 0.03, move: 0.1, noiseSeed: 2);
+        probe.EffectiveConductance(moved);
+        var wires = new WireSolution(Rows, Cols, SegmentOhm, SegmentOhm, toleranceSiemens: probe.LastErrorEstimateSiemens / 2);
+        wires.EffectiveConductance(first);
+
+        var solved = wires.EffectiveConductance(moved);
+
+        Assert.Equal(2, wires.ExactSolves);
+        Assert.Equal(0, wires.Updates);
+        Assert.Equal(IrDropNetwork.EffectiveConductance(moved, Rows, Cols, SegmentOhm, SegmentOhm), solved);
+    }
+
+    [Fact]
+    public void ZeroToleranceSolvesTheNetworkAfterEveryChange()
+    {
+        var wires = new WireSolution(Rows, Cols, SegmentOhm, SegmentOhm, toleranceSiemens: 0);
+        for (var seed = 2; seed < 5; seed++)
+        {
+            var g = Conductances(Rows, Cols, seed: 1, noise: 0.001, noiseSeed: seed);
+            Assert.Equal(IrDropNetwork.EffectiveConductance(g, Rows, Cols, SegmentOhm, SegmentOhm), wires.EffectiveConductance(g));
+        }
+
+        Assert.Equal(3, wires.ExactSolves);
+    }
+
+    [Fact]
+    public void ColumnThatWasEmptyAndIsNowProgrammedSolvesTheNetworkAgain()
+    {
+        var wires = new WireSolution(Rows, Cols, SegmentOhm, SegmentOhm, toleranceSiemens: double.MaxValue);
+        var g = Conductances(Rows, Cols, seed: 1, noise: 0.03);
+        for (var i = 0; i < Rows; i++)
+        {
+            g[(i * Cols) + 3] = 0;
+        }
+
+        wires.EffectiveConductance(g);
+        g[(5 * Cols) + 3] = GMaxSiemens;
+        wires.EffectiveConductance(g);
+
+        Assert.Equal(2, wires.ExactSolves);
+    }
+
+    [Fact]
+    public void BothFamiliesMustBeResistiveAndTheToleranceNonNegative()
+    {
+        Assert.Throws<ArgumentException>(() => new WireSolution(4, 4, 0, 1, 1e-9));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WireSolution(4, 4, 1, 1, -1e-9));
+    }
+
+    /// <summary>A differential-pair-like tile: weights w ~ N(0, 0.3) clipped to [−1, 1] on even (plus) and odd (minus)
+    /// columns, optionally moved by move·N(0, 1), plus per-device programming noise, clipped at 0.</summary>
+    private static double[] Conductances(int rows, int cols, int seed, double noise, double move = 0, int? noiseSeed = null)
+    {
+        var weights = new Random(seed);
+        var perturb = new Random(noiseSeed ?? seed + 1000);
+        var g = new double[rows * cols];
+        for (var k = 0; k + 1 < g.Length; k += 2)
+        {
+            var w = Math.Clamp((0.3 * Normal(weights)) + (move * Normal(perturb)), -1, 1);
+            g[k] = Math.Max(0, Math.Max(w, 0) + (noise * Normal(perturb))) * GMaxSiemens;
+            g[k + 1] = Math.Max(0, Math.Max(-w, 0) + (noise * Normal(perturb))) * GMaxSiemens;
+        }
+
+        if (g.Length % 2 == 1)
+        {
+            g[^1] = 0.5 * GMaxSiemens;
+        }
+
+        return g;
+    }
+
+    private static double Normal(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    private static double WorstColumnL1(double[] a, double[] b)
+    {
+        var worst = 0.0;
+        for (var j = 0; j < Cols; j++)
+        {
+            var sum = 0.0;
+            for (var i = 0; i < Rows; i++)
+            {
+                sum += Math.Abs(a[(i * Cols) + j] - b[(i * Cols) + j]);
+            }
+
+            worst = Math.Max(worst, sum);
+        }
+
+        return worst;
+    }
+}
