@@ -12,5 +12,13 @@ public sealed record WireConfig
     /// (0 solves it after every programming). The default is far below one read's noise on any preset.</summary>
     public double UpdateToleranceLsb { get; init; } = 0.25;
 
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(WordSegmentOhm);
+        ArgumentOutOfRangeException.ThrowIfNegative(BitSegmentOhm);
+        ArgumentOutOfRangeException.ThrowIfNegative(UpdateToleranceLsb);
+        ArgumentOutOfRangeException.ThrowIfEqual(double.IsFinite(WordSegmentOhm + BitSegmentOhm + UpdateToleranceLsb), false);
+    }
+
     public bool IsIdeal => WordSegmentOhm == 0 && BitSegmentOhm == 0;
 }

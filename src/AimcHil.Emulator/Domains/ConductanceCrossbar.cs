@@ -15,6 +15,7 @@ public abstract class ConductanceCrossbar : DomainPhysics
         : base(preset, device, new DifferentialPairEncoding(device))
     {
         Pair = (DifferentialPairEncoding)Encoding;
+        preset.Wires.Validate();
     }
 
     protected DifferentialPairEncoding Pair { get; }
@@ -113,5 +114,11 @@ public abstract class ConductanceCrossbar : DomainPhysics
     {
         yield return Effect("ir_drop_word_line", Preset.Wires.WordSegmentOhm > 0, Preset.Wires.WordSegmentOhm, "ohm", "word-line wire resistance per cell, solved as a resistive network");
         yield return Effect("ir_drop_bit_line", Preset.Wires.BitSegmentOhm > 0, Preset.Wires.BitSegmentOhm, "ohm", "bit-line wire resistance per cell, solved as a resistive network");
+        yield return Effect(
+            "ir_drop_update_tolerance",
+            Preset.Wires.WordSegmentOhm > 0 && Preset.Wires.BitSegmentOhm > 0,
+            Preset.Wires.UpdateToleranceLsb,
+            "LSB",
+            "after reprogramming the word/bit-line coupling of the last exact solve is kept while its estimated error is within this; 0 re-solves every time");
     }
 }

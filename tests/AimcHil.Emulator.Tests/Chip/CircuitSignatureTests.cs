@@ -32,6 +32,37 @@ public class CircuitSignatureTests
         Assert.True(Loss(64, 1) > Loss(16, 1));
     }
 
+    /// <summary>Reprogramming a wired tile keeps the last network solve's coupling within the tolerance: the codes match
+    /// a chip that solves the network after every programming to within one code, and mostly exactly.</summary>
+    [Fact]
+    public void ReprogrammedWiredTileReadsAsAFreshNetworkSolveWithinTheUpdateTolerance()
+    {
+        var preset = TestBench.Preset(ComputationDomain.Current, 64, 64) with { Pcm = TestBench.PcmOnly(programming: true) };
+        ChipPreset Wired(double toleranceLsb) => preset with { Wires = new WireConfig { WordSegmentOhm = 4.8, BitSegmentOhm = 4.8, UpdateToleranceLsb = toleranceLsb } };
+        using var kept = new EmulatedChip(Wired(0.25), 3);
+        using var solved = new EmulatedChip(Wired(0), 3);
+        var x = TestBench.RandomInputs(32, 64, kept.Info.InputCodeMax, 4);
+        var differing = 0;
+        for (var step = 0; step < 4; step++)
+        {
+            var w = TestBench.RandomWeights(64, 64, 9);
+            for (var k = 0; k < w.Data.Length; k++)
+            {
+                w.Data[k] = Math.Clamp(w.Data[k] + (0.01f * step), -1f, 1f);
+            }
+
+            var a = TestBench.Run(kept, w, x).Result.Codes.Data;
+            var b = TestBench.Run(solved, w, x).Result.Codes.Data;
+            for (var k = 0; k < a.Length; k++)
+            {
+                Assert.InRange(a[k] - b[k], -1, 1);
+                differing += a[k] == b[k] ? 0 : 1;
+            }
+        }
+
+        Assert.True(differing < 4 * 32 * 64 / 50, $"{differing} of {4 * 32 * 64} codes differ");
+    }
+
     [Fact]
     public void ChargeRedistributionParasiticAttenuatesByTheCapacitiveDivider()
     {
