@@ -76,62 +76,24 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         }
 
         var padded = Pad(targets, state.Rows, state.Cols);
-        for (var k = 0; k < padded.Data.Length; k++)
-        {
-            if (!float.IsFinite(padded.Data[k]) || padded.Data[k] is < -1f or > 1f)
-            {
-                throw new AimcException($"weight target {padded.Data[k]} at row {k / state.Cols}, column {k % state.Cols} is outside [-1, 1]");
-            }
-        }
-
+        CheckWeightRange(padded.Data, state.Cols);
         var selected = only is null ? null : Pad(only, state.Rows, state.Cols).Data;
-        var encoded = Physics.Encoding.ArrayNames.Select(_ => new float[padded.Data.Length]).ToArray();
-        Physics.Encoding.Encode(padded.Data, encoded);
-        for (var k = 0; k < padded.Data.Length; k++)
-        {
-            if (selected is null || selected[k])
-            {
-                state.WeightTargets.Data[k] = padded.Data[k];
-                for (var a = 0; a < encoded.Length; a++)
-                {
-                    state.Targets[a][k] = encoded[a][k];
-                }
-            }
-        }
+        SetTargets(state, padded.Data, selected);
 
-        var (pulses, converged, lastReads) = WriteVerify.Run(state, Device, options, _programRng, states => VerifyRead(state, states), selected);
-        var perWeight = new Grid<int>(state.Rows, state.Cols);
-        var unconverged = new List<CellAddress>();
-        long total = 0;
-        for (var k = 0; k < perWeight.Data.Length; k++)
-        {
-            var ok = true;
-            for (var a = 0; a < pulses.Length; a++)
-            {
-                perWeight.Data[k] += pulses[a][k];
-                ok &= converged[a][k];
-            }
-
-            total += perWeight.Data[k];
-            if (!ok)
-            {
-                unconverged.Add(new CellAddress(k / state.Cols, k % state.Cols));
-            }
-        }
-
-        _clock.Advance(total * Preset.Timing.PulseSeconds);
+        var result = WriteVerify.Run(state, Device, options, _programRng, states => VerifyRead(state, states), selected);
+        _clock.Advance(result.TotalPulses * Preset.Timing.PulseSeconds);
         state.ProgrammedAtSeconds = _clock.Seconds;
         state.Core = null;
         return new ProgrammingReport
         {
             Tile = tile,
-            Targets = state.WeightTargets.Clone(),
+            Targets = Copy(state.WeightTargets),
             Representable = Decode(state, state.Targets),
             // The last verify read, as firmware would report it; without verify the emulator's own truth.
-            Achieved = Decode(state, lastReads ?? state.StatesAt(Device, 0)),
-            Pulses = perWeight,
-            TotalPulses = total,
-            Unconverged = unconverged,
+            Achieved = Decode(state, result.LastReads ?? state.StatesAt(Device, 0)),
+            Pulses = new Grid<int>(state.Rows, state.Cols, result.PulsesPerWeight),
+            TotalPulses = result.TotalPulses,
+            Unconverged = result.UnconvergedWeights.ConvertAll(k => new CellAddress(k / state.Cols, k % state.Cols)),
         };
     }
 
@@ -334,11 +296,55 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         }
     }
 
+    /// <summary>Throws for the first weight that is not finite or outside [-1, 1].</summary>
+    private static void CheckWeightRange(float[] weights, int cols)
+    {
+        // One vectorized pass settles the usual case; NaN fails the comparison as well.
+        if (Math.Abs(TensorPrimitives.MaxMagnitude(weights)) <= 1f)
+        {
+            return;
+        }
+
+        for (var k = 0; k < weights.Length; k++)
+        {
+            if (!float.IsFinite(weights[k]) || weights[k] is < -1f or > 1f)
+            {
+                throw new AimcException($"weight target {weights[k]} at row {k / cols}, column {k % cols} is outside [-1, 1]");
+            }
+        }
+    }
+
+    /// <summary>Writes the weight targets and their device targets of the selected weights (all when null).</summary>
+    private void SetTargets(TileState state, float[] weights, bool[]? selected)
+    {
+        if (selected is null)
+        {
+            weights.CopyTo(state.WeightTargets.Data, 0);
+            Physics.Encoding.Encode(weights, state.Targets);
+            return;
+        }
+
+        var encoded = Physics.Encoding.ArrayNames.Select(_ => new float[weights.Length]).ToArray();
+        Physics.Encoding.Encode(weights, encoded);
+        for (var k = 0; k < weights.Length; k++)
+        {
+            if (selected[k])
+            {
+                state.WeightTargets.Data[k] = weights[k];
+                for (var a = 0; a < encoded.Length; a++)
+                {
+                    state.Targets[a][k] = encoded[a][k];
+                }
+            }
+        }
+    }
+
+    /// <summary>The grid at the tile's size, zero-padded; the grid itself when it already fits, since callers only read it.</summary>
     private static Grid<T> Pad<T>(Grid<T> source, int rows, int cols)
     {
         if (source.Rows == rows && source.Cols == cols)
         {
-            return source.Clone();
+            return source;
         }
 
         var padded = new Grid<T>(rows, cols);
@@ -475,14 +481,18 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         return reads;
     }
 
+    /// <summary>A copy without zeroing first: at tile size these are large-object allocations, made on every programming.</summary>
+    private static Grid<float> Copy(Grid<float> source)
+    {
+        var copy = new Grid<float>(source.Rows, source.Cols, GC.AllocateUninitializedArray<float>(source.Data.Length));
+        source.Data.CopyTo(copy.Data, 0);
+        return copy;
+    }
+
     private Grid<float> Decode(TileState tile, float[][] states)
     {
-        var weights = new Grid<float>(tile.Rows, tile.Cols);
-        for (var k = 0; k < weights.Data.Length; k++)
-        {
-            weights.Data[k] = Physics.Encoding.Decode(states, k);
-        }
-
+        var weights = new Grid<float>(tile.Rows, tile.Cols, GC.AllocateUninitializedArray<float>(tile.Rows * tile.Cols));
+        Physics.Encoding.Decode(states, weights.Data);
         return weights;
     }
 

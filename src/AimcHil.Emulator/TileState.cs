@@ -71,27 +71,63 @@ internal sealed class TileState
     /// <summary>Analog response to an all-ones input right after programming, the reference for drift compensation.</summary>
     public double DriftReference { get; set; }
 
+    private int[][]? _stuckCells;
+    private float[][]? _states;
+
+    /// <summary>Indices of the stuck devices of each array, found on first use: <see cref="Stuck"/> is a fixed
+    /// pattern, filled once when the tile is made and never changed after.</summary>
+    public int[][] StuckCells => _stuckCells ??= FindStuckCells();
+
     /// <summary>Device states at an age: drifted programmed states, with stuck devices pinned.</summary>
+    /// <remarks>The arrays are the tile's own buffer, overwritten by the next call, so a caller must be done with them
+    /// before it asks again: a rebuild after every programming would otherwise allocate a fresh set each time.</remarks>
     public float[][] StatesAt(IDeviceModel device, double ageSeconds)
     {
-        var states = new float[Programmed.Length][];
+        var states = _states ??= NewArrays<float>(Programmed.Length, Rows * Cols);
         for (var a = 0; a < states.Length; a++)
         {
-            var s = new float[Programmed[a].Length];
-            for (var k = 0; k < s.Length; k++)
+            var s = states[a];
+            var programmed = Programmed[a];
+            if (!Drifts)
             {
-                s[k] = Stuck[a][k] switch
+                programmed.CopyTo(s, 0);
+            }
+            else
+            {
+                var exponents = DriftExponents[a];
+                for (var k = 0; k < s.Length; k++)
                 {
-                    StuckState.StuckOn => 1f,
-                    StuckState.StuckOff => 0f,
-                    _ => DriftExponents[a][k] == 0 ? Programmed[a][k] : device.Drifted(Programmed[a][k], DriftExponents[a][k], ageSeconds),
-                };
+                    s[k] = exponents[k] == 0 ? programmed[k] : device.Drifted(programmed[k], exponents[k], ageSeconds);
+                }
             }
 
-            states[a] = s;
+            foreach (var k in StuckCells[a])
+            {
+                s[k] = Stuck[a][k] == StuckState.StuckOn ? 1f : 0f;
+            }
         }
 
         return states;
+    }
+
+    private int[][] FindStuckCells()
+    {
+        var cells = new int[Stuck.Length][];
+        for (var a = 0; a < cells.Length; a++)
+        {
+            var found = new List<int>();
+            for (var k = 0; k < Stuck[a].Length; k++)
+            {
+                if (Stuck[a][k] != StuckState.None)
+                {
+                    found.Add(k);
+                }
+            }
+
+            cells[a] = [.. found];
+        }
+
+        return cells;
     }
 
     private static T[][] NewArrays<T>(int arrays, int cells)

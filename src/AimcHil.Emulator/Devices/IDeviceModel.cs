@@ -27,8 +27,20 @@ public interface IDeviceModel
     /// <summary>I–V non-linearity of one device (zero for linear devices).</summary>
     IvNonLinearity NonLinearity { get; }
 
+    /// <summary>Whether programmed states can drift at all; when false every drift exponent is 0 and none is drawn.</summary>
+    bool Drifts => true;
+
     /// <summary>The nearest state the device can actually hold to <paramref name="target"/> (clamped to [MinState, 1]).</summary>
     float Quantize(float target);
+
+    /// <summary>Bulk form of <see cref="Quantize(float)"/>; <paramref name="quantized"/> may be <paramref name="targets"/> itself.</summary>
+    void Quantize(ReadOnlySpan<float> targets, Span<float> quantized)
+    {
+        for (var k = 0; k < targets.Length; k++)
+        {
+            quantized[k] = Quantize(targets[k]);
+        }
+    }
 
     /// <summary>Fixed-pattern defect of one device, drawn once when the chip is made.</summary>
     StuckState DrawStuck(SeededRandom rng);
@@ -39,8 +51,29 @@ public interface IDeviceModel
     /// <summary>One programming attempt aimed at an already quantized target; returns the state right after it.</summary>
     float ProgramOnce(float target, SeededRandom rng);
 
+    /// <summary>Bulk form of <see cref="ProgramOnce(float, SeededRandom)"/>, one pulse per device (the hot path of a
+    /// single-pulse write); <paramref name="programmed"/> may be <paramref name="targets"/> itself.</summary>
+    /// <remarks>The same law as per-device pulses, but not necessarily the same draws from the stream.</remarks>
+    void ProgramOnce(ReadOnlySpan<float> targets, Span<float> programmed, SeededRandom rng)
+    {
+        for (var k = 0; k < targets.Length; k++)
+        {
+            programmed[k] = ProgramOnce(targets[k], rng);
+        }
+    }
+
     /// <summary>Drift exponent ν of a freshly programmed device (0 for devices that do not drift).</summary>
     float DrawDriftExponent(float target, SeededRandom rng);
+
+    /// <summary>Bulk form of <see cref="DrawDriftExponent"/>; <paramref name="exponents"/> may be <paramref name="targets"/> itself.</summary>
+    /// <remarks>The same law as per-device draws, but not necessarily the same draws from the stream.</remarks>
+    void DrawDriftExponents(ReadOnlySpan<float> targets, Span<float> exponents, SeededRandom rng)
+    {
+        for (var k = 0; k < targets.Length; k++)
+        {
+            exponents[k] = DrawDriftExponent(targets[k], rng);
+        }
+    }
 
     /// <summary>State after drifting for <paramref name="secondsSinceProgramming"/>.</summary>
     float Drifted(float programmedState, float driftExponent, double secondsSinceProgramming);

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using AimcHil.Core;
 using AimcHil.Numerics;
 
@@ -48,6 +50,8 @@ public sealed class PcmDevice : IDeviceModel
 
     public IvNonLinearity NonLinearity => default;
 
+    public bool Drifts => DriftInEffect;
+
     private bool ProgrammingNoiseInEffect => _config.ProgrammingNoise && _config.ProgrammingNoiseScale > 0;
 
     private bool DriftInEffect => _config.Drift && _config.DriftScale > 0;
@@ -57,12 +61,10 @@ public sealed class PcmDevice : IDeviceModel
     private bool StuckAtInEffect => _config.StuckAt && (_config.StuckOnFraction + _config.StuckOffFraction) > 0;
 
     /// <summary>Mean of the Gaussian the drift exponent is folded from, for a device programmed to <paramref name="targetState"/>.</summary>
-    public static double DriftExponentMean(double targetState) =>
-        Math.Clamp((-0.0155 * Math.Log(DriftLogState(targetState))) + 0.0244, 0.049, 0.1);
+    public static double DriftExponentMean(double targetState) => DriftExponentMeanAt(DriftLogState(targetState));
 
     /// <summary>Standard deviation of the Gaussian the drift exponent is folded from.</summary>
-    public static double DriftExponentSigma(double targetState) =>
-        Math.Clamp((-0.0125 * Math.Log(DriftLogState(targetState))) - 0.0059, 0.008, 0.045);
+    public static double DriftExponentSigma(double targetState) => DriftExponentSigmaAt(DriftLogState(targetState));
 
     /// <summary>Standard deviation of one programming pulse's error, normalized to g_max, including the configured scale.</summary>
     /// <remarks>
@@ -89,6 +91,12 @@ public sealed class PcmDevice : IDeviceModel
     }
 
     public float Quantize(float target) => Math.Clamp(target, 0f, 1f);
+
+    public void Quantize(ReadOnlySpan<float> targets, Span<float> quantized)
+    {
+        TensorPrimitives.Max(targets, 0f, quantized);
+        TensorPrimitives.Min(quantized[..targets.Length], 1f, quantized);
+    }
 
     public StuckState DrawStuck(SeededRandom rng)
     {
@@ -118,6 +126,19 @@ public sealed class PcmDevice : IDeviceModel
         return (float)Math.Max(programmed, 0.0);
     }
 
+    public void ProgramOnce(ReadOnlySpan<float> targets, Span<float> programmed, SeededRandom rng)
+    {
+        if (!ProgrammingNoiseInEffect)
+        {
+            targets.CopyTo(programmed);
+            return;
+        }
+
+        var scale = _config.ProgrammingNoiseScale / ProgFitGMaxMicroSiemens;
+        var law = new ProgrammingLaw((float)(scale * ProgC0MicroSiemens), (float)(scale * ProgC1MicroSiemens), (float)(scale * ProgC2MicroSiemens));
+        BulkGaussianLaw.Apply(law, targets, programmed, rng);
+    }
+
     /// <remarks>ν = |μ_ν + σ_ν·ξ| is a folded normal; μ_ν and σ_ν depend on the target, not on the programmed state.</remarks>
     public float DrawDriftExponent(float target, SeededRandom rng)
     {
@@ -126,8 +147,18 @@ public sealed class PcmDevice : IDeviceModel
             return 0f;
         }
 
-        var nu = Math.Abs(DriftExponentMean(target) + (DriftExponentSigma(target) * rng.NextGaussian()));
-        return (float)(nu * _config.DriftScale);
+        return FoldedDriftExponent(target, rng.NextGaussian(), _config.DriftScale);
+    }
+
+    public void DrawDriftExponents(ReadOnlySpan<float> targets, Span<float> exponents, SeededRandom rng)
+    {
+        if (!DriftInEffect)
+        {
+            exponents[..targets.Length].Clear();
+            return;
+        }
+
+        BulkGaussianLaw.Apply(new DriftLaw(_config.DriftScale), targets, exponents, rng);
     }
 
     /// <remarks>
@@ -145,13 +176,6 @@ public sealed class PcmDevice : IDeviceModel
         return (float)(programmedState * Math.Pow((secondsSinceProgramming + t0) / t0, -(double)driftExponent));
     }
 
-    /// <remarks>
-    /// σ = |state|·Q_s(g_prog)·sqrt(ln((t + t_read)/(2·t_read))): the 1/f noise integrated over the band from 1/t to
-    /// 1/(2·t_read). The band is empty for t ≤ t_read, where the logarithm is ≤ 0 and the formula has no meaning, so
-    /// the result is 0 there. Q_s follows the programmed state, the relative spread the drifted state, as in aihwkit.
-    /// Here t is the time since programming, so a verify read right after a pulse sees almost no accumulated noise;
-    /// aihwkit evaluates the same formula at t_inference + t0, i.e. it never reads earlier than t0 after programming.
-    /// </remarks>
     /// <summary>Vectorized: the 1/f band is one number for the whole array, Q_s one power per device.</summary>
     public void ReadNoiseSigmas(ReadOnlySpan<float> programmedStates, ReadOnlySpan<float> states, double secondsSinceProgramming, Span<float> sigmas)
     {
@@ -163,19 +187,29 @@ public sealed class PcmDevice : IDeviceModel
         }
 
         // σ = |g|·scale·Q_s(g_prog)·band with Q_s = min(0.0088 / max(|g_prog|^0.65, 1e-3), 0.2); probe = scale·0.0088·band.
-        var qs = sigmas[..states.Length];
-        TensorPrimitives.Abs(programmedStates, qs);
-        TensorPrimitives.Pow(qs, (float)ReadNoiseQsExponent, qs);
-        TensorPrimitives.Max(qs, (float)ReadNoiseQsDenominatorFloor, qs);
-        TensorPrimitives.Reciprocal(qs, qs);
-        TensorPrimitives.Min(qs, (float)(ReadNoiseQsMax / ReadNoiseQsNumerator), qs);
-        var magnitude = System.Buffers.ArrayPool<float>.Shared.Rent(states.Length);
-        TensorPrimitives.Abs(states, magnitude.AsSpan(0, states.Length));
-        TensorPrimitives.Multiply(qs, magnitude.AsSpan(0, states.Length), qs);
-        System.Buffers.ArrayPool<float>.Shared.Return(magnitude);
-        TensorPrimitives.Multiply(qs, probe, qs);
+        // The 1e-3 floor never binds once the cap has (0.0088 / 1e-3 > 0.2), so Q_s / 0.0088 = min(|g_prog|^−0.65,
+        // 0.2 / 0.0088), and g_prog = 0 lands on the cap. One fused pass: this runs on every rebuild of a tile.
+        var scale = Vector256.Create(probe);
+        var width = Vector256<float>.Count;
+        var k = 0;
+        for (; k <= states.Length - width; k += width)
+        {
+            ReadNoiseSigmas(Vector256.Create(programmedStates[k..]), Vector256.Create(states[k..]), scale).CopyTo(sigmas[k..]);
+        }
+
+        if (k < states.Length)
+        {
+            ReadNoiseSigmasTail(programmedStates[k..states.Length], states[k..], scale, sigmas[k..states.Length]);
+        }
     }
 
+    /// <remarks>
+    /// σ = |state|·Q_s(g_prog)·sqrt(ln((t + t_read)/(2·t_read))): the 1/f noise integrated over the band from 1/t to
+    /// 1/(2·t_read). The band is empty for t ≤ t_read, where the logarithm is ≤ 0 and the formula has no meaning, so
+    /// the result is 0 there. Q_s follows the programmed state, the relative spread the drifted state, as in aihwkit.
+    /// Here t is the time since programming, so a verify read right after a pulse sees almost no accumulated noise;
+    /// aihwkit evaluates the same formula at t_inference + t0, i.e. it never reads earlier than t0 after programming.
+    /// </remarks>
     public float ReadNoiseSigma(float programmedState, float state, double secondsSinceProgramming)
     {
         if (!ReadNoiseInEffect)
@@ -224,5 +258,57 @@ public sealed class PcmDevice : IDeviceModel
             $"devices pinned at g_max ({_config.StuckOnFraction}) or at 0 ({_config.StuckOffFraction}), fixed at manufacture"),
     ];
 
-    private static double DriftLogState(double targetState) => Math.Max(Math.Abs(targetState), DriftLogFloorState);
+    private static double DriftLogState(double targetState) => Math.Log(Math.Max(Math.Abs(targetState), DriftLogFloorState));
+
+    private static double DriftExponentMeanAt(double logState) => Math.Clamp((-0.0155 * logState) + 0.0244, 0.049, 0.1);
+
+    private static double DriftExponentSigmaAt(double logState) => Math.Clamp((-0.0125 * logState) - 0.0059, 0.008, 0.045);
+
+    /// <summary>ν = |μ_ν + σ_ν·ξ|·scale, with one logarithm of the target for both μ_ν and σ_ν.</summary>
+    private static float FoldedDriftExponent(float target, double standardNormal, double driftScale)
+    {
+        var logState = DriftLogState(target);
+        var nu = Math.Abs(DriftExponentMeanAt(logState) + (DriftExponentSigmaAt(logState) * standardNormal));
+        return (float)(nu * driftScale);
+    }
+
+    /// <summary>One pulse: target + σ_prog(target)·ξ clipped at 0, σ_prog's coefficients already normalized and scaled.</summary>
+    private readonly struct ProgrammingLaw(float c0, float c1, float c2) : IGaussianLaw
+    {
+        public float Apply(float target, float standardNormal) =>
+            Math.Max(target + ((c0 + (target * (c1 + (target * c2)))) * standardNormal), 0f);
+
+        public Vector256<float> Apply(Vector256<float> targets, Vector256<float> standardNormals) =>
+            Vector256.Max(targets + ((Vector256.Create(c0) + (targets * (Vector256.Create(c1) + (targets * c2)))) * standardNormals), Vector256<float>.Zero);
+    }
+
+    /// <summary>σ = |g|·probe·min(|g_prog|^−0.65, cap) for eight devices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ReadNoiseSigmas(Vector256<float> programmedStates, Vector256<float> states, Vector256<float> probe)
+    {
+        var qs = VectorPower.Pow(Vector256.Abs(programmedStates), -(float)ReadNoiseQsExponent);
+        return Vector256.Min(qs, Vector256.Create((float)(ReadNoiseQsMax / ReadNoiseQsNumerator))) * Vector256.Abs(states) * probe;
+    }
+
+    /// <summary>The last few devices through the same vector law, zero-padded, so every device gets the same arithmetic.</summary>
+    private static void ReadNoiseSigmasTail(ReadOnlySpan<float> programmedStates, ReadOnlySpan<float> states, Vector256<float> probe, Span<float> sigmas)
+    {
+        Span<float> programmedTail = stackalloc float[Vector256<float>.Count];
+        Span<float> statesTail = stackalloc float[Vector256<float>.Count];
+        programmedStates.CopyTo(programmedTail);
+        states.CopyTo(statesTail);
+        var tail = ReadNoiseSigmas(Vector256.Create(programmedTail), Vector256.Create(statesTail), probe);
+        for (var k = 0; k < sigmas.Length; k++)
+        {
+            sigmas[k] = tail.GetElement(k);
+        }
+    }
+
+    private readonly struct DriftLaw(double driftScale) : IGaussianLaw
+    {
+        public float Apply(float target, float standardNormal) => FoldedDriftExponent(target, standardNormal, driftScale);
+
+        public Vector256<float> Apply(Vector256<float> targets, Vector256<float> standardNormals) =>
+            BulkGaussianLaw.ByLane(this, targets, standardNormals);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using AimcHil.Core;
 using AimcHil.Numerics;
 
@@ -38,6 +39,8 @@ public sealed class RramDevice : IDeviceModel
     public int Levels => _levels;
 
     public IvNonLinearity NonLinearity => IvInEffect ? new IvNonLinearity(_config.IvA2, _config.IvA3) : default;
+
+    public bool Drifts => false;
 
     private bool ProgrammingNoiseInEffect => _config.ProgrammingNoise && _config.ProgrammingSigma > 0;
 
@@ -89,6 +92,18 @@ public sealed class RramDevice : IDeviceModel
         return (float)Math.Clamp(programmed, 0.0, _config.MaxProgrammedState);
     }
 
+    public void ProgramOnce(ReadOnlySpan<float> targets, Span<float> programmed, SeededRandom rng)
+    {
+        if (!ProgrammingNoiseInEffect)
+        {
+            targets.CopyTo(programmed);
+            return;
+        }
+
+        var law = new ProgrammingLaw((float)_config.ProgrammingSigma, (float)_config.MaxProgrammedState);
+        BulkGaussianLaw.Apply(law, targets, programmed, rng);
+    }
+
     public float DrawDriftExponent(float target, SeededRandom rng) => 0f;
 
     public float Drifted(float programmedState, float driftExponent, double secondsSinceProgramming) => programmedState;
@@ -135,4 +150,13 @@ public sealed class RramDevice : IDeviceModel
             "fraction",
             $"devices pinned at g_max ({_config.StuckOnFraction}) or at the bottom of the range ({_config.StuckOffFraction}), fixed at manufacture"),
     ];
+
+    /// <summary>One pulse: target + σ·ξ clipped to [0, max programmed state].</summary>
+    private readonly struct ProgrammingLaw(float sigma, float maxProgrammedState) : IGaussianLaw
+    {
+        public float Apply(float target, float standardNormal) => Math.Clamp(target + (sigma * standardNormal), 0f, maxProgrammedState);
+
+        public Vector256<float> Apply(Vector256<float> targets, Vector256<float> standardNormals) =>
+            Vector256.Min(Vector256.Max(targets + (standardNormals * sigma), Vector256<float>.Zero), Vector256.Create(maxProgrammedState));
+    }
 }

@@ -34,6 +34,8 @@ public sealed class SramDevice : IDeviceModel
 
     public IvNonLinearity NonLinearity => default;
 
+    public bool Drifts => false;
+
     private bool MismatchInEffect => _config.CellMismatch && _config.MismatchSigma > 0;
 
     private bool StuckAtInEffect => _config.StuckAt && (_config.StuckOnFraction + _config.StuckOffFraction) > 0;

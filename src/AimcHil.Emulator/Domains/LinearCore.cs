@@ -80,9 +80,16 @@ internal sealed class LinearCore
         }
     }
 
-    private ScratchBuffer<float> _squared;
-    private ScratchBuffer<float> _std;
-    private ScratchBuffer<float> _normals;
+    // Per thread rather than per core: a tile's core is rebuilt after every programming, and fresh buffers for each
+    // new core cost more than the products they serve. Evaluate finishes with them before it returns.
+    [ThreadStatic]
+    private static ScratchBuffer<float> _squared;
+
+    [ThreadStatic]
+    private static ScratchBuffer<float> _std;
+
+    [ThreadStatic]
+    private static ScratchBuffer<float> _normals;
 
     private bool HasColumnOffset => _hasColumnOffset ??= ColumnOffset.Any(o => o != 0);
 

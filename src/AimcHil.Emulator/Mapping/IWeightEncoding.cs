@@ -16,4 +16,13 @@ public interface IWeightEncoding
 
     /// <summary>The weight that device states represent, for read-back and verify.</summary>
     float Decode(float[][] states, int cell);
+
+    /// <summary>Bulk form of <see cref="Decode(float[][], int)"/>: the weights of the first <paramref name="weights"/>.Length cells.</summary>
+    void Decode(float[][] states, Span<float> weights)
+    {
+        for (var k = 0; k < weights.Length; k++)
+        {
+            weights[k] = Decode(states, k);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using AimcHil.Core;
 using AimcHil.Emulator.Devices;
+using AimcHil.Emulator.Mapping;
 
 namespace AimcHil.Emulator.Tests.Chip;
 
@@ -135,5 +136,103 @@ public class ProgrammingTests
         }
 
         Assert.InRange(after.Weights[3, 4], 0.6f, 1.2f);
+    }
+
+    [Fact]
+    public void SinglePulseProgrammingIsDeterministicAndPinsStuckDevices()
+    {
+        var preset = NoisyPcm(64, 64) with { Pcm = TestBench.PcmOnly(programming: true) with { StuckAt = true, StuckOffFraction = 0.05, StuckOnFraction = 0.05 } };
+        var w = TestBench.ConstantWeights(64, 64, 0.5f);
+        using var a = new EmulatedChip(preset, 3);
+        using var b = new EmulatedChip(preset, 3);
+
+        var first = a.Program(0, w, WriteVerifyOptions.SinglePulse);
+        var second = b.Program(0, w, WriteVerifyOptions.SinglePulse);
+
+        Assert.Equal(first.Achieved.Data, second.Achieved.Data);
+        Assert.Equal(first.Representable.Data, second.Representable.Data);
+        Assert.Equal(2L * 64 * 64, first.TotalPulses);
+        Assert.All(first.Pulses.Data, p => Assert.Equal(2, p));
+        Assert.Empty(first.Unconverged);
+
+        // G+ aims at 0.5 and G- at 0: a stuck-on G+ reads exactly 1, a stuck-off one exactly 0, and a healthy one
+        // spreads around 0.5 without landing on either.
+        var plus = a.ReadBack(0).Arrays[0].States.Data;
+        var on = plus.Count(g => g == 1f);
+        var off = plus.Count(g => g == 0f);
+        Assert.InRange(on, 100, 320);
+        Assert.InRange(off, 100, 320);
+        Assert.All(plus.Where(g => g is not (0f or 1f)), g => Assert.InRange(g, 0.3f, 0.7f));
+    }
+
+    [Fact]
+    public void ReprogrammingDrawsFreshProgrammingNoise()
+    {
+        using var chip = new EmulatedChip(NoisyPcm(32, 32), 2);
+        var w = TestBench.RandomWeights(32, 32, 1);
+
+        var first = chip.Program(0, w, WriteVerifyOptions.SinglePulse);
+        var second = chip.Program(0, w, WriteVerifyOptions.SinglePulse);
+
+        Assert.Equal(first.Representable.Data, second.Representable.Data);
+        Assert.NotEqual(first.Achieved.Data, second.Achieved.Data);
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(-1.5f)]
+    [InlineData(1.0001f)]
+    public void WeightsOutsideTheNormalizedRangeAreRejectedWithTheirAddress(float bad)
+    {
+        using var chip = new EmulatedChip(NoisyPcm(8, 8), 2);
+        var w = TestBench.ConstantWeights(4, 8, 0.25f);
+        w[2, 5] = bad;
+        w[3, 1] = bad;
+
+        var error = Assert.Throws<AimcException>(() => chip.Program(0, w, WriteVerifyOptions.SinglePulse));
+
+        Assert.Equal($"weight target {bad} at row 2, column 5 is outside [-1, 1]", error.Message);
+    }
+
+    [Fact]
+    public void ExtremeWeightsAreAccepted()
+    {
+        using var chip = new EmulatedChip(TestBench.Preset(ComputationDomain.Current, 2, 2).Ideal(), 2);
+        var w = new Grid<float>(2, 2, [1f, -1f, 0f, -0f]);
+
+        var report = chip.Program(0, w, WriteVerifyOptions.SinglePulse);
+
+        Assert.Equal(w.Data, report.Representable.Data);
+        Assert.Equal(w.Data, report.Achieved.Data);
+    }
+
+    public static TheoryData<string> Devices() => ["pcm", "rram"];
+
+    [Theory]
+    [MemberData(nameof(Devices))]
+    public void BulkEncodingAndDecodingMatchThePerWeightFormula(string name)
+    {
+        IDeviceModel device = name == "pcm" ? new PcmDevice() : new RramDevice();
+        IWeightEncoding encoding = new DifferentialPairEncoding(device);
+        var span = 1f - device.MinState;
+        var weights = new float[1001];
+        Numerics.SeededRandom.For(1, "encoding").FillUniform(weights, -1f, 1f);
+        weights[0] = 1f;
+        weights[1] = -1f;
+        weights[2] = 0f;
+        var targets = new[] { new float[weights.Length], new float[weights.Length] };
+
+        encoding.Encode(weights, targets);
+        var decoded = new float[weights.Length];
+        encoding.Decode(targets, decoded);
+
+        for (var k = 0; k < weights.Length; k++)
+        {
+            var w = Math.Clamp(weights[k], -1f, 1f);
+            Assert.Equal(device.Quantize(device.MinState + (span * Math.Max(w, 0f))), targets[0][k]);
+            Assert.Equal(device.Quantize(device.MinState + (span * Math.Max(-w, 0f))), targets[1][k]);
+            Assert.Equal(encoding.Decode(targets, k), decoded[k]);
+        }
     }
 }
