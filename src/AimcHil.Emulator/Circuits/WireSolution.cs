@@ -11,14 +11,19 @@ namespace AimcHil.Emulator.Circuits;
 /// solution is split as Geff = S(G) + C(G): S is the separable part, the word-line and bit-line attenuations each
 /// solved exactly with the other family grounded (<see cref="LineAttenuation"/>, O(cells)), and C the coupling of
 /// the two families (second order in the wire resistance). C is taken from the last exact solve, at conductances
-/// G_ref, and kept while the error of keeping it, estimated as |C|·δ per column with δ the relative L1 change of the
-/// conductances since G_ref (the larger of the column's and the tile's), stays within the tolerance; otherwise the
-/// network is solved again. The estimate is first order in the change and errs high for the random part of a
-/// change (random per-device changes partly cancel in C), which tests check against exact solves. A tolerance of 0
+/// G_ref, and kept while the error of keeping it, estimated as 4·|C|·δ per column (C is of degree 3 in the
+/// conductances) with δ the largest relative partial sum of the conductance changes along the column's bit line or
+/// any word line, stays within the tolerance; otherwise the network is solved again. Tests check the estimate
+/// against exact solves for random, systematic and position-dependent changes. A tolerance of 0
 /// re-solves after every change.
 /// </remarks>
 public sealed class WireSolution
 {
+    /// <summary>How much faster than the conductances the coupling changes: at leading order it is a device, a wire
+    /// segment, a device, a wire segment and a device in series (G·R·G·R·G), homogeneous of degree 3 in the
+    /// conductances, so a relative change δ moves it by about 3δ; 4 leaves room for the higher orders.</summary>
+    private const double CouplingDegree = 4;
+
     private double[]? _reference;
     private double[]? _coupling;
     private double[]? _couplingColumnL1;
@@ -145,36 +150,62 @@ public sealed class WireSolution
         }
     }
 
-    /// <summary>max over columns of |C|₁(column) · max(δ_column, δ_tile).</summary>
+    /// <summary>max over columns of |C|₁(column) · <see cref="CouplingDegree"/> · max(δ_column, δ_rows).</summary>
+    /// <remarks>
+    /// The coupling is a sum over the devices of a line weighted by the line's Green's function, which is monotone in
+    /// the position along the line; by Abel summation such a sum of changes is bounded by the largest partial sum of
+    /// the changes (from either end), not by their L1 norm. So δ of a line is its largest partial sum of ΔG over its
+    /// reference conductance: a systematic change counts in full, independent per-device changes (reprogramming noise)
+    /// cancel as a random walk does. δ_rows is the largest over the word lines, since every word line feeds every column.
+    /// </remarks>
     private double ErrorEstimate(ReadOnlySpan<double> conductance, double[] reference)
     {
-        var changed = new double[Cols];
+        // Per column: the running partial sum of ΔG down the bit line, its extremes, and the reference total.
+        var partial = new double[Cols];
+        var lowest = new double[Cols];
+        var highest = new double[Cols];
         var before = new double[Cols];
+        var rowDelta = 0.0;
         for (var i = 0; i < Rows; i++)
         {
+            var g = conductance.Slice(i * Cols, Cols);
+            var r = reference.AsSpan(i * Cols, Cols);
+            double rowPartial = 0, rowLowest = 0, rowHighest = 0, rowBefore = 0;
             for (var j = 0; j < Cols; j++)
             {
-                var k = (i * Cols) + j;
-                changed[j] += Math.Abs(conductance[k] - reference[k]);
-                before[j] += reference[k];
+                var change = g[j] - r[j];
+                partial[j] += change;
+                lowest[j] = Math.Min(lowest[j], partial[j]);
+                highest[j] = Math.Max(highest[j], partial[j]);
+                before[j] += r[j];
+                rowPartial += change;
+                rowLowest = Math.Min(rowLowest, rowPartial);
+                rowHighest = Math.Max(rowHighest, rowPartial);
+                rowBefore += r[j];
             }
+
+            rowDelta = Math.Max(rowDelta, Ratio(LargestPartialSum(rowPartial, rowLowest, rowHighest), rowBefore));
         }
 
-        var tileDelta = Ratio(changed.Sum(), before.Sum());
         var worst = 0.0;
         for (var j = 0; j < Cols; j++)
         {
-            var delta = Math.Max(tileDelta, Ratio(changed[j], before[j]));
+            var delta = Math.Max(rowDelta, Ratio(LargestPartialSum(partial[j], lowest[j], highest[j]), before[j]));
             if (double.IsPositiveInfinity(delta))
             {
                 return delta;
             }
 
-            worst = Math.Max(worst, _couplingColumnL1![j] * delta);
+            worst = Math.Max(worst, _couplingColumnL1![j] * CouplingDegree * delta);
         }
 
         return worst;
     }
+
+    /// <summary>The largest |Σ| over the prefixes and suffixes of a line, from its total and its prefix extremes
+    /// (the empty prefix included, as 0): a suffix sum is the total minus a prefix sum.</summary>
+    private static double LargestPartialSum(double total, double lowestPrefix, double highestPrefix) =>
+        Math.Max(Math.Max(-lowestPrefix, highestPrefix), Math.Max(Math.Abs(total - lowestPrefix), Math.Abs(total - highestPrefix)));
 
     /// <summary>Relative change; a column that held nothing and now holds something has changed completely.</summary>
     private static double Ratio(double changed, double before) =>
