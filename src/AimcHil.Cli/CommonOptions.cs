@@ -15,5 +15,7 @@ internal static class CommonOptions
 
     public static Option<bool> Ideal() => new("--ideal") { Description = "switch every non-ideality off (emulator rigs)" };
 
+    public static Option<string?> Port() => new("--port") { Description = "override the rig file's port (serial and tcp rigs): a tty path or HOST:PORT" };
+
     public static Option<ulong?> Seed() => new("--seed") { Description = "seed for the emulator and random data (default: the rig file's)" };
 }

@@ -14,6 +14,8 @@ public static class Program
             MvmCommand.Create(),
             TrainCommand.Create(),
             BenchCommand.Create(),
+            EmulateCommand.Create(),
+            ProbeCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

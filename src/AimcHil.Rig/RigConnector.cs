@@ -1,5 +1,7 @@
 using AimcHil.Core;
 using AimcHil.Emulator;
+using AimcHil.Hardware;
+using AimcHil.Protocol;
 
 namespace AimcHil.Rig;
 
@@ -14,27 +16,81 @@ public static class RigConnector
         switch (rig.Kind)
         {
             case RigKind.Emulator:
-                var preset = rig.Chip!;
-                if (options.Ideal)
+                if (options.Port is not null)
                 {
-                    preset = preset.Ideal();
+                    throw new AimcException($"{rig.Path}: --port applies to serial and tcp rigs, and this rig file is kind emulator (hil-rigs/virtual-serial.yaml reaches the emulator over a port)");
                 }
 
-                try
+                return OpenEmulator(rig, options);
+
+            case RigKind.Serial:
+            case RigKind.Tcp:
+                if (options.Ideal)
                 {
-                    return new EmulatedChip(preset, options.Seed ?? rig.Seed);
+                    throw new AimcException($"{rig.Path}: --ideal switches an emulator's non-idealities off and this rig is reached over a link; start the virtual rig with 'aimc emulate --ideal' instead");
                 }
-                catch (AimcException e)
-                {
-                    throw new AimcException($"{rig.Path}: {e.Message}", e);
-                }
-                catch (ArgumentException e)
-                {
-                    throw new AimcException($"{rig.Path}: {e.Message}", e);
-                }
+
+                var port = options.Port ?? rig.Port
+                    ?? throw new AimcException($"{rig.Path}: kind {rig.Kind.ToString().ToLowerInvariant()} needs 'port' (a tty such as /dev/ttyACM0, or HOST:PORT), or --port on the command line");
+                return OpenBridge(rig, LinkAddress.Parse(port));
 
             default:
                 throw new AimcException($"{rig.Path}: rig kind '{rig.Kind}' cannot be opened by this version");
+        }
+    }
+
+    /// <summary>The emulator a rig file describes, as the in-process chip (also what <c>aimc emulate</c> serves).</summary>
+    public static EmulatedChip OpenEmulator(RigFile rig, RigOptions options)
+    {
+        var preset = rig.Chip ?? throw new AimcException($"{rig.Path}: kind {rig.Kind.ToString().ToLowerInvariant()} has no 'chip' section to emulate");
+        if (options.Ideal)
+        {
+            preset = preset.Ideal();
+        }
+
+        try
+        {
+            return new EmulatedChip(preset, options.Seed ?? rig.Seed);
+        }
+        catch (AimcException e)
+        {
+            throw new AimcException($"{rig.Path}: {e.Message}", e);
+        }
+        catch (ArgumentException e)
+        {
+            throw new AimcException($"{rig.Path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>A protocol session with the bridge at <paramref name="address"/>, greeted and described.</summary>
+    public static ProtocolChip OpenBridge(RigFile rig, LinkAddress address)
+    {
+        if (rig.TimeoutMs < 1 || rig.Attempts < 1 || rig.BaudRate < 1)
+        {
+            throw new AimcException($"{rig.Path}: timeout_ms, attempts and baud_rate must be positive");
+        }
+
+        var session = new HostSessionOptions { Timeout = TimeSpan.FromMilliseconds(rig.TimeoutMs), Attempts = rig.Attempts };
+        Stream stream;
+        if (address.IsTcp)
+        {
+            stream = TcpLink.Connect(address.TcpPort, address.Host!, rig.TimeoutMs * rig.Attempts).BaseStream;
+        }
+        else
+        {
+            var serial = new SerialPort(address.Text, rig.BaudRate);
+            serial.Open();
+            stream = serial.BaseStream;
+        }
+
+        try
+        {
+            return ProtocolChip.Open(stream, address.Text, session);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
         }
     }
 }

@@ -16,6 +16,18 @@ public sealed record RigFile
     /// <summary>The emulated chip (kind emulator).</summary>
     public ChipPreset? Chip { get; init; }
 
+    /// <summary>Where the bridge is (kinds serial and tcp): a tty path such as /dev/ttyACM0, or HOST:PORT.</summary>
+    public string? Port { get; init; }
+
+    /// <summary>Line rate of a serial bridge, in bits per second (any rate the UART takes: custom rates are set exactly).</summary>
+    public int BaudRate { get; init; } = 921600;
+
+    /// <summary>How long one request waits for its answer before it is sent again.</summary>
+    public int TimeoutMs { get; init; } = 500;
+
+    /// <summary>How many times a request is sent before the rig is declared not answering.</summary>
+    public int Attempts { get; init; } = 3;
+
     /// <summary>Where the file was read from, for messages.</summary>
     public string Path { get; init; } = string.Empty;
 }

@@ -5,4 +5,10 @@ public enum RigKind
 {
     /// <summary>The in-process emulator with the file's preset.</summary>
     Emulator,
+
+    /// <summary>A bridge speaking the firmware protocol on a serial port (a USB bridge, or the virtual rig's pseudo-terminal).</summary>
+    Serial,
+
+    /// <summary>A bridge speaking the firmware protocol on a TCP socket (the virtual rig served with <c>aimc emulate --tcp</c>).</summary>
+    Tcp,
 }

@@ -8,4 +8,7 @@ public sealed record RigOptions
 
     /// <summary>Switch every non-ideality off (emulator rigs).</summary>
     public bool Ideal { get; init; }
+
+    /// <summary>Overrides the rig file's port (serial and tcp rigs): a tty path or HOST:PORT.</summary>
+    public string? Port { get; init; }
 }

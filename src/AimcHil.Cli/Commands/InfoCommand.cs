@@ -14,11 +14,12 @@ internal static class InfoCommand
         var json = CommonOptions.Json();
         var ideal = CommonOptions.Ideal();
         var seed = CommonOptions.Seed();
-        var command = new Command("info", "describe the chip behind a rig file") { rig, json, ideal, seed };
+        var port = CommonOptions.Port();
+        var command = new Command("info", "describe the chip behind a rig file") { rig, json, ideal, seed, port };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             var file = RigFileReader.Read(parse.GetValue(rig)!.FullName);
-            using var chip = RigConnector.Open(file, new RigOptions { Ideal = parse.GetValue(ideal), Seed = parse.GetValue(seed) });
+            using var chip = RigConnector.Open(file, new RigOptions { Ideal = parse.GetValue(ideal), Seed = parse.GetValue(seed), Port = parse.GetValue(port) });
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(new { rig = file.Path, description = file.Description, chip = chip.Info });
@@ -33,7 +34,7 @@ internal static class InfoCommand
         return command;
     }
 
-    private static void Print(RigFile file, ChipInfo info)
+    internal static void Print(RigFile file, ChipInfo info)
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]{info.Name}[/]  {file.Description}");
         var table = new Table().AddColumns("property", "value");

@@ -18,6 +18,7 @@ internal static class MvmCommand
         var json = CommonOptions.Json();
         var ideal = CommonOptions.Ideal();
         var seed = CommonOptions.Seed();
+        var port = CommonOptions.Port();
         var tile = new Option<int>("--tile") { Description = "tile to use", DefaultValueFactory = _ => 0 };
         var weights = new Option<FileInfo?>("--weights") { Description = "weights W.npy, rows × cols, normalized to [-1, 1] (default: uniform random filling the tile)" };
         var inputs = new Option<FileInfo?>("--inputs") { Description = "inputs X.npy, batch × rows: floats in [-1, 1] (quantized by the DAC) or integer DAC codes" };
@@ -26,7 +27,7 @@ internal static class MvmCommand
         var noVerify = new Option<bool>("--no-verify") { Description = "program with one pulse per device instead of write-verify" };
         var command = new Command("mvm", "program weights, run MVMs, report the error against the exact W·x")
         {
-            rig, ideal, seed, tile, weights, inputs, randomInputs, output, noVerify, json,
+            rig, ideal, seed, port, tile, weights, inputs, randomInputs, output, noVerify, json,
         };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
@@ -38,7 +39,7 @@ internal static class MvmCommand
             var file = RigFileReader.Read(parse.GetValue(rig)!.FullName);
             var runSeed = parse.GetValue(seed) ?? file.Seed;
             var isJson = parse.GetValue(json);
-            using var chip = RigConnector.Open(file, new RigOptions { Ideal = parse.GetValue(ideal), Seed = runSeed });
+            using var chip = RigConnector.Open(file, new RigOptions { Ideal = parse.GetValue(ideal), Seed = runSeed, Port = parse.GetValue(port) });
             var info = chip.Info;
             var tileIndex = parse.GetValue(tile);
             var w = parse.GetValue(weights) is { } wf ? LoadWeights(wf.FullName, info) : RandomWeights(info, runSeed);

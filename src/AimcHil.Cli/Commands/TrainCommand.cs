@@ -42,9 +42,10 @@ internal static class TrainCommand
         var testLimit = new Option<int>("--test-limit") { Description = "use only the first N test examples" };
         var ideal = CommonOptions.Ideal();
         var json = CommonOptions.Json();
+        var port = CommonOptions.Port();
         var command = new Command("train", "train an MLP with the chip in the loop (or in software), with checkpoints and resume")
         {
-            rig, mode, epochs, batch, lr, optimizer, seed, layers, data, output, resume, init, reprogram, backwardModel, writeVerify, trainLimit, testLimit, ideal, json,
+            rig, mode, epochs, batch, lr, optimizer, seed, layers, data, output, resume, init, reprogram, backwardModel, writeVerify, trainLimit, testLimit, ideal, port, json,
         };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
@@ -55,6 +56,10 @@ internal static class TrainCommand
             {
                 directory = resumeDir.FullName;
                 settings = RunSettings.Load(directory);
+                if (parse.GetValue(port) is { } newPort)
+                {
+                    settings = settings with { Port = newPort };
+                }
             }
             else
             {
@@ -78,6 +83,7 @@ internal static class TrainCommand
                     Options = options,
                     Rig = parse.GetValue(rig)?.FullName,
                     Ideal = parse.GetValue(ideal),
+                    Port = parse.GetValue(port),
                     Data = parse.GetValue(data)!,
                     Init = ResolveInit(parse.GetValue(init)),
                 };
@@ -105,7 +111,7 @@ internal static class TrainCommand
 
         var (train, test) = LoadData(settings.Data, options);
         RigFile? rigFile = settings.Rig is null ? null : RigFileReader.Read(settings.Rig);
-        using var chip = rigFile is null ? null : RigConnector.Open(rigFile, new RigOptions { Ideal = settings.Ideal, Seed = options.Seed });
+        using var chip = rigFile is null ? null : RigConnector.Open(rigFile, new RigOptions { Ideal = settings.Ideal, Seed = options.Seed, Port = settings.Port });
         var trainer = new Trainer(options, train, test, chip);
         if (!resuming)
         {
@@ -290,6 +296,9 @@ internal sealed record RunSettings
     public string? Rig { get; init; }
 
     public bool Ideal { get; init; }
+
+    /// <summary>The port that overrode the rig file's (serial and tcp rigs); a resumed run may be given a new one.</summary>
+    public string? Port { get; init; }
 
     public required string Data { get; init; }
 

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using AimcHil.Protocol;
+using AimcHil.Rig;
+using Spectre.Console;
+
+namespace AimcHil.Cli.Commands;
+
+/// <summary><c>aimc probe</c>: greets a bridge on a port and prints what it says about itself and its chip.</summary>
+internal static class ProbeCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<string>("--port") { Description = "serial device (e.g. /dev/ttyACM0) or HOST:PORT", Required = true };
+        var baud = new Option<int>("--baud") { Description = "serial line rate, bits per second", DefaultValueFactory = _ => 921600 };
+        var timeout = new Option<int>("--timeout-ms") { Description = "how long each attempt waits for an answer", DefaultValueFactory = _ => 500 };
+        var json = CommonOptions.Json();
+        var command = new Command("probe", "handshake with a bridge and print the rig's info") { port, baud, timeout, json };
+        command.SetAction(parse => CommandGuard.Run(() =>
+        {
+            var address = LinkAddress.Parse(parse.GetValue(port)!);
+            var rig = new RigFile
+            {
+                Kind = address.IsTcp ? RigKind.Tcp : RigKind.Serial,
+                Path = address.Text,
+                BaudRate = parse.GetValue(baud),
+                TimeoutMs = parse.GetValue(timeout),
+            };
+            using var chip = RigConnector.OpenBridge(rig, address);
+            var hello = chip.Session.Rig!;
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(new
+                {
+                    port = address.Text,
+                    protocol = $"{hello.Major}.{hello.Minor}",
+                    firmware = hello.Firmware,
+                    firmware_version = hello.FirmwareVersionText,
+                    boot_counter = hello.BootCounter,
+                    max_payload = hello.MaxPayload,
+                    window = hello.Window,
+                    capabilities = hello.Capabilities.ToString(),
+                    chip = chip.Info,
+                });
+            }
+            else
+            {
+                AnsiConsole.MarkupLineInterpolated($"[bold]{address.Text}[/]: {hello.Firmware} {hello.FirmwareVersionText}, protocol {hello.Major}.{hello.Minor}, boot {hello.BootCounter}, frames up to {hello.MaxPayload} bytes, window {hello.Window}, capabilities {hello.Capabilities}");
+                InfoCommand.Print(new RigFile { Description = $"over {address.Text}" }, chip.Info);
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+}
