@@ -181,7 +181,7 @@ internal sealed unsafe class DescriptorStream : TimedStream
 
                 if (n > 0)
                 {
-                    if (!Received.Enqueue(chunk.AsSpan(0, (int)n)))
+                    if (Received.Enqueue(chunk.AsSpan(0, (int)n)) < n)
                     {
                         return;
                     }

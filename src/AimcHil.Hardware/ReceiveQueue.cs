@@ -34,33 +34,54 @@ internal sealed class ReceiveQueue
         }
     }
 
-    /// <summary>Appends bytes, waiting while the queue is full; false when the queue was completed, so the bytes
-    /// will never be read and the producer should stop.</summary>
-    public bool Enqueue(ReadOnlySpan<byte> data)
+    /// <summary>True once <see cref="Complete"/> was called: nothing more will be accepted.</summary>
+    public bool IsCompleted
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _completed;
+            }
+        }
+    }
+
+    /// <summary>Appends bytes, waiting while the queue is full, up to <paramref name="timeoutMs"/> (-1: forever);
+    /// returns how many were accepted: fewer than offered when the time ran out or the queue was completed (then
+    /// nobody will ever read them, and the producer should stop).</summary>
+    public int Enqueue(ReadOnlySpan<byte> data, int timeoutMs = -1)
     {
         lock (_gate)
         {
-            while (data.Length > 0)
+            var clock = Stopwatch.StartNew();
+            var accepted = 0;
+            while (accepted < data.Length)
             {
                 while (_count == _ring.Length && !_completed)
                 {
-                    Monitor.Wait(_gate);
+                    var wait = timeoutMs < 0 ? Timeout.Infinite : timeoutMs - (int)clock.ElapsedMilliseconds;
+                    if (timeoutMs >= 0 && wait <= 0)
+                    {
+                        return accepted;
+                    }
+
+                    Monitor.Wait(_gate, wait);
                 }
 
                 if (_completed)
                 {
-                    return false;
+                    return accepted;
                 }
 
                 var tail = (_head + _count) % _ring.Length;
-                var n = Math.Min(data.Length, Math.Min(_ring.Length - _count, _ring.Length - tail));
-                data[..n].CopyTo(_ring.AsSpan(tail, n));
+                var n = Math.Min(data.Length - accepted, Math.Min(_ring.Length - _count, _ring.Length - tail));
+                data.Slice(accepted, n).CopyTo(_ring.AsSpan(tail, n));
                 _count += n;
-                data = data[n..];
+                accepted += n;
                 Monitor.PulseAll(_gate);
             }
 
-            return true;
+            return accepted;
         }
     }
 
