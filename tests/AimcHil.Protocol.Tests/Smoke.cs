@@ -1,0 +1,1 @@
+namespace AimcHil.Protocol.Tests; public class Smoke { [Fact] public void Runs() { } }
