@@ -1,1 +1,0 @@
-namespace AimcHil.Protocol.Tests; public class Smoke { [Fact] public void Runs() { } }
