@@ -1,0 +1,25 @@
+namespace AimcHil.Protocol;
+
+/// <summary>How a <see cref="DeviceServer"/> presents itself: what firmware would put in its HELLO answer.</summary>
+public sealed record DeviceServerOptions
+{
+    /// <summary>The boot counter a real rig keeps in non-volatile memory; a restarted virtual rig passes a larger one.</summary>
+    public uint BootCounter { get; init; } = 1;
+
+    /// <summary>major &lt;&lt; 16 | minor &lt;&lt; 8 | patch.</summary>
+    public uint FirmwareVersion { get; init; } = 0x010000;
+
+    public string Firmware { get; init; } = "aimc-hil virtual rig";
+
+    /// <summary>Largest payload offered in HELLO; the smaller of this and the host's offer is used.</summary>
+    public int MaxPayload { get; init; } = FrameCodec.DefaultMaxPayload;
+
+    /// <summary>DATA frames in flight offered in HELLO.</summary>
+    public ushort Window { get; init; } = 8;
+
+    /// <summary>Largest bulk object accepted (the device's RAM for a weight matrix or an MVM batch).</summary>
+    public int MaxObjectBytes { get; init; } = 64 << 20;
+
+    /// <summary>Whether to send the BOOT event when the server starts, as firmware does after a reset.</summary>
+    public bool AnnounceBoot { get; init; } = true;
+}

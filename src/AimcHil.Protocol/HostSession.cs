@@ -1,0 +1,452 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using AimcHil.Core;
+
+namespace AimcHil.Protocol;
+
+/// <summary>The host side of the protocol over a full-duplex byte stream (a serial port's BaseStream, a socket, a
+/// pipe): handshake, sequence numbers, timeouts, retries with the same sequence number, and windowed bulk transfers.</summary>
+/// <remarks>
+/// One request is in flight at a time; calls from several threads queue. A background reader decodes frames as they
+/// arrive, so a silent rig costs the timeout and never a hang: after <see cref="HostSessionOptions.Attempts"/> sends
+/// the request fails with an <see cref="AimcException"/> that says what to check.
+/// </remarks>
+public sealed class HostSession : IDisposable
+{
+    private readonly Stream _stream;
+    private readonly bool _ownsStream;
+    private readonly FrameDecoder _decoder;
+    private readonly BlockingCollection<Frame> _inbox = new();
+    private readonly Thread _reader;
+    private readonly object _gate = new();
+    private ushort _sequence;
+    private int _maxPayload = FrameCodec.DefaultMaxPayload;
+    private ushort _window = 1;
+    private bool _disposed;
+    private Exception? _readFailure;
+
+    /// <param name="port">Names the rig in messages: "/dev/ttyACM0", "tcp:bench-3:5025", "virtual".</param>
+    public HostSession(Stream stream, string port, HostSessionOptions? options = null, bool ownsStream = true)
+    {
+        _stream = stream;
+        _ownsStream = ownsStream;
+        Port = port;
+        Options = options ?? new HostSessionOptions();
+        if (Options.Attempts < 1 || Options.Timeout <= TimeSpan.Zero || Options.MaxPayload < 64)
+        {
+            throw new ArgumentException("a session needs at least one attempt, a positive timeout and a max payload of at least 64 bytes", nameof(options));
+        }
+
+        _decoder = new FrameDecoder(Options.MaxPayload);
+        _reader = new Thread(ReadLoop) { IsBackground = true, Name = $"aimc-protocol {port}" };
+        _reader.Start();
+    }
+
+    public string Port { get; }
+
+    public HostSessionOptions Options { get; }
+
+    /// <summary>The rig's latest answer to HELLO; null before the first handshake.</summary>
+    public RigHello? Rig { get; private set; }
+
+    public HostSessionCounters Counters { get; } = new();
+
+    /// <summary>Raised (on the calling thread, inside the request that found it) when a HELLO shows a changed boot
+    /// counter: the rig reset and lost its weights. Handlers may send requests.</summary>
+    public event Action<RigHello>? RigReset;
+
+    /// <summary>Sends HELLO and checks versions and schema; detects a rig reset against the previous HELLO.</summary>
+    public RigHello Handshake()
+    {
+        lock (_gate)
+        {
+            var request = new HelloRequest(ProtocolVersion.Major, ProtocolVersion.Minor, (uint)Options.MaxPayload, Options.Window);
+            var answer = Transact(new Frame(FrameKind.Request, NextSequence(), Opcode.Hello, FrameFlags.None, request.Encode()), AnswerKind.Response);
+            if (answer.Kind == FrameKind.Nak)
+            {
+                throw NakMessage.Decode(answer.Payload).ToException(Port, Opcode.Hello);
+            }
+
+            var rig = Decode(Opcode.Hello, answer.Payload, RigHello.Decode);
+            if (rig.Major != ProtocolVersion.Major)
+            {
+                throw new AimcException($"rig on {Port} speaks protocol {rig.Major}.{rig.Minor}, this host {ProtocolVersion.Major}.{ProtocolVersion.Minor}: update the firmware or the host so the major versions match");
+            }
+
+            if (rig.Minor == ProtocolVersion.Minor && rig.SchemaHash != ProtocolVersion.SchemaHash)
+            {
+                throw new AimcException($"rig on {Port} has message layouts (schema hash 0x{rig.SchemaHash:X8}) that differ from this host's (0x{ProtocolVersion.SchemaHash:X8}) for protocol {rig.Major}.{rig.Minor}: firmware {rig.FirmwareVersionText} was built from another draft; update it");
+            }
+
+            _maxPayload = (int)Math.Clamp(rig.MaxPayload, 64u, (uint)Options.MaxPayload);
+            _window = Math.Max((ushort)1, Math.Min(rig.Window, Options.Window));
+            var previous = Rig;
+            Rig = rig;
+            if (previous is not null && previous.BootCounter != rig.BootCounter)
+            {
+                Counters.CountReset();
+                RigReset?.Invoke(rig);
+            }
+
+            return rig;
+        }
+    }
+
+    /// <summary>Sends a request and returns the response payload. Payloads larger than a frame go as a bulk
+    /// transfer both ways. A NAK becomes an exception; a rig that reset is greeted again (raising
+    /// <see cref="RigReset"/>) and the request is sent once more.</summary>
+    public byte[] Request(Opcode opcode, byte[] payload)
+    {
+        lock (_gate)
+        {
+            if (Rig is null)
+            {
+                Handshake();
+            }
+
+            Counters.CountRequest();
+            for (var greeted = 0; ; greeted++)
+            {
+                var answer = Exchange(opcode, payload);
+                if (answer.Kind == FrameKind.Response)
+                {
+                    return answer.Payload;
+                }
+
+                var nak = Decode(opcode, answer.Payload, NakMessage.Decode);
+                if (nak.Code == ErrorCode.HelloRequired && greeted == 0)
+                {
+                    Handshake();
+                    continue;
+                }
+
+                throw nak.ToException(Port, opcode);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_ownsStream)
+        {
+            _stream.Dispose();
+        }
+
+        _inbox.CompleteAdding();
+    }
+
+    /// <summary>One request, bulk or not, to its RSP (with the payload assembled) or NAK.</summary>
+    private Frame Exchange(Opcode opcode, byte[] payload)
+    {
+        var sequence = NextSequence();
+        Frame request;
+        if (payload.Length <= _maxPayload)
+        {
+            request = new Frame(FrameKind.Request, sequence, opcode, FrameFlags.None, payload);
+        }
+        else
+        {
+            var descriptor = BulkDescriptor.Of(payload);
+            var refused = Upload(sequence, opcode, payload, descriptor);
+            if (refused is not null)
+            {
+                return refused;
+            }
+
+            request = new Frame(FrameKind.Request, sequence, opcode, FrameFlags.Commit, descriptor.Encode());
+        }
+
+        var answer = Transact(request, AnswerKind.Response);
+        if (answer.Kind == FrameKind.Response && answer.Flags.HasFlag(FrameFlags.Begin))
+        {
+            return answer with { Flags = FrameFlags.None, Payload = Download(answer, Decode(opcode, answer.Payload, BulkDescriptor.Decode)) };
+        }
+
+        return answer;
+    }
+
+    /// <summary>BEGIN, then DATA frames with at most the granted credit beyond the acknowledged offset; after a timeout
+    /// without progress, goes back to the acknowledged offset. Returns a NAK frame if the device refused.</summary>
+    private Frame? Upload(ushort sequence, Opcode opcode, byte[] payload, BulkDescriptor descriptor)
+    {
+        var begin = Transact(new Frame(FrameKind.Request, sequence, opcode, FrameFlags.Begin, descriptor.Encode()), AnswerKind.Ack);
+        if (begin.Kind == FrameKind.Nak)
+        {
+            return begin;
+        }
+
+        var ack = Decode(opcode, begin.Payload, TransferAck.Decode);
+        var chunk = _maxPayload - DataChunk.OffsetSize;
+        long acked = Math.Min(ack.Offset, descriptor.Length), sent = acked;
+        var credit = Math.Max((ushort)1, ack.Credit);
+        var stalls = 0;
+        while (acked < payload.Length)
+        {
+            while (sent < payload.Length && sent < acked + ((long)credit * chunk))
+            {
+                var length = (int)Math.Min(chunk, payload.Length - sent);
+                Send(new Frame(FrameKind.Data, sequence, opcode, FrameFlags.None, DataChunk.Encode((uint)sent, payload.AsSpan((int)sent, length))));
+                sent += length;
+            }
+
+            var frame = Receive(Deadline(Options.Timeout), sequence, opcode);
+            if (frame is null)
+            {
+                if (++stalls >= Options.Attempts)
+                {
+                    throw NoAnswer(opcode);
+                }
+
+                Counters.CountRetry();
+                sent = acked;
+                continue;
+            }
+
+            if (frame.Kind == FrameKind.Nak)
+            {
+                return frame;
+            }
+
+            if (frame.Kind == FrameKind.Ack && !frame.Flags.HasFlag(FrameFlags.Working))
+            {
+                var progress = Decode(opcode, frame.Payload, TransferAck.Decode);
+                credit = Math.Max((ushort)1, progress.Credit);
+                if (progress.Offset > acked)
+                {
+                    acked = Math.Min(progress.Offset, descriptor.Length);
+                    sent = Math.Max(sent, acked);
+                    stalls = 0;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Pulls a bulk response: ACKs grant credit, each in-order DATA frame is acknowledged, and a timeout
+    /// asks the device to resend from the acknowledged offset.</summary>
+    private byte[] Download(Frame response, BulkDescriptor descriptor)
+    {
+        var (sequence, opcode) = (response.Sequence, response.Opcode);
+        if (descriptor.Length > int.MaxValue / 2)
+        {
+            throw new AimcException($"rig on {Port} announced a {descriptor.Length}-byte {OpcodeNames.Of(opcode)} response, more than this host accepts");
+        }
+
+        var buffer = new byte[descriptor.Length];
+        var received = 0;
+        var stalls = 0;
+        SendAck(sequence, opcode, FrameFlags.None, 0);
+        while (received < buffer.Length)
+        {
+            var frame = Receive(Deadline(Options.Timeout), sequence, opcode);
+            if (frame is null)
+            {
+                if (++stalls >= Options.Attempts)
+                {
+                    throw NoAnswer(opcode);
+                }
+
+                Counters.CountRetry();
+                SendAck(sequence, opcode, FrameFlags.Resend, received);
+                continue;
+            }
+
+            if (frame.Kind != FrameKind.Data)
+            {
+                continue;
+            }
+
+            var chunk = Decode(opcode, frame.Payload, DataChunk.Decode);
+            if (chunk.Offset == (uint)received && chunk.Bytes.Length <= buffer.Length - received && chunk.Bytes.Length > 0)
+            {
+                chunk.Bytes.CopyTo(buffer, received);
+                received += chunk.Bytes.Length;
+                stalls = 0;
+                SendAck(sequence, opcode, FrameFlags.None, received);
+            }
+        }
+
+        if (Crc32C.Compute(buffer) != descriptor.Crc)
+        {
+            throw new AimcException($"rig on {Port} sent a {OpcodeNames.Of(opcode)} response that does not match its CRC 0x{descriptor.Crc:X8}: the firmware assembles bulk responses wrongly");
+        }
+
+        return buffer;
+    }
+
+    private void SendAck(ushort sequence, Opcode opcode, FrameFlags flags, int offset) =>
+        Send(new Frame(FrameKind.Ack, sequence, opcode, flags, new TransferAck((uint)offset, _window).Encode()));
+
+    /// <summary>Sends a request frame and waits for its answer, sending the same frame (same sequence number) again
+    /// after each timeout; a device ACK marked WORKING extends the wait to the execution timeout.</summary>
+    private Frame Transact(Frame request, AnswerKind expected)
+    {
+        for (var attempt = 1; attempt <= Options.Attempts; attempt++)
+        {
+            if (attempt > 1)
+            {
+                Counters.CountRetry();
+            }
+
+            Send(request);
+            var deadline = Deadline(Options.Timeout);
+            while (Receive(deadline, request.Sequence, request.Opcode) is { } frame)
+            {
+                if (frame.Kind == FrameKind.Nak)
+                {
+                    return frame;
+                }
+
+                if (frame.Kind == FrameKind.Ack && frame.Flags.HasFlag(FrameFlags.Working))
+                {
+                    deadline = Deadline(Options.ExecuteTimeout);
+                    continue;
+                }
+
+                if ((expected == AnswerKind.Response && frame.Kind == FrameKind.Response) || (expected == AnswerKind.Ack && frame.Kind == FrameKind.Ack))
+                {
+                    return frame;
+                }
+            }
+        }
+
+        throw NoAnswer(request.Opcode);
+    }
+
+    /// <summary>The next frame of this exchange, or null at the deadline; frames of other sequences are counted as
+    /// stale and skipped, events are counted.</summary>
+    private Frame? Receive(long deadline, ushort sequence, Opcode opcode)
+    {
+        while (true)
+        {
+            var wait = Math.Max(0, (long)(deadline - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency);
+            Frame? frame;
+            try
+            {
+                if (!_inbox.TryTake(out frame, (int)Math.Min(wait, int.MaxValue)))
+                {
+                    if (_inbox.IsCompleted)
+                    {
+                        throw Closed();
+                    }
+
+                    return null;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                throw Closed();
+            }
+
+            if (frame.Kind == FrameKind.Event)
+            {
+                Counters.CountEvent();
+                continue;
+            }
+
+            if (frame.Sequence != sequence || frame.Opcode != opcode)
+            {
+                Counters.CountStale();
+                continue;
+            }
+
+            return frame;
+        }
+    }
+
+    private void Send(Frame frame)
+    {
+        var bytes = FrameCodec.Encode(frame);
+        try
+        {
+            _stream.Write(bytes);
+            _stream.Flush();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException)
+        {
+            throw new AimcException($"rig on {Port} could not be written to ({e.Message}): is it still connected?", e);
+        }
+
+        Counters.CountSent(bytes.Length);
+    }
+
+    private void ReadLoop()
+    {
+        var buffer = new byte[16384];
+        try
+        {
+            while (!_disposed)
+            {
+                var n = _stream.Read(buffer);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                Counters.CountReceived(n);
+                var frames = _decoder.Push(buffer.AsSpan(0, n));
+                Counters.DroppedFrames = _decoder.DroppedFrames;
+                foreach (var frame in frames)
+                {
+                    _inbox.Add(frame);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            _readFailure = e;
+        }
+        finally
+        {
+            try
+            {
+                _inbox.CompleteAdding();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    private ushort NextSequence()
+    {
+        // 0 is never used, so a device's empty response cache (sequence 0) can never match a request.
+        _sequence = _sequence == ushort.MaxValue ? (ushort)1 : (ushort)(_sequence + 1);
+        return _sequence;
+    }
+
+    private T Decode<T>(Opcode opcode, byte[] payload, Func<byte[], T> decode)
+    {
+        try
+        {
+            return decode(payload);
+        }
+        catch (MalformedPayloadException e)
+        {
+            throw new AimcException($"rig on {Port} sent a malformed {OpcodeNames.Of(opcode)} answer ({e.Message}): do firmware and host speak the same protocol version?", e);
+        }
+    }
+
+    private static long Deadline(TimeSpan wait) => Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
+
+    private AimcException NoAnswer(Opcode opcode) => new(
+        $"rig on {Port} did not answer {OpcodeNames.Of(opcode)} within {Options.Timeout.TotalMilliseconds:0} ms after {Options.Attempts} attempts: is the bridge powered and the port right?");
+
+    private AimcException Closed() => _disposed
+        ? new AimcException($"the session with the rig on {Port} is closed")
+        : new AimcException($"rig on {Port} closed the connection{(_readFailure is null ? string.Empty : $" ({_readFailure.Message})")}: is it still connected?");
+
+    /// <summary>Which answer ends a transaction besides a NAK.</summary>
+    private enum AnswerKind
+    {
+        Response,
+        Ack,
+    }
+}

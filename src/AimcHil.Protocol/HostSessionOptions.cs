@@ -1,0 +1,19 @@
+namespace AimcHil.Protocol;
+
+/// <summary>Timeouts, retries and the sizes a <see cref="HostSession"/> offers in HELLO.</summary>
+public sealed record HostSessionOptions
+{
+    /// <summary>How long to wait for an answer (or for transfer progress) before sending again.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Sends of one request (the first and its retries) before giving up with an error.</summary>
+    public int Attempts { get; init; } = 3;
+
+    /// <summary>How long a request may run once the device said it is working on it (PROGRAM with write-verify of
+    /// a large tile takes seconds on an emulator and longer on hardware).</summary>
+    public TimeSpan ExecuteTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    public int MaxPayload { get; init; } = FrameCodec.DefaultMaxPayload;
+
+    public ushort Window { get; init; } = 8;
+}

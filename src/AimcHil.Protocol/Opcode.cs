@@ -1,0 +1,35 @@
+namespace AimcHil.Protocol;
+
+/// <summary>The operation a frame belongs to (header bytes 4–5).</summary>
+public enum Opcode : ushort
+{
+    Hello = 0x0001,
+    GetInfo = 0x0002,
+    Program = 0x0010,
+    ReadBack = 0x0011,
+    Mvm = 0x0020,
+    ClockGet = 0x0030,
+    ClockAdvance = 0x0031,
+    Reseed = 0x0040,
+
+    /// <summary>EVT only: the device (re)booted; payload u32 boot counter.</summary>
+    Boot = 0x00F0,
+}
+
+/// <summary>Opcode names as PROTOCOL.md and error messages spell them.</summary>
+public static class OpcodeNames
+{
+    public static string Of(Opcode opcode) => opcode switch
+    {
+        Opcode.Hello => "HELLO",
+        Opcode.GetInfo => "GET_INFO",
+        Opcode.Program => "PROGRAM",
+        Opcode.ReadBack => "READBACK",
+        Opcode.Mvm => "MVM",
+        Opcode.ClockGet => "CLOCK_GET",
+        Opcode.ClockAdvance => "CLOCK_ADVANCE",
+        Opcode.Reseed => "RESEED",
+        Opcode.Boot => "BOOT",
+        _ => $"0x{(ushort)opcode:X4}",
+    };
+}
