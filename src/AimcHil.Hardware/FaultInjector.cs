@@ -20,7 +20,17 @@ internal sealed class FaultInjector(FaultProfile profile, ulong seed)
     private long _swappedFrames;
     private long _delays;
 
-    public FaultCounters Counters => new(_bytes, _frames, _bitFlips, _droppedBytes, _droppedFrames, _duplicatedFrames, _swappedFrames, _delays);
+    /// <summary>Readable from any thread while another one is inside <see cref="Process"/> (a read may wait there
+    /// for a long time), hence the interlocked counts.</summary>
+    public FaultCounters Counters => new(
+        Interlocked.Read(ref _bytes),
+        Interlocked.Read(ref _frames),
+        Interlocked.Read(ref _bitFlips),
+        Interlocked.Read(ref _droppedBytes),
+        Interlocked.Read(ref _droppedFrames),
+        Interlocked.Read(ref _duplicatedFrames),
+        Interlocked.Read(ref _swappedFrames),
+        Interlocked.Read(ref _delays));
 
     /// <summary>Runs <paramref name="input"/> through the faults, appending what survives to
     /// <paramref name="output"/>; returns how long the caller should wait before passing the output on.</summary>
@@ -29,10 +39,10 @@ internal sealed class FaultInjector(FaultProfile profile, ulong seed)
         var delay = TimeSpan.Zero;
         foreach (var b in input)
         {
-            _bytes++;
+            Interlocked.Increment(ref _bytes);
             if (_atFrameStart && _dice.Chance(profile.DelayRate))
             {
-                _delays++;
+                Interlocked.Increment(ref _delays);
                 delay += profile.Delay;
             }
 
@@ -77,15 +87,15 @@ internal sealed class FaultInjector(FaultProfile profile, ulong seed)
             return;
         }
 
-        _frames++;
+        Interlocked.Increment(ref _frames);
         var u = profile.FrameDropRate + profile.FrameDuplicateRate + profile.FrameSwapRate > 0 ? _dice.NextDouble() : 1.0;
         if (u < profile.FrameDropRate)
         {
-            _droppedFrames++;
+            Interlocked.Increment(ref _droppedFrames);
         }
         else if (u < profile.FrameDropRate + profile.FrameDuplicateRate)
         {
-            _duplicatedFrames++;
+            Interlocked.Increment(ref _duplicatedFrames);
             EmitFrame(frame, output);
             EmitFrame(frame, output);
         }
@@ -105,7 +115,7 @@ internal sealed class FaultInjector(FaultProfile profile, ulong seed)
         {
             EmitFrame(_held, output);
             _held = null;
-            _swappedFrames++;
+            Interlocked.Increment(ref _swappedFrames);
         }
     }
 
@@ -121,13 +131,13 @@ internal sealed class FaultInjector(FaultProfile profile, ulong seed)
     {
         if (_dice.Chance(profile.ByteDropRate))
         {
-            _droppedBytes++;
+            Interlocked.Increment(ref _droppedBytes);
             return;
         }
 
         if (_dice.Chance(profile.BitFlipRate))
         {
-            _bitFlips++;
+            Interlocked.Increment(ref _bitFlips);
             b ^= (byte)(1 << _dice.NextInt(8));
         }
 

@@ -40,28 +40,10 @@ public sealed class FaultyStream : Stream
     public FaultProfile Profile { get; }
 
     /// <summary>Faults injected into written bytes so far.</summary>
-    public FaultCounters WriteCounters
-    {
-        get
-        {
-            lock (_writeGate)
-            {
-                return _writes?.Counters ?? FaultCounters.Zero;
-            }
-        }
-    }
+    public FaultCounters WriteCounters => _writes?.Counters ?? FaultCounters.Zero;
 
     /// <summary>Faults injected into read bytes so far.</summary>
-    public FaultCounters ReadCounters
-    {
-        get
-        {
-            lock (_readGate)
-            {
-                return _reads?.Counters ?? FaultCounters.Zero;
-            }
-        }
-    }
+    public FaultCounters ReadCounters => _reads?.Counters ?? FaultCounters.Zero;
 
     /// <summary>Both directions together.</summary>
     public FaultCounters Counters => WriteCounters + ReadCounters;

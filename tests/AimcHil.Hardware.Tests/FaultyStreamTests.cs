@@ -204,6 +204,21 @@ public class FaultyStreamTests
         Assert.True(faulty.ReadCounters.Frames >= 1);
     }
 
+    [Fact]
+    public async Task CountersCanBeReadWhileAReadWaits()
+    {
+        using var pipe = new DuplexPipe();
+        using var faulty = new FaultyStream(pipe.Host, new FaultProfile { FrameDropRate = 0.5 }, seed: 17, leaveOpen: true);
+        var pending = Task.Run(() => faulty.Read(new byte[8]));
+        await Task.Delay(50);
+
+        var counters = await Task.Run(() => faulty.Counters).WaitAsync(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(FaultCounters.Zero, counters);
+        pipe.Device.Dispose();
+        Assert.Equal(0, await pending.WaitAsync(TimeSpan.FromSeconds(2)));
+    }
+
     [Theory]
     [InlineData(1.5, 0, "fault profile: BitFlipRate = 1.5: must be a probability between 0 and 1")]
     [InlineData(-0.1, 0, "fault profile: BitFlipRate = -0.1: must be a probability between 0 and 1")]

@@ -340,6 +340,15 @@ public class SerialPortTests(ITestOutputHelper output)
         Assert.Throws<TimeoutException>(() => pty.Master.ReadByte());
     }
 
+    [Fact]
+    public void PortNamesAreBridgeAndUartTtysInOrder()
+    {
+        var names = SerialPort.GetPortNames();
+
+        Assert.All(names, n => Assert.Matches("^/dev/tty(ACM|USB|AMA)[0-9]+$", n));
+        Assert.Equal(names.Order(StringComparer.Ordinal), names);
+    }
+
     private static bool HasCapSysAdmin()
     {
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
