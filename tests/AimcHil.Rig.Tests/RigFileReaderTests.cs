@@ -21,6 +21,53 @@ public class RigFileReaderTests
         Assert.Contains(chip.Info.NonIdealities, n => n.Enabled && n.Name != "dac_quantization" && n.Name != "adc_quantization" && n.Name != "output_saturation");
     }
 
+    public static TheoryData<string> LinkRigFiles() => [.. RepositoryPaths.LinkRigs().Select(f => Path.GetFileName(f))];
+
+    [Theory]
+    [MemberData(nameof(LinkRigFiles))]
+    public void LinkRigFilesNameTheirPortAndKind(string file)
+    {
+        var rig = RigFileReader.Read(Path.Combine(RepositoryPaths.Rigs, file));
+
+        Assert.Equal(file.Contains("tcp", StringComparison.Ordinal) ? RigKind.Tcp : RigKind.Serial, rig.Kind);
+        Assert.Equal(rig.Kind == RigKind.Tcp, LinkAddress.Parse(rig.Port!).IsTcp);
+        Assert.Null(rig.Chip);
+    }
+
+    [Fact]
+    public void ALinkRigWithoutAPortSaysWhereToGiveIt()
+    {
+        var rig = RigFileReader.Parse("kind: serial\n", "r.yaml");
+
+        var error = Assert.Throws<AimcException>(() => RigConnector.Open(rig));
+
+        Assert.Equal("r.yaml: kind serial needs 'port' (a tty such as /dev/ttyACM0, or HOST:PORT), or --port on the command line", error.Message);
+    }
+
+    [Theory]
+    [InlineData("/dev/ttyACM0", false, null, 0)]
+    [InlineData("/tmp/aimc-virtual-rig", false, null, 0)]
+    [InlineData("127.0.0.1:5025", true, "127.0.0.1", 5025)]
+    [InlineData("bench-3:7000", true, "bench-3", 7000)]
+    [InlineData("[::1]:5025", true, "::1", 5025)]
+    public void PortsAreDevicePathsOrHostAndPort(string text, bool tcp, string? host, int port)
+    {
+        var address = LinkAddress.Parse(text);
+
+        Assert.Equal(tcp, address.IsTcp);
+        Assert.Equal(host, address.Host);
+        Assert.Equal(port, address.TcpPort);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:0")]
+    [InlineData("127.0.0.1:99999")]
+    [InlineData("127.0.0.1:http")]
+    public void TcpPortsOutOfRangeAreRefused(string text) =>
+        Assert.Equal(
+            $"{text}: the TCP port must be a number from 1 to 65535 (HOST:PORT, e.g. 127.0.0.1:5025)",
+            Assert.Throws<AimcException>(() => LinkAddress.Parse(text)).Message);
+
     [Fact]
     public void PresetsCoverAllSixComputationDomains()
     {
@@ -35,7 +82,7 @@ public class RigFileReaderTests
     [InlineData("kind: emulator\nchip:\n  domain: curent\n", "r.yaml:3:11: domain: 'curent' is not allowed; allowed: current, charge, charge_redistribution, capacitive_division, resistive_division, time_domain")]
     [InlineData("kind: emulator\nchip:\n  rows: many\n", "r.yaml:3:9: rows: expected a whole number")]
     [InlineData("kind: emulator\nchip:\n  pcm:\n    drift: maybe\n", "r.yaml:4:12: drift: expected true or false")]
-    [InlineData("kind: satellite\n", "r.yaml:1:7: kind: 'satellite' is not allowed; allowed: emulator")]
+    [InlineData("kind: satellite\n", "r.yaml:1:7: kind: 'satellite' is not allowed; allowed: emulator, serial, tcp")]
     [InlineData("", "r.yaml: the rig file is empty; it needs at least 'kind' and, for kind emulator, a 'chip' section")]
     [InlineData("kind: emulator\n", "r.yaml: kind emulator needs a 'chip' section (domain, device, rows, cols, …)")]
     public void MistakesAreExplainedInOneLine(string yaml, string message)

@@ -7,7 +7,12 @@ internal static class RepositoryPaths
 
     public static string Rigs => Path.Combine(Root, "hil-rigs");
 
-    public static IEnumerable<string> Presets() => Directory.GetFiles(Rigs, "*.yaml").Order();
+    /// <summary>The emulator presets (rig files of kind emulator); the link rig files (virtual-*.yaml) need a server.</summary>
+    public static IEnumerable<string> Presets() =>
+        Directory.GetFiles(Rigs, "*.yaml").Where(f => !File.ReadAllLines(f).Any(l => l.StartsWith("kind:", StringComparison.Ordinal) && !l.Contains("emulator", StringComparison.Ordinal))).Order();
+
+    /// <summary>Rig files that reach a chip over a link (kinds serial and tcp).</summary>
+    public static IEnumerable<string> LinkRigs() => Directory.GetFiles(Rigs, "*.yaml").Except(Presets()).Order();
 
     private static string FindRoot()
     {

@@ -46,7 +46,7 @@ internal static class EmulateCommand
                 c.Cancel = true;
                 stop.Cancel();
             });
-            return onPty ? ServePty(chip, parse.GetValue(link), stop.Token) : ServeTcp(chip, LinkAddress.Parse(tcpAddress!), parse.GetValue(allowRemote), stop.Token);
+            return onPty ? ServePty(chip, parse.GetValue(link), stop.Token) : ServeTcp(chip, LinkAddress.Parse(tcpAddress!, listening: true), parse.GetValue(allowRemote), stop.Token);
         }));
         return command;
     }
@@ -95,6 +95,11 @@ internal static class EmulateCommand
         if (!IPAddress.TryParse(address.Host, out var ip))
         {
             throw new AimcException($"--tcp {address.Text}: the host must be an IP address to listen on, e.g. 127.0.0.1");
+        }
+
+        if (!allowRemote && !IPAddress.IsLoopback(ip))
+        {
+            throw new AimcException($"--tcp {address.Text}: refusing to serve on a non-loopback address: the rig protocol has no authentication, so anyone on the network could drive the chip; use 127.0.0.1, or add --allow-remote on a trusted network");
         }
 
         using var listener = new TcpLinkListener(address.TcpPort, ip, allowRemote);

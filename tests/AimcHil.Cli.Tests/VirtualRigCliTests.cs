@@ -1,0 +1,130 @@
+using System.Diagnostics;
+
+namespace AimcHil.Cli.Tests;
+
+/// <summary>Specification of the virtual rig: the emulated chip served by <c>aimc emulate</c> on a real pseudo-terminal
+/// or a loopback socket, and every command running over it unchanged, with the in-process result.</summary>
+public sealed class VirtualRigCliTests : IDisposable
+{
+    private readonly List<Process> _servers = [];
+
+    [Fact]
+    public void HilTrainingOverAPseudoTerminalEqualsTheInProcessRun()
+    {
+        var port = StartEmulator("--rig", "hil-rigs/rram-1t1r-charge.yaml", "--pty");
+        string[] run = ["train", "--mode", "hil", "--data", "synthetic", "--layers", "16,8,3", "--epochs", "2", "--reprogram", "every:10", "--json"];
+
+        var overWire = AimcProcess.Run([.. run, "--rig", "hil-rigs/virtual-serial.yaml", "--port", port, "--out", NewRunDirectory()]);
+        var inProcess = AimcProcess.Run([.. run, "--rig", "hil-rigs/rram-1t1r-charge.yaml", "--out", NewRunDirectory()]);
+
+        Assert.Equal(0, overWire.ExitCode);
+        Assert.Equal(0, inProcess.ExitCode);
+        foreach (var key in new[] { "chip_test_accuracy", "software_test_accuracy", "final_train_loss", "programming_pulses", "reprograms", "epochs" })
+        {
+            Assert.Equal(inProcess.Json.GetProperty(key).GetRawText(), overWire.Json.GetProperty(key).GetRawText());
+        }
+    }
+
+    [Fact]
+    public void ProbeOverAPseudoTerminalPrintsTheRigAndItsChip()
+    {
+        var port = StartEmulator("--rig", "hil-rigs/pcm-current-256.yaml", "--pty");
+
+        var probe = AimcProcess.Run("probe", "--port", port, "--json");
+
+        Assert.Equal(0, probe.ExitCode);
+        Assert.Equal("1.0", probe.Json.GetProperty("protocol").GetString());
+        Assert.Equal("pcm-current-256", probe.Json.GetProperty("chip").GetProperty("name").GetString());
+        Assert.Equal(port, probe.Json.GetProperty("chip").GetProperty("transport").GetString());
+        Assert.Contains("Reseed", probe.Json.GetProperty("capabilities").GetString());
+    }
+
+    [Fact]
+    public void MvmOverLoopbackTcpEqualsTheInProcessMvm()
+    {
+        var port = StartEmulator("--rig", "hil-rigs/sram-time-domain.yaml", "--tcp", "127.0.0.1:0");
+
+        var overWire = AimcProcess.Run("mvm", "--rig", "hil-rigs/virtual-tcp.yaml", "--port", port, "--no-verify", "--json");
+        var inProcess = AimcProcess.Run("mvm", "--rig", "hil-rigs/sram-time-domain.yaml", "--no-verify", "--json");
+
+        Assert.Equal(0, overWire.ExitCode);
+        foreach (var key in new[] { "rmse_lsb", "max_abs_error_lsb", "saturated_outputs", "programming_pulses", "chip" })
+        {
+            Assert.Equal(inProcess.Json.GetProperty(key).GetRawText(), overWire.Json.GetProperty(key).GetRawText());
+        }
+    }
+
+    [Fact]
+    public void ProbeOfAPortWithNothingBehindItFailsWithinTheTimeout()
+    {
+        // A pseudo-terminal whose master nobody serves: the line exists, the rig does not answer.
+        using var silent = AimcHil.Hardware.PseudoTerminal.Open();
+        var clock = Stopwatch.StartNew();
+
+        var probe = AimcProcess.Run("probe", "--port", silent.SlavePath, "--timeout-ms", "200");
+
+        AimcProcess.AssertUserError(probe, $"rig on {silent.SlavePath} did not answer HELLO within 200 ms after 3 attempts: is the bridge powered and the port right?");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void ProbeOfAMissingDeviceSaysWhatToCheck() =>
+        AimcProcess.AssertUserError(
+            AimcProcess.Run("probe", "--port", "/dev/ttyACM97"),
+            "/dev/ttyACM97: no such device: is the bridge plugged in? (ls /dev/ttyACM* /dev/ttyUSB*)");
+
+    [Fact]
+    public void EmulateRefusesARemoteAddressWithoutAllowRemote() =>
+        AimcProcess.AssertUserError(
+            AimcProcess.Run("emulate", "--rig", "hil-rigs/pcm-current-256.yaml", "--tcp", "0.0.0.0:5099"),
+            "--tcp 0.0.0.0:5099: refusing to serve on a non-loopback address: the rig protocol has no authentication, so anyone on the network could drive the chip; use 127.0.0.1, or add --allow-remote on a trusted network");
+
+    [Fact]
+    public void EmulateNeedsExactlyOneTransport() =>
+        AimcProcess.AssertUserError(
+            AimcProcess.Run("emulate", "--rig", "hil-rigs/pcm-current-256.yaml"),
+            "emulate needs exactly one of --pty and --tcp HOST:PORT");
+
+    [Fact]
+    public void PortOnAnEmulatorRigIsOneLine() =>
+        AimcProcess.AssertUserError(
+            AimcProcess.Run("info", "--rig", "hil-rigs/pcm-current-256.yaml", "--port", "/dev/ttyACM0"),
+            $"{Path.Combine(RepositoryPaths.Rigs, "pcm-current-256.yaml")}: --port applies to serial and tcp rigs, and this rig file is kind emulator (hil-rigs/virtual-serial.yaml reaches the emulator over a port)");
+
+    public void Dispose()
+    {
+        foreach (var server in _servers)
+        {
+            if (!server.HasExited)
+            {
+                server.Kill(entireProcessTree: true);
+            }
+
+            server.Dispose();
+        }
+    }
+
+    /// <summary>Starts <c>aimc emulate</c> and returns the port it prints on its first line.</summary>
+    private string StartEmulator(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepositoryPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "aimc.dll"), "emulate" }.Concat(args))
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        var server = Process.Start(start)!;
+        _servers.Add(server);
+        var line = server.StandardOutput.ReadLineAsync();
+        Assert.True(line.Wait(TimeSpan.FromSeconds(60)), "aimc emulate printed no port within 60 s");
+        return line.Result ?? throw new InvalidOperationException($"aimc emulate ended: {server.StandardError.ReadToEnd()}");
+    }
+
+    private static string NewRunDirectory() => Path.Combine(Directory.CreateTempSubdirectory("aimc-vr-").FullName, "run");
+}
