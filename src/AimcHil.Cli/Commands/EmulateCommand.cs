@@ -20,9 +20,10 @@ internal static class EmulateCommand
         var link = new Option<string?>("--link") { Description = "with --pty: also make this path a symbolic link to the pseudo-terminal (e.g. /tmp/aimc-virtual-rig)" };
         var tcp = new Option<string?>("--tcp") { Description = "serve on HOST:PORT instead (loopback only unless --allow-remote)" };
         var allowRemote = new Option<bool>("--allow-remote") { Description = "allow --tcp on a non-loopback address (the rig has no authentication)" };
+        var pace = new Option<int?>("--pace-baud") { Description = "carry bytes no faster than a UART at this baud rate (8N1), as a bridge's serial line would (default: as fast as the link goes)" };
         var command = new Command("emulate", "serve an emulated chip over the firmware protocol (the virtual rig) until stopped")
         {
-            rig, pty, link, tcp, allowRemote, ideal, seed,
+            rig, pty, link, tcp, allowRemote, pace, ideal, seed,
         };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
@@ -46,12 +47,21 @@ internal static class EmulateCommand
                 c.Cancel = true;
                 stop.Cancel();
             });
-            return onPty ? ServePty(chip, parse.GetValue(link), stop.Token) : ServeTcp(chip, LinkAddress.Parse(tcpAddress!, listening: true), parse.GetValue(allowRemote), stop.Token);
+            var baud = parse.GetValue(pace);
+            if (baud is < 1)
+            {
+                throw new AimcException($"--pace-baud {baud}: the baud rate must be positive, e.g. 921600");
+            }
+
+            Func<Stream, Stream> line = baud is { } rate ? s => new PacedStream(s, rate, leaveOpen: true) : s => s;
+            return onPty
+                ? ServePty(chip, parse.GetValue(link), line, stop.Token)
+                : ServeTcp(chip, LinkAddress.Parse(tcpAddress!, listening: true), parse.GetValue(allowRemote), line, stop.Token);
         }));
         return command;
     }
 
-    private static int ServePty(IAimcChip chip, string? linkPath, CancellationToken stop)
+    private static int ServePty(IAimcChip chip, string? linkPath, Func<Stream, Stream> line, CancellationToken stop)
     {
         using var terminal = PseudoTerminal.Open();
         if (linkPath is not null)
@@ -72,7 +82,7 @@ internal static class EmulateCommand
         try
         {
             Announce(terminal.SlavePath, chip, linkPath is null ? string.Empty : $" (linked from {linkPath})");
-            new DeviceServer(chip, terminal.Master).RunAsync(stop).GetAwaiter().GetResult();
+            new DeviceServer(chip, line(terminal.Master)).RunAsync(stop).GetAwaiter().GetResult();
         }
         finally
         {
@@ -85,7 +95,7 @@ internal static class EmulateCommand
         return 0;
     }
 
-    private static int ServeTcp(IAimcChip chip, LinkAddress address, bool allowRemote, CancellationToken stop)
+    private static int ServeTcp(IAimcChip chip, LinkAddress address, bool allowRemote, Func<Stream, Stream> line, CancellationToken stop)
     {
         if (!address.IsTcp)
         {
@@ -120,7 +130,7 @@ internal static class EmulateCommand
 
             using (host)
             {
-                new DeviceServer(chip, host.BaseStream).RunAsync(stop).GetAwaiter().GetResult();
+                new DeviceServer(chip, line(host.BaseStream)).RunAsync(stop).GetAwaiter().GetResult();
             }
         }
 
