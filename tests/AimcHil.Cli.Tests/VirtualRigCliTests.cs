@@ -68,6 +68,20 @@ public sealed class VirtualRigCliTests : IDisposable
     }
 
     [Fact]
+    public void BenchLinkReportsEfficiencyRoundTripAndUtilization()
+    {
+        var outcome = AimcProcess.Run("bench", "link", "--baud", "20000000", "--round-trips", "50", "--json");
+
+        Assert.Equal(0, outcome.ExitCode);
+        var efficiency = outcome.Json.GetProperty("payload_efficiency");
+        Assert.InRange(efficiency.GetProperty("weight_matrix").GetDouble(), 0.5, 1.0);
+        Assert.InRange(efficiency.GetProperty("mvm_batch").GetDouble(), 0.5, 1.0);
+        Assert.True(outcome.Json.GetProperty("round_trip_ms").GetDouble() > 0);
+        Assert.InRange(outcome.Json.GetProperty("link_utilization").GetDouble(), 0.0001, 1.05);
+        Assert.Equal(20000000, outcome.Json.GetProperty("baud_rate").GetInt32());
+    }
+
+    [Fact]
     public void ProbeOfAMissingDeviceSaysWhatToCheck() =>
         AimcProcess.AssertUserError(
             AimcProcess.Run("probe", "--port", "/dev/ttyACM97"),

@@ -59,6 +59,7 @@ internal static class BenchCommand
         }));
         bench.Subcommands.Add(mvm);
         bench.Subcommands.Add(CreateTrain());
+        bench.Subcommands.Add(BenchLinkCommand.Create());
         return bench;
     }
 
