@@ -9,7 +9,7 @@ namespace AimcHil.Protocol;
 /// and the last write-verify options), so when a HELLO shows that the rig reset and lost its weights, every tile is
 /// programmed again before the interrupted request goes on.
 /// </remarks>
-public sealed class ProtocolChip : IAimcChip, IReseedableChip
+public sealed class ProtocolChip : IAimcChip, IReseedableChip, ILinkedChip
 {
     private readonly Dictionary<int, TileShadow> _shadows = [];
 
@@ -34,6 +34,8 @@ public sealed class ProtocolChip : IAimcChip, IReseedableChip
 
     /// <summary>Tiles programmed again from the shadow after rig resets.</summary>
     public long Reprograms { get; private set; }
+
+    public LinkStatistics Link => new(Session.Counters.Requests, Session.Counters.Retries, Session.Counters.DroppedFrames, Session.Counters.ResetsDetected, Reprograms);
 
     /// <summary>Opens a session on <paramref name="stream"/>, greets the rig and reads what chip it holds.</summary>
     public static ProtocolChip Open(Stream stream, string port, HostSessionOptions? options = null)

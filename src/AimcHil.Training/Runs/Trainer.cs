@@ -162,7 +162,7 @@ public sealed class Trainer
     {
         var watch = Stopwatch.StartNew();
         Network.CalibrateInputRanges(_train.Take(Math.Min(CalibrationExamples, _train.Count)).Features, _options.InputRangeQuantile);
-        if (_chip is IReseedableChip reseedable)
+        if (_chip is IReseedableChip { CanReseed: true } reseedable)
         {
             reseedable.Reseed(SeededRandom.For(_options.Seed, "chip/progressive").NextUInt64());
         }
@@ -307,7 +307,7 @@ public sealed class Trainer
             return;
         }
 
-        if (_chip is IReseedableChip reseedable)
+        if (_chip is IReseedableChip { CanReseed: true } reseedable)
         {
             reseedable.Reseed(SeededRandom.For(_options.Seed, $"chip/{epoch}").NextUInt64());
         }
@@ -366,7 +366,7 @@ public sealed class Trainer
             default:
                 // Naive and noise: the trained weights are deployed once, as they would be on the bench.
                 Network.CalibrateInputRanges(_train.Take(Math.Min(CalibrationExamples, _train.Count)).Features, _options.InputRangeQuantile);
-                if (_chip is IReseedableChip reseedable)
+                if (_chip is IReseedableChip { CanReseed: true } reseedable)
                 {
                     reseedable.Reseed(SeededRandom.For(_options.Seed, "chip/deploy").NextUInt64());
                 }
@@ -433,6 +433,10 @@ public sealed class Trainer
         FinalTrainLoss = double.IsFinite(finalLoss) ? finalLoss : null,
         Seed = _options.Seed,
         Interrupted = interrupted,
+        LinkRetries = (_chip as ILinkedChip)?.Link.Retries,
+        LinkDroppedFrames = (_chip as ILinkedChip)?.Link.DroppedFrames,
+        RigResets = (_chip as ILinkedChip)?.Link.RigResets,
+        TilesReprogrammedAfterReset = (_chip as ILinkedChip)?.Link.TilesReprogrammed,
     };
 
     /// <summary>The trainer's counters, as a checkpoint holds them.</summary>

@@ -34,5 +34,17 @@ public sealed record TrainingSummary
 
     public string? Rig { get; init; }
 
+    /// <summary>Requests sent again over the rig's link (serial and tcp rigs; null in-process).</summary>
+    public long? LinkRetries { get; init; }
+
+    /// <summary>Frames the host dropped for failing COBS or CRC checks (serial and tcp rigs).</summary>
+    public long? LinkDroppedFrames { get; init; }
+
+    /// <summary>Rig resets the host noticed through a changed boot counter (serial and tcp rigs).</summary>
+    public long? RigResets { get; init; }
+
+    /// <summary>Tiles programmed again from the host's shadow weights after rig resets (serial and tcp rigs).</summary>
+    public long? TilesReprogrammedAfterReset { get; init; }
+
     public string? OutputDirectory { get; init; }
 }
