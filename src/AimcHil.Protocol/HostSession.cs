@@ -285,39 +285,62 @@ public sealed class HostSession : IDisposable
         Send(new Frame(FrameKind.Ack, sequence, opcode, flags, new TransferAck((uint)offset, _window).Encode()));
 
     /// <summary>Sends a request frame and waits for its answer, sending the same frame (same sequence number) again
-    /// after each timeout; a device ACK marked WORKING extends the wait to the execution timeout.</summary>
+    /// after each timeout. Once the device has said WORKING, a silence is the chip computing, not a lost frame: the
+    /// request is sent again at doubling intervals (a lost answer is then replayed from the device's cache) until the
+    /// execution timeout.</summary>
     private Frame Transact(Frame request, AnswerKind expected)
     {
-        for (var attempt = 1; attempt <= Options.Attempts; attempt++)
+        var attempt = 1;
+        var interval = Options.Timeout;
+        long? workingUntil = null;
+        Send(request);
+        var deadline = Deadline(Options.Timeout);
+        while (true)
         {
-            if (attempt > 1)
+            var frame = Receive(deadline, request.Sequence, request.Opcode);
+            if (frame is null)
             {
+                if (workingUntil is { } until)
+                {
+                    if (Stopwatch.GetTimestamp() >= until)
+                    {
+                        throw new AimcException($"rig on {Port} accepted {OpcodeNames.Of(request.Opcode)} but gave no answer within {Options.ExecuteTimeout.TotalSeconds:0} s: it may have hung; power-cycle the bridge");
+                    }
+
+                    interval *= 2;
+                    deadline = Math.Min(Deadline(interval), until);
+                }
+                else if (++attempt > Options.Attempts)
+                {
+                    throw NoAnswer(request.Opcode);
+                }
+                else
+                {
+                    deadline = Deadline(Options.Timeout);
+                }
+
                 Counters.CountRetry();
+                Send(request);
+                continue;
             }
 
-            Send(request);
-            var deadline = Deadline(Options.Timeout);
-            while (Receive(deadline, request.Sequence, request.Opcode) is { } frame)
+            if (frame.Kind == FrameKind.Nak)
             {
-                if (frame.Kind == FrameKind.Nak)
-                {
-                    return frame;
-                }
+                return frame;
+            }
 
-                if (frame.Kind == FrameKind.Ack && frame.Flags.HasFlag(FrameFlags.Working))
-                {
-                    deadline = Deadline(Options.ExecuteTimeout);
-                    continue;
-                }
+            if (frame.Kind == FrameKind.Ack && frame.Flags.HasFlag(FrameFlags.Working))
+            {
+                workingUntil ??= Deadline(Options.ExecuteTimeout);
+                deadline = Math.Min(Deadline(interval), workingUntil.Value);
+                continue;
+            }
 
-                if ((expected == AnswerKind.Response && frame.Kind == FrameKind.Response) || (expected == AnswerKind.Ack && frame.Kind == FrameKind.Ack))
-                {
-                    return frame;
-                }
+            if ((expected == AnswerKind.Response && frame.Kind == FrameKind.Response) || (expected == AnswerKind.Ack && frame.Kind == FrameKind.Ack))
+            {
+                return frame;
             }
         }
-
-        throw NoAnswer(request.Opcode);
     }
 
     /// <summary>The next frame of this exchange, or null at the deadline; frames of other sequences are counted as

@@ -15,21 +15,3 @@ public enum Opcode : ushort
     /// <summary>EVT only: the device (re)booted; payload u32 boot counter.</summary>
     Boot = 0x00F0,
 }
-
-/// <summary>Opcode names as PROTOCOL.md and error messages spell them.</summary>
-public static class OpcodeNames
-{
-    public static string Of(Opcode opcode) => opcode switch
-    {
-        Opcode.Hello => "HELLO",
-        Opcode.GetInfo => "GET_INFO",
-        Opcode.Program => "PROGRAM",
-        Opcode.ReadBack => "READBACK",
-        Opcode.Mvm => "MVM",
-        Opcode.ClockGet => "CLOCK_GET",
-        Opcode.ClockAdvance => "CLOCK_ADVANCE",
-        Opcode.Reseed => "RESEED",
-        Opcode.Boot => "BOOT",
-        _ => $"0x{(ushort)opcode:X4}",
-    };
-}

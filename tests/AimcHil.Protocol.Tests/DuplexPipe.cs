@@ -18,6 +18,7 @@ internal sealed class ByteQueue
     private byte[]? _current;
     private int _at;
     private bool _closed;
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Write(ReadOnlySpan<byte> bytes)
     {
@@ -30,6 +31,7 @@ internal sealed class ByteQueue
 
             _chunks.Enqueue(bytes.ToArray());
             Monitor.PulseAll(_chunks);
+            _arrived.TrySetResult();
         }
     }
 
@@ -61,12 +63,38 @@ internal sealed class ByteQueue
         }
     }
 
+    /// <summary>Waits without holding a thread, so many served pipes do not starve the thread pool.</summary>
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            Task arrived;
+            lock (_chunks)
+            {
+                if ((_current is not null && _at < _current.Length) || _chunks.Count > 0 || _closed)
+                {
+                    return Read(buffer.Span, cancellation);
+                }
+
+                if (_arrived.Task.IsCompleted)
+                {
+                    _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+
+                arrived = _arrived.Task;
+            }
+
+            await arrived.WaitAsync(cancellation).ConfigureAwait(false);
+        }
+    }
+
     public void Close()
     {
         lock (_chunks)
         {
             _closed = true;
             Monitor.PulseAll(_chunks);
+            _arrived.TrySetResult();
         }
     }
 }
@@ -97,7 +125,7 @@ internal sealed class PipeEnd(ByteQueue incoming, ByteQueue outgoing) : Stream
     public override int Read(Span<byte> buffer) => incoming.Read(buffer, CancellationToken.None);
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        new(Task.Run(() => incoming.Read(buffer.Span, cancellationToken), cancellationToken));
+        incoming.ReadAsync(buffer, cancellationToken);
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 

@@ -1,0 +1,61 @@
+using AimcHil.Core;
+
+namespace AimcHil.Protocol.Tests;
+
+/// <summary>The frames of firmware-protocol/vectors/frames.json, built from the message types, with their meaning.</summary>
+internal static class GoldenVectors
+{
+    public static string FilePath => Path.Combine(RepositoryPaths.Root, "firmware-protocol", "vectors", "frames.json");
+
+    public static IReadOnlyList<(string Name, string Meaning, Frame Frame)> All { get; } =
+    [
+        ("hello-request", "host HELLO: protocol 1.0, window 8 frames, max payload 4096 bytes",
+            new Frame(FrameKind.Request, 1, Opcode.Hello, FrameFlags.None, new HelloRequest(1, 0, 4096, 8).Encode())),
+        ("hello-response", "rig answer: protocol 1.0, window 8, max payload 4096, firmware 1.0.0, schema hash, capabilities RESEED|VIRTUAL_CLOCK, boot counter 1, name 'aimc-hil virtual rig'",
+            new Frame(FrameKind.Response, 1, Opcode.Hello, FrameFlags.None,
+                new RigHello(1, 0, 8, 4096, 0x010000, ProtocolVersion.SchemaHash, Capabilities.Reseed | Capabilities.VirtualClock, 1, "aimc-hil virtual rig").Encode())),
+        ("hello-required-nak", "NAK to MVM seq 5 after a reboot: error 0x0004 HELLO_REQUIRED",
+            new Frame(FrameKind.Nak, 5, Opcode.Mvm, FrameFlags.None, new NakMessage(ErrorCode.HelloRequired, "the rig booted (boot counter 2) and serves nothing before HELLO").Encode())),
+        ("get-info-request", "GET_INFO, empty payload",
+            new Frame(FrameKind.Request, 2, Opcode.GetInfo, FrameFlags.None, [])),
+        ("program-request", "PROGRAM tile 0, mask present, write-verify on, tolerance 0.02, 20 pulses, targets 2x2 [0.5, -0.25; 1, 0], mask 2x2 [1 0; 0 1]",
+            new Frame(FrameKind.Request, 3, Opcode.Program, FrameFlags.None,
+                new ProgramRequest(0, new Grid<float>(2, 2, [0.5f, -0.25f, 1f, 0f]), WriteVerifyOptions.Default, new Grid<bool>(2, 2, [true, false, false, true])).Encode())),
+        ("mvm-request", "MVM tile 1, batch 1, n 3, codes [127, -127, 0]",
+            new Frame(FrameKind.Request, 4, Opcode.Mvm, FrameFlags.None, new MvmRequest(1, new Grid<int>(1, 3, [127, -127, 0])).Encode())),
+        ("mvm-response", "MVM result: batch 1, cols 2, 0 saturated, codes [12, -3], MacPerCode [0.25, 0.25], MacOffset [0, -0.5]",
+            new Frame(FrameKind.Response, 4, Opcode.Mvm, FrameFlags.None, MvmResultLayout.Encode(new MvmResult
+            {
+                Codes = new Grid<int>(1, 2, [12, -3]),
+                MacPerCode = [0.25, 0.25],
+                MacOffset = [0, -0.5],
+                SaturatedOutputs = 0,
+            }))),
+        ("readback-request", "READBACK tile 3",
+            new Frame(FrameKind.Request, 6, Opcode.ReadBack, FrameFlags.None, new PayloadWriter().I32(3).ToArray())),
+        ("clock-get-request", "CLOCK_GET, empty payload",
+            new Frame(FrameKind.Request, 7, Opcode.ClockGet, FrameFlags.None, [])),
+        ("clock-advance-request", "CLOCK_ADVANCE by 3600 s",
+            new Frame(FrameKind.Request, 8, Opcode.ClockAdvance, FrameFlags.None, new PayloadWriter().F64(3600).ToArray())),
+        ("clock-response", "clock reading: 3600.5 s, virtual",
+            new Frame(FrameKind.Response, 8, Opcode.ClockAdvance, FrameFlags.None, new ClockReading(3600.5, true).Encode())),
+        ("reseed-request", "RESEED with seed 42",
+            new Frame(FrameKind.Request, 10, Opcode.Reseed, FrameFlags.None, new PayloadWriter().U64(42).ToArray())),
+        ("bulk-begin", "PROGRAM seq 9 as a bulk upload: BEGIN, object of 262196 bytes with CRC-32C 0x12345678",
+            new Frame(FrameKind.Request, 9, Opcode.Program, FrameFlags.Begin, new BulkDescriptor(262196, 0x12345678).Encode())),
+        ("bulk-ack", "device ACK of seq 9: 8184 bytes received, credit 8 frames",
+            new Frame(FrameKind.Ack, 9, Opcode.Program, FrameFlags.None, new TransferAck(8184, 8).Encode())),
+        ("bulk-data", "DATA of seq 9 at offset 4092: bytes 01 02 03 00 04 (a zero inside, stuffed by COBS)",
+            new Frame(FrameKind.Data, 9, Opcode.Program, FrameFlags.None, DataChunk.Encode(4092, [1, 2, 3, 0, 4]))),
+        ("bulk-commit", "COMMIT of seq 9: execute PROGRAM on the 262196-byte object with CRC-32C 0x12345678",
+            new Frame(FrameKind.Request, 9, Opcode.Program, FrameFlags.Commit, new BulkDescriptor(262196, 0x12345678).Encode())),
+        ("working-ack", "device ACK WORKING for seq 9: executing, wait the execution timeout",
+            new Frame(FrameKind.Ack, 9, Opcode.Program, FrameFlags.Working, [])),
+        ("download-resend", "host ACK RESEND for a bulk response of seq 11: send again from offset 4092, credit 8",
+            new Frame(FrameKind.Ack, 11, Opcode.ReadBack, FrameFlags.Resend, new TransferAck(4092, 8).Encode())),
+        ("chip-error-nak", "NAK to PROGRAM seq 12: error 0x0008 CHIP with the chip's message (UTF-8, with a multiplication sign)",
+            new Frame(FrameKind.Nak, 12, Opcode.Program, FrameFlags.None, new NakMessage(ErrorCode.Chip, "weights of shape 40×32 do not fit a 32×32 tile").Encode())),
+        ("boot-event", "EVT BOOT: the device booted, boot counter 3",
+            new Frame(FrameKind.Event, 0, Opcode.Boot, FrameFlags.None, new PayloadWriter().U32(3).ToArray())),
+    ];
+}
