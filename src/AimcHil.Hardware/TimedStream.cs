@@ -78,15 +78,54 @@ public abstract class TimedStream : Stream
     public override void WriteByte(byte value) => Write([value]);
 
     // The synchronous paths block a thread by design (one reader thread already waits in poll); the async
-    // overloads run them on the pool so callers that await still get the same timeout semantics.
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.Run(() => Read(buffer, offset, count), cancellationToken);
+    // overloads run them on the pool so callers that await still get the same timeout semantics, and a cancelled
+    // token ends a waiting read within CancellationPollMs (a server stopped with Ctrl-C must not wait for a byte).
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        new(Task.Run(() => ReadUntilCancelled(buffer, cancellationToken), cancellationToken));
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         Task.Run(() => Write(buffer, offset, count), cancellationToken);
 
     /// <summary>Reads at least one byte within <paramref name="timeoutMs"/>, or 0 at the end of the stream.</summary>
     protected abstract int ReadCore(Span<byte> buffer, int timeoutMs);
+
+    /// <summary>How often a read waiting on behalf of a cancellable caller looks at its token.</summary>
+    private const int CancellationPollMs = 50;
+
+    /// <summary>A read with the stream's ReadTimeout, in slices short enough to notice <paramref name="cancellation"/>.</summary>
+    private int ReadUntilCancelled(Memory<byte> buffer, CancellationToken cancellation)
+    {
+        var timeout = _readTimeout;
+        if (!cancellation.CanBeCanceled)
+        {
+            return ReadCore(buffer.Span, timeout);
+        }
+
+        var deadline = timeout == InfiniteTimeout ? long.MaxValue : Environment.TickCount64 + timeout;
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var left = deadline - Environment.TickCount64;
+            try
+            {
+                return ReadCore(buffer.Span, (int)Math.Clamp(left, 0, CancellationPollMs));
+            }
+            catch (TimeoutException) when (deadline - Environment.TickCount64 > 0)
+            {
+                // Not yet the caller's timeout: look at the token and wait on.
+            }
+            catch (TimeoutException)
+            {
+                throw ReadTimedOut(timeout);
+            }
+        }
+    }
 
     /// <summary>Writes every byte within <paramref name="timeoutMs"/>.</summary>
     protected abstract void WriteCore(ReadOnlySpan<byte> buffer, int timeoutMs);

@@ -72,14 +72,12 @@ public class LinkFaultTests
             cleanAccuracies.Add(new Trainer(Options(seed), train, test, chip).Run(null, false, false, null, null, CancellationToken.None).ChipTestAccuracy!.Value);
         }
 
-        using var rig = new Rig(SmallChips.Chip(), null);
-        var trainer = new Trainer(Options(), train, test, rig.Chip);
+        // The rig loses power just before the host's 100th frame (mid-epoch) and boots with a blank chip: a new boot
+        // counter, no weights.
+        using var rig = new Rig(SmallChips.Chip(), null, rebootBeforeFrame: 100);
+        var summary = new Trainer(Options(), train, test, rig.Chip).Run(null, false, false, null, null, CancellationToken.None);
 
-        // The rig loses power after its 40th request and boots with a blank chip: a new boot counter, no weights.
-        using var reboot = rig.RebootAfter(40);
-        var summary = trainer.Run(null, false, false, null, null, CancellationToken.None);
-
-        Assert.True(reboot.IsCompleted, "the rig never rebooted during the run");
+        Assert.True(rig.Rebooted, "the run ended before the rig rebooted");
         Assert.Equal(1, summary.RigResets);
         Assert.True(summary.TilesReprogrammedAfterReset >= 1, $"reprogrammed {summary.TilesReprogrammedAfterReset}");
         Assert.Equal(2, summary.Epochs);
@@ -103,9 +101,9 @@ public class LinkFaultTests
         private readonly DuplexPipe _pipe = new();
         private CancellationTokenSource _stop = new();
         private Task _serving = Task.CompletedTask;
-        private DeviceServer _server = null!;
 
-        public Rig(IAimcChip deviceChip, FaultProfile? faults, TimeSpan? timeout = null)
+        /// <param name="rebootBeforeFrame">Cut the rig's power just before the host writes this frame (1-based).</param>
+        public Rig(IAimcChip deviceChip, FaultProfile? faults, TimeSpan? timeout = null, int? rebootBeforeFrame = null)
         {
             Serve(deviceChip, new DeviceServerOptions());
             Stream host = _pipe.Host;
@@ -115,42 +113,112 @@ public class LinkFaultTests
                 host = Line;
             }
 
-            Chip = ProtocolChip.Open(host, "test link", new HostSessionOptions { Timeout = timeout ?? TimeSpan.FromMilliseconds(200), Attempts = 8 });
+            if (rebootBeforeFrame is { } frame)
+            {
+                host = new Tripwire(host, frame, Reboot);
+            }
+
+            Chip = ProtocolChip.Open(host, "test link", new HostSessionOptions { Timeout = timeout ?? TimeSpan.FromMilliseconds(50), Attempts = 20 });
         }
 
         public ProtocolChip Chip { get; }
 
         public FaultyStream? Line { get; }
 
-        /// <summary>Cuts the rig's power once it has executed <paramref name="requests"/> requests and boots it again
-        /// with a blank chip and the next boot counter.</summary>
-        public Task RebootAfter(long requests) => Task.Run(async () =>
+        public bool Rebooted { get; private set; }
+
+        /// <summary>Stops the server as a power cut would and boots another with a blank chip and the next boot counter,
+        /// while the host is held just before its next write, so no request is half served.</summary>
+        private void Reboot()
         {
-            while (_server.Counters.Executed < requests)
+            _stop.Cancel();
+            try
             {
-                await Task.Delay(1);
+                _serving.Wait(TimeSpan.FromSeconds(5));
+            }
+            catch (AggregateException)
+            {
+                // A server whose line went away ends with the line's error; it is stopping either way.
             }
 
-            await _stop.CancelAsync();
-            await _serving;
             _stop = new CancellationTokenSource();
             Serve(SmallChips.Chip(), new DeviceServerOptions { BootCounter = 2 });
-        });
+            Rebooted = true;
+        }
 
         public void Dispose()
         {
-            Chip.Dispose();
             _stop.Cancel();
-            _serving.Wait(TimeSpan.FromSeconds(5));
+            try
+            {
+                _serving.Wait(TimeSpan.FromSeconds(5));
+            }
+            catch (AggregateException)
+            {
+                // A server whose line went away ends with the line's error; it is stopping either way.
+            }
+
+            Chip.Dispose();
             _pipe.Dispose();
         }
 
         private void Serve(IAimcChip chip, DeviceServerOptions options)
         {
-            _server = new DeviceServer(chip, _pipe.Device, options);
-            var server = _server;
+            var server = new DeviceServer(chip, _pipe.Device, options);
             var token = _stop.Token;
             _serving = Task.Run(() => server.RunAsync(token));
+        }
+    }
+
+    /// <summary>Passes a stream through and runs an action once, just before the Nth write.</summary>
+    private sealed class Tripwire(Stream inner, int beforeWrite, Action trip) : Stream
+    {
+        private int _writes;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override int Read(Span<byte> buffer) => inner.Read(buffer);
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (++_writes == beforeWrite)
+            {
+                trip();
+            }
+
+            inner.Write(buffer);
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 }
