@@ -60,11 +60,7 @@ public sealed unsafe class LinuxSpiDevice : SpiDevice
             throw new ObjectDisposedException(ConnectionSettings.DevicePath);
         }
 
-        if (segments.Count == 0)
-        {
-            return;
-        }
-
+        // An empty message makes no kernel call: CountAdditionalMessages(-1) cancels the one Transfer counts.
         var messages = SpidevChunks.Split(segments, BufferSize);
         foreach (var message in messages)
         {
