@@ -86,3 +86,26 @@ public class SpidevChunksTests
     public void ABufferSmallerThanOneAlignedSegmentIsRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => SpidevChunks.Split([Segment(1)], 64));
 }
+
+/// <summary>A bus that splits messages counts each kernel call in <see cref="SpiDevice.Messages"/>.</summary>
+public class SpiKernelCallCountTests
+{
+    [Fact]
+    public void AChunkedMessageCountsOneMessagePerKernelCall()
+    {
+        using var spi = new ChunkingSpi();
+        spi.Write(new byte[10_000]);
+        Assert.Equal(3, spi.Messages); // 4096 + 4096 + 1808
+        Assert.Equal(10_000, spi.BytesClocked);
+        spi.Transfer([]);
+        Assert.Equal(3, spi.Messages);
+    }
+
+    private sealed class ChunkingSpi : SpiDevice
+    {
+        public override SpiConnectionSettings ConnectionSettings { get; } = new(0, 0);
+
+        protected override void TransferCore(IReadOnlyList<SpiTransfer> segments) =>
+            CountAdditionalMessages(SpidevChunks.Split(segments, 4096).Count - 1);
+    }
+}
