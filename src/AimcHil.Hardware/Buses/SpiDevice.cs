@@ -58,6 +58,10 @@ public abstract class SpiDevice : IDisposable
     /// response, byte for byte).</summary>
     protected abstract void TransferCore(IReadOnlyList<SpiTransfer> segments);
 
+    /// <summary>Counts kernel calls beyond the one <see cref="Transfer"/> counts, for a bus that had to split a
+    /// message (spidev's buffer limit), so <see cref="Messages"/> stays the number of kernel calls.</summary>
+    protected void CountAdditionalMessages(int count) => Messages += count;
+
     protected virtual void Dispose(bool disposing)
     {
     }

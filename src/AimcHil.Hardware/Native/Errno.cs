@@ -17,6 +17,9 @@ internal static class Errno
     public const int InvalidArgument = 22; // EINVAL
     public const int NotATty = 25;        // ENOTTY
     public const int NotPermitted = 1;    // EPERM
+    public const int MessageTooLong = 90; // EMSGSIZE
+    public const int TimedOut = 110;      // ETIMEDOUT
+    public const int RemoteIO = 121;      // EREMOTEIO: an I2C adapter's NACK
 
     /// <summary>The C library's text for an errno, e.g. "Inappropriate ioctl for device".</summary>
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
