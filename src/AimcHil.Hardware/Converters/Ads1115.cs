@@ -166,7 +166,11 @@ public sealed class Ads1115 : IAdc
     private void AwaitReady(int channel, ushort written)
     {
         var clock = Stopwatch.StartNew();
-        var pause = TimeSpan.FromSeconds(0.25 / SamplesPerSecond(DataRate));
+        var period = TimeSpan.FromSeconds(1 / SamplesPerSecond(DataRate));
+        // A conversion takes one data-rate period (±10 % oscillator), so polls before that only load the bus; after it,
+        // poll at a tenth of the period.
+        Thread.Sleep(period < ConversionTimeout ? period : ConversionTimeout);
+        var pause = period / 10;
         while (true)
         {
             _i2c.WriteRead([Config], _word);
