@@ -24,6 +24,7 @@ public sealed class Ad5328 : IDac
         Name = $"AD5328 on {spi.ConnectionSettings.DevicePath}";
         ConverterChecks.Positive(Name, "the reference voltage", referenceVolts);
         ConverterChecks.Mode(Name, spi.ConnectionSettings, SpiMode.Mode1, SpiMode.Mode2);
+        ConverterChecks.Clock(Name, spi.ConnectionSettings, 30_000_000);
         ReferenceVolts = referenceVolts;
         Reference = reference;
         DoubleGain = doubleGain;

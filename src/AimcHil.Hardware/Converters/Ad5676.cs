@@ -20,6 +20,7 @@ public sealed class Ad5676 : IDac
         Name = $"AD5676 on {spi.ConnectionSettings.DevicePath}";
         ConverterChecks.Positive(Name, "the reference voltage", referenceVolts);
         ConverterChecks.Mode(Name, spi.ConnectionSettings, SpiMode.Mode1, SpiMode.Mode2);
+        ConverterChecks.Clock(Name, spi.ConnectionSettings, 50_000_000);
         ReferenceVolts = referenceVolts;
         DoubleGain = doubleGain;
     }

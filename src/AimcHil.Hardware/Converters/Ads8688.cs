@@ -26,6 +26,7 @@ public sealed class Ads8688 : IAdc
         ConverterChecks.Positive(Name, "the reference voltage", referenceVolts);
         // SDI is latched on falling SCLK edges and SDO launched on rising ones: CPOL 0, CPHA 1.
         ConverterChecks.Mode(Name, spi.ConnectionSettings, SpiMode.Mode1);
+        ConverterChecks.Clock(Name, spi.ConnectionSettings, 17_000_000);
         if (ranges is not null && ranges.Count != Channels)
         {
             throw new AimcException($"{Name}: {ranges.Count} input ranges given for {Channels} channels; check the rig file");

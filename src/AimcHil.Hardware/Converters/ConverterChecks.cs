@@ -51,6 +51,14 @@ internal static class ConverterChecks
         }
     }
 
+    public static void Clock(string name, SpiConnectionSettings settings, int maximumHz)
+    {
+        if (settings.ClockFrequency > maximumHz)
+        {
+            throw new AimcException($"{name}: SPI clock {settings.ClockFrequency} Hz is above the part's {maximumHz} Hz; lower the clock frequency in the rig file");
+        }
+    }
+
     /// <summary>Flags codes at the rails; returns how many.</summary>
     public static int Saturation(ReadOnlySpan<int> codes, Span<bool> saturated, int minCode, int maxCode)
     {

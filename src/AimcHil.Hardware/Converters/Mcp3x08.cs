@@ -19,6 +19,8 @@ public abstract class Mcp3x08 : IAdc
         ConverterChecks.Positive(Name, "the reference voltage", referenceVolts);
         // The part shifts in on rising SCLK edges and out on falling ones, which only modes 0,0 and 1,1 match.
         ConverterChecks.Mode(Name, spi.ConnectionSettings, SpiMode.Mode0, SpiMode.Mode3);
+        // 3.6 MHz is the limit at VDD = 5 V (1.35 MHz at 2.7 V): the ceiling is checked, the supply is the rig's business.
+        ConverterChecks.Clock(Name, spi.ConnectionSettings, 3_600_000);
     }
 
     public string Name { get; }

@@ -119,4 +119,12 @@ public class Mcp3x08Tests
         var error = Assert.Throws<AimcException>(() => new Mcp3208(spi));
         Assert.Contains("/dev/spidev1.2", error.Message);
     }
+
+    [Fact]
+    public void AClockAboveTheDatasheetLimitIsRefused()
+    {
+        var spi = ScriptedSpi.Replying(new SpiConnectionSettings(0, 0) { ClockFrequency = 10_000_000 });
+        var error = Assert.Throws<AimcException>(() => new Mcp3008(spi));
+        Assert.Contains("3600000 Hz", error.Message);
+    }
 }
