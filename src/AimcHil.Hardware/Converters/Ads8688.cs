@@ -16,6 +16,7 @@ public sealed class Ads8688 : IAdc
 
     private readonly SpiDevice _spi;
     private readonly Ads8688Range[] _ranges;
+    private readonly ScanFrames _frames = new(FrameBytes);
 
     /// <summary>Programs every channel's range (default ±2.5 × VREF) in one message.</summary>
     public Ads8688(SpiDevice spi, IReadOnlyList<Ads8688Range>? ranges = null, double referenceVolts = 4.096)
@@ -92,21 +93,19 @@ public sealed class Ads8688 : IAdc
         }
 
         var frames = channels.Length + 1;
-        var tx = new byte[frames * FrameBytes];
-        var rx = new byte[tx.Length];
-        var segments = new SpiTransfer[frames];
+        _frames.Resize(frames);
         for (var i = 0; i < frames; i++)
         {
-            Frame(i < channels.Length ? ManualChannel(channels[i]) : NoOp, tx.AsSpan(i * FrameBytes, FrameBytes));
-            segments[i] = new SpiTransfer(tx.AsMemory(i * FrameBytes, FrameBytes), rx.AsMemory(i * FrameBytes, FrameBytes), DeselectAfter: true);
+            Frame(i < channels.Length ? ManualChannel(channels[i]) : NoOp, _frames.Sent(i));
         }
 
-        _spi.Transfer(segments);
-        // Frame 0's data is whatever the part converted before this scan; channel i's result is in frame i + 1.
+        _spi.Transfer(_frames.Segments);
+        // Frame 0's data is whatever the part converted before this scan; channel i's result is in frame i + 1, on
+        // clocks 16..31.
         for (var i = 0; i < channels.Length; i++)
         {
-            var data = (i + 1) * FrameBytes + 2;
-            codes[i] = rx[data] << 8 | rx[data + 1];
+            var data = _frames.Received(i + 1);
+            codes[i] = data[2] << 8 | data[3];
         }
     }
 

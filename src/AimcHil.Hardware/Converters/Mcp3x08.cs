@@ -9,6 +9,7 @@ public abstract class Mcp3x08 : IAdc
 {
     private readonly SpiDevice _spi;
     private readonly double _referenceVolts;
+    private readonly ScanFrames _frames = new(3);
 
     private protected Mcp3x08(SpiDevice spi, double referenceVolts, string part, int bits)
     {
@@ -51,30 +52,28 @@ public abstract class Mcp3x08 : IAdc
             return;
         }
 
-        var tx = new byte[3 * channels.Length];
-        var rx = new byte[tx.Length];
-        var segments = new SpiTransfer[channels.Length];
+        _frames.Resize(channels.Length);
         for (var i = 0; i < channels.Length; i++)
         {
-            Command(channels[i], tx.AsSpan(3 * i, 3));
-            // Each conversion starts at a falling chip select, so every frame releases it.
-            segments[i] = new SpiTransfer(tx.AsMemory(3 * i, 3), rx.AsMemory(3 * i, 3), DeselectAfter: true);
+            Command(channels[i], _frames.Sent(i));
         }
 
-        _spi.Transfer(segments);
+        // Each conversion starts at a falling chip select, so every frame releases it.
+        _spi.Transfer(_frames.Segments);
         var dataMask = (1 << (Bits - 8)) - 1;
         var nullBit = 1 << (Bits - 8);
         for (var i = 0; i < channels.Length; i++)
         {
-            var high = rx[3 * i + 1];
+            var rx = _frames.Received(i);
+            var high = rx[1];
             // The part drives a 0 one clock before the MSB; a 1 there means nobody is driving MISO (floating high,
             // unpowered part, wrong chip select), and the "code" that follows would be garbage.
             if ((high & nullBit) != 0)
             {
-                throw new AimcException($"{Name}: channel {channels[i]} read a 1 in the null bit (rx {rx[3 * i]:X2} {high:X2} {rx[3 * i + 2]:X2}); MISO is not driven by the part: check its supply, the DOUT wire and the chip-select line");
+                throw new AimcException($"{Name}: channel {channels[i]} read a 1 in the null bit (rx {rx[0]:X2} {rx[1]:X2} {rx[2]:X2}); MISO is not driven by the part: check its supply, the DOUT wire and the chip-select line");
             }
 
-            codes[i] = ((high & dataMask) << 8) | rx[3 * i + 2];
+            codes[i] = ((high & dataMask) << 8) | rx[2];
         }
     }
 

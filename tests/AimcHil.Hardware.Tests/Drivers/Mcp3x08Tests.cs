@@ -127,4 +127,20 @@ public class Mcp3x08Tests
         var error = Assert.Throws<AimcException>(() => new Mcp3008(spi));
         Assert.Contains("3600000 Hz", error.Message);
     }
+
+    [Fact]
+    public void BackToBackScansOfAnyLengthSendTheirOwnCommands()
+    {
+        var spi = new ScriptedSpi(sent => [0x00, 0x00, sent[1]]);
+        var adc = new Mcp3008(spi);
+        var codes = new int[3];
+
+        adc.ReadCodes([1, 2], codes);
+        adc.ReadCodes([6, 7], codes);
+        adc.ReadCodes([0, 3, 5], codes);
+
+        Assert.Equal(["0190", "01A0"], spi.Log[0].Select(segment => Convert.ToHexString(segment.Sent)));
+        Assert.Equal(["01E0", "01F0"], spi.Log[1].Select(segment => Convert.ToHexString(segment.Sent)));
+        Assert.Equal(new[] { 0x80, 0xB0, 0xD0 }, codes);
+    }
 }
