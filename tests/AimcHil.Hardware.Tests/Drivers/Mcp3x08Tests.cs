@@ -139,8 +139,8 @@ public class Mcp3x08Tests
         adc.ReadCodes([6, 7], codes);
         adc.ReadCodes([0, 3, 5], codes);
 
-        Assert.Equal(["0190", "01A0"], spi.Log[0].Select(segment => Convert.ToHexString(segment.Sent)));
-        Assert.Equal(["01E0", "01F0"], spi.Log[1].Select(segment => Convert.ToHexString(segment.Sent)));
+        Assert.Equal(["019000", "01A000"], spi.Log[0].Select(segment => Convert.ToHexString(segment.Sent)));
+        Assert.Equal(["01E000", "01F000"], spi.Log[1].Select(segment => Convert.ToHexString(segment.Sent)));
         Assert.Equal(new[] { 0x80, 0xB0, 0xD0 }, codes);
     }
 }
