@@ -96,8 +96,9 @@ public class DuplexPipeTests
     public async Task ClosingAnEndReleasesItsOwnWaitingRead()
     {
         var pipe = new DuplexPipe();
-        var pending = Task.Run(() => pipe.Device.Read(new byte[4]));
-        await Task.Delay(50);
+        // Its own thread, so the read is surely waiting when the end closes, however busy the pool is.
+        var pending = Task.Factory.StartNew(() => pipe.Device.Read(new byte[4]), TaskCreationOptions.LongRunning);
+        await Task.Delay(200);
 
         pipe.Device.Dispose();
 

@@ -209,8 +209,9 @@ public class FaultyStreamTests
     {
         using var pipe = new DuplexPipe();
         using var faulty = new FaultyStream(pipe.Host, new FaultProfile { FrameDropRate = 0.5 }, seed: 17, leaveOpen: true);
-        var pending = Task.Run(() => faulty.Read(new byte[8]));
-        await Task.Delay(50);
+        // Its own thread, so the read is surely waiting, however busy the pool is.
+        var pending = Task.Factory.StartNew(() => faulty.Read(new byte[8]), TaskCreationOptions.LongRunning);
+        await Task.Delay(200);
 
         var counters = await Task.Run(() => faulty.Counters).WaitAsync(TimeSpan.FromSeconds(1));
 
