@@ -13,8 +13,11 @@ public sealed record RigFile
     /// <summary>Seed used when the command line gives none (emulator rigs).</summary>
     public ulong Seed { get; init; } = 1;
 
-    /// <summary>The emulated chip (kind emulator).</summary>
+    /// <summary>The emulated chip (kind emulator; kind direct with emulated buses).</summary>
     public ChipPreset? Chip { get; init; }
+
+    /// <summary>Buses, lines and converter parts of a direct rig (kind direct).</summary>
+    public Direct.DirectRigConfig? Direct { get; init; }
 
     /// <summary>Where the bridge is (kinds serial and tcp): a tty path such as /dev/ttyACM0, or HOST:PORT.</summary>
     public string? Port { get; init; }

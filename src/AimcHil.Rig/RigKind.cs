@@ -11,4 +11,7 @@ public enum RigKind
 
     /// <summary>A bridge speaking the firmware protocol on a TCP socket (the virtual rig served with <c>aimc emulate --tcp</c>).</summary>
     Tcp,
+
+    /// <summary>A Linux board driving a TC1 test chip directly: SPI, GPIO and I2C, DACs and ADCs (hil-rigs/direct-tc1.md).</summary>
+    Direct,
 }

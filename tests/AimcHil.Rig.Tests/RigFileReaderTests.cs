@@ -82,7 +82,7 @@ public class RigFileReaderTests
     [InlineData("kind: emulator\nchip:\n  domain: curent\n", "r.yaml:3:11: domain: 'curent' is not allowed; allowed: current, charge, charge_redistribution, capacitive_division, resistive_division, time_domain")]
     [InlineData("kind: emulator\nchip:\n  rows: many\n", "r.yaml:3:9: rows: expected a whole number")]
     [InlineData("kind: emulator\nchip:\n  pcm:\n    drift: maybe\n", "r.yaml:4:12: drift: expected true or false")]
-    [InlineData("kind: satellite\n", "r.yaml:1:7: kind: 'satellite' is not allowed; allowed: emulator, serial, tcp")]
+    [InlineData("kind: satellite\n", "r.yaml:1:7: kind: 'satellite' is not allowed; allowed: emulator, serial, tcp, direct")]
     [InlineData("", "r.yaml: the rig file is empty; it needs at least 'kind' and, for kind emulator, a 'chip' section")]
     [InlineData("kind: emulator\n", "r.yaml: kind emulator needs a 'chip' section (domain, device, rows, cols, …)")]
     public void MistakesAreExplainedInOneLine(string yaml, string message)

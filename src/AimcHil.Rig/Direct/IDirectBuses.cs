@@ -1,0 +1,17 @@
+using AimcHil.Hardware.Buses;
+
+namespace AimcHil.Rig.Direct;
+
+/// <summary>The buses a direct rig's parts sit on: the Linux kernel's on a real board, or the register-level emulation
+/// wired to the emulator; the drivers and DirectChip run unchanged on either.</summary>
+public interface IDirectBuses : IDisposable
+{
+    /// <summary>The SPI device at bus / chip select, opened with that mode and clock.</summary>
+    SpiDevice Spi(SpiBusConfig device);
+
+    /// <summary>The I2C device at bus / address.</summary>
+    I2cDevice I2c(int bus, int address);
+
+    /// <summary>The GPIO chip the rig's control lines are on.</summary>
+    GpioController Gpio { get; }
+}
