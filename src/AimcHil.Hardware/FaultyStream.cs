@@ -6,10 +6,8 @@ namespace AimcHil.Hardware;
 /// <remarks>With frame faults on, a frame goes through only once its 0x00 delimiter has (so a frame held back for a
 /// swap waits for the next frame), and a read may wait for more than one ReadTimeout when frames are dropped: it
 /// returns only bytes that survived.</remarks>
-public sealed class FaultyStream : Stream
+public sealed class FaultyStream : LinkFilter
 {
-    private readonly Stream _inner;
-    private readonly bool _leaveOpen;
     private readonly FaultInjector? _writes;
     private readonly FaultInjector? _reads;
     private readonly object _writeGate = new();
@@ -22,9 +20,8 @@ public sealed class FaultyStream : Stream
 
     /// <param name="seed">Replays the same faults for the same bytes; each direction has its own stream of draws.</param>
     public FaultyStream(Stream inner, FaultProfile profile, ulong seed, bool leaveOpen = false)
+        : base(inner, leaveOpen)
     {
-        _inner = inner;
-        _leaveOpen = leaveOpen;
         Profile = profile.Validate();
         if (profile.Direction.HasFlag(FaultDirection.Writes))
         {
@@ -48,51 +45,11 @@ public sealed class FaultyStream : Stream
     /// <summary>Both directions together.</summary>
     public FaultCounters Counters => WriteCounters + ReadCounters;
 
-    public override bool CanRead => _inner.CanRead;
-
-    public override bool CanWrite => _inner.CanWrite;
-
-    public override bool CanSeek => false;
-
-    public override bool CanTimeout => _inner.CanTimeout;
-
-    public override int ReadTimeout
-    {
-        get => _inner.ReadTimeout;
-        set => _inner.ReadTimeout = value;
-    }
-
-    public override int WriteTimeout
-    {
-        get => _inner.WriteTimeout;
-        set => _inner.WriteTimeout = value;
-    }
-
-    public override long Length => throw new NotSupportedException("a faulty link has no length");
-
-    public override long Position
-    {
-        get => throw new NotSupportedException("a faulty link has no position");
-        set => throw new NotSupportedException("a faulty link has no position");
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("a faulty link cannot seek");
-
-    public override void SetLength(long value) => throw new NotSupportedException("a faulty link has no length");
-
-    public override void Flush() => _inner.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return Read(buffer.AsSpan(offset, count));
-    }
-
     public override int Read(Span<byte> buffer)
     {
         if (_reads is null)
         {
-            return _inner.Read(buffer);
+            return Inner.Read(buffer);
         }
 
         if (buffer.IsEmpty)
@@ -116,7 +73,7 @@ public sealed class FaultyStream : Stream
                     _readChunk = new byte[Math.Max(buffer.Length, 256)];
                 }
 
-                var n = _inner.Read(_readChunk, 0, buffer.Length);
+                var n = Inner.Read(_readChunk, 0, buffer.Length);
                 if (n == 0)
                 {
                     _innerEnded = true;
@@ -138,17 +95,11 @@ public sealed class FaultyStream : Stream
         }
     }
 
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        Write(buffer.AsSpan(offset, count));
-    }
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         if (_writes is null)
         {
-            _inner.Write(buffer);
+            Inner.Write(buffer);
             return;
         }
 
@@ -158,19 +109,9 @@ public sealed class FaultyStream : Stream
             Wait(_writes.Process(buffer, _writeOut));
             if (_writeOut.Count > 0)
             {
-                _inner.Write(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_writeOut));
+                Inner.Write(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_writeOut));
             }
         }
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && !_leaveOpen)
-        {
-            _inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 
     private static void Wait(TimeSpan delay)

@@ -9,13 +9,11 @@ namespace AimcHil.Hardware;
 /// chunk at a time, each when its last bit would have left, and a read returns bytes only once they would have
 /// arrived. The schedule is absolute (bytes × bits per byte / baud from the moment the line went busy), so sleeping
 /// late never slows the line down on average.</remarks>
-public sealed class PacedStream : Stream
+public sealed class PacedStream : LinkFilter
 {
     // Short enough that the other side sees a steady stream, long enough that sleeping is not the cost.
     private const int ChunkBytes = 256;
 
-    private readonly Stream _inner;
-    private readonly bool _leaveOpen;
     private readonly double _secondsPerByte;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly object _writeGate = new();
@@ -25,11 +23,10 @@ public sealed class PacedStream : Stream
 
     /// <param name="bitsPerByte">Bits on the wire per byte: 10 for 8N1 (a start and a stop bit).</param>
     public PacedStream(Stream inner, int baudRate, int bitsPerByte = 10, bool leaveOpen = false)
+        : base(inner, leaveOpen)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(baudRate, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(bitsPerByte, 1);
-        _inner = inner;
-        _leaveOpen = leaveOpen;
         BaudRate = baudRate;
         _secondsPerByte = (double)bitsPerByte / baudRate;
     }
@@ -39,52 +36,12 @@ public sealed class PacedStream : Stream
     /// <summary>Bytes per second the line carries in each direction.</summary>
     public double BytesPerSecond => 1 / _secondsPerByte;
 
-    public override bool CanRead => _inner.CanRead;
-
-    public override bool CanWrite => _inner.CanWrite;
-
-    public override bool CanSeek => false;
-
-    public override bool CanTimeout => _inner.CanTimeout;
-
-    public override int ReadTimeout
-    {
-        get => _inner.ReadTimeout;
-        set => _inner.ReadTimeout = value;
-    }
-
-    public override int WriteTimeout
-    {
-        get => _inner.WriteTimeout;
-        set => _inner.WriteTimeout = value;
-    }
-
-    public override long Length => throw new NotSupportedException("a paced link has no length");
-
-    public override long Position
-    {
-        get => throw new NotSupportedException("a paced link has no position");
-        set => throw new NotSupportedException("a paced link has no position");
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("a paced link cannot seek");
-
-    public override void SetLength(long value) => throw new NotSupportedException("a paced link has no length");
-
-    public override void Flush() => _inner.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return Read(buffer.AsSpan(offset, count));
-    }
-
     public override int Read(Span<byte> buffer)
     {
         lock (_readGate)
         {
             // At most a chunk per read, so a large read does not hold bytes that have long arrived.
-            var n = _inner.Read(buffer[..Math.Min(buffer.Length, ChunkBytes)]);
+            var n = Inner.Read(buffer[..Math.Min(buffer.Length, ChunkBytes)]);
             if (n > 0)
             {
                 _readLineFreeAt = WaitForLine(_readLineFreeAt, n);
@@ -92,12 +49,6 @@ public sealed class PacedStream : Stream
 
             return n;
         }
-    }
-
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        Write(buffer.AsSpan(offset, count));
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
@@ -108,19 +59,9 @@ public sealed class PacedStream : Stream
             {
                 var chunk = buffer.Slice(start, Math.Min(ChunkBytes, buffer.Length - start));
                 _writeLineFreeAt = WaitForLine(_writeLineFreeAt, chunk.Length);
-                _inner.Write(chunk);
+                Inner.Write(chunk);
             }
         }
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && !_leaveOpen)
-        {
-            _inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 
     /// <summary>Sleeps until <paramref name="bytes"/> more would have crossed a line that is free from

@@ -170,32 +170,12 @@ public class LinkFaultTests
         }
     }
 
-    /// <summary>Passes a stream through and runs an action once, just before the Nth write.</summary>
-    private sealed class Tripwire(Stream inner, int beforeWrite, Action trip) : Stream
+    /// <summary>Passes a link through and runs an action once, just before the Nth write.</summary>
+    private sealed class Tripwire(Stream inner, int beforeWrite, Action trip) : LinkFilter(inner, leaveOpen: false)
     {
         private int _writes;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override int Read(Span<byte> buffer) => inner.Read(buffer);
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override int Read(Span<byte> buffer) => Inner.Read(buffer);
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
@@ -204,21 +184,7 @@ public class LinkFaultTests
                 trip();
             }
 
-            inner.Write(buffer);
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
+            Inner.Write(buffer);
         }
     }
 }
