@@ -17,14 +17,14 @@ public class NativeLayoutTests(ITestOutputHelper output)
         // then c_ispeed and c_ospeed after 3 bytes of padding: sizeof 60.
         Assert.Equal(60, Unsafe.SizeOf<Termios>());
         Assert.Equal(60, Marshal.SizeOf<Termios>());
-        Assert.Equal(0, Offset<Termios>(nameof(Termios.InputFlags)));
-        Assert.Equal(4, Offset<Termios>(nameof(Termios.OutputFlags)));
-        Assert.Equal(8, Offset<Termios>(nameof(Termios.ControlFlags)));
-        Assert.Equal(12, Offset<Termios>(nameof(Termios.LocalFlags)));
-        Assert.Equal(16, Offset<Termios>(nameof(Termios.LineDiscipline)));
-        Assert.Equal(17, Offset<Termios>(nameof(Termios.ControlCharacters)));
-        Assert.Equal(52, Offset<Termios>(nameof(Termios.InputSpeed)));
-        Assert.Equal(56, Offset<Termios>(nameof(Termios.OutputSpeed)));
+        Assert.Equal(0, CProbe.Offset<Termios>(nameof(Termios.InputFlags)));
+        Assert.Equal(4, CProbe.Offset<Termios>(nameof(Termios.OutputFlags)));
+        Assert.Equal(8, CProbe.Offset<Termios>(nameof(Termios.ControlFlags)));
+        Assert.Equal(12, CProbe.Offset<Termios>(nameof(Termios.LocalFlags)));
+        Assert.Equal(16, CProbe.Offset<Termios>(nameof(Termios.LineDiscipline)));
+        Assert.Equal(17, CProbe.Offset<Termios>(nameof(Termios.ControlCharacters)));
+        Assert.Equal(52, CProbe.Offset<Termios>(nameof(Termios.InputSpeed)));
+        Assert.Equal(56, CProbe.Offset<Termios>(nameof(Termios.OutputSpeed)));
         Assert.Equal(32, Termios.ControlCharacterCount);
     }
 
@@ -35,14 +35,14 @@ public class NativeLayoutTests(ITestOutputHelper output)
         // c_line, c_cc[NCCS = 19], then c_ispeed and c_ospeed: sizeof 44.
         Assert.Equal(44, Unsafe.SizeOf<Termios2>());
         Assert.Equal(44, Marshal.SizeOf<Termios2>());
-        Assert.Equal(0, Offset<Termios2>(nameof(Termios2.InputFlags)));
-        Assert.Equal(4, Offset<Termios2>(nameof(Termios2.OutputFlags)));
-        Assert.Equal(8, Offset<Termios2>(nameof(Termios2.ControlFlags)));
-        Assert.Equal(12, Offset<Termios2>(nameof(Termios2.LocalFlags)));
-        Assert.Equal(16, Offset<Termios2>(nameof(Termios2.LineDiscipline)));
-        Assert.Equal(17, Offset<Termios2>(nameof(Termios2.ControlCharacters)));
-        Assert.Equal(36, Offset<Termios2>(nameof(Termios2.InputSpeed)));
-        Assert.Equal(40, Offset<Termios2>(nameof(Termios2.OutputSpeed)));
+        Assert.Equal(0, CProbe.Offset<Termios2>(nameof(Termios2.InputFlags)));
+        Assert.Equal(4, CProbe.Offset<Termios2>(nameof(Termios2.OutputFlags)));
+        Assert.Equal(8, CProbe.Offset<Termios2>(nameof(Termios2.ControlFlags)));
+        Assert.Equal(12, CProbe.Offset<Termios2>(nameof(Termios2.LocalFlags)));
+        Assert.Equal(16, CProbe.Offset<Termios2>(nameof(Termios2.LineDiscipline)));
+        Assert.Equal(17, CProbe.Offset<Termios2>(nameof(Termios2.ControlCharacters)));
+        Assert.Equal(36, CProbe.Offset<Termios2>(nameof(Termios2.InputSpeed)));
+        Assert.Equal(40, CProbe.Offset<Termios2>(nameof(Termios2.OutputSpeed)));
         Assert.Equal(19, Termios2.ControlCharacterCount);
     }
 
@@ -51,9 +51,9 @@ public class NativeLayoutTests(ITestOutputHelper output)
     {
         // /usr/include/x86_64-linux-gnu/sys/poll.h: int fd; short events; short revents.
         Assert.Equal(8, Unsafe.SizeOf<PollFd>());
-        Assert.Equal(0, Offset<PollFd>(nameof(PollFd.Descriptor)));
-        Assert.Equal(4, Offset<PollFd>(nameof(PollFd.Events)));
-        Assert.Equal(6, Offset<PollFd>(nameof(PollFd.ReturnedEvents)));
+        Assert.Equal(0, CProbe.Offset<PollFd>(nameof(PollFd.Descriptor)));
+        Assert.Equal(4, CProbe.Offset<PollFd>(nameof(PollFd.Events)));
+        Assert.Equal(6, CProbe.Offset<PollFd>(nameof(PollFd.ReturnedEvents)));
     }
 
     [Fact]
@@ -74,73 +74,44 @@ public class NativeLayoutTests(ITestOutputHelper output)
     [Fact]
     public void GccAgreesWithTheDeclaredLayoutsWhenGccIsInstalled()
     {
-        var gcc = new[] { "/usr/bin/gcc", "/usr/bin/cc" }.FirstOrDefault(File.Exists);
-        if (gcc is null)
+        if (CProbe.Compiler is null)
         {
             output.WriteLine("no C compiler: layouts checked against the hard-coded header values only");
             return;
         }
 
-        var dir = Directory.CreateTempSubdirectory("aimc-layout-");
-        try
-        {
-            // Two programs, because glibc's <termios.h> and the kernel's <asm/termbits.h> both define struct termios.
-            var glibc = Compile(gcc, dir.FullName, "glibc", """
-                #include <stdio.h>
-                #include <stddef.h>
-                #include <termios.h>
-                #include <poll.h>
-                #define T struct termios
-                int main(void) {
-                  printf("%zu %zu %zu %zu %zu %zu %zu %zu %zu\n", sizeof(T), offsetof(T, c_iflag), offsetof(T, c_oflag),
-                    offsetof(T, c_cflag), offsetof(T, c_lflag), offsetof(T, c_line), offsetof(T, c_cc), offsetof(T, c_ispeed), offsetof(T, c_ospeed));
-                  printf("%zu %zu %zu\n", sizeof(struct pollfd), offsetof(struct pollfd, events), offsetof(struct pollfd, revents));
-                  return 0;
-                }
-                """);
-            var kernel = Compile(gcc, dir.FullName, "kernel", """
-                #include <stdio.h>
-                #include <stddef.h>
-                #include <asm/termbits.h>
-                #include <asm/ioctls.h>
-                int main(void) {
-                  printf("%zu %zu %zu %zu\n", sizeof(struct termios2), offsetof(struct termios2, c_cc), offsetof(struct termios2, c_ispeed), offsetof(struct termios2, c_ospeed));
-                  printf("%lu %lu %u %u %u\n", (unsigned long)TCGETS2, (unsigned long)TCSETS2, (unsigned)BOTHER, (unsigned)CBAUD, (unsigned)CIBAUD);
-                  return 0;
-                }
-                """);
-            output.WriteLine(glibc + kernel);
-            var stdout = glibc + kernel;
+        // Two programs, because glibc's <termios.h> and the kernel's <asm/termbits.h> both define struct termios.
+        var glibc = CProbe.Run("""
+            #include <stdio.h>
+            #include <stddef.h>
+            #include <termios.h>
+            #include <poll.h>
+            #define T struct termios
+            int main(void) {
+              printf("%zu %zu %zu %zu %zu %zu %zu %zu %zu\n", sizeof(T), offsetof(T, c_iflag), offsetof(T, c_oflag),
+                offsetof(T, c_cflag), offsetof(T, c_lflag), offsetof(T, c_line), offsetof(T, c_cc), offsetof(T, c_ispeed), offsetof(T, c_ospeed));
+              printf("%zu %zu %zu\n", sizeof(struct pollfd), offsetof(struct pollfd, events), offsetof(struct pollfd, revents));
+              return 0;
+            }
+            """);
+        var kernel = CProbe.Run("""
+            #include <stdio.h>
+            #include <stddef.h>
+            #include <asm/termbits.h>
+            #include <asm/ioctls.h>
+            int main(void) {
+              printf("%zu %zu %zu %zu\n", sizeof(struct termios2), offsetof(struct termios2, c_cc), offsetof(struct termios2, c_ispeed), offsetof(struct termios2, c_ospeed));
+              printf("%lu %lu %u %u %u\n", (unsigned long)TCGETS2, (unsigned long)TCSETS2, (unsigned)BOTHER, (unsigned)CBAUD, (unsigned)CIBAUD);
+              return 0;
+            }
+            """);
+        output.WriteLine(glibc + kernel);
+        var stdout = glibc + kernel;
 
-            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal($"{Termios.Size} 0 4 8 12 16 17 52 56", lines[0]);
-            Assert.Equal($"{PollFd.Size} 4 6", lines[1]);
-            Assert.Equal($"{Termios2.Size} 17 36 40", lines[2]);
-            Assert.Equal($"{Tty.TcGetS2} {Tty.TcSetS2} {Tty.BOther} {Tty.CBaud} {Tty.CIBaud}", lines[3]);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
-    }
-
-    private static int Offset<T>(string field) => (int)Marshal.OffsetOf<T>(field);
-
-    private static string Compile(string gcc, string dir, string name, string source)
-    {
-        var path = Path.Combine(dir, name);
-        File.WriteAllText(path + ".c", source);
-        Run(gcc, $"-o {path} {path}.c", out _);
-        Run(path, "", out var stdout);
-        return stdout;
-    }
-
-    private static void Run(string file, string arguments, out string stdout)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        stdout = process.StandardOutput.ReadToEnd();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{file} {arguments} failed: {stderr}");
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"{Termios.Size} 0 4 8 12 16 17 52 56", lines[0]);
+        Assert.Equal($"{PollFd.Size} 4 6", lines[1]);
+        Assert.Equal($"{Termios2.Size} 17 36 40", lines[2]);
+        Assert.Equal($"{Tty.TcGetS2} {Tty.TcSetS2} {Tty.BOther} {Tty.CBaud} {Tty.CIBaud}", lines[3]);
     }
 }
