@@ -1,0 +1,41 @@
+using AimcHil.Hardware.Buses;
+
+namespace AimcHil.Rig.Direct;
+
+/// <summary>The kernel's buses of a real board: /dev/spidevB.C, /dev/i2c-N and /dev/gpiochipN, opened on first use and
+/// closed together. A missing node fails with the device's own message (which names it and how to enable it).</summary>
+public sealed class LinuxDirectBuses(int gpioChip) : IDirectBuses
+{
+    private readonly List<IDisposable> _opened = [];
+    private LinuxGpioController? _gpio;
+
+    public LinuxDirectBuses(DirectRigConfig config)
+        : this(config.GpioChip)
+    {
+    }
+
+    public GpioController Gpio => _gpio ??= Track(new LinuxGpioController(gpioChip));
+
+    public SpiDevice Spi(SpiBusConfig device) =>
+        Track(new LinuxSpiDevice(new SpiConnectionSettings(device.Bus, device.ChipSelect) { Mode = (SpiMode)device.Mode, ClockFrequency = device.ClockHz }));
+
+    public I2cDevice I2c(int bus, int address) => Track(new LinuxI2cDevice(new I2cConnectionSettings(bus, address)));
+
+    public void Dispose()
+    {
+        foreach (var device in Enumerable.Reverse(_opened))
+        {
+            device.Dispose();
+        }
+
+        _opened.Clear();
+        _gpio = null;
+    }
+
+    private T Track<T>(T device)
+        where T : IDisposable
+    {
+        _opened.Add(device);
+        return device;
+    }
+}
