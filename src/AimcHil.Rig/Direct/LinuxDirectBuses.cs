@@ -1,3 +1,4 @@
+using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Rig.Direct;
@@ -16,8 +17,17 @@ public sealed class LinuxDirectBuses(int gpioChip) : IDirectBuses
 
     public GpioController Gpio => _gpio ??= Track(new LinuxGpioController(gpioChip));
 
-    public SpiDevice Spi(SpiBusConfig device) =>
-        Track(new LinuxSpiDevice(new SpiConnectionSettings(device.Bus, device.ChipSelect) { Mode = (SpiMode)device.Mode, ClockFrequency = device.ClockHz }));
+    public SpiDevice Spi(SpiBusConfig device)
+    {
+        var settings = new SpiConnectionSettings(device.Bus, device.ChipSelect) { Mode = (SpiMode)device.Mode, ClockFrequency = device.ClockHz };
+        if (device.Bus > 0 && !File.Exists(settings.DevicePath))
+        {
+            // dtparam=spi=on (what the device's own message says) only brings up bus 0; the others are overlays.
+            throw new AimcException($"{settings.DevicePath}: no such device: enable SPI bus {device.Bus} with chip select {device.ChipSelect} (on a Raspberry Pi: dtoverlay=spi{device.Bus}-{device.ChipSelect + 1}cs or more chip selects in /boot/firmware/config.txt, then reboot; ls /dev/spidev*)");
+        }
+
+        return Track(new LinuxSpiDevice(settings));
+    }
 
     public I2cDevice I2c(int bus, int address) => Track(new LinuxI2cDevice(new I2cConnectionSettings(bus, address)));
 
