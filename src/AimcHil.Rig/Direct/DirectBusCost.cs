@@ -83,4 +83,32 @@ public static class DirectBusCost
         chip.Mvm(0, inputs);
         return new BusCost((double)(counted.KernelCalls - calls) / samples, (double)(counted.BusBytes - bytes) / samples);
     }
+
+    /// <summary>A rig of <paramref name="rows"/> × <paramref name="cols"/> with AD5676 inputs (SPI 1) and
+    /// <paramref name="adcPart"/> read-out (SPI 2, chip select per part): ad7606 (±5 V, CONVST on line 5 shared, BUSY on
+    /// lines 6, 7, …) or mcp3008 (3.3 V reference); the wiring of the emulated rig, widened.</summary>
+    public static DirectRigConfig ReadOutCase(string adcPart, int rows, int cols)
+    {
+        var dacs = Enumerable.Range(0, (rows + 7) / 8)
+            .Select(i => new ConverterConfig { Part = "ad5676", Bus = 1, ChipSelect = i, ClockHz = 10_000_000, ReferenceVolts = 2.5 })
+            .ToList();
+        var parts = (cols + 7) / 8;
+        var (outputs, adcs) = adcPart switch
+        {
+            "ad7606" => (
+                new OutputStageConfig { MidVolts = 0, HalfSpanVolts = 5 },
+                Enumerable.Range(0, parts).Select(i => new ConverterConfig { Part = "ad7606", Bus = 2, ChipSelect = i, ClockHz = 10_000_000, RangeVolts = 5, ConvstLine = 5, BusyLine = 6 + i })),
+            "mcp3008" => (
+                new OutputStageConfig { MidVolts = 1.65, HalfSpanVolts = 1.65 },
+                Enumerable.Range(0, parts).Select(i => new ConverterConfig { Part = "mcp3008", Bus = 2, ChipSelect = i, ClockHz = 1_000_000, ReferenceVolts = 3.3 })),
+            _ => throw new AimcException($"no read-out case for '{adcPart}'; use ad7606 or mcp3008"),
+        };
+        return new DirectRigConfig
+        {
+            Emulated = true,
+            MacFullScale = 8,
+            Inputs = new InputStageConfig { MidVolts = 1.25, HalfSpanVolts = 1.25, Dacs = dacs },
+            Outputs = outputs with { Adcs = [.. adcs] },
+        };
+    }
 }
