@@ -14,7 +14,7 @@ public sealed class ConverterParts(IDirectBuses buses)
     /// <summary>ADC part names a rig file may give.</summary>
     public static IReadOnlyList<string> AdcParts { get; } = ["mcp3008", "mcp3208", "ads1115", "ads8688", "ad7606"];
 
-    private readonly HashSet<int> _sharedConvst = [];
+    private readonly Dictionary<int, SharedConvst> _convstLines = [];
 
     /// <param name="where">The part's place in the rig file for messages, e.g. "direct.inputs.dacs[2]".</param>
     public IDac Dac(ConverterConfig part, string where)
@@ -55,7 +55,7 @@ public sealed class ConverterParts(IDirectBuses buses)
                     10 => Ad7606Range.PlusMinus10V,
                     _ => throw new AimcException($"{where}: ad7606 range_volts {part.RangeVolts}: the RANGE pin gives 5 (±5 V) or 10 (±10 V)"),
                 };
-                return new Ad7606(Spi(part, SpiMode.Mode2), new SharedLineGpio(buses.Gpio, _sharedConvst, convst, busy), convst, busy, adcRange);
+                return new Ad7606(Spi(part, SpiMode.Mode2), Gpio(convst), convst, busy, adcRange);
             default:
                 throw Unknown(part, where, "ADC", AdcParts);
         }
@@ -88,6 +88,17 @@ public sealed class ConverterParts(IDirectBuses buses)
         0.256 => Ads1115FullScale.PlusMinus0_256V,
         _ => throw new AimcException($"{where}: ads1115 range_volts {part.RangeVolts}: the PGA gives 6.144, 4.096, 2.048, 1.024, 0.512 or 0.256"),
     };
+
+    /// <summary>The GPIO chip as an AD7606 on <paramref name="convst"/> sees it, that line shared with the other parts on it.</summary>
+    private SharedLineGpio Gpio(int convst)
+    {
+        if (!_convstLines.TryGetValue(convst, out var group))
+        {
+            _convstLines[convst] = group = new SharedConvst(convst);
+        }
+
+        return new SharedLineGpio(buses.Gpio, group);
+    }
 
     private SpiDevice Spi(ConverterConfig part, SpiMode mode) =>
         buses.Spi(new SpiBusConfig { Bus = part.Bus, ChipSelect = part.ChipSelect, ClockHz = part.ClockHz, Mode = (int)mode });

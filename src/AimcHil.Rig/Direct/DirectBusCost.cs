@@ -10,12 +10,15 @@ public static class DirectBusCost
     /// <summary>GPIO calls every sample needs for the TC1 handshake: START high, the DONE wait, START low.</summary>
     public const int HandshakeGpioCalls = 3;
 
-    /// <summary>GPIO calls an AD7606 scan needs: the CONVST low-high pulse and the BUSY wait.</summary>
-    public const int Ad7606GpioCalls = 3;
+    /// <summary>GPIO calls of a CONVST pulse (low, high), once per line however many AD7606s share it.</summary>
+    public const int ConvstPulseGpioCalls = 2;
+
+    /// <summary>GPIO calls an AD7606 scan needs besides the pulse: its BUSY wait.</summary>
+    public const int Ad7606BusyGpioCalls = 1;
 
     /// <summary>The floor for one sample with <paramref name="rows"/> × <paramref name="cols"/> mapped onto the
     /// configured parts: per DAC part one message of its minimum update bytes, per ADC part its minimum scan messages
-    /// and bytes, and the GPIO calls of the handshake and of parts converting on a line.</summary>
+    /// and bytes, and the GPIO calls of the handshake, of each CONVST line's pulse and of each AD7606's BUSY wait.</summary>
     public static BusCost Minimum(DirectRigConfig config, int rows, int cols)
     {
         double calls = HandshakeGpioCalls, bytes = 0;
@@ -39,6 +42,7 @@ public static class DirectBusCost
         }
 
         left = cols;
+        var convstLines = new HashSet<int>();
         foreach (var adc in config.Outputs.Adcs)
         {
             var part = adc.Part.ToLowerInvariant();
@@ -52,7 +56,7 @@ public static class DirectBusCost
             var (messages, scanBytes) = part switch
             {
                 "mcp3008" or "mcp3208" => (Mcp3x08.MinimumMessagesPerScan(k), Mcp3x08.MinimumBytesPerScan(k)),
-                "ad7606" => (Ad7606.MinimumMessagesPerScan(k) + Ad7606GpioCalls, Ad7606.MinimumBytesPerScan(k)),
+                "ad7606" => (Ad7606.MinimumMessagesPerScan(k) + Ad7606BusyGpioCalls + (convstLines.Add(adc.ConvstLine ?? -1) ? ConvstPulseGpioCalls : 0), Ad7606.MinimumBytesPerScan(k)),
                 "ads8688" => (Ads8688.MinimumMessagesPerScan(k), Ads8688.MinimumBytesPerScan(k)),
                 "ads1115" => (Ads1115.MinimumMessagesPerScan(k), Ads1115.MinimumBytesPerScan(k)),
                 _ => throw new AimcException($"no minimum scan cost known for ADC part '{adc.Part}'"),

@@ -2,22 +2,24 @@ using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Rig.Direct;
 
-/// <summary>The GPIO chip as one AD7606 of a group sharing a CONVST line sees it: the shared line is opened once for
-/// the group, and before each conversion the part's BUSY line is drained of edges the other parts' conversions left
-/// (every part converts on every CONVST pulse, so without this a later scan would take a stale BUSY edge for its own
-/// and read before its conversion ends).</summary>
-internal sealed class SharedLineGpio(GpioController inner, HashSet<int> openedShared, int convstPin, int busyPin) : GpioController
+/// <summary>The GPIO chip as one AD7606 of a group sharing a CONVST line sees it. Every part converts on every pulse
+/// of the shared line, so the group pulses it once per scan round: the first part that pulses it leads, and the other
+/// parts' CONVST writes are dropped; they take the BUSY edge of the leader's conversion (scanned after it, as DirectChip
+/// scans parts in rig-file order every sample). Pulsing per part instead would leave every other part a stale BUSY
+/// edge per pulse, which a later scan would take for its own and read before its conversion ends.</summary>
+internal sealed class SharedLineGpio(GpioController inner, SharedConvst group) : GpioController
 {
     public override string Name => inner.Name;
 
     public override void OpenPin(int pin, PinMode mode, PinValue initial = PinValue.Low)
     {
-        if (pin == convstPin && !openedShared.Add(pin))
+        if (pin == group.Line && group.Opened)
         {
             return;
         }
 
         inner.OpenPin(pin, mode, initial);
+        group.Opened |= pin == group.Line;
     }
 
     public override void ClosePin(int pin) => inner.ClosePin(pin);
@@ -26,10 +28,12 @@ internal sealed class SharedLineGpio(GpioController inner, HashSet<int> openedSh
 
     public override void Write(int pin, PinValue value)
     {
-        if (pin == convstPin && value == PinValue.Low)
+        if (pin == group.Line)
         {
-            while (inner.WaitForEdge(busyPin, PinEdge.Both, TimeSpan.Zero))
+            group.Leader ??= this;
+            if (group.Leader != this)
             {
+                return;
             }
         }
 

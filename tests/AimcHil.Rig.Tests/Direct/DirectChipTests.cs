@@ -80,7 +80,7 @@ public class DirectChipTests
     }
 
     [Fact]
-    public void Ad7606sSharingConvstOpenItOnceAndScanOneMessageEachPerSample()
+    public void Ad7606sSharingConvstArePulsedOnceAndScannedOneMessageEachPerSample()
     {
         var config = Ad7606Rig();
         var bench = new ScriptedBench(config, TwoByTwo) { ColumnVolts = col => col == 0 ? 2.5 : -5 };
@@ -90,8 +90,8 @@ public class DirectChipTests
 
         Assert.All(bench.Adcs, adc => Assert.Equal(3, adc.Recorded.Count));
         Assert.All(bench.Adcs, adc => Assert.All(adc.Recorded, m => Assert.Equal(2, Assert.Single(m).Written.Length)));
-        // Opened high once for both parts, then a low-high pulse per part per sample.
-        Assert.Equal(1 + (2 * 2 * 3), bench.Fake.WritesTo(5).Count);
+        // Opened high once for both parts, then one low-high pulse per sample for both (they convert together).
+        Assert.Equal([PinValue.High, PinValue.Low, PinValue.High, PinValue.Low, PinValue.High, PinValue.Low, PinValue.High], bench.Fake.WritesTo(5));
         Assert.Equal([16384, -32768, 16384, -32768, 16384, -32768], result.Codes.Data);
         Assert.Equal(3, result.SaturatedOutputs);
         Assert.Equal(4, result.ToMac(0, 0), 12);
