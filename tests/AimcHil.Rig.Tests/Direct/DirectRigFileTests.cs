@@ -56,6 +56,18 @@ public class DirectRigFileTests
     }
 
     [Fact]
+    public void MissingGpioAndI2cNodesSayHowToEnableThem()
+    {
+        using var buses = new LinuxDirectBuses(97);
+
+        var gpio = Assert.Throws<AimcException>(() => buses.Gpio);
+        var i2c = Assert.Throws<AimcException>(() => buses.I2c(97, 0x48));
+
+        Assert.Equal("/dev/gpiochip97: no such device: this machine has no such GPIO chip (ls /dev/gpiochip*; gpiodetect names them)", gpio.Message);
+        Assert.Equal("/dev/i2c-97: no such device: enable I2C (on a Raspberry Pi: dtparam=i2c_arm=on in /boot/firmware/config.txt, then reboot; ls /dev/i2c-*)", i2c.Message);
+    }
+
+    [Fact]
     public void TheEmulatedRigOpensOnTheEmulatedBusesWiredToItsChip()
     {
         var before = EmulatedDirectBuses.Factory;
