@@ -34,6 +34,14 @@ public static class RigConnector
                     ?? throw new AimcException($"{rig.Path}: kind {rig.Kind.ToString().ToLowerInvariant()} needs 'port' (a tty such as /dev/ttyACM0, or HOST:PORT), or --port on the command line");
                 return OpenBridge(rig, LinkAddress.Parse(port));
 
+            case RigKind.Direct:
+                if (options.Port is not null)
+                {
+                    throw new AimcException($"{rig.Path}: --port applies to serial and tcp rigs, and this rig file is kind direct (its buses are in the 'direct' section)");
+                }
+
+                return OpenDirect(rig, options);
+
             default:
                 throw new AimcException($"{rig.Path}: rig kind '{rig.Kind}' cannot be opened by this version");
         }
@@ -57,6 +65,45 @@ public static class RigConnector
             throw new AimcException($"{rig.Path}: {e.Message}", e);
         }
         catch (ArgumentException e)
+        {
+            throw new AimcException($"{rig.Path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>A TC1 test chip on a board's buses, or with <c>direct.emulated: true</c> on emulated buses wired to the
+    /// emulator of the file's <c>chip</c> section (through <see cref="Direct.EmulatedDirectBuses"/>).</summary>
+    public static Direct.DirectChip OpenDirect(RigFile rig, RigOptions options)
+    {
+        var config = rig.Direct
+            ?? throw new AimcException($"{rig.Path}: kind direct needs a 'direct' section (register_spi, start_line, done_line, inputs, outputs; see hil-rigs/direct-tc1.md)");
+        Direct.IDirectBuses buses;
+        Direct.DirectChipDescription? description = null;
+        if (config.Emulated)
+        {
+            if (rig.Chip is null)
+            {
+                throw new AimcException($"{rig.Path}: direct.emulated: true needs a 'chip' section: the emulator the emulated buses are wired to");
+            }
+
+            var emulator = OpenEmulator(rig, options);
+            description = Direct.DirectChipDescription.Of(emulator);
+            buses = Direct.EmulatedDirectBuses.Create(config, emulator, rig.Path);
+        }
+        else
+        {
+            if (options.Ideal)
+            {
+                throw new AimcException($"{rig.Path}: --ideal switches an emulator's non-idealities off and this rig drives a real chip; set direct.emulated: true to run it against the emulator");
+            }
+
+            buses = new Direct.LinuxDirectBuses(config);
+        }
+
+        try
+        {
+            return new Direct.DirectChip(config, buses, description);
+        }
+        catch (AimcException e)
         {
             throw new AimcException($"{rig.Path}: {e.Message}", e);
         }

@@ -12,7 +12,11 @@ internal static class RepositoryPaths
         Directory.GetFiles(Rigs, "*.yaml").Where(f => !File.ReadAllLines(f).Any(l => l.StartsWith("kind:", StringComparison.Ordinal) && !l.Contains("emulator", StringComparison.Ordinal))).Order();
 
     /// <summary>Rig files that reach a chip over a link (kinds serial and tcp).</summary>
-    public static IEnumerable<string> LinkRigs() => Directory.GetFiles(Rigs, "*.yaml").Except(Presets()).Order();
+    public static IEnumerable<string> LinkRigs() => Directory.GetFiles(Rigs, "*.yaml").Except(Presets()).Except(DirectRigs()).Order();
+
+    /// <summary>Rig files of kind direct (a board driving a TC1 chip over SPI and GPIO, or its emulation).</summary>
+    public static IEnumerable<string> DirectRigs() =>
+        Directory.GetFiles(Rigs, "*.yaml").Where(f => File.ReadAllLines(f).Any(l => l.StartsWith("kind:", StringComparison.Ordinal) && l.Contains("direct", StringComparison.Ordinal))).Order();
 
     private static string FindRoot()
     {

@@ -60,6 +60,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(mvm);
         bench.Subcommands.Add(CreateTrain());
         bench.Subcommands.Add(BenchLinkCommand.Create());
+        bench.Subcommands.Add(BenchDirectCommand.Create());
         return bench;
     }
 
