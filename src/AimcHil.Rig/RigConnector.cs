@@ -71,7 +71,7 @@ public static class RigConnector
     }
 
     /// <summary>A TC1 test chip on a board's buses, or with <c>direct.emulated: true</c> on emulated buses wired to the
-    /// emulator of the file's <c>chip</c> section (through <see cref="Direct.EmulatedDirectBuses"/>).</summary>
+    /// emulator of the file's <c>chip</c> section (<see cref="Direct.Emulated.EmulatedBench"/>).</summary>
     public static Direct.DirectChip OpenDirect(RigFile rig, RigOptions options)
     {
         var config = rig.Direct
@@ -87,7 +87,7 @@ public static class RigConnector
 
             var emulator = OpenEmulator(rig, options);
             description = Direct.DirectChipDescription.Of(emulator);
-            buses = Direct.EmulatedDirectBuses.Create(config, emulator, rig.Path);
+            buses = new Direct.Emulated.EmulatedBench(config, emulator);
         }
         else
         {

@@ -29,7 +29,7 @@ internal static class BenchDirectCommand
         {
             var file = RigFileReader.Read(parse.GetValue(rig)!.FullName);
             var preset = file.Chip ?? throw new AimcException($"{file.Path}: bench direct needs a rig file with a 'chip' section to wire the emulated buses to (e.g. hil-rigs/direct-emulated.yaml)");
-            var cases = Measure(preset, file.Seed, (config, chip) => EmulatedDirectBuses.Create(config, chip, file.Path));
+            var cases = Measure(preset, file.Seed, (config, chip) => new AimcHil.Rig.Direct.Emulated.EmulatedBench(config, chip));
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(new { rig = file.Path, rows = preset.Rows, cols = Columns, cases });

@@ -4,8 +4,7 @@ using AimcHil.Rig.Direct;
 namespace AimcHil.Rig.Tests.Direct;
 
 /// <summary>Rig files of kind direct: they parse, a real board's file says which bus to enable when its node is missing,
-/// and an emulated one gets its buses through <see cref="EmulatedDirectBuses"/>.</summary>
-[Collection(EmulatedDirectBusesCollection.Name)]
+/// and an emulated one gets the emulated buses wired to its chip.</summary>
 public class DirectRigFileTests
 {
     public static TheoryData<string> DirectRigFiles() => [.. RepositoryPaths.DirectRigs().Select(f => Path.GetFileName(f))];
@@ -70,47 +69,13 @@ public class DirectRigFileTests
     [Fact]
     public void TheEmulatedRigOpensOnTheEmulatedBusesWiredToItsChip()
     {
-        var before = EmulatedDirectBuses.Factory;
-        EmulatedChipSeen = null;
-        EmulatedDirectBuses.Factory = (config, chip) =>
-        {
-            EmulatedChipSeen = chip;
-            return new ScriptedBench(config, new Tc1Geometry(chip.Info.Rows, chip.Info.Cols, chip.Info.Tiles, chip.Info.DacBits));
-        };
-        try
-        {
-            using var chip = RigConnector.Open(Path.Combine(RepositoryPaths.Rigs, "direct-emulated.yaml"));
+        using var chip = RigConnector.Open(Path.Combine(RepositoryPaths.Rigs, "direct-emulated.yaml"));
 
-            Assert.Equal((32, 16, 2, 8, 16), (chip.Info.Rows, chip.Info.Cols, chip.Info.Tiles, chip.Info.DacBits, chip.Info.AdcBits));
-            Assert.Equal("tc1-current-32x16", chip.Info.Name);
-            Assert.Equal(ComputationDomain.Current, chip.Info.Domain);
-            Assert.Equal("direct: TC1 on /dev/spidev0.0", chip.Info.Transport);
-            Assert.Equal("tc1-current-32x16", EmulatedChipSeen!.Info.Name);
-            Assert.Equal(16, chip.Mvm(1, new Grid<int>(1, 32)).Codes.Cols);
-        }
-        finally
-        {
-            EmulatedDirectBuses.Factory = before;
-        }
-    }
-
-    [Fact]
-    public void WithoutTheEmulatedBenchAnEmulatedRigSaysSo()
-    {
-        var before = EmulatedDirectBuses.Factory;
-        EmulatedDirectBuses.Factory = null;
-        try
-        {
-            var rig = RigFileReader.Read(Path.Combine(RepositoryPaths.Rigs, "direct-emulated.yaml"));
-
-            var e = Assert.Throws<AimcException>(() => RigConnector.Open(rig));
-
-            Assert.Equal($"{rig.Path}: emulated direct buses are not built into this version (EmulatedDirectBuses.Factory is not wired to EmulatedBench); set direct.emulated: false to use the board's buses, or use an emulator rig", e.Message);
-        }
-        finally
-        {
-            EmulatedDirectBuses.Factory = before;
-        }
+        Assert.Equal((32, 16, 2, 8, 16), (chip.Info.Rows, chip.Info.Cols, chip.Info.Tiles, chip.Info.DacBits, chip.Info.AdcBits));
+        Assert.Equal("tc1-current-32x16", chip.Info.Name);
+        Assert.Equal(ComputationDomain.Current, chip.Info.Domain);
+        Assert.Equal("direct: TC1 on /dev/spidev0.0", chip.Info.Transport);
+        Assert.Equal(16, chip.Mvm(1, new Grid<int>(1, 32)).Codes.Cols);
     }
 
     [Fact]
@@ -128,13 +93,4 @@ public class DirectRigFileTests
 
         Assert.Equal("r.yaml: direct.emulated: true needs a 'chip' section: the emulator the emulated buses are wired to", e.Message);
     }
-
-    private static IAimcChip? EmulatedChipSeen { get; set; }
-}
-
-/// <summary>Tests that set the process-wide <see cref="EmulatedDirectBuses.Factory"/> run one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class EmulatedDirectBusesCollection
-{
-    public const string Name = "EmulatedDirectBuses.Factory";
 }

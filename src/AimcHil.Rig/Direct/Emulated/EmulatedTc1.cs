@@ -398,6 +398,8 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
                 return;
             }
 
+            // DONE may still be high from a command: it falls first, so the host sees this compute's rising edge.
+            _gpio.Drive(_doneLine, PinValue.Low);
             Compute();
             _status |= StatusDone;
             _gpio.Drive(_doneLine, PinValue.High);
