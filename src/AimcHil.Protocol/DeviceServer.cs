@@ -34,7 +34,7 @@ public sealed class DeviceServer
     public DeviceServerCounters Counters { get; } = new();
 
     public Capabilities Capabilities =>
-        (_chip is IReseedableChip ? Capabilities.Reseed : Capabilities.None) |
+        (_chip is IReseedableChip { CanReseed: true } ? Capabilities.Reseed : Capabilities.None) |
         (_chip.Clock.IsVirtual ? Capabilities.VirtualClock : Capabilities.None);
 
     /// <summary>Serves until the stream ends or <paramref name="cancellation"/> fires.</summary>
