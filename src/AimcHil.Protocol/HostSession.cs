@@ -422,8 +422,10 @@ public sealed class HostSession : IDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception e)
         {
+            // Whatever ended the line (a closed pipe, a port that went away, a transport's own AimcException) is
+            // reported by the next request; a background thread must never take the process down.
             _readFailure = e;
         }
         finally

@@ -82,6 +82,21 @@ public sealed class VirtualRigCliTests : IDisposable
     }
 
     [Fact]
+    public async Task ALineThatGoesAwayMidHandshakeIsOneLineNotACrash()
+    {
+        var line = AimcHil.Hardware.PseudoTerminal.Open();
+        // A long timeout, so the line goes away while the host is still waiting for its HELLO answer.
+        var probe = Task.Run(() => AimcProcess.Run("probe", "--port", line.SlavePath, "--timeout-ms", "10000"));
+        await Task.Delay(2500);
+
+        line.Dispose();
+
+        AimcProcess.AssertUserError(
+            await probe,
+            $"rig on {line.SlavePath} closed the connection ({line.SlavePath}: the line went away (end of file): was the bridge unplugged or the rig server stopped? Reopen the port): is it still connected?");
+    }
+
+    [Fact]
     public void ProbeOfAMissingDeviceSaysWhatToCheck() =>
         AimcProcess.AssertUserError(
             AimcProcess.Run("probe", "--port", "/dev/ttyACM97"),
