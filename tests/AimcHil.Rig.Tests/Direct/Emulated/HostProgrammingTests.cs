@@ -62,6 +62,7 @@ public class HostProgrammingTests
         var before = chip.Mvm(0, x);
 
         var tc1 = chip.Registers;
+        tc1.ReadStatus(); // clears the compute's DONE: pulses raise neither DONE nor ERROR
         tc1.WriteTile(0);
         tc1.WriteCell(5, 7);
         tc1.WriteArray(0);
