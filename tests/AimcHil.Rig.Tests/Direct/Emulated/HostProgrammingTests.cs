@@ -48,6 +48,7 @@ public class HostProgrammingTests
     public void IsppThroughTheRegistersBringsOneDeviceToItsTargetAndTheNextMvmSeesIt()
     {
         var rig = RigFileReader.Read(Path.Combine(RepositoryPaths.Rigs, "direct-emulated.yaml"));
+        Assert.Equal(new Emulator.Devices.PulseResponse { ThresholdVolts = 0.5, FullVolts = 2.0, TimeConstantSeconds = 1e-7 }, rig.Chip!.PulseResponse);
         var preset = rig.Chip! with
         {
             // Verify reads without read noise and a device that holds still, so the host's read is the device's state;
