@@ -37,6 +37,9 @@ public sealed record ChipPreset
 
     public TimingConfig Timing { get; init; } = new();
 
+    /// <summary>How single-device programming pulses move a device (<see cref="EmulatedChip.ApplyPulse"/>).</summary>
+    public PulseResponse PulseResponse { get; init; } = new();
+
     public PcmConfig? Pcm { get; init; }
 
     public RramConfig? Rram { get; init; }

@@ -97,6 +97,56 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         };
     }
 
+    /// <summary>Single-device pulses applied by <see cref="ApplyPulse"/> (below-threshold and stuck ones included).</summary>
+    public long PulsesApplied { get; private set; }
+
+    /// <summary>One programming pulse on one device: amplitude <paramref name="amplitudeVolts"/> (positive moves the
+    /// state up, negative down) for <paramref name="widthSeconds"/>, by the preset's <see cref="PulseResponse"/> law
+    /// and then the device's programming noise (drawn from the programming stream).</summary>
+    /// <remarks>A pulse that covers none of the headroom (at or below threshold, zero width) and a pulse on a stuck
+    /// device move nothing and draw nothing; every pulse advances the clock by its width, at least the preset's pulse
+    /// time, and counts in <see cref="PulsesApplied"/>. The law acts on the device's programmed state; where the device
+    /// drifts, it keeps its drift exponent and the tile's age since its last <see cref="Program"/>.</remarks>
+    public void ApplyPulse(int tile, int array, int row, int col, double amplitudeVolts, double widthSeconds)
+    {
+        var state = TileAt(tile);
+        var k = DeviceIndex(state, array, row, col);
+        if (!double.IsFinite(amplitudeVolts))
+        {
+            throw new AimcException($"pulse amplitude {amplitudeVolts} V is not a finite voltage");
+        }
+
+        if (!(widthSeconds >= 0) || !double.IsFinite(widthSeconds))
+        {
+            throw new AimcException($"pulse width {widthSeconds} s must be finite and not negative");
+        }
+
+        _clock.Advance(Math.Max(widthSeconds, Preset.Timing.PulseSeconds));
+        PulsesApplied++;
+        var response = Preset.PulseResponse;
+        if (state.Stuck[array][k] != StuckState.None || response.Fraction(amplitudeVolts, widthSeconds) == 0)
+        {
+            return;
+        }
+
+        var aimed = response.Aimed(state.Programmed[array][k], Device.MinState, amplitudeVolts, widthSeconds);
+        state.Programmed[array][k] = Device.ProgramOnce(Device.Quantize((float)aimed), _programRng);
+
+        // The compute view holds the old state: the next MVM rebuilds it, as after Program.
+        state.Core = null;
+    }
+
+    /// <summary>A verify read of one device: its normalized state now (drifted, stuck devices pinned), as the read
+    /// circuit sees it (mismatch; sneak paths in a passive array), with one read-noise draw from the read stream.</summary>
+    public float ReadDevice(int tile, int array, int row, int col)
+    {
+        var state = TileAt(tile);
+        var k = DeviceIndex(state, array, row, col);
+        var states = state.StatesAt(Device, Age(state));
+        var read = Preset.AccessTransistors ? states[array][k] * state.Mismatch[array][k] : SneakApparent(state, states)[array][k];
+        return WithReadNoise(state, array, k, read, states[array][k], ReadAge(state));
+    }
+
     public DeviceStates ReadBack(int tile)
     {
         var state = TileAt(tile);
@@ -294,6 +344,8 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         {
             throw new AimcException($"dac.bits must be between 2 and 16, not {preset.Dac.Bits}");
         }
+
+        preset.PulseResponse.Validate();
     }
 
     /// <summary>Throws for the first weight that is not finite or outside [-1, 1].</summary>
@@ -409,7 +461,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
     private float[][] VerifyRead(TileState tile, float[][] states)
     {
         var reads = new float[states.Length][];
-        var age = Math.Max(Age(tile), Preset.Timing.PulseSeconds);
+        var age = ReadAge(tile);
         if (!Preset.AccessTransistors)
         {
             var apparent = SneakApparent(tile, states);
@@ -434,15 +486,39 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         {
             for (var k = 0; k < states[a].Length; k++)
             {
-                var sigma = Device.ReadNoiseSigma(tile.Programmed[a][k], states[a][k], age);
-                if (sigma > 0)
-                {
-                    reads[a][k] = Math.Max(reads[a][k] + (sigma * (float)_readRng.NextGaussian()), 0f);
-                }
+                reads[a][k] = WithReadNoise(tile, a, k, reads[a][k], states[a][k], age);
             }
         }
 
         return reads;
+    }
+
+    /// <summary>A read is at least a pulse time after programming, the shortest a verify read can follow a pulse.</summary>
+    private double ReadAge(TileState tile) => Math.Max(Age(tile), Preset.Timing.PulseSeconds);
+
+    /// <summary>One device's read with its read noise, clipped at 0; draws nothing when the device reads noiselessly.</summary>
+    private float WithReadNoise(TileState tile, int array, int k, float read, float state, double age)
+    {
+        var sigma = Device.ReadNoiseSigma(tile.Programmed[array][k], state, age);
+        return sigma > 0 ? Math.Max(read + (sigma * (float)_readRng.NextGaussian()), 0f) : read;
+    }
+
+    /// <summary>The row-major index of device (<paramref name="row"/>, <paramref name="col"/>) of array
+    /// <paramref name="array"/>, or a message naming what exists.</summary>
+    private int DeviceIndex(TileState tile, int array, int row, int col)
+    {
+        var names = Physics.Encoding.ArrayNames;
+        if (array < 0 || array >= names.Count)
+        {
+            throw new AimcException($"device array {array} does not exist: the weights use arrays 0 … {names.Count - 1} ({string.Join(", ", names)})");
+        }
+
+        if (row < 0 || row >= tile.Rows || col < 0 || col >= tile.Cols)
+        {
+            throw new AimcException($"cell ({row}, {col}) does not exist: the tile has rows 0 … {tile.Rows - 1} and columns 0 … {tile.Cols - 1}");
+        }
+
+        return (row * tile.Cols) + col;
     }
 
     /// <summary>Single-device reads of a passive array with floating unselected lines: every device array shares the

@@ -119,6 +119,35 @@ public sealed class Tc1Registers
         Write(Tc1Register.ProgramConfig, [(byte)(options.Enabled ? 1 : 0), (byte)options.MaxPulsesPerCell, (byte)(tolerance >> 8), (byte)tolerance]);
     }
 
+    /// <summary>CELL: the cell (row, column) of tile TILE that PULSE and VERIFY address.</summary>
+    public void WriteCell(int row, int col) => Write(Tc1Register.Cell, [.. U16(row, "cell row"), .. U16(col, "cell column")]);
+
+    /// <summary>PULSE: one programming pulse on device <paramref name="array"/> (0 = G+, 1 = G−, …) of cell CELL,
+    /// amplitude rounded to the register's millivolts (signed: positive moves the state up), width to its nanoseconds.</summary>
+    public void Pulse(int array, double amplitudeVolts, double widthSeconds)
+    {
+        var millivolts = Math.Round(amplitudeVolts * 1000, MidpointRounding.AwayFromZero);
+        if (!(millivolts >= short.MinValue && millivolts <= short.MaxValue))
+        {
+            throw new AimcException($"{Name}: pulse amplitude {amplitudeVolts} V: TC1 takes −32.768 V to 32.767 V in millivolts");
+        }
+
+        var nanoseconds = Math.Round(widthSeconds * 1e9, MidpointRounding.AwayFromZero);
+        if (!(nanoseconds >= 0 && nanoseconds <= ushort.MaxValue))
+        {
+            throw new AimcException($"{Name}: pulse width {widthSeconds} s: TC1 takes 0 to 65535 ns");
+        }
+
+        var data = new byte[5];
+        data[0] = Byte(array, "device array");
+        BinaryPrimitives.WriteInt16BigEndian(data.AsSpan(1), (short)millivolts);
+        BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(3), (ushort)nanoseconds);
+        Write(Tc1Register.Pulse, data);
+    }
+
+    /// <summary>VERIFY: a single-device read of device ARRAY of cell CELL, as state / full scale in [0, 1].</summary>
+    public float ReadVerify() => BinaryPrimitives.ReadUInt16BigEndian(Read(Tc1Register.Verify, 2)) / (float)ushort.MaxValue;
+
     public void Command(Tc1Command command) => Write(Tc1Register.Command, [(byte)command]);
 
     public void WriteReportRow(int row) => Write(Tc1Register.ReportRow, U16(row, "report row"));

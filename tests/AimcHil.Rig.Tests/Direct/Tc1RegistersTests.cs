@@ -159,4 +159,48 @@ public class Tc1RegistersTests
             ],
             _spi.Frames);
     }
+
+    [Fact]
+    public void CellIsRowThenColumnBigEndian()
+    {
+        Tc1.WriteCell(3, 5);
+
+        Assert.Equal([[0x02, 0x15, 0x00, 0x03, 0x00, 0x05]], _spi.Frames);
+    }
+
+    [Fact]
+    public void PulseIsArraySignedMillivoltsAndNanoseconds()
+    {
+        var tc1 = Tc1;
+        tc1.Pulse(1, 1.2, 50e-9);
+        tc1.Pulse(0, -0.8004, 1.0004e-6);
+        tc1.Pulse(2, -32.768, 65.535e-6);
+
+        Assert.Equal(
+            [[0x02, 0x16, 0x01, 0x04, 0xB0, 0x00, 0x32], [0x02, 0x16, 0x00, 0xFC, 0xE0, 0x03, 0xE8], [0x02, 0x16, 0x02, 0x80, 0x00, 0xFF, 0xFF]],
+            _spi.Frames);
+    }
+
+    [Fact]
+    public void PulsesTheRegistersCannotCarryAreRefusedBeforeTheBus()
+    {
+        var tc1 = Tc1;
+
+        Assert.Equal("TC1 on /dev/spidev0.0: pulse amplitude 32.768 V: TC1 takes −32.768 V to 32.767 V in millivolts", Assert.Throws<AimcException>(() => tc1.Pulse(0, 32.768, 1e-7)).Message);
+        Assert.Equal("TC1 on /dev/spidev0.0: pulse amplitude NaN V: TC1 takes −32.768 V to 32.767 V in millivolts", Assert.Throws<AimcException>(() => tc1.Pulse(0, double.NaN, 1e-7)).Message);
+        Assert.Equal("TC1 on /dev/spidev0.0: pulse width 6.6E-05 s: TC1 takes 0 to 65535 ns", Assert.Throws<AimcException>(() => tc1.Pulse(0, 1, 66e-6)).Message);
+        Assert.Equal("TC1 on /dev/spidev0.0: pulse width -1E-08 s: TC1 takes 0 to 65535 ns", Assert.Throws<AimcException>(() => tc1.Pulse(0, 1, -10e-9)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => tc1.Pulse(256, 1, 1e-7));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tc1.WriteCell(65536, 0));
+        Assert.Empty(_spi.Frames);
+    }
+
+    [Fact]
+    public void VerifyReadsTwoBytesOfStateOverFullScale()
+    {
+        _spi.EnqueueResponse(0xFF, 0xFF, 0xFF, 0x80, 0x00);
+
+        Assert.Equal(32768 / 65535f, Tc1.ReadVerify());
+        Assert.Equal([[0x03, 0x17, 0x00, 0x00, 0x00]], _spi.Frames);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using AimcHil.Core;
+using AimcHil.Emulator;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Rig.Direct.Emulated;
@@ -8,7 +9,9 @@ namespace AimcHil.Rig.Direct.Emulated;
 /// register interface, START/DONE on the GPIO model, word-line voltages read from the DAC models and column voltages
 /// presented to the ADC models.</summary>
 /// <remarks>Commands and computes complete inside the SPI transaction or GPIO write that starts them, so STATUS never
-/// shows BUSY; see "Emulation notes" in hil-rigs/direct-tc1.md for the readings of the spec this model makes.</remarks>
+/// shows BUSY; see "Emulation notes" in hil-rigs/direct-tc1.md for the readings of the spec this model makes. Single-device
+/// pulses (PULSE) and verify reads (VERIFY) need the emulator's device-level access, so they work when the chip is an
+/// <see cref="EmulatedChip"/>; behind any other <see cref="IAimcChip"/> PULSE sets ERROR and VERIFY reads zeros.</remarks>
 public sealed class EmulatedTc1 : EmulatedSpiPart
 {
     /// <summary>ID register: TC1, interface version 1.</summary>
@@ -37,6 +40,8 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
     private int _row;
     private int _reportRow;
     private int _array;
+    private int _cellRow;
+    private int _cellCol;
     private bool _verify = true;
     private int _maxPulses = 20;
     private int _tolerance = 1311; // 0.02 of the device range, WriteVerifyOptions.Default
@@ -88,6 +93,21 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
 
     /// <summary>MVMs computed on START.</summary>
     public long Computes { get; private set; }
+
+    /// <summary>The CELL register: the device pair PULSE and VERIFY address on tile TILE.</summary>
+    public (int Row, int Col) Cell
+    {
+        get
+        {
+            lock (_state)
+            {
+                return (_cellRow, _cellCol);
+            }
+        }
+    }
+
+    /// <summary>PULSE writes the chip accepted.</summary>
+    public long Pulses { get; private set; }
 
     /// <summary>Commands run (PROGRAM, CLEAR_MASK, READBACK).</summary>
     public long Commands { get; private set; }
@@ -145,6 +165,8 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
             0x12 => data.Length == 2 * _cols && WriteTargets(data),
             0x13 => data.Length == (_cols + 7) / 8 && WriteMask(data),
             0x14 => data.Length == 4 && Configure(data),
+            0x15 => data.Length == 4 && SetCell(BinaryPrimitives.ReadUInt16BigEndian(data), BinaryPrimitives.ReadUInt16BigEndian(data[2..])),
+            0x16 => data.Length == 5 && Pulse(data[0], BinaryPrimitives.ReadInt16BigEndian(data[1..]), BinaryPrimitives.ReadUInt16BigEndian(data[3..])),
             0x20 => data.Length == 1 && Command(data[0]),
             0x30 => data.Length == 2 && SetReportRow(BinaryPrimitives.ReadUInt16BigEndian(data)),
             0x40 => data.Length == 1 && SetArray(data[0]),
@@ -186,6 +208,39 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
         }
 
         _reportRow = row;
+        return true;
+    }
+
+    private bool SetCell(int row, int col)
+    {
+        if (row >= _rows || col >= _cols)
+        {
+            return false;
+        }
+
+        (_cellRow, _cellCol) = (row, col);
+        return true;
+    }
+
+    /// <summary>One pulse on device <paramref name="array"/> of cell CELL of tile TILE; completes at once, like
+    /// CLEAR_MASK, so it touches neither DONE nor the DONE line.</summary>
+    private bool Pulse(int array, short amplitudeMillivolts, ushort widthNanoseconds)
+    {
+        if (Chip is not EmulatedChip chip || array >= chip.Physics.Encoding.ArrayNames.Count)
+        {
+            return false;
+        }
+
+        try
+        {
+            chip.ApplyPulse(Tile, array, _cellRow, _cellCol, amplitudeMillivolts / 1000.0, widthNanoseconds * 1e-9);
+        }
+        catch (AimcException)
+        {
+            return false;
+        }
+
+        Pulses++;
         return true;
     }
 
@@ -314,6 +369,13 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
                 }
 
                 break;
+            case 0x17:
+                if (Chip is EmulatedChip chip && _array < chip.Physics.Encoding.ArrayNames.Count && !data.IsEmpty)
+                {
+                    Put(data, 0, State16(chip.ReadDevice(Tile, _array, _cellRow, _cellCol)));
+                }
+
+                break;
             case 0x31:
                 ReportRow(data, LastReport?.Achieved, 2, Q15);
                 break;
@@ -333,10 +395,13 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
                 break;
             case 0x41:
                 var states = Latched is { } latched && _array < latched.Arrays.Count ? latched.Arrays[_array].States : null;
-                ReportRow(data, states, 2, s => (int)Math.Round(Math.Clamp(s, 0f, 1f) * 65535.0));
+                ReportRow(data, states, 2, s => State16(s));
                 break;
         }
     }
+
+    /// <summary>A normalized device state as state / full scale × 65535, clamped to [0, 1].</summary>
+    private static ushort State16(float state) => (ushort)Math.Round(Math.Clamp(state, 0f, 1f) * 65535.0);
 
     private static int Q15(float weight) => (int)Math.Round(Math.Clamp(weight, -1f, 1f) * 32767.0);
 

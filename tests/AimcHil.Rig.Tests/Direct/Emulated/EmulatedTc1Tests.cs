@@ -1,5 +1,6 @@
 using AimcHil.Core;
 using AimcHil.Emulator;
+using AimcHil.Emulator.Devices;
 using AimcHil.Hardware.Buses;
 using AimcHil.Rig.Direct;
 using AimcHil.Rig.Direct.Emulated;
@@ -224,5 +225,93 @@ public class EmulatedTc1Tests
         gpio.Write(20, PinValue.Low);
         Assert.True(gpio.WaitForEdge(21, PinEdge.Falling, TimeSpan.Zero));
         Assert.Equal(1, tc1.Computes);
+    }
+
+    [Fact]
+    public void PulseMovesTheCellsDeviceAndVerifyReadsItAsTheChipDoes()
+    {
+        var preset = Small with { Pcm = new PcmConfig().Ideal() with { ProgrammingNoise = true, ReadNoise = true } };
+        var (tc1, _) = Tc1(preset);
+        using var reference = new EmulatedChip(preset, Seed);
+
+        WriteRegister(tc1, 0x10, 0x01);
+        WriteRegister(tc1, 0x15, 0x00, 0x02, 0x00, 0x03); // CELL (2, 3)
+        WriteRegister(tc1, 0x16, 0x01, 0x04, 0xB0, 0x00, 0x32); // G−, +1.2 V, 50 ns
+        WriteRegister(tc1, 0x40, 0x01);
+        reference.ApplyPulse(1, 1, 2, 3, 1.2, 50e-9);
+        var expected = (ushort)Math.Round(Math.Clamp(reference.ReadDevice(1, 1, 2, 3), 0f, 1f) * 65535.0);
+
+        Assert.Equal(new byte[] { (byte)(expected >> 8), (byte)expected }, ReadRegister(tc1, 0x17, 2));
+        Assert.Equal((2, 3), tc1.Cell);
+        Assert.Equal(1, tc1.Pulses);
+        Assert.Equal(new byte[] { 0x00 }, ReadRegister(tc1, 0x02, 1)); // no ERROR, and a pulse raises no DONE
+    }
+
+    [Fact]
+    public void AFullStrengthPulseVerifiesAtFullScaleAndANegativeOneAtZero()
+    {
+        var (tc1, _) = Tc1(Small.Ideal());
+
+        Assert.Equal(new byte[] { 0x00, 0x00, 0x00, 0x00, 0x00 }, Transact(tc1, 0x03, 0x17, 0x00, 0x00, 0x00));
+        WriteRegister(tc1, 0x16, 0x00, 0x07, 0xD0, 0xFF, 0xFF); // G+, +2.0 V, 65535 ns: k = 1 − e^−655
+        Assert.Equal(new byte[] { 0x00, 0x00, 0x00, 0xFF, 0xFF }, Transact(tc1, 0x03, 0x17, 0x00, 0x00, 0x00));
+        WriteRegister(tc1, 0x16, 0x00, 0xF8, 0x30, 0xFF, 0xFF); // −2.0 V
+        Assert.Equal(new byte[] { 0x00, 0x00 }, ReadRegister(tc1, 0x17, 2));
+    }
+
+    [Fact]
+    public void CellsAndArraysOutsideTheChipSetErrorAndVerifyOfAMissingArrayReadsZeros()
+    {
+        var (tc1, _) = Tc1(Small.Ideal());
+        WriteRegister(tc1, 0x16, 0x00, 0x07, 0xD0, 0xFF, 0xFF); // cell (0, 0) G+ to the top
+
+        WriteRegister(tc1, 0x15, 0x00, 0x08, 0x00, 0x00); // row 8 of 8
+        Assert.Equal(new byte[] { 0x04 }, ReadRegister(tc1, 0x02, 1));
+        WriteRegister(tc1, 0x15, 0x00, 0x00, 0x00, 0x04); // column 4 of 4
+        WriteRegister(tc1, 0x15, 0x00, 0x01, 0x00); // three bytes
+        Assert.Equal(new byte[] { 0x04 }, ReadRegister(tc1, 0x02, 1));
+        WriteRegister(tc1, 0x16, 0x02, 0x07, 0xD0, 0x00, 0x32); // array 2: a pair has G+ and G−
+        Assert.Equal(new byte[] { 0x04 }, ReadRegister(tc1, 0x02, 1));
+        WriteRegister(tc1, 0x16, 0x00, 0x07, 0xD0, 0x00); // four bytes
+        Assert.Equal(new byte[] { 0x04 }, ReadRegister(tc1, 0x02, 1));
+
+        Assert.Equal((0, 0), tc1.Cell);
+        Assert.Equal(1, tc1.Pulses);
+        Assert.Equal(new byte[] { 0xFF, 0xFF }, ReadRegister(tc1, 0x17, 2));
+        WriteRegister(tc1, 0x40, 0x05);
+        Assert.Equal(new byte[] { 0x00, 0x00 }, ReadRegister(tc1, 0x17, 2));
+        Assert.Equal(new byte[] { 0x00 }, ReadRegister(tc1, 0x02, 1));
+    }
+
+    [Fact]
+    public void BehindAChipThatIsNotTheEmulatorPulseSetsErrorAndVerifyReadsZeros()
+    {
+        using var emulator = new EmulatedChip(Small.Ideal(), Seed);
+        var tc1 = new EmulatedTc1(new OtherChip(emulator), new DirectRigConfig(), new EmulatedGpio(), _ => 1.25, 0);
+
+        WriteRegister(tc1, 0x15, 0x00, 0x00, 0x00, 0x00);
+        WriteRegister(tc1, 0x16, 0x00, 0x07, 0xD0, 0xFF, 0xFF);
+
+        Assert.Equal(new byte[] { 0x04 }, ReadRegister(tc1, 0x02, 1));
+        Assert.Equal(new byte[] { 0x00, 0x00 }, ReadRegister(tc1, 0x17, 2));
+        Assert.Equal(0, emulator.PulsesApplied);
+    }
+
+    /// <summary>An <see cref="IAimcChip"/> that is not an <see cref="EmulatedChip"/>: the chip contract only.</summary>
+    private sealed class OtherChip(IAimcChip inner) : IAimcChip
+    {
+        public ChipInfo Info => inner.Info;
+
+        public IChipClock Clock => inner.Clock;
+
+        public ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options, Grid<bool>? only = null) => inner.Program(tile, targets, options, only);
+
+        public DeviceStates ReadBack(int tile) => inner.ReadBack(tile);
+
+        public MvmResult Mvm(int tile, Grid<int> inputCodes) => inner.Mvm(tile, inputCodes);
+
+        public void Dispose()
+        {
+        }
     }
 }
