@@ -37,14 +37,19 @@ public sealed class DeviceServer
         (_chip is IReseedableChip { CanReseed: true } ? Capabilities.Reseed : Capabilities.None) |
         (_chip.Clock.IsVirtual ? Capabilities.VirtualClock : Capabilities.None);
 
+    /// <summary>How often <see cref="Run"/> looks at its cancellation token while the line is quiet.</summary>
+    private const int CancellationPollMs = 50;
+
     /// <summary>Serves until the stream ends or <paramref name="cancellation"/> fires.</summary>
+    /// <remarks>A stream's asynchronous read may hold a pool thread while it waits; a process that serves several
+    /// rigs, or does other work on the pool, serves with <see cref="Run"/> on a thread of its own.</remarks>
     public async Task RunAsync(CancellationToken cancellation = default)
     {
         if (_options.AnnounceBoot)
         {
             // A leading delimiter ends whatever half frame the line held before the reset.
             await _stream.WriteAsync(new byte[] { 0 }, cancellation).ConfigureAwait(false);
-            Send(new Frame(FrameKind.Event, 0, Opcode.Boot, FrameFlags.None, new PayloadWriter(4).U32(_options.BootCounter).ToArray()));
+            AnnounceBoot();
         }
 
         var buffer = new byte[16384];
@@ -58,12 +63,7 @@ public sealed class DeviceServer
                     return;
                 }
 
-                foreach (var frame in _decoder.Push(buffer.AsSpan(0, n)))
-                {
-                    Handle(frame);
-                }
-
-                Counters.DroppedFrames = _decoder.DroppedFrames;
+                Accept(buffer.AsSpan(0, n));
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -72,6 +72,63 @@ public sealed class DeviceServer
         catch (ObjectDisposedException)
         {
         }
+    }
+
+    /// <summary>Serves on the calling thread until the stream ends or <paramref name="cancellation"/> fires (noticed
+    /// within 50 ms on a stream with read timeouts, whose ReadTimeout it sets for that).</summary>
+    public void Run(CancellationToken cancellation = default)
+    {
+        if (_options.AnnounceBoot)
+        {
+            _stream.Write([0]);
+            AnnounceBoot();
+        }
+
+        if (cancellation.CanBeCanceled && _stream.CanTimeout)
+        {
+            _stream.ReadTimeout = CancellationPollMs;
+        }
+
+        var buffer = new byte[16384];
+        try
+        {
+            while (!cancellation.IsCancellationRequested)
+            {
+                int n;
+                try
+                {
+                    n = _stream.Read(buffer);
+                }
+                catch (TimeoutException)
+                {
+                    continue;
+                }
+
+                if (n == 0)
+                {
+                    return;
+                }
+
+                Accept(buffer.AsSpan(0, n));
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private void AnnounceBoot() =>
+        Send(new Frame(FrameKind.Event, 0, Opcode.Boot, FrameFlags.None, new PayloadWriter(4).U32(_options.BootCounter).ToArray()));
+
+    /// <summary>Decodes the bytes that arrived and answers every whole frame among them.</summary>
+    private void Accept(ReadOnlySpan<byte> bytes)
+    {
+        foreach (var frame in _decoder.Push(bytes))
+        {
+            Handle(frame);
+        }
+
+        Counters.DroppedFrames = _decoder.DroppedFrames;
     }
 
     /// <summary>Answers one decoded frame (exposed so firmware-like tests can drive the server frame by frame).</summary>

@@ -213,7 +213,7 @@ public class FaultyStreamTests
         var pending = Task.Factory.StartNew(() => faulty.Read(new byte[8]), TaskCreationOptions.LongRunning);
         await Task.Delay(200);
 
-        var counters = await Task.Run(() => faulty.Counters).WaitAsync(TimeSpan.FromSeconds(1));
+        var counters = await Task.Factory.StartNew(() => faulty.Counters, TaskCreationOptions.LongRunning).WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.Equal(FaultCounters.Zero, counters);
         pipe.Device.Dispose();

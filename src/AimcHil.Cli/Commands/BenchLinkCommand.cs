@@ -147,13 +147,15 @@ internal static class BenchLinkCommand
     {
         private readonly PseudoTerminal _terminal;
         private readonly CancellationTokenSource _stop = new();
-        private readonly Task _server;
+        private readonly Thread _server;
 
         public VirtualRigOnPty(IAimcChip chip, int? baud)
         {
             _terminal = PseudoTerminal.Open();
             Stream line = baud is { } rate ? new PacedStream(_terminal.Master, rate, leaveOpen: true) : _terminal.Master;
-            _server = Task.Run(() => new DeviceServer(chip, line).RunAsync(_stop.Token));
+            var server = new DeviceServer(chip, line);
+            _server = new Thread(() => server.Run(_stop.Token)) { IsBackground = true, Name = "virtual rig" };
+            _server.Start();
             var serial = new SerialPort(_terminal.SlavePath, baud ?? 921600);
             serial.Open();
             Host = ProtocolChip.Open(serial.BaseStream, _terminal.SlavePath, new HostSessionOptions { Timeout = TimeSpan.FromSeconds(30) });
@@ -165,15 +167,8 @@ internal static class BenchLinkCommand
         {
             Host.Dispose();
             _stop.Cancel();
+            _server.Join(TimeSpan.FromSeconds(5));
             _terminal.Dispose();
-            try
-            {
-                _server.Wait(TimeSpan.FromSeconds(5));
-            }
-            catch (AggregateException)
-            {
-                // The server's stream went away with the terminal; that is how it stops.
-            }
 
             _stop.Dispose();
         }

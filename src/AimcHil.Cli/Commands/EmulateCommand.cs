@@ -82,7 +82,7 @@ internal static class EmulateCommand
         try
         {
             Announce(terminal.SlavePath, chip, linkPath is null ? string.Empty : $" (linked from {linkPath})");
-            new DeviceServer(chip, line(terminal.Master)).RunAsync(stop).GetAwaiter().GetResult();
+            new DeviceServer(chip, line(terminal.Master)).Run(stop);
         }
         finally
         {
@@ -130,7 +130,7 @@ internal static class EmulateCommand
 
             using (host)
             {
-                new DeviceServer(chip, line(host.BaseStream)).RunAsync(stop).GetAwaiter().GetResult();
+                new DeviceServer(chip, line(host.BaseStream)).Run(stop);
             }
         }
 
