@@ -7,10 +7,6 @@ namespace AimcHil.Rig.Direct;
 /// <summary>A TC1 test chip driven directly by a Linux board (hil-rigs/direct-tc1.md): programming and read-back over
 /// its SPI register interface, MVMs through the DACs on its word lines, START/DONE on GPIO and the ADCs on its column
 /// outputs. Runs unchanged on the kernel's buses and on emulated ones; owns and disposes the buses.</summary>
-/// <remarks>TC1 reports only how many weights a PROGRAM left out of tolerance, not which:
-/// <see cref="ProgrammingReport.Unconverged"/> lists that many programmed weights, those whose achieved value is
-/// farthest from the representable target (ties in row-major order) — the count is exact, the addresses are the
-/// best estimate the report allows.</remarks>
 public sealed class DirectChip : IAimcChip
 {
     private readonly DirectRigConfig _config;
@@ -194,7 +190,27 @@ public sealed class DirectChip : IAimcChip
         }
 
         var representable = ReadRows(rows, cols, _registers.ReadRepresentable);
+        var unconverged = new List<CellAddress>();
+        var missed = new bool[cols];
+        _registers.WriteReportRow(0);
+        for (var r = 0; r < rows; r++)
+        {
+            _registers.ReadUnconverged(missed);
+            for (var c = 0; c < cols; c++)
+            {
+                if (missed[c])
+                {
+                    unconverged.Add(new CellAddress(r, c));
+                }
+            }
+        }
+
         var totals = _registers.ReadProgramTotals();
+        if (totals.UnconvergedWeights != unconverged.Count)
+        {
+            throw new AimcException($"{_registers.Name}: PROGRAM_TOTALS counts {totals.UnconvergedWeights} unconverged weights but the UNCONVERGED rows mark {unconverged.Count}: the register interface is not reading back consistently (check the SPI wiring and clock)");
+        }
+
         return new ProgrammingReport
         {
             Tile = tile,
@@ -203,7 +219,7 @@ public sealed class DirectChip : IAimcChip
             Achieved = achieved,
             Pulses = pulses,
             TotalPulses = totals.TotalPulses,
-            Unconverged = FarthestFromTarget(achieved, representable, selected, totals.UnconvergedWeights),
+            Unconverged = unconverged,
         };
     }
 
@@ -422,24 +438,6 @@ public sealed class DirectChip : IAimcChip
     }
 
     private delegate void SpanAction(Span<float> row);
-
-    private static List<CellAddress> FarthestFromTarget(Grid<float> achieved, Grid<float> representable, Grid<bool> selected, long count)
-    {
-        var candidates = new List<(float Miss, int Index)>();
-        for (var k = 0; k < achieved.Data.Length; k++)
-        {
-            if (selected.Data[k])
-            {
-                candidates.Add((Math.Abs(achieved.Data[k] - representable.Data[k]), k));
-            }
-        }
-
-        return [.. candidates
-            .OrderByDescending(c => c.Miss).ThenBy(c => c.Index)
-            .Take((int)Math.Min(count, candidates.Count))
-            .OrderBy(c => c.Index)
-            .Select(c => new CellAddress(c.Index / achieved.Cols, c.Index % achieved.Cols))];
-    }
 
     private void CheckStatus(string command)
     {

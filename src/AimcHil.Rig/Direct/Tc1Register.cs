@@ -20,6 +20,7 @@ public enum Tc1Register : byte
     Pulses = 0x32,
     ProgramTotals = 0x33,
     Representable = 0x34,
+    Unconverged = 0x35,
     Array = 0x40,
     ReadbackRow = 0x41,
 }

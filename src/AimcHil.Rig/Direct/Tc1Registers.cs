@@ -168,6 +168,16 @@ public sealed class Tc1Registers
         }
     }
 
+    /// <summary>UNCONVERGED of row REPORT_ROW: which weights the last PROGRAM left out of tolerance; REPORT_ROW advances.</summary>
+    public void ReadUnconverged(Span<bool> missed)
+    {
+        var data = Read(Tc1Register.Unconverged, (missed.Length + 7) / 8);
+        for (var j = 0; j < missed.Length; j++)
+        {
+            missed[j] = (data[j / 8] & (1 << (j % 8))) != 0;
+        }
+    }
+
     public Tc1Totals ReadProgramTotals()
     {
         var data = Read(Tc1Register.ProgramTotals, 8);

@@ -128,7 +128,7 @@ public class DirectChipTests
     public void ProgramSendsConfigMaskRowsAndCommandThenReadsTheReport()
     {
         var config = Mcp3008Rig();
-        var bench = new ScriptedBench(config, TwoByTwo) { Unconverged = 1, AchievedMiss = (r, c) => (short)(r == 1 && c == 0 ? 100 : 0) };
+        var bench = new ScriptedBench(config, TwoByTwo) { Unconverged = [new CellAddress(1, 0)], AchievedMiss = (r, c) => (short)(r == 1 && c == 0 ? 100 : 0) };
         using var chip = new DirectChip(config, bench);
         var opened = bench.Tc1!.Frames.Count;
 
@@ -149,6 +149,7 @@ public class DirectChipTests
                 reportRow0, rowOf(0x31, 4), rowOf(0x31, 4),
                 reportRow0, rowOf(0x32, 2), rowOf(0x32, 2),
                 reportRow0, rowOf(0x34, 4), rowOf(0x34, 4),
+                reportRow0, rowOf(0x35, 1), rowOf(0x35, 1),
                 rowOf(0x33, 8),
             ],
             bench.Tc1.Frames.Skip(opened));
@@ -157,6 +158,18 @@ public class DirectChipTests
         Assert.Equal([1, 2, 1, 2], report.Pulses.Data);
         Assert.Equal(8, report.TotalPulses);
         Assert.Equal([new CellAddress(1, 0)], report.Unconverged);
+    }
+
+    [Fact]
+    public void AReportWhoseCountAndRowsDisagreeIsRefused()
+    {
+        var config = Mcp3008Rig();
+        var bench = new ScriptedBench(config, TwoByTwo) { Unconverged = [new CellAddress(0, 1)], UnconvergedCount = 2 };
+        using var chip = new DirectChip(config, bench);
+
+        var e = Assert.Throws<AimcException>(() => chip.Program(0, new Grid<float>(2, 2), WriteVerifyOptions.Default));
+
+        Assert.Equal("TC1 on /dev/spidev0.0: PROGRAM_TOTALS counts 2 unconverged weights but the UNCONVERGED rows mark 1: the register interface is not reading back consistently (check the SPI wiring and clock)", e.Message);
     }
 
     [Fact]

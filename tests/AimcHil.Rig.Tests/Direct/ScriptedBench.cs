@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 using AimcHil.Rig.Direct;
 
@@ -43,8 +44,11 @@ internal sealed class ScriptedBench : IDirectBuses
     /// <summary>False: DONE never rises (a broken wire).</summary>
     public bool DoneAnswers { get; set; } = true;
 
-    /// <summary>The unconverged count PROGRAM_TOTALS reports.</summary>
-    public uint Unconverged { get; set; }
+    /// <summary>The weights UNCONVERGED marks; PROGRAM_TOTALS counts them unless <see cref="UnconvergedCount"/> says otherwise.</summary>
+    public IReadOnlyList<CellAddress> Unconverged { get; set; } = [];
+
+    /// <summary>The unconverged count PROGRAM_TOTALS reports (null: as many as <see cref="Unconverged"/> marks).</summary>
+    public uint? UnconvergedCount { get; set; }
 
     /// <summary>Amount subtracted from every achieved weight, in Q15 steps, per column index (to make misses).</summary>
     public Func<int, int, short> AchievedMiss { get; set; } = (_, _) => 0;
@@ -214,9 +218,17 @@ internal sealed class ScriptedBench : IDirectBuses
 
                 _reportRow++;
                 break;
+            case Tc1Register.Unconverged:
+                foreach (var cell in Unconverged.Where(c => c.Row == _reportRow))
+                {
+                    output[cell.Col / 8] |= (byte)(1 << (cell.Col % 8));
+                }
+
+                _reportRow++;
+                break;
             case Tc1Register.ProgramTotals:
                 BinaryPrimitives.WriteUInt32BigEndian(output, (uint)(Geometry.Rows * cols * 2));
-                BinaryPrimitives.WriteUInt32BigEndian(output[4..], Unconverged);
+                BinaryPrimitives.WriteUInt32BigEndian(output[4..], UnconvergedCount ?? (uint)Unconverged.Count);
                 break;
             case Tc1Register.ReadbackRow:
                 for (var j = 0; j < cols; j++)

@@ -82,6 +82,9 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
     /// <summary>What the last PROGRAM did (null before one).</summary>
     public ProgrammingReport? LastReport { get; private set; }
 
+    /// <summary>The last PROGRAM's unconverged weights as a grid (1 = missed), for the UNCONVERGED row reads.</summary>
+    private Grid<int>? _unconverged;
+
     /// <summary>The device states the last READBACK latched (null before one).</summary>
     public DeviceStates? Latched { get; private set; }
 
@@ -346,6 +349,11 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
         var only = Array.TrueForAll(_mask, m => m) ? null : new Grid<bool>(_rows, _cols, (bool[])_mask.Clone());
         var options = new WriteVerifyOptions(_verify, _tolerance / 65535.0, _maxPulses);
         LastReport = Chip.Program(Tile, targets, options, only);
+        _unconverged = new Grid<int>(_rows, _cols);
+        foreach (var cell in LastReport.Unconverged)
+        {
+            _unconverged[cell.Row, cell.Col] = 1;
+        }
     }
 
     private void ReadRegister(byte register, Span<byte> data)
@@ -393,6 +401,9 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
             case 0x34:
                 ReportRow(data, LastReport?.Representable, 2, Q15);
                 break;
+            case 0x35:
+                UnconvergedRow(data);
+                break;
             case 0x41:
                 var states = Latched is { } latched && _array < latched.Arrays.Count ? latched.Arrays[_array].States : null;
                 ReportRow(data, states, 2, s => State16(s));
@@ -404,6 +415,29 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
     private static ushort State16(float state) => (ushort)Math.Round(Math.Clamp(state, 0f, 1f) * 65535.0);
 
     private static int Q15(float weight) => (int)Math.Round(Math.Clamp(weight, -1f, 1f) * 32767.0);
+
+    /// <summary>UNCONVERGED: one bit per weight of row REPORT_ROW (as ROW_MASK lays them out) for the weights the last
+    /// PROGRAM left out of tolerance; REPORT_ROW advances.</summary>
+    private void UnconvergedRow(Span<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        if (_unconverged is { } missed && _reportRow < _rows)
+        {
+            for (var j = 0; j < _cols && j / 8 < data.Length; j++)
+            {
+                if (missed[_reportRow, j] != 0)
+                {
+                    data[j / 8] |= (byte)(1 << (j % 8));
+                }
+            }
+        }
+
+        _reportRow++;
+    }
 
     /// <summary>One row of a report grid at REPORT_ROW, each value as a big-endian field of <paramref name="width"/>
     /// bytes; REPORT_ROW advances whether or not there is a report to read.</summary>
