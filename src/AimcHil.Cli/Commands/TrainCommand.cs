@@ -271,6 +271,11 @@ internal static class TrainCommand
         table.AddRow("epochs", s.Epochs.ToString(CultureInfo.InvariantCulture));
         table.AddRow("programming pulses", $"{s.ProgrammingPulses} ({s.Reprograms} programmings)");
         table.AddRow("train time", $"{s.TrainSeconds:F1} s, {s.SamplesPerSecond:F0} samples/s");
+        if (s.LinkRetries is { } retries)
+        {
+            table.AddRow("link", $"{retries} retries, {s.LinkDroppedFrames} damaged frames dropped, {s.RigResets} rig resets ({s.TilesReprogrammedAfterReset} tiles reprogrammed)");
+        }
+
         table.AddRow("run directory", Markup.Escape(s.OutputDirectory ?? "—"));
         if (s.Interrupted)
         {
