@@ -8,27 +8,21 @@ namespace AimcHil.Protocol.Tests;
 /// <see cref="ProtocolChip"/> on the other: the virtual rig without a serial port.</summary>
 internal sealed class VirtualRig : IDisposable
 {
+    private readonly Hardware.DuplexPipe _pipe = new();
     private CancellationTokenSource _stop = new();
-
-    static VirtualRig()
-    {
-        // xunit's parallel tests block pool threads; without spare ones a server's first read waits for the pool to
-        // grow (about 0.5 s per thread), longer than the short timeouts these tests use.
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
-    }
-    private Task _serving = Task.CompletedTask;
+    private Thread? _serving;
 
     public VirtualRig(IAimcChip deviceChip, HostSessionOptions? options = null, DeviceServerOptions? serverOptions = null)
     {
-        (Host, Device) = DuplexPipe.Create();
+        Host = new LossyLine(_pipe.Host);
+        Device = new LossyLine(_pipe.Device);
         Serve(deviceChip, serverOptions ?? new DeviceServerOptions());
         Chip = new ProtocolChip(new HostSession(Host, "virtual", options ?? new HostSessionOptions()));
     }
 
-    public PipeEnd Host { get; }
+    public LossyLine Host { get; }
 
-    public PipeEnd Device { get; }
+    public LossyLine Device { get; }
 
     public DeviceServer Server { get; private set; } = null!;
 
@@ -42,7 +36,7 @@ internal sealed class VirtualRig : IDisposable
     public void Reboot(IAimcChip freshChip, DeviceServerOptions options)
     {
         _stop.Cancel();
-        _serving.Wait(TimeSpan.FromSeconds(5));
+        _serving?.Join(TimeSpan.FromSeconds(5));
         _stop = new CancellationTokenSource();
         Serve(freshChip, options);
     }
@@ -51,7 +45,8 @@ internal sealed class VirtualRig : IDisposable
     {
         Chip.Dispose();
         _stop.Cancel();
-        _serving.Wait(TimeSpan.FromSeconds(5));
+        _serving?.Join(TimeSpan.FromSeconds(5));
+        _pipe.Dispose();
     }
 
     private void Serve(IAimcChip chip, DeviceServerOptions options)
@@ -59,6 +54,8 @@ internal sealed class VirtualRig : IDisposable
         Server = new DeviceServer(chip, Device, options);
         var server = Server;
         var token = _stop.Token;
-        _serving = Task.Run(() => server.RunAsync(token));
+        // A thread of its own, as a bridge's firmware has: xunit keeps the pool busy.
+        _serving = new Thread(() => server.Run(token)) { IsBackground = true, Name = "virtual rig" };
+        _serving.Start();
     }
 }

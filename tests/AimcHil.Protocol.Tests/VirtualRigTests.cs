@@ -82,8 +82,8 @@ public class VirtualRigTests
     [Fact]
     public void ARigThatNeverAnswersFailsWithTheExactMessageWithinTheTimeout()
     {
-        var (host, _) = DuplexPipe.Create();
-        using var session = new HostSession(host, "/dev/ttyACM0");
+        using var pipe = new AimcHil.Hardware.DuplexPipe();
+        using var session = new HostSession(pipe.Host, "/dev/ttyACM0");
         var clock = Stopwatch.StartNew();
 
         var e = Assert.Throws<AimcException>(() => session.Handshake());
