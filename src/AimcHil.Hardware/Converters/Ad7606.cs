@@ -87,14 +87,6 @@ public sealed class Ad7606 : IAdc
         }
     }
 
-    public int ReadCodes(ReadOnlySpan<int> channels, Span<int> codes, Span<bool> saturated)
-    {
-        ReadCodes(channels, codes);
-        return ConverterChecks.Saturation(codes[..channels.Length], saturated, MinCode, MaxCode);
-    }
-
-    public bool IsSaturated(int code) => code <= MinCode || code >= MaxCode;
-
     public double ToVolts(int channel, int code)
     {
         ConverterChecks.Channel(Name, channel, Channels);

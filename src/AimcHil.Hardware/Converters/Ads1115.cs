@@ -117,14 +117,6 @@ public sealed class Ads1115 : IAdc
         }
     }
 
-    public int ReadCodes(ReadOnlySpan<int> channels, Span<int> codes, Span<bool> saturated)
-    {
-        ReadCodes(channels, codes);
-        return ConverterChecks.Saturation(codes[..channels.Length], saturated, MinCode, MaxCode);
-    }
-
-    public bool IsSaturated(int code) => code <= MinCode || code >= MaxCode;
-
     public double ToVolts(int channel, int code)
     {
         ConverterChecks.Channel(Name, channel, Channels);

@@ -109,14 +109,6 @@ public sealed class Ads8688 : IAdc
         }
     }
 
-    public int ReadCodes(ReadOnlySpan<int> channels, Span<int> codes, Span<bool> saturated)
-    {
-        ReadCodes(channels, codes);
-        return ConverterChecks.Saturation(codes[..channels.Length], saturated, MinCode, MaxCode);
-    }
-
-    public bool IsSaturated(int code) => code <= MinCode || code >= MaxCode;
-
     /// <summary>Bipolar ranges are offset binary (0x8000 = 0 V); unipolar ones straight binary from 0 V; one LSB is the
     /// span / 65536.</summary>
     public double ToVolts(int channel, int code)

@@ -22,10 +22,14 @@ public interface IAdc
 
     /// <summary>As <see cref="ReadCodes(ReadOnlySpan{int}, Span{int})"/>, and flags each code at a rail (the input may be
     /// beyond the range, so the code is a bound, not a measurement); returns how many were flagged.</summary>
-    int ReadCodes(ReadOnlySpan<int> channels, Span<int> codes, Span<bool> saturated);
+    int ReadCodes(ReadOnlySpan<int> channels, Span<int> codes, Span<bool> saturated)
+    {
+        ReadCodes(channels, codes);
+        return ConverterChecks.Saturation(codes[..channels.Length], saturated, MinCode, MaxCode);
+    }
 
     /// <summary>A code at either rail.</summary>
-    bool IsSaturated(int code);
+    bool IsSaturated(int code) => code <= MinCode || code >= MaxCode;
 
     /// <summary>The input voltage a code stands for, with the range configured for <paramref name="channel"/>.</summary>
     double ToVolts(int channel, int code);

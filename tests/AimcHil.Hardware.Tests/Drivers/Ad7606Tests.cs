@@ -78,7 +78,7 @@ public class Ad7606Tests
     [Fact]
     public void CodesScaleByTheRangeAndRailsAreFlagged()
     {
-        var adc = new Ad7606(ScriptedSpi.Replying(EightWords), new ScriptedGpio(), Convst, Busy, Ad7606Range.PlusMinus5V);
+        IAdc adc = new Ad7606(ScriptedSpi.Replying(EightWords), new ScriptedGpio(), Convst, Busy, Ad7606Range.PlusMinus5V);
         var codes = new int[8];
         var saturated = new bool[8];
 

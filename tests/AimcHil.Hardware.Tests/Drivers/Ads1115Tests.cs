@@ -138,7 +138,7 @@ public class Ads1115Tests
         var results = new Queue<byte[]>([[0x7F, 0xFF], [0x80, 0x00], [0x00, 0x10]]);
         var i2c = new ScriptedI2c(At0x48OnBus1, (written, length) =>
             length == 0 ? [] : written[0] == Ads1115.Config ? [0xE5, 0x83] : results.Dequeue());
-        var adc = new Ads1115(i2c);
+        IAdc adc = new Ads1115(i2c);
         var codes = new int[3];
         var saturated = new bool[3];
 

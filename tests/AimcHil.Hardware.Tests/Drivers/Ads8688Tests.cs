@@ -132,7 +132,7 @@ public class Ads8688Tests
 
         var codes = new int[3];
         var saturated = new bool[3];
-        var count = adc.ReadCodes([0, 1, 2], codes, saturated);
+        var count = ((IAdc)adc).ReadCodes([0, 1, 2], codes, saturated);
 
         Assert.Equal(new[] { 0xFFFF, 0x0000, 0x8000 }, codes);
         Assert.Equal(new[] { true, true, false }, saturated);

@@ -92,7 +92,7 @@ public class Mcp3x08Tests
     public void CodesAtEitherRailAreFlagged()
     {
         var spi = ScriptedSpi.Replying([0x00, 0x03, 0xFF], [0x00, 0x00, 0x00], [0x00, 0x02, 0x00]);
-        var adc = new Mcp3008(spi, referenceVolts: 3.3);
+        IAdc adc = new Mcp3008(spi, referenceVolts: 3.3);
         var codes = new int[3];
         var saturated = new bool[3];
 
