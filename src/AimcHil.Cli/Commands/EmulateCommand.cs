@@ -66,14 +66,14 @@ internal static class EmulateCommand
         using var terminal = PseudoTerminal.Open();
         if (linkPath is not null)
         {
-            if (File.Exists(linkPath) || Directory.Exists(linkPath) || new FileInfo(linkPath).LinkTarget is not null)
+            // A link left by an earlier session is replaced; anything else at that path is the user's and stays.
+            if (new FileInfo(linkPath).LinkTarget is not null)
             {
-                if (new FileInfo(linkPath).LinkTarget is null)
-                {
-                    throw new AimcException($"{linkPath}: exists and is not a symbolic link; choose another --link path");
-                }
-
                 File.Delete(linkPath);
+            }
+            else if (File.Exists(linkPath) || Directory.Exists(linkPath))
+            {
+                throw new AimcException($"{linkPath}: exists and is not a symbolic link; choose another --link path");
             }
 
             File.CreateSymbolicLink(linkPath, terminal.SlavePath);

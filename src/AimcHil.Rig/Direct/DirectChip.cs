@@ -143,14 +143,14 @@ public sealed class DirectChip : IAimcChip
 
         SelectTile(tile);
         _registers.WriteProgramConfig(options);
-        var selected = new Grid<bool>(rows, cols);
         if (only is null)
         {
-            Array.Fill(selected.Data, true);
             _registers.Command(Tc1Command.ClearMask);
         }
         else
         {
+            // The tile's own shape: cells beyond a smaller selection are not programmed.
+            var selected = new Grid<bool>(rows, cols);
             for (var r = 0; r < only.Rows; r++)
             {
                 only.Row(r).CopyTo(selected.Row(r));
