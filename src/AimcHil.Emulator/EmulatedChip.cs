@@ -30,6 +30,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
     private readonly VirtualClock _clock = new();
     private ScratchBuffer<float> _features;
     private ScratchBuffer<float> _analog;
+    private ScratchBuffer<bool> _clipped;
 
     public EmulatedChip(ChipPreset preset, ulong seed)
     {
@@ -164,18 +165,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
     public MvmResult Mvm(int tile, Grid<int> inputCodes)
     {
         var state = TileAt(tile);
-        if (inputCodes.Cols > state.Rows)
-        {
-            throw new AimcException($"inputs have {inputCodes.Cols} values per vector but the tile has {state.Rows} rows");
-        }
-
-        var max = Physics.InputCodeMax;
-        if (inputCodes.Data.Length > 0 && LargestMagnitude(inputCodes.Data) > max)
-        {
-            var bad = inputCodes.Data.First(c => c < -max || c > max);
-            throw new AimcException($"input code {bad} is outside the {Preset.Dac.Bits}-bit DAC range [-{max}, {max}]");
-        }
-
+        CheckInputs(state, inputCodes);
         var batch = inputCodes.Rows;
         var core = CoreAt(state, Age(state));
         var rows = inputCodes.Cols;
@@ -188,11 +178,9 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         if (Physics.Phases == 1 && Physics.ConversionsPerOutput == 1)
         {
             // One conversion per output: the codes are the result (the hot path of analog domains).
-            Physics.InputFeatures(0, codes, features);
-            core.Evaluate(features, batch, rows, analog, _readRng);
-            Physics.ShapeAnalog(analog);
-            ApplyReadout(state, analog, batch);
-            saturatedOutputs = _adc.ConvertToCodes(analog, result.Data);
+            var clipped = _clipped.Take(analog.Length);
+            var railed = AnalogOutputs(state, core, codes, rows, features, analog, clipped);
+            saturatedOutputs = _adc.ConvertToCodes(analog, result.Data) + ClippedWithinAdcRange(analog, clipped, railed);
         }
         else
         {
@@ -210,6 +198,81 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
             MacOffset = new double[state.Cols],
             SaturatedOutputs = saturatedOutputs,
         };
+    }
+
+    /// <summary>An MVM whose outputs leave the chip as analog values, before any column ADC: what a test chip with
+    /// analog output buffers (TC1) presents at its pins, in MAC units (batch × cols), drift compensation included.</summary>
+    /// <remarks>Only for domains with one conversion per output: bit-serial and bit-sliced domains recombine
+    /// digitized phases on chip, so their outputs exist only as codes.</remarks>
+    public AnalogMvmResult MvmAnalog(int tile, Grid<int> inputCodes)
+    {
+        if (Physics.Phases != 1 || Physics.ConversionsPerOutput != 1)
+        {
+            throw new AimcException($"the {SnakeCase.Of(Preset.Domain)} domain digitizes every input and weight bit on chip: its outputs exist only as ADC codes, not as analog values");
+        }
+
+        var state = TileAt(tile);
+        CheckInputs(state, inputCodes);
+        var batch = inputCodes.Rows;
+        var core = CoreAt(state, Age(state));
+        var rows = inputCodes.Cols;
+        var features = _features.Take(batch * rows);
+        var analog = new float[batch * core.Conversions];
+        var clipped = _clipped.Take(analog.Length);
+        var railed = AnalogOutputs(state, core, inputCodes.Data, rows, features, analog, clipped);
+        _clock.Advance(batch * Preset.Timing.MvmSeconds);
+        TensorPrimitives.Multiply(analog, (float)(Physics.MacPerUnit * DriftCompensation(state, core)), analog);
+        return new AnalogMvmResult(new Grid<float>(batch, state.Cols, analog), railed);
+    }
+
+    /// <summary>The analog conversions of one single-phase MVM, as the ADC would see them: the domain's transfer and
+    /// limits, then the column read-out; returns how many hit a rail on the way (flagged in <paramref name="clipped"/>).</summary>
+    private int AnalogOutputs(TileState state, LinearCore core, int[] codes, int rows, Span<float> features, Span<float> analog, Span<bool> clipped)
+    {
+        var batch = analog.Length / core.Conversions;
+        Physics.InputFeatures(0, codes, features);
+        core.Evaluate(features, batch, rows, analog, _readRng);
+        clipped.Clear();
+        var railed = Physics.ShapeAnalog(analog, clipped);
+        ApplyReadout(state, analog, batch);
+        return railed;
+    }
+
+    /// <summary>Outputs clipped at a rail before the ADC that the ADC itself did not flag (the rail sits inside its
+    /// range): each is a saturated output all the same.</summary>
+    private int ClippedWithinAdcRange(ReadOnlySpan<float> analog, ReadOnlySpan<bool> clipped, int railed)
+    {
+        if (railed == 0)
+        {
+            return 0;
+        }
+
+        var count = 0;
+        for (var k = 0; k < analog.Length; k++)
+        {
+            if (clipped[k])
+            {
+                _adc.Convert(analog[k], out var adcSaturated);
+                count += adcSaturated ? 0 : 1;
+            }
+        }
+
+        return count;
+    }
+
+    private void CheckInputs(TileState state, Grid<int> inputCodes)
+    {
+        if (inputCodes.Cols > state.Rows)
+        {
+            throw new AimcException($"inputs have {inputCodes.Cols} values per vector but the tile has {state.Rows} rows");
+        }
+
+        var max = Physics.InputCodeMax;
+        if (inputCodes.Data.Length > 0 && LargestMagnitude(inputCodes.Data) > max)
+        {
+            var bad = inputCodes.Data.First(c => c < -max || c > max);
+            throw new AimcException($"input code {bad} is outside the {Preset.Dac.Bits}-bit DAC range [-{max}, {max}]");
+        }
     }
 
     /// <summary>max |code| in one vectorized pass (codes are far from int.MinValue).</summary>
@@ -252,9 +315,9 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         {
             Physics.InputFeatures(phase, codes, features);
             core.Evaluate(features, batch, rows, analog, _readRng);
-            Physics.ShapeAnalog(analog);
-            ApplyReadout(state, analog, batch);
             Array.Clear(saturated);
+            Physics.ShapeAnalog(analog, saturated);
+            ApplyReadout(state, analog, batch);
             _adc.ConvertInPlace(analog, saturated);
             for (var b = 0; b < sub; b++)
             {
@@ -313,6 +376,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         {
             var states = tile.StatesAt(Device, ageSeconds);
             core = Physics.Build(tile, states, ageSeconds);
+            core.NoiseVariance = WhiteReadNoise(tile, core, states, ageSeconds);
             tile.CoreAgeSeconds = ageSeconds;
             if (tile.Core is null && tile.DriftReference == 0)
             {
@@ -326,6 +390,35 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         var reference = Device.ReadNoiseSigma(1, 1, tile.CoreAgeSeconds);
         core!.NoiseStdScale = reference > 0 ? Device.ReadNoiseSigma(1, 1, ageSeconds) / reference : 1f;
         return core;
+    }
+
+    /// <summary>Output-referred variance of device read noise per unit squared input feature: Σ over the device
+    /// arrays of (gain·σ)², or null when no device noise reaches the output.</summary>
+    private float[]? WhiteReadNoise(TileState tile, LinearCore core, float[][] states, double ageSeconds)
+    {
+        if (core.ReadNoiseGains is not { } gains)
+        {
+            return null;
+        }
+
+        var n = states[0].Length;
+        var variance = new float[n];
+        var sigma = new float[n];
+        var any = false;
+        for (var a = 0; a < gains.Length; a++)
+        {
+            Device.ReadNoiseSigmas(tile.Programmed[a], states[a], ageSeconds, sigma);
+            if (TensorPrimitives.MaxMagnitude(sigma) == 0)
+            {
+                continue;
+            }
+
+            any = true;
+            TensorPrimitives.Multiply(sigma, gains[a], sigma);
+            TensorPrimitives.MultiplyAdd(sigma, sigma, variance, variance);
+        }
+
+        return any ? variance : null;
     }
 
     private static void Validate(ChipPreset preset)

@@ -66,18 +66,27 @@ public sealed class ChargeDomain : ConductanceCrossbar
     /// <summary>kT/C noise sampled with the integration capacitor, in volts.</summary>
     public double KtcSigmaVolts => Math.Sqrt(BoltzmannJoulePerKelvin * _config.TemperatureKelvin / _config.IntegrationCapacitanceFarad);
 
-    public override void ShapeAnalog(Span<float> conversions)
+    public override int ShapeAnalog(Span<float> conversions, Span<bool> clipped)
     {
         if (!_config.Saturation)
         {
-            return;
+            return 0;
         }
 
         var rail = (float)RailMac;
+        var count = 0;
         for (var k = 0; k < conversions.Length; k++)
         {
-            conversions[k] = Math.Clamp(conversions[k], -rail, rail);
+            var v = conversions[k];
+            if (v > rail || v < -rail)
+            {
+                conversions[k] = v > rail ? rail : -rail;
+                clipped[k] = true;
+                count++;
+            }
         }
+
+        return count;
     }
 
     public override IEnumerable<NonIdeality> Describe() =>

@@ -65,7 +65,7 @@ public abstract class ConductanceCrossbar : DomainPhysics
             }
         }
 
-        core.NoiseVariance = DeviceReadNoise(tile, states, ageSeconds, Pair.Span);
+        core.ReadNoiseGains = PairNoiseGains(tile, Pair.Span);
         return core;
     }
 
@@ -87,27 +87,19 @@ public abstract class ConductanceCrossbar : DomainPhysics
         tile.Wires.EffectiveConductance(physical, effective);
     }
 
-    /// <summary>Output-referred variance of device read noise per unit squared input for a differential pair, or null
-    /// when the device reads without noise.</summary>
-    internal float[]? DeviceReadNoise(TileState tile, float[][] states, double ageSeconds, float span)
+    /// <summary>How the read noise of each device of a differential pair reaches its column, MAC units per unit of
+    /// normalized state: its mismatch over the pair's span (the sign of the minus device does not matter to a
+    /// symmetric noise).</summary>
+    internal static float[][] PairNoiseGains(TileState tile, float span)
     {
-        var n = states[0].Length;
-        var plus = new float[n];
-        var minus = new float[n];
-        Device.ReadNoiseSigmas(tile.Programmed[0], states[0], ageSeconds, plus);
-        Device.ReadNoiseSigmas(tile.Programmed[1], states[1], ageSeconds, minus);
-        if (TensorPrimitives.MaxMagnitude(plus) == 0 && TensorPrimitives.MaxMagnitude(minus) == 0)
+        var gains = new float[2][];
+        for (var a = 0; a < 2; a++)
         {
-            return null;
+            gains[a] = new float[tile.Mismatch[a].Length];
+            TensorPrimitives.Multiply(tile.Mismatch[a], 1f / span, gains[a]);
         }
 
-        // Variance of the pair: (σ⁺·m⁺)² + (σ⁻·m⁻)², over span² to be in MAC units.
-        TensorPrimitives.Multiply(plus, tile.Mismatch[0], plus);
-        TensorPrimitives.Multiply(minus, tile.Mismatch[1], minus);
-        TensorPrimitives.Multiply(plus, plus, plus);
-        TensorPrimitives.MultiplyAdd(minus, minus, plus, plus);
-        TensorPrimitives.Multiply(plus, 1f / (span * span), plus);
-        return plus;
+        return gains;
     }
 
     protected IEnumerable<NonIdeality> DescribeWires()

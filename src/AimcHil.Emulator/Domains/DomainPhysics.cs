@@ -86,10 +86,9 @@ public abstract class DomainPhysics
     /// <summary>The compute view of a tile whose devices are in <paramref name="states"/>.</summary>
     internal abstract LinearCore Build(TileState tile, float[][] states, double ageSeconds);
 
-    /// <summary>Domain limits on the analog value before the ADC (integrator rails).</summary>
-    public virtual void ShapeAnalog(Span<float> conversions)
-    {
-    }
+    /// <summary>Domain limits on the analog value before the ADC (integrator rails), in place; sets
+    /// <paramref name="clipped"/> for every conversion that hit one and returns how many did.</summary>
+    public virtual int ShapeAnalog(Span<float> conversions, Span<bool> clipped) => 0;
 
     /// <summary>The domain's non-idealities as in effect.</summary>
     public abstract IEnumerable<NonIdeality> Describe();

@@ -4,12 +4,17 @@ using System.Numerics.Tensors;
 namespace AimcHil.Emulator.Domains;
 
 /// <summary>A tile's compute view at one device age: every conversion is a linear map of the input features plus
-/// Gaussian noise, so a batch costs one matrix product (and one more for device read noise).</summary>
+/// Gaussian noise, so a batch costs one matrix product (and one more for white device read noise).</summary>
 /// <remarks>
 /// Conversion units are the domain's own (MAC units for analog domains, unit-capacitor counts for bit-serial ones).
-/// Device read noise enters as its output-referred variance Σᵢ σᵢⱼ² xᵢ² (DESIGN.md 3, second performance rule).
+/// Device read noise has two parts (README, "Emulator physics"): a per-device component that is held between reads
+/// and refreshed as time passes (<see cref="SlowNoise"/>, the 1/f bands slower than one read), carried in the
+/// weights of the product, and a white part independent on every read, entering as its output-referred variance
+/// Σᵢ σᵢⱼ² xᵢ² (DESIGN.md 3, second performance rule). The domain says how each device reaches the conversions
+/// (<see cref="ReadNoiseGains"/>); the chip fills both parts from the device's noise law.
+/// A domain whose transfer is not a matrix product (a non-linear divider) overrides <see cref="Transfer"/>.
 /// </remarks>
-internal sealed class LinearCore
+internal class LinearCore
 {
     public LinearCore(int rows, int conversions)
     {
@@ -24,28 +29,55 @@ internal sealed class LinearCore
     /// <summary>Analog conversions per MVM and input phase (physical ADC inputs).</summary>
     public int Conversions { get; }
 
-    /// <summary>Rows × Conversions: conversion units per unit input feature.</summary>
+    /// <summary>Rows × Conversions: conversion units per unit input feature, without read noise.</summary>
     public float[] Weights { get; }
 
-    /// <summary>Rows × Conversions: variance of one read per unit squared input feature; null when noiseless.</summary>
+    /// <summary>Per device array, Rows × Conversions: conversion units per unit input feature that one unit of the
+    /// device's normalized state adds there (device index = row·Conversions + conversion); null when no device read
+    /// noise reaches the output linearly (binary cells).</summary>
+    public float[][]? ReadNoiseGains { get; set; }
+
+    /// <summary>Rows × Conversions: variance of the white read noise per unit squared input feature; null when noiseless.</summary>
     public float[]? NoiseVariance { get; set; }
 
-    /// <summary>Multiplies the device read-noise standard deviation; lets read noise follow device age between rebuilds.</summary>
+    /// <summary>Multiplies the white read-noise standard deviation; lets it follow device age between refreshes.</summary>
     public float NoiseStdScale { get; set; } = 1f;
+
+    /// <summary>Rows × Conversions: the held (1/f) read-noise component in conversion units per unit input feature,
+    /// added to <see cref="Weights"/> by every product; null when there is none.</summary>
+    public float[]? SlowNoise
+    {
+        get => _slowNoise;
+        set
+        {
+            _slowNoise = value;
+            if (value is null)
+            {
+                _noisyWeights = null;
+                return;
+            }
+
+            _noisyWeights ??= new float[Weights.Length];
+            TensorPrimitives.Add(Weights, value, _noisyWeights);
+        }
+    }
 
     /// <summary>Static offset of each conversion.</summary>
     public float[] ColumnOffset { get; }
 
-    /// <summary>Per-conversion noise independent of the inputs (kT/C, jitter).</summary>
+    /// <summary>Per-conversion noise independent of the inputs (kT/C, the replica chain's jitter).</summary>
     public float OutputNoiseSigma { get; set; }
+
+    /// <summary>Variance of conversion noise per conversion unit of the noiseless output: noise that grows with the
+    /// output itself, as jitter accumulates along a longer delay (σ² = OutputNoiseSigma² + this·y, floored at 0).</summary>
+    public float OutputNoiseVariancePerUnit { get; set; }
 
     /// <summary>Analog conversion values for a batch of input features (batch × <paramref name="rows"/>, the first
     /// rows of the tile; the others are driven at zero) into <paramref name="output"/> (batch × Conversions).</summary>
     public void Evaluate(ReadOnlySpan<float> features, int batch, int rows, Span<float> output, SeededRandom rng)
     {
-        // Rows beyond the inputs carry 0 V and add nothing: the product skips them.
+        Transfer(features, batch, rows, output);
         var active = rows * Conversions;
-        Blas.Gemm(batch, Conversions, rows, features, Weights.AsSpan(0, active), output);
         var n = batch * Conversions;
         if (NoiseVariance is { } variance)
         {
@@ -72,12 +104,49 @@ internal sealed class LinearCore
             }
         }
 
-        if (OutputNoiseSigma > 0)
+        if (OutputNoiseVariancePerUnit > 0)
+        {
+            // σ² = σ0² + slope·y from the noiseless y of this evaluation, before any noise of its own is added.
+            var std = _std.Take(n);
+            TensorPrimitives.Multiply(output[..n], OutputNoiseVariancePerUnit, std);
+            TensorPrimitives.Add(std, OutputNoiseSigma * OutputNoiseSigma, std);
+            TensorPrimitives.Max(std, 0f, std);
+            TensorPrimitives.Sqrt(std, std);
+            var xi = _normals.Take(n);
+            rng.FillStandardNormal(xi);
+            TensorPrimitives.MultiplyAdd(std, xi, output[..n], output[..n]);
+        }
+        else if (OutputNoiseSigma > 0)
         {
             var xi = _normals.Take(n);
             rng.FillStandardNormal(xi);
             TensorPrimitives.MultiplyAdd(xi, OutputNoiseSigma, output[..n], output[..n]);
         }
+    }
+
+    /// <summary>The noiseless-device part of <see cref="Evaluate"/>, held read noise included: one matrix product of
+    /// the features with the weights (plus <see cref="SlowNoise"/>). An override must add the held noise itself
+    /// (<see cref="AddSlowNoise"/>).</summary>
+    protected virtual void Transfer(ReadOnlySpan<float> features, int batch, int rows, Span<float> output)
+    {
+        // Rows beyond the inputs carry 0 V and add nothing: the product skips them.
+        var weights = _noisyWeights ?? Weights;
+        Blas.Gemm(batch, Conversions, rows, features, weights.AsSpan(0, rows * Conversions), output);
+    }
+
+    /// <summary>Adds the held read noise's contribution Σᵢ xᵢ·SlowNoiseᵢⱼ to <paramref name="output"/>, for
+    /// transfers that are not one product with the weights.</summary>
+    protected void AddSlowNoise(ReadOnlySpan<float> features, int batch, int rows, Span<float> output)
+    {
+        if (_slowNoise is null)
+        {
+            return;
+        }
+
+        var n = batch * Conversions;
+        var added = _std.Take(n);
+        Blas.Gemm(batch, Conversions, rows, features, _slowNoise.AsSpan(0, rows * Conversions), added);
+        TensorPrimitives.Add(output[..n], added, output[..n]);
     }
 
     // Per thread rather than per core: a tile's core is rebuilt after every programming, and fresh buffers for each
@@ -95,8 +164,11 @@ internal sealed class LinearCore
 
     private bool? _hasColumnOffset;
     private double? _onesResponse;
+    private float[]? _slowNoise;
+    private float[]? _noisyWeights;
 
-    /// <summary>Σ over conversions of |response to an all-ones input|: the drift-compensation reference read.</summary>
+    /// <summary>Σ over conversions of |response to an all-ones input| without read noise: the drift-compensation
+    /// reference read.</summary>
     public double OnesResponse() => _onesResponse ??= ComputeOnesResponse();
 
     private double ComputeOnesResponse()

@@ -58,8 +58,7 @@ public sealed class ResistiveDivisionDomain : DomainPhysics
     {
         int rows = tile.Rows, cols = tile.Cols;
         var core = new LinearCore(rows, cols);
-        var noise = new float[rows * cols];
-        var anyNoise = false;
+        var gains = new[] { new float[rows * cols], new float[rows * cols] };
         for (var j = 0; j < cols; j++)
         {
             // Normalized totals: the devices' own sum plus the trimmed load (which assumes targets were reached).
@@ -87,14 +86,12 @@ public sealed class ResistiveDivisionDomain : DomainPhysics
                 var plus = totalPlus == 0 ? 0 : states[0][k] * tile.Mismatch[0][k] / totalPlus;
                 var minus = totalMinus == 0 ? 0 : states[1][k] * tile.Mismatch[1][k] / totalMinus;
                 core.Weights[k] = (float)((plus - minus) * unit);
-                var sp = totalPlus == 0 ? 0 : Device.ReadNoiseSigma(tile.Programmed[0][k], states[0][k], ageSeconds) / totalPlus;
-                var sm = totalMinus == 0 ? 0 : Device.ReadNoiseSigma(tile.Programmed[1][k], states[1][k], ageSeconds) / totalMinus;
-                noise[k] = (float)(((sp * sp) + (sm * sm)) * unit * unit);
-                anyNoise |= noise[k] > 0;
+                gains[0][k] = totalPlus == 0 ? 0 : (float)(tile.Mismatch[0][k] * unit / totalPlus);
+                gains[1][k] = totalMinus == 0 ? 0 : (float)(tile.Mismatch[1][k] * unit / totalMinus);
             }
         }
 
-        core.NoiseVariance = anyNoise ? noise : null;
+        core.ReadNoiseGains = gains;
         return core;
     }
 
