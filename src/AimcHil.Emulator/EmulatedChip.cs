@@ -40,6 +40,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         Device = preset.CreateDevice();
         Physics = DomainPhysics.Create(preset, Device);
         _adc = Physics.CreateAdc();
+        Physics.CheckRanges(_adc);
         _programRng = SeededRandom.For(seed, "program");
         _readRng = SeededRandom.For(seed, "read");
         _tiles = new TileState[preset.Tiles];

@@ -1,5 +1,6 @@
 using AimcHil.Core;
 using AimcHil.Emulator.Devices;
+using AimcHil.Emulator.Periphery;
 
 namespace AimcHil.Emulator.Domains;
 
@@ -65,6 +66,18 @@ public sealed class ChargeDomain : ConductanceCrossbar
 
     /// <summary>kT/C noise sampled with the integration capacitor, in volts.</summary>
     public double KtcSigmaVolts => Math.Sqrt(BoltzmannJoulePerKelvin * _config.TemperatureKelvin / _config.IntegrationCapacitanceFarad);
+
+    /// <remarks>With the rail inside the ADC's range the converter's top codes could never be reached, and an
+    /// output stopped by the rail would read as a valid value below full scale.</remarks>
+    public override void CheckRanges(Adc adc)
+    {
+        if (_config.Saturation && RailMac < adc.FullScale)
+        {
+            throw new AimcException(
+                $"charge.rail_volts {_config.RailVolts:g4} V is {RailMac:g4} MAC, inside the ADC's range of ±{adc.FullScale:g4} MAC (adc.range_mac): " +
+                $"the converter's top codes are unreachable; raise rail_volts to at least {adc.FullScale * OutputPerUnit:g4} V or lower adc.range_mac to at most {RailMac:g4}");
+        }
+    }
 
     public override int ShapeAnalog(Span<float> conversions, Span<bool> clipped)
     {

@@ -90,6 +90,12 @@ public abstract class DomainPhysics
     /// <paramref name="clipped"/> for every conversion that hit one and returns how many did.</summary>
     public virtual int ShapeAnalog(Span<float> conversions, Span<bool> clipped) => 0;
 
+    /// <summary>Refuses a preset whose analog ranges contradict each other (an ADC range the circuit can never
+    /// reach, a rail inside the converter's range), with the numbers and what to change.</summary>
+    public virtual void CheckRanges(Adc adc)
+    {
+    }
+
     /// <summary>The domain's non-idealities as in effect.</summary>
     public abstract IEnumerable<NonIdeality> Describe();
 
