@@ -82,10 +82,17 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         var selected = only is null ? null : Pad(only, state.Rows, state.Cols).Data;
         SetTargets(state, padded.Data, selected);
 
-        var result = WriteVerify.Run(state, Device, options, _programRng, states => VerifyRead(state, states), selected);
+        var result = WriteVerify.Run(state, Device, options, _programRng, states => ReadDevices(state, states, Preset.Timing.PulseSeconds, held: null), selected);
         _clock.Advance(result.TotalPulses * Preset.Timing.PulseSeconds);
         state.ProgrammedAtSeconds = _clock.Seconds;
-        state.Core = null;
+        Reprogrammed(state);
+        state.LastPulseAtSeconds = double.NaN;
+        if (Preset.DriftCompensation)
+        {
+            // The reference read is taken now, when the tile is programmed, whatever its first MVM's age will be.
+            CoreAt(state, 0);
+        }
+
         return new ProgrammingReport
         {
             Tile = tile,
@@ -134,8 +141,18 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         var aimed = response.Aimed(state.Programmed[array][k], Device.MinState, amplitudeVolts, widthSeconds);
         state.Programmed[array][k] = Device.ProgramOnce(Device.Quantize((float)aimed), _programRng);
 
-        // The compute view holds the old state: the next MVM rebuilds it, as after Program.
+        // The compute view holds the old state: the next MVM rebuilds it and takes a new compensation reference.
+        Reprogrammed(state);
+        state.LastPulseAtSeconds = _clock.Seconds;
+    }
+
+    /// <summary>Device states changed: the compute view, the drift-compensation reference and the held read noise
+    /// all belong to the old states.</summary>
+    private static void Reprogrammed(TileState state)
+    {
         state.Core = null;
+        state.DriftReference = 0;
+        state.HeldReadNoise = null;
     }
 
     /// <summary>A verify read of one device: its normalized state now (drifted, stuck devices pinned), as the read
@@ -146,13 +163,26 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         var k = DeviceIndex(state, array, row, col);
         var states = state.StatesAt(Device, Age(state));
         var read = Preset.AccessTransistors ? states[array][k] * state.Mismatch[array][k] : SneakApparent(state, states)[array][k];
-        return WithReadNoise(state, array, k, read, states[array][k], ReadAge(state));
+        if (!double.IsNaN(state.LastPulseAtSeconds))
+        {
+            // Between pulses of a host-driven programming: a verify read, at its real time after the last pulse.
+            var sincePulse = Math.Max(_clock.Seconds - state.LastPulseAtSeconds, Preset.Timing.PulseSeconds);
+            return WithReadNoise(Device.ReadNoiseSigma(state.Programmed[array][k], states[array][k], sincePulse), read);
+        }
+
+        var readSeconds = InferenceReadSeconds(state);
+        var held = HeldNoiseAt(state, readSeconds);
+        var white = Device.ReadNoiseWhiteFraction(readSeconds, Preset.Timing.MvmSeconds);
+        var sigma = Device.ReadNoiseSigma(state.Programmed[array][k], states[array][k], readSeconds);
+        return WithReadNoise(sigma, read, held?[array][k] ?? 0, white);
     }
 
     public DeviceStates ReadBack(int tile)
     {
         var state = TileAt(tile);
-        var reads = VerifyRead(state, state.StatesAt(Device, Age(state)));
+        var readSeconds = InferenceReadSeconds(state);
+        var held = HeldNoiseAt(state, readSeconds);
+        var reads = ReadDevices(state, state.StatesAt(Device, Age(state)), readSeconds, held);
         var names = Physics.Encoding.ArrayNames;
         var arrays = new List<DeviceArray>(names.Count);
         for (var a = 0; a < names.Count; a++)
@@ -367,19 +397,20 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
     {
     }
 
-    /// <summary>The compute view at an age, rebuilt when drift has moved the states or first used after programming.</summary>
+    /// <summary>The compute view at an age, rebuilt when drift has moved the states or first used after programming;
+    /// its read noise follows the tile's held draw.</summary>
     internal LinearCore CoreAt(TileState tile, double ageSeconds)
     {
         var core = tile.Core;
         var stale = core is null
             || (tile.Drifts && (ageSeconds + DriftTimeBaseSeconds) / (tile.CoreAgeSeconds + DriftTimeBaseSeconds) > DriftRebuildRatio);
+        float[][]? states = null;
         if (stale)
         {
-            var states = tile.StatesAt(Device, ageSeconds);
+            states = tile.StatesAt(Device, ageSeconds);
             core = Physics.Build(tile, states, ageSeconds);
-            core.NoiseVariance = WhiteReadNoise(tile, core, states, ageSeconds);
             tile.CoreAgeSeconds = ageSeconds;
-            if (tile.Core is null && tile.DriftReference == 0)
+            if (tile.DriftReference == 0)
             {
                 tile.DriftReference = core.OnesResponse();
             }
@@ -387,28 +418,71 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
             tile.Core = core;
         }
 
-        // Read noise follows the age between rebuilds; exact for laws separable in state and time (PCM, RRAM).
-        var reference = Device.ReadNoiseSigma(1, 1, tile.CoreAgeSeconds);
-        core!.NoiseStdScale = reference > 0 ? Device.ReadNoiseSigma(1, 1, ageSeconds) / reference : 1f;
+        if (core!.ReadNoiseGains is not null)
+        {
+            var readSeconds = ageSeconds + Device.SettlingSeconds;
+            var held = HeldNoiseAt(tile, readSeconds);
+            if (core.NoiseVersion != tile.HeldReadNoiseVersion)
+            {
+                SetReadNoise(tile, core, states ?? tile.StatesAt(Device, ageSeconds), readSeconds, held);
+            }
+        }
+
         return core;
     }
 
-    /// <summary>Output-referred variance of device read noise per unit squared input feature: Σ over the device
-    /// arrays of (gain·σ)², or null when no device noise reaches the output.</summary>
-    private float[]? WhiteReadNoise(TileState tile, LinearCore core, float[][] states, double ageSeconds)
+    /// <summary>The time after the programming pulse at which an inference read of the tile happens now.</summary>
+    private double InferenceReadSeconds(TileState tile) => Age(tile) + Device.SettlingSeconds;
+
+    /// <summary>The tile's held read-noise draw for a read at <paramref name="readSeconds"/> after programming, drawn
+    /// on first use and renewed as time passes (by the device's correlation between the two times) once that time
+    /// has grown by the rebuild ratio; null when the device has no held read noise.</summary>
+    private float[][]? HeldNoiseAt(TileState tile, double readSeconds)
     {
-        if (core.ReadNoiseGains is not { } gains)
+        var window = Preset.Timing.MvmSeconds;
+        if (Device.ReadNoiseSigma(1f, 1f, readSeconds) == 0 || Device.ReadNoiseWhiteFraction(readSeconds, window) >= 1)
         {
             return null;
         }
 
-        var n = states[0].Length;
+        var held = tile.HeldReadNoise;
+        var fresh = held is null || readSeconds < tile.HeldReadNoiseSeconds;
+        if (!fresh && readSeconds <= tile.HeldReadNoiseSeconds * DriftRebuildRatio)
+        {
+            return held;
+        }
+
+        var correlation = fresh ? 0 : Device.ReadNoiseCorrelation(tile.HeldReadNoiseSeconds, readSeconds, window);
+        held ??= tile.Programmed.Select(p => new float[p.Length]).ToArray();
+        var renewed = (float)Math.Sqrt(1 - (correlation * correlation));
+        var normals = new float[held[0].Length];
+        foreach (var draw in held)
+        {
+            _readRng.FillStandardNormal(normals);
+            TensorPrimitives.Multiply(draw, (float)correlation, draw);
+            TensorPrimitives.MultiplyAdd(normals, renewed, draw, draw);
+        }
+
+        tile.HeldReadNoise = held;
+        tile.HeldReadNoiseSeconds = readSeconds;
+        tile.HeldReadNoiseVersion++;
+        return held;
+    }
+
+    /// <summary>Fills a compute view's read noise at a read time: the white part as its output-referred variance
+    /// Σ (gain·σ)²·f_white, the held part as weights Σ gain·σ·√(1 − f_white)·ξ.</summary>
+    private void SetReadNoise(TileState tile, LinearCore core, float[][] states, double readSeconds, float[][]? held)
+    {
+        var gains = core.ReadNoiseGains!;
+        var n = gains[0].Length;
+        var white = Device.ReadNoiseWhiteFraction(readSeconds, Preset.Timing.MvmSeconds);
         var variance = new float[n];
+        var slow = held is null ? null : new float[n];
         var sigma = new float[n];
         var any = false;
         for (var a = 0; a < gains.Length; a++)
         {
-            Device.ReadNoiseSigmas(tile.Programmed[a], states[a], ageSeconds, sigma);
+            Device.ReadNoiseSigmas(tile.Programmed[a], states[a], readSeconds, sigma);
             if (TensorPrimitives.MaxMagnitude(sigma) == 0)
             {
                 continue;
@@ -416,10 +490,22 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
 
             any = true;
             TensorPrimitives.Multiply(sigma, gains[a], sigma);
-            TensorPrimitives.MultiplyAdd(sigma, sigma, variance, variance);
+            if (slow is not null)
+            {
+                var heldScale = (float)Math.Sqrt(1 - white);
+                for (var k = 0; k < n; k++)
+                {
+                    slow[k] += sigma[k] * heldScale * held![a][k];
+                }
+            }
+
+            TensorPrimitives.Multiply(sigma, sigma, sigma);
+            TensorPrimitives.MultiplyAdd(sigma, (float)white, variance, variance);
         }
 
-        return any ? variance : null;
+        core.NoiseVariance = any && white > 0 ? variance : null;
+        core.SlowNoise = any ? slow : null;
+        core.NoiseVersion = tile.HeldReadNoiseVersion;
     }
 
     private static void Validate(ChipPreset preset)
@@ -551,11 +637,12 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         return tile;
     }
 
-    /// <summary>Measured normalized states: read noise on every device and, in a passive array, sneak paths.</summary>
-    private float[][] VerifyRead(TileState tile, float[][] states)
+    /// <summary>Measured normalized states, read <paramref name="readSeconds"/> after programming: read noise on
+    /// every device (its held part from <paramref name="held"/>, fresh when null, as for a verify read right after a
+    /// pulse) and, in a passive array, sneak paths.</summary>
+    private float[][] ReadDevices(TileState tile, float[][] states, double readSeconds, float[][]? held)
     {
         var reads = new float[states.Length][];
-        var age = ReadAge(tile);
         if (!Preset.AccessTransistors)
         {
             var apparent = SneakApparent(tile, states);
@@ -569,32 +656,48 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
             for (var a = 0; a < states.Length; a++)
             {
                 reads[a] = new float[states[a].Length];
-                for (var k = 0; k < states[a].Length; k++)
-                {
-                    reads[a][k] = states[a][k] * tile.Mismatch[a][k];
-                }
+                TensorPrimitives.Multiply(states[a], tile.Mismatch[a], reads[a]);
             }
         }
 
+        var white = held is null ? 1 : Device.ReadNoiseWhiteFraction(readSeconds, Preset.Timing.MvmSeconds);
+        var sigma = new float[states[0].Length];
         for (var a = 0; a < states.Length; a++)
         {
+            Device.ReadNoiseSigmas(tile.Programmed[a], states[a], readSeconds, sigma);
             for (var k = 0; k < states[a].Length; k++)
             {
-                reads[a][k] = WithReadNoise(tile, a, k, reads[a][k], states[a][k], age);
+                reads[a][k] = WithReadNoise(sigma[k], reads[a][k], held?[a][k] ?? 0, white);
             }
         }
 
         return reads;
     }
 
-    /// <summary>A read is at least a pulse time after programming, the shortest a verify read can follow a pulse.</summary>
-    private double ReadAge(TileState tile) => Math.Max(Age(tile), Preset.Timing.PulseSeconds);
-
-    /// <summary>One device's read with its read noise, clipped at 0; draws nothing when the device reads noiselessly.</summary>
-    private float WithReadNoise(TileState tile, int array, int k, float read, float state, double age)
+    /// <summary>One device's read with its read noise, clipped at 0: the held part <paramref name="heldNormal"/>
+    /// carries 1 − <paramref name="whiteFraction"/> of the variance, a fresh draw the rest; draws nothing when the
+    /// device reads noiselessly or the noise is all held.</summary>
+    private float WithReadNoise(float sigma, float read, float heldNormal = 0, double whiteFraction = 1)
     {
-        var sigma = Device.ReadNoiseSigma(tile.Programmed[array][k], state, age);
-        return sigma > 0 ? Math.Max(read + (sigma * (float)_readRng.NextGaussian()), 0f) : read;
+        if (!(sigma > 0))
+        {
+            return read;
+        }
+
+        var noise = whiteFraction < 1 ? Math.Sqrt(1 - whiteFraction) * heldNormal : 0;
+        if (whiteFraction > 0)
+        {
+            noise += Math.Sqrt(whiteFraction) * _readRng.NextGaussian();
+        }
+
+        return Math.Max(read + (sigma * (float)noise), 0f);
+    }
+
+    /// <summary>The weights of a tile with a stuck device (in any array): what write-verify cannot move.</summary>
+    internal HashSet<(int Row, int Col)> StuckDevices(int tile)
+    {
+        var state = TileAt(tile);
+        return state.StuckCells.SelectMany(cells => cells).Select(k => (k / state.Cols, k % state.Cols)).ToHashSet();
     }
 
     /// <summary>The row-major index of device (<paramref name="row"/>, <paramref name="col"/>) of array

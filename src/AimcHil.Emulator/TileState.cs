@@ -68,8 +68,23 @@ internal sealed class TileState
     /// <summary>Device age (seconds since programming) the compute view was built for.</summary>
     public double CoreAgeSeconds { get; set; }
 
-    /// <summary>Analog response to an all-ones input right after programming, the reference for drift compensation.</summary>
+    /// <summary>Analog response to an all-ones input read when the tile was last programmed, the reference for
+    /// drift compensation; 0 until that read is taken.</summary>
     public double DriftReference { get; set; }
+
+    /// <summary>Per device array, one standard normal per device: the held (1/f) part of its read noise, in units of
+    /// that part's standard deviation; null until first read after programming.</summary>
+    public float[][]? HeldReadNoise { get; set; }
+
+    /// <summary>Time since the programming pulse that <see cref="HeldReadNoise"/> was drawn for.</summary>
+    public double HeldReadNoiseSeconds { get; set; }
+
+    /// <summary>Counts the draws of <see cref="HeldReadNoise"/>, so a compute view knows when its noise is stale.</summary>
+    public int HeldReadNoiseVersion { get; set; }
+
+    /// <summary>Clock time of the last single-device pulse since the tile was programmed (NaN when none): a read
+    /// soon after it is a verify read.</summary>
+    public double LastPulseAtSeconds { get; set; } = double.NaN;
 
     private int[][]? _stuckCells;
     private float[][]? _states;

@@ -78,15 +78,27 @@ public interface IDeviceModel
     /// <summary>State after drifting for <paramref name="secondsSinceProgramming"/>.</summary>
     float Drifted(float programmedState, float driftExponent, double secondsSinceProgramming);
 
-    /// <summary>Standard deviation (normalized) of one read of a device whose state is <paramref name="state"/>.</summary>
-    float ReadNoiseSigma(float programmedState, float state, double secondsSinceProgramming);
+    /// <summary>Standard deviation (normalized) of one read of a device whose state is <paramref name="state"/>, taken
+    /// <paramref name="secondsSincePulse"/> after its programming pulse.</summary>
+    float ReadNoiseSigma(float programmedState, float state, double secondsSincePulse);
+
+    /// <summary>Time after its programming pulse from which a device counts as programmed and inference reads
+    /// happen (a PCM device's t0): an inference read at device age a is a + this after the pulse.</summary>
+    double SettlingSeconds => 0;
+
+    /// <summary>Fraction of a read's noise variance that is independent from one read to the next when every read
+    /// lasts <paramref name="readSeconds"/>; the rest is a per-device component that reads close in time share.</summary>
+    double ReadNoiseWhiteFraction(double secondsSincePulse, double readSeconds) => 1;
+
+    /// <summary>Correlation of the shared (held) read-noise component between reads at two times after the pulse.</summary>
+    double ReadNoiseCorrelation(double earlierSecondsSincePulse, double laterSecondsSincePulse, double readSeconds) => 0;
 
     /// <summary>Bulk form of <see cref="ReadNoiseSigma"/> over a whole device array (hot when a tile is rebuilt).</summary>
-    void ReadNoiseSigmas(ReadOnlySpan<float> programmedStates, ReadOnlySpan<float> states, double secondsSinceProgramming, Span<float> sigmas)
+    void ReadNoiseSigmas(ReadOnlySpan<float> programmedStates, ReadOnlySpan<float> states, double secondsSincePulse, Span<float> sigmas)
     {
         for (var k = 0; k < states.Length; k++)
         {
-            sigmas[k] = ReadNoiseSigma(programmedStates[k], states[k], secondsSinceProgramming);
+            sigmas[k] = ReadNoiseSigma(programmedStates[k], states[k], secondsSincePulse);
         }
     }
 

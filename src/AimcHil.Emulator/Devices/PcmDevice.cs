@@ -177,9 +177,9 @@ public sealed class PcmDevice : IDeviceModel
     }
 
     /// <summary>Vectorized: the 1/f band is one number for the whole array, Q_s one power per device.</summary>
-    public void ReadNoiseSigmas(ReadOnlySpan<float> programmedStates, ReadOnlySpan<float> states, double secondsSinceProgramming, Span<float> sigmas)
+    public void ReadNoiseSigmas(ReadOnlySpan<float> programmedStates, ReadOnlySpan<float> states, double secondsSincePulse, Span<float> sigmas)
     {
-        var probe = ReadNoiseSigma(1f, 1f, secondsSinceProgramming);
+        var probe = ReadNoiseSigma(1f, 1f, secondsSincePulse);
         if (probe == 0)
         {
             sigmas[..states.Length].Clear();
@@ -204,24 +204,21 @@ public sealed class PcmDevice : IDeviceModel
     }
 
     /// <remarks>
-    /// σ = |state|·Q_s(g_prog)·sqrt(ln((t + t_read)/(2·t_read))): the 1/f noise integrated over the band from 1/t to
-    /// 1/(2·t_read). The band is empty for t ≤ t_read, where the logarithm is ≤ 0 and the formula has no meaning, so
-    /// the result is 0 there. Q_s follows the programmed state, the relative spread the drifted state, as in aihwkit.
-    /// Here t is the time since programming, so a verify read right after a pulse sees almost no accumulated noise;
-    /// aihwkit evaluates the same formula at t_inference + t0, i.e. it never reads earlier than t0 after programming.
+    /// σ = |state|·Q_s(g_prog)·sqrt(ln((t + t_read)/(2·t_read))), t the time since the programming pulse: the 1/f
+    /// noise integrated over the band from 1/(t + t_read) to 1/(2·t_read). The band is empty for t ≤ t_read, where
+    /// the logarithm is ≤ 0 and the formula has no meaning, so the result is 0 there. Q_s follows the programmed
+    /// state, the relative spread the drifted state, as in aihwkit. A verify read a pulse time after its pulse sees
+    /// the short band of that moment; an inference read at device age a happens at t = a + t0
+    /// (<see cref="SettlingSeconds"/>), aihwkit's t_inference + t0.
     /// </remarks>
-    public float ReadNoiseSigma(float programmedState, float state, double secondsSinceProgramming)
+    public float ReadNoiseSigma(float programmedState, float state, double secondsSincePulse)
     {
         if (!ReadNoiseInEffect)
         {
             return 0f;
         }
 
-        // aihwkit evaluates the 1/f band at t = t_inference + t0: the noise accumulated since the device's
-        // reference time, so even the first read after programming carries it.
-        var tRead = _config.TReadSeconds;
-        var t = Math.Max(secondsSinceProgramming, 0) + _config.T0Seconds;
-        var bandLog = Math.Log((t + tRead) / (2 * tRead));
+        var bandLog = NoiseBand(secondsSincePulse);
         if (!(bandLog > 0))
         {
             return 0f;
@@ -229,6 +226,54 @@ public sealed class PcmDevice : IDeviceModel
 
         return (float)(Math.Abs(state) * _config.ReadNoiseScale * ReadNoiseQs(programmedState) * Math.Sqrt(bandLog));
     }
+
+    /// <summary>aihwkit's t0: the programmed state is the one read t0 after the pulse, and inference reads happen
+    /// from then on.</summary>
+    public double SettlingSeconds => _config.T0Seconds;
+
+    /// <remarks>
+    /// 1/f noise has equal power in every octave, so what a sequence of reads sees depends on how long each read
+    /// takes. Fluctuations faster than one read (the band from 1/T_read to 1/(2·t_read), T_read = <paramref
+    /// name="readSeconds"/>) are independent from one read to the next: ln(T_read/(2·t_read)) of the band's
+    /// ln((t + t_read)/(2·t_read)). The slower rest is the same for reads close together: averaging many reads does
+    /// not remove it.
+    /// </remarks>
+    public double ReadNoiseWhiteFraction(double secondsSincePulse, double readSeconds)
+    {
+        var band = NoiseBand(secondsSincePulse);
+        if (!(band > 0))
+        {
+            return 1;
+        }
+
+        var white = Math.Log(Math.Max(readSeconds, 2 * _config.TReadSeconds) / (2 * _config.TReadSeconds));
+        return Math.Clamp(white / band, 0, 1);
+    }
+
+    /// <remarks>
+    /// The held part at time t spans the band from 1/(t + t_read) to 1/T_read. Between reads at t₁ before t₂ the octaves
+    /// slower than 1/(t₂ − t₁) have not moved, those faster have renewed, and t₂ adds the octaves between
+    /// 1/(t₂ + t_read) and 1/(t₁ + t_read): covariance ln((t₁ + t_read)/max(t₂ − t₁, T_read)) (in units of the
+    /// squared Q_s·|g|), over the product of the two held standard deviations.
+    /// </remarks>
+    public double ReadNoiseCorrelation(double earlierSecondsSincePulse, double laterSecondsSincePulse, double readSeconds)
+    {
+        var tRead = _config.TReadSeconds;
+        var window = Math.Max(readSeconds, 2 * tRead);
+        var held1 = Math.Log((earlierSecondsSincePulse + tRead) / window);
+        var held2 = Math.Log((laterSecondsSincePulse + tRead) / window);
+        if (!(held1 > 0) || !(held2 > 0))
+        {
+            return 0;
+        }
+
+        var shared = Math.Log((earlierSecondsSincePulse + tRead) / Math.Max(laterSecondsSincePulse - earlierSecondsSincePulse, window));
+        return Math.Clamp(shared / Math.Sqrt(held1 * held2), 0, 1);
+    }
+
+    /// <summary>ln((t + t_read)/(2·t_read)): the logarithmic width of the 1/f band a read at t integrates.</summary>
+    private double NoiseBand(double secondsSincePulse) =>
+        Math.Log((Math.Max(secondsSincePulse, 0) + _config.TReadSeconds) / (2 * _config.TReadSeconds));
 
     public IReadOnlyList<NonIdeality> Describe() =>
     [
@@ -249,7 +294,7 @@ public sealed class PcmDevice : IDeviceModel
             ReadNoiseInEffect,
             _config.ReadNoiseScale,
             "× fit",
-            $"accumulated 1/f noise, σ = |g|·Q_s·sqrt(ln((t + t_read)/(2·t_read))), Q_s = min(0.0088/(g_prog/g_max)^0.65, 0.2), t_read = {_config.TReadSeconds} s"),
+            $"accumulated 1/f noise, σ = |g|·Q_s·sqrt(ln((t + t_read)/(2·t_read))), Q_s = min(0.0088/(g_prog/g_max)^0.65, 0.2), t_read = {_config.TReadSeconds} s, t = age + t0 (verify reads: a pulse time); octaves slower than one read are held per device, the rest is white"),
         new(
             "stuck_at",
             StuckAtInEffect,

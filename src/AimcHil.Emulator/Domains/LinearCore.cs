@@ -62,6 +62,9 @@ internal class LinearCore
         }
     }
 
+    /// <summary>The <see cref="TileState.HeldReadNoiseVersion"/> the noise of this view was computed from (−1: not yet).</summary>
+    public int NoiseVersion { get; set; } = -1;
+
     /// <summary>Static offset of each conversion.</summary>
     public float[] ColumnOffset { get; }
 

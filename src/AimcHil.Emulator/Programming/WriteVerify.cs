@@ -12,7 +12,7 @@ namespace AimcHil.Emulator.Programming;
 internal sealed record WriteVerifyResult(int[] PulsesPerWeight, long TotalPulses, List<int> UnconvergedWeights, float[][]? LastReads);
 
 /// <summary>Write-verify programming of a tile's device arrays: pulse every device, read them all, pulse again the
-/// ones out of tolerance, until all are within tolerance or out of pulses. Reads are whole-array rounds because a
+/// ones out of tolerance, until all have once read within tolerance or are out of pulses. Reads are whole-array rounds because a
 /// passive array's read of one device depends on all the others (sneak paths).</summary>
 internal static class WriteVerify
 {
@@ -131,7 +131,9 @@ internal static class WriteVerify
             {
                 for (var k = 0; k < cells; k++)
                 {
-                    if (selected is not null && !selected[k])
+                    // A device verified once is done, as in a real program-and-verify: re-judging it on every round's
+                    // fresh read noise would send some device out of tolerance on almost every round.
+                    if (converged[a][k])
                     {
                         continue;
                     }

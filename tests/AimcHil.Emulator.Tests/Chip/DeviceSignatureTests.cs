@@ -42,7 +42,7 @@ public class DeviceSignatureTests
     }
 
     [Fact]
-    public void ReadNoiseAtTheOutputHasVarianceSumOfDeviceVariancesTimesInputSquared()
+    public void ReadNoiseBetweenRepeatsHasTheWhiteVarianceSumOfDeviceVariancesTimesInputSquared()
     {
         using var chip = new EmulatedChip(Pcm(TestBench.PcmOnly(read: true)), 3);
         var w = TestBench.RandomWeights(64, 64, 1);
@@ -50,8 +50,12 @@ public class DeviceSignatureTests
         var code = 100;
         var mac = chip.Mvm(0, TestBench.ConstantInputs(2000, 64, code)).ToMac();
         var device = chip.Device;
-        var states = chip.ReadBack(0);
-        var age = chip.Clock.Seconds;
+
+        // Programming is exact, so G⁺ = max(w, 0) and G⁻ = max(−w, 0); the read is t0 after the pulse (plus the few
+        // microseconds of programming), and the repeats differ by the white octaves (faster than one 1 µs read) only.
+        var readSeconds = chip.Clock.Seconds + device.SettlingSeconds;
+        var white = device.ReadNoiseWhiteFraction(readSeconds, 1e-6);
+        Assert.Equal(Math.Log(2) / Math.Log((readSeconds + 250e-9) / 500e-9), white, 9);
         var x = (double)code / chip.Info.InputCodeMax;
 
         var ratios = new List<double>();
@@ -60,11 +64,11 @@ public class DeviceSignatureTests
             double variance = 0;
             for (var i = 0; i < 64; i++)
             {
-                var plus = states.Arrays[0].States[i, j];
-                var minus = states.Arrays[1].States[i, j];
-                var sp = device.ReadNoiseSigma(plus, plus, age);
-                var sm = device.ReadNoiseSigma(minus, minus, age);
-                variance += ((sp * sp) + (sm * sm)) * x * x;
+                var plus = Math.Max(w[i, j], 0f);
+                var minus = Math.Max(-w[i, j], 0f);
+                var sp = device.ReadNoiseSigma(plus, plus, readSeconds);
+                var sm = device.ReadNoiseSigma(minus, minus, readSeconds);
+                variance += ((sp * sp) + (sm * sm)) * x * x * white;
             }
 
             var column = Enumerable.Range(0, 2000).Select(s => (double)mac[s, j]).ToArray();

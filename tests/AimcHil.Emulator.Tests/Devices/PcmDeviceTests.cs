@@ -135,17 +135,19 @@ public class PcmDeviceTests
     }
 
     [Fact]
-    public void ReadNoiseOneSecondAfterProgrammingMatchesAihwkitAtTPlusT0()
+    public void ReadNoiseOfAnInferenceReadOneSecondInIsAihwkitsAtTPlusT0()
     {
+        // aihwkit reads at t_inference + t0 after the pulse; t_inference = 1 s is 21 s after it.
         var device = new PcmDevice();
         var expected = 0.0088 * Math.Sqrt(Math.Log((1 + 20 + 250e-9) / 500e-9));
 
-        Assert.Equal(expected, device.ReadNoiseSigma(1f, 1f, 1.0), 1e-6);
+        Assert.Equal(20.0, device.SettlingSeconds);
+        Assert.Equal(expected, device.ReadNoiseSigma(1f, 1f, 1.0 + device.SettlingSeconds), 1e-6);
 
         // σ is relative to the (drifted) state read, with Q_s from the programmed state.
-        Assert.Equal(0.5 * expected, device.ReadNoiseSigma(1f, 0.5f, 1.0), 1e-6);
+        Assert.Equal(0.5 * expected, device.ReadNoiseSigma(1f, 0.5f, 21.0), 1e-6);
         var qsHalf = 0.0088 / Math.Pow(0.5, 0.65);
-        Assert.Equal(0.4 * qsHalf * Math.Sqrt(Math.Log((1 + 20 + 250e-9) / 500e-9)), device.ReadNoiseSigma(0.5f, 0.4f, 1.0), 1e-6);
+        Assert.Equal(0.4 * qsHalf * Math.Sqrt(Math.Log((1 + 20 + 250e-9) / 500e-9)), device.ReadNoiseSigma(0.5f, 0.4f, 21.0), 1e-6);
     }
 
     [Fact]
@@ -156,20 +158,55 @@ public class PcmDeviceTests
 
         Assert.Equal(0.2, PcmDevice.ReadNoiseQs(1e-4));
         Assert.Equal(0.2, PcmDevice.ReadNoiseQs(0.0));
-        Assert.Equal(0.2 * band, device.ReadNoiseSigma(1e-4f, 1f, 1.0), 1e-6);
+        Assert.Equal(0.2 * band, device.ReadNoiseSigma(1e-4f, 1f, 21.0), 1e-6);
 
         // Just above the cap's knee ((0.0088/0.2)^(1/0.65) ≈ 0.0082) the fit applies again.
         Assert.Equal(0.0088 / Math.Pow(0.05, 0.65), PcmDevice.ReadNoiseQs(0.05), 12);
     }
 
     [Theory]
-    [InlineData(0.0)]
-    [InlineData(-1.0)]
-    public void ReadNoiseRightAfterProgrammingIsTheT0Band(double seconds)
+    [InlineData(0.0, 0.0)]
+    [InlineData(-1.0, 0.0)]
+    [InlineData(250e-9, 0.0)] // t + t_read = 2 t_read: the band has no width yet
+    [InlineData(1e-6, 0.95723)] // a verify read one pulse time after its pulse: sqrt(ln(1.25 µs / 0.5 µs))
+    [InlineData(20.0, 4.18382)] // the first inference read, at t0: sqrt(ln((20 s + 250 ns) / 500 ns))
+    public void ReadNoiseGrowsWithTheTimeSinceThePulse(double seconds, double band)
     {
-        // aihwkit's t = t_inference + t0 with t_inference = 0: σ = Q_s·sqrt(ln((t0 + t_read)/(2 t_read))) ≈ 4.2·Q_s.
-        var expected = 0.0088 * Math.Sqrt(Math.Log((20 + 250e-9) / 500e-9));
-        Assert.Equal(expected, new PcmDevice().ReadNoiseSigma(1f, 1f, seconds), 1e-6);
+        // σ = Q_s·sqrt(ln((t + t_read)/(2 t_read))) with t the time since the pulse and Q_s(1) = 0.0088.
+        Assert.Equal(band, Math.Sqrt(Math.Max(Math.Log((Math.Max(seconds, 0) + 250e-9) / 500e-9), 0)), 5);
+        Assert.Equal(0.0088 * band, new PcmDevice().ReadNoiseSigma(1f, 1f, seconds), 6);
+    }
+
+    [Fact]
+    public void OctavesFasterThanOneReadAreWhiteTheRestIsHeld()
+    {
+        // One MVM lasts 1 µs: the band from 1/(1 µs) to 1/(500 ns), ln 2 of it, renews on every read.
+        var device = new PcmDevice();
+        var hour = 3600.0 + 20;
+        Assert.Equal(Math.Log(2) / Math.Log((hour + 250e-9) / 500e-9), device.ReadNoiseWhiteFraction(hour, 1e-6), 12);
+        Assert.Equal(0.0305, device.ReadNoiseWhiteFraction(hour, 1e-6), 4);
+
+        // A read of 250 ns or less has nothing faster than itself inside the band: all held.
+        Assert.Equal(0, device.ReadNoiseWhiteFraction(hour, 100e-9));
+
+        // Before any held octave exists (t + t_read below one read), everything is white.
+        Assert.Equal(1, device.ReadNoiseWhiteFraction(0.5e-6, 1e-6));
+    }
+
+    [Fact]
+    public void HeldNoiseKeepsTheOctavesSlowerThanTheTimeBetweenReads()
+    {
+        var device = new PcmDevice();
+        double Held(double t) => Math.Log((t + 250e-9) / 1e-6);
+
+        // Reads 1 s apart at 1 h: the octaves from 1/(1 h) to 1/(1 s) are shared.
+        var expected = Math.Log((3600 + 250e-9) / 1.0) / Math.Sqrt(Held(3600) * Held(3601));
+        Assert.Equal(expected, device.ReadNoiseCorrelation(3600, 3601, 1e-6), 12);
+        Assert.InRange(expected, 0.36, 0.38);
+
+        // Reads closer than one read share all of it but the octaves the later one adds; a doubled time shares none.
+        Assert.Equal(Math.Sqrt(Held(3600) / Held(3600 + 1e-7)), device.ReadNoiseCorrelation(3600, 3600 + 1e-7, 1e-6), 9);
+        Assert.Equal(0, device.ReadNoiseCorrelation(3600, 7200, 1e-6), 9);
     }
 
     [Fact]
