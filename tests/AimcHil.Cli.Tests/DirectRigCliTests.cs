@@ -6,8 +6,9 @@ public sealed class DirectRigCliTests : IDisposable
 {
     private readonly string _emulatorRig = EmulatorTwin();
 
-    /// <summary>The same chip, seed and weights: the relative MVM errors agree within the external ADC's quantization
-    /// (the AD7606 adds at most half of its LSB, 8 MAC / 32768, to every output).</summary>
+    /// <summary>The same chip, seed and weights: the relative MVM errors agree within the external ADC's quantization.
+    /// TC1 has no column ADC (its outputs are analog), so the in-process twin's ADC is given the AD7606's grid (16 bit
+    /// over the same ±8 MAC): each chain rounds the same analog value once, to at most half of 8 MAC / 32768.</summary>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -74,12 +75,18 @@ public sealed class DirectRigCliTests : IDisposable
 
     public void Dispose() => File.Delete(_emulatorRig);
 
-    /// <summary>The chip of direct-emulated.yaml as an in-process emulator rig file.</summary>
+    /// <summary>The chip of direct-emulated.yaml as an in-process emulator rig file, its column ADC on the AD7606's grid.</summary>
     private static string EmulatorTwin()
     {
         var text = File.ReadAllText(Path.Combine(RepositoryPaths.Rigs, "direct-emulated.yaml"));
+        var chip = text[(text.IndexOf("\nchip:", StringComparison.Ordinal) + 1)..];
+        // The rig file gives the chip's adc section its range only (TC1 has no column ADC to give bits to).
+        var adc = chip.IndexOf("\n  adc:", StringComparison.Ordinal);
+        var end = adc < 0 ? -1 : chip.IndexOf('\n', adc + 1);
+        Assert.True(end > 0 && !chip.Contains("\n    bits: 8\n    range_mac", StringComparison.Ordinal), "direct-emulated.yaml: the chip section's adc line was not found, or it gives bits");
+        chip = chip[..end] + "\n    bits: 16" + chip[end..];
         var path = Path.Combine(Directory.CreateTempSubdirectory("aimc-twin-").FullName, "tc1.yaml");
-        File.WriteAllText(path, "kind: emulator\ndescription: the chip of direct-emulated.yaml, in process\nseed: 1\n" + text[(text.IndexOf("\nchip:", StringComparison.Ordinal) + 1)..]);
+        File.WriteAllText(path, "kind: emulator\ndescription: the chip of direct-emulated.yaml, in process\nseed: 1\n" + chip);
         return path;
     }
 }

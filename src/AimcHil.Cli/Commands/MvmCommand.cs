@@ -52,12 +52,9 @@ internal static class MvmCommand
             var report = chip.Program(tileIndex, w, options);
             var programSeconds = clock.Elapsed.TotalSeconds;
             clock.Restart();
-            var (result, mac) = Run(chip, tileIndex, x, w.Cols, showProgress: !isJson && x.Rows > 4 * ChunkRows);
-            var mvmSeconds = clock.Elapsed.TotalSeconds;
-
             var representable = report.Representable.TopLeft(w.Rows, w.Cols);
-            var exact = MvmError.Exact(representable, x, info.InputCodeMax);
-            var error = MvmError.Measure(result, exact, info.MacFullScale);
+            var (error, lsbMac, saturatedOutputs, mac) = Run(chip, tileIndex, x, representable, info, showProgress: !isJson && x.Rows > 4 * ChunkRows);
+            var mvmSeconds = clock.Elapsed.TotalSeconds;
             if (parse.GetValue(output) is { } yf)
             {
                 Npy.Write(yf.FullName, mac.Data, mac.Rows, mac.Cols);
@@ -76,13 +73,13 @@ internal static class MvmCommand
                 Cols = w.Cols,
                 Batch = x.Rows,
                 RandomWeightAmplitude = parse.GetValue(weights) is null ? RandomWeightAmplitude(info) : null,
-                LsbMac = result.MacPerCode[0],
+                LsbMac = lsbMac,
                 FullScaleMac = info.MacFullScale,
                 RmseLsb = error.RmsLsb,
                 MaxAbsErrorLsb = error.MaxAbsLsb,
                 RmseRelativeFullScale = error.RmsRelativeFullScale,
                 MaxAbsErrorRelativeFullScale = error.MaxAbsRelativeFullScale,
-                SaturatedOutputs = result.SaturatedOutputs,
+                SaturatedOutputs = saturatedOutputs,
                 ProgrammingPulses = report.TotalPulses,
                 UnconvergedCells = report.Unconverged.Count,
                 ProgramSeconds = programSeconds,
@@ -102,14 +99,17 @@ internal static class MvmCommand
         return command;
     }
 
-    /// <summary>Runs the MVMs in chunks (a progress bar for long runs) and returns the codes and MAC values of the
-    /// first <paramref name="cols"/> columns.</summary>
-    private static (MvmResult Result, Grid<float> Mac) Run(IAimcChip chip, int tile, Grid<int> x, int cols, bool showProgress)
+    /// <summary>Runs the MVMs in chunks (a progress bar for long runs) and measures each chunk against the exact W·x
+    /// with that chunk's own scale (drift compensation may move it between chunks): the error in output LSB, per
+    /// column, of the chain's only output quantizer (the chip's ADC; on a direct rig the board's ADC, TC1's outputs
+    /// being analog). Returns the error, the coarsest LSB over the columns compared, the saturated outputs and the
+    /// MAC values of the first <c>weights.Cols</c> columns.</summary>
+    private static (MvmError Error, double LsbMac, int Saturated, Grid<float> Mac) Run(IAimcChip chip, int tile, Grid<int> x, Grid<float> weights, ChipInfo info, bool showProgress)
     {
-        var codes = new Grid<int>(x.Rows, cols);
+        var cols = weights.Cols;
         var mac = new Grid<float>(x.Rows, cols);
-        double[]? scale = null, offset = null;
-        var saturated = 0;
+        double lsbMac = 0, sumSquaresLsb = 0, maxLsb = 0, sumSquaresFs = 0, maxFs = 0;
+        int saturated = 0, outputs = 0;
 
         void RunChunks(Action<int>? advance)
         {
@@ -118,14 +118,22 @@ internal static class MvmCommand
                 var n = Math.Min(ChunkRows, x.Rows - start);
                 var chunk = new Grid<int>(n, x.Cols, x.Data.AsSpan(start * x.Cols, n * x.Cols).ToArray());
                 var r = chip.Mvm(tile, chunk);
-                scale ??= r.MacPerCode[..cols];
-                offset ??= r.MacOffset[..cols];
+                if (start == 0)
+                {
+                    lsbMac = r.MacPerCode.Take(cols).Max(Math.Abs);
+                }
+
+                var e = MvmError.Measure(r, MvmError.Exact(weights, chunk, info.InputCodeMax), info.MacFullScale);
+                sumSquaresLsb += e.RmsLsb * e.RmsLsb * e.Outputs;
+                sumSquaresFs += e.RmsRelativeFullScale * e.RmsRelativeFullScale * e.Outputs;
+                maxLsb = Math.Max(maxLsb, e.MaxAbsLsb);
+                maxFs = Math.Max(maxFs, e.MaxAbsRelativeFullScale);
+                outputs += e.Outputs;
                 saturated += r.SaturatedOutputs;
                 for (var s = 0; s < n; s++)
                 {
                     for (var j = 0; j < cols; j++)
                     {
-                        codes[start + s, j] = r.Codes[s, j];
                         mac[start + s, j] = (float)r.ToMac(s, j);
                     }
                 }
@@ -147,8 +155,15 @@ internal static class MvmCommand
             RunChunks(null);
         }
 
-        var result = new MvmResult { Codes = codes, MacPerCode = scale ?? [], MacOffset = offset ?? [], SaturatedOutputs = saturated };
-        return (result, mac);
+        var error = new MvmError
+        {
+            RmsLsb = Math.Sqrt(sumSquaresLsb / Math.Max(1, outputs)),
+            MaxAbsLsb = maxLsb,
+            RmsRelativeFullScale = Math.Sqrt(sumSquaresFs / Math.Max(1, outputs)),
+            MaxAbsRelativeFullScale = maxFs,
+            Outputs = outputs,
+        };
+        return (error, lsbMac, saturated, mac);
     }
 
     private static Grid<float> LoadWeights(string path, ChipInfo info)

@@ -23,6 +23,8 @@ public sealed class DirectChip : IAimcChip
     private readonly int[][] _adcChannels;
     private readonly double[] _macPerCode;
     private readonly double[] _macOffset;
+    private readonly double[] _railCodeLow;
+    private readonly double[] _railCodeHigh;
     private int _selectedTile = -1;
     private bool _disposed;
 
@@ -70,6 +72,7 @@ public sealed class DirectChip : IAimcChip
             }
 
             (_macPerCode, _macOffset) = OutputScale();
+            (_railCodeLow, _railCodeHigh) = BufferRails();
         }
         catch
         {
@@ -97,7 +100,7 @@ public sealed class DirectChip : IAimcChip
             AdcCodeMin = _adcs[0].MinCode,
             AdcCodeMax = _adcs[0].MaxCode,
             Transport = $"direct: {_registers.Name}",
-            NonIdealities = _description.NonIdealities,
+            NonIdealities = Effects(),
         };
     }
 
@@ -316,7 +319,7 @@ public sealed class DirectChip : IAimcChip
                     var channels = _adcChannels[p];
                     if (channels.Length > 0)
                     {
-                        saturatedOutputs += _adcs[p].ReadCodes(channels, target.Slice(col, channels.Length), saturated.AsSpan(col, channels.Length));
+                        _adcs[p].ReadCodes(channels, target.Slice(col, channels.Length), saturated.AsSpan(col, channels.Length));
                         col += channels.Length;
                     }
                 }
@@ -325,6 +328,8 @@ public sealed class DirectChip : IAimcChip
             {
                 _gpio.Write(_config.StartLine, PinValue.Low);
             }
+
+            saturatedOutputs += Saturated(codes.Row(s), saturated);
         }
 
         return new MvmResult
@@ -352,6 +357,101 @@ public sealed class DirectChip : IAimcChip
         {
             _buses.Dispose();
         }
+    }
+
+    /// <summary>Outputs of one sample that are not measurements: codes the ADC flagged at its rails, and codes within
+    /// one LSB of an output buffer's rail or beyond it (a clipped output reads there, whether the converter rounds or
+    /// truncates, when the buffers' span lies inside the ADC's range).</summary>
+    private int Saturated(ReadOnlySpan<int> codes, Span<bool> saturated)
+    {
+        var count = 0;
+        for (var j = 0; j < codes.Length; j++)
+        {
+            saturated[j] |= codes[j] > _railCodeHigh[j] - 1 + 1e-6 || codes[j] < _railCodeLow[j] + 1 - 1e-6;
+            count += saturated[j] ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    /// <summary>Per column, the output buffers' rails (mid ± half span) in ADC code units, low and high.</summary>
+    private (double[] Low, double[] High) BufferRails()
+    {
+        var cols = _geometry.Cols;
+        var low = new double[cols];
+        var high = new double[cols];
+        var outputs = _config.Outputs;
+        var col = 0;
+        for (var p = 0; p < _adcs.Length; p++)
+        {
+            foreach (var channel in _adcChannels[p])
+            {
+                var zero = _adcs[p].ToVolts(channel, 0);
+                var step = _adcs[p].ToVolts(channel, 1) - zero;
+                var a = (outputs.MidVolts - outputs.HalfSpanVolts - zero) / step;
+                var b = (outputs.MidVolts + outputs.HalfSpanVolts - zero) / step;
+                (low[col], high[col]) = (Math.Min(a, b), Math.Max(a, b));
+                col++;
+            }
+        }
+
+        return (low, high);
+    }
+
+    /// <summary>The chip's effects up to its pins, then the rig's read-out chain: TC1's outputs are analog, so the only
+    /// output quantization is the board's ADC and outputs clip at the buffers' rails or the ADC's range, whichever
+    /// comes first. A column ADC effect of the chip's description (an emulator preset's) does not apply.</summary>
+    private List<NonIdeality> Effects()
+    {
+        string[] chipConverter = ["adc_quantization", "adc_inl", "output_saturation"];
+        var part = _config.Outputs.Adcs[0].Part.ToUpperInvariant();
+        var lsb = _macPerCode.Max(Math.Abs);
+        var clip = double.PositiveInfinity;
+        var atAdcRange = false;
+        var col = 0;
+        for (var p = 0; p < _adcs.Length; p++)
+        {
+            foreach (var _ in _adcChannels[p])
+            {
+                // The converter's range in MAC: from its lowest code to one step past its highest.
+                var adcRange = Math.Min(Math.Abs(_macOffset[col] + ((_adcs[p].MaxCode + 1) * _macPerCode[col])), Math.Abs(_macOffset[col] + (_adcs[p].MinCode * _macPerCode[col])));
+                atAdcRange |= adcRange < _config.MacFullScale * (1 - 1e-9);
+                clip = Math.Min(clip, Math.Min(adcRange, _config.MacFullScale));
+                col++;
+            }
+        }
+
+        var outputs = _config.Outputs;
+        var chain = new List<NonIdeality>
+        {
+            new("adc_quantization", true, _adcs[0].Bits, "bit", $"the board's {part} on the column outputs, 1 code = {lsb:g4} MAC; TC1 has no ADC of its own"),
+            new("output_saturation", true, clip, "MAC", atAdcRange
+                ? $"outputs clip at the {part}'s range, inside the output buffers' rails ({outputs.MidVolts:g4} ± {outputs.HalfSpanVolts:g4} V = ±{_config.MacFullScale:g4} MAC)"
+                : $"outputs clip at the output buffers' rails, {outputs.MidVolts:g4} ± {outputs.HalfSpanVolts:g4} V = ±{_config.MacFullScale:g4} MAC"),
+        };
+        var effects = new List<NonIdeality>();
+        var placed = false;
+        foreach (var effect in _description.NonIdealities)
+        {
+            if (chipConverter.Contains(effect.Name))
+            {
+                continue;
+            }
+
+            effects.Add(effect);
+            if (effect.Name == "dac_quantization" && !placed)
+            {
+                effects.AddRange(chain);
+                placed = true;
+            }
+        }
+
+        if (!placed)
+        {
+            effects.InsertRange(0, [new NonIdeality("dac_quantization", true, _geometry.InputBits, "bit", "signed input codes (TC1 GEOMETRY input bits)"), .. chain]);
+        }
+
+        return effects;
     }
 
     /// <summary>How many of each part's channels carry rows (or columns), in order; checks the parts cover the chip.</summary>

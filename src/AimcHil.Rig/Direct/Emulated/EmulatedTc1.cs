@@ -46,6 +46,7 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
     private int _maxPulses = 20;
     private int _tolerance = 1311; // 0.02 of the device range, WriteVerifyOptions.Default
     private int[] _lastInputs = [];
+    private double[] _lastMac = [];
 
     /// <param name="chip">The chip behind the pins.</param>
     /// <param name="config">Register SPI device, START/DONE lines, input and output stages, MAC full scale.</param>
@@ -55,6 +56,11 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
     public EmulatedTc1(IAimcChip chip, DirectRigConfig config, EmulatedGpio gpio, Func<int, double> wordLineVolts, int wordLines)
         : base("TC1", Settings(config.RegisterSpi), SpiMode.Mode0)
     {
+        if (chip is EmulatedChip emulator)
+        {
+            CheckAnalogOutputs(emulator, config.MacFullScale);
+        }
+
         Chip = chip;
         _gpio = gpio;
         _doneLine = config.DoneLine;
@@ -76,6 +82,24 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
 
     public IAimcChip Chip { get; }
 
+    /// <summary>TC1's outputs are analog: an emulated chip behind it must have one analog value per output, and an
+    /// analog full scale (its <c>adc.range_mac</c>, the swing its column circuits and integrator rails are designed
+    /// for) that covers the output buffers' (<c>direct.mac_full_scale</c>): a value the chip clipped inside the buffers'
+    /// span would reach the board's ADCs as a valid reading, and no host could count it as saturated.</summary>
+    private static void CheckAnalogOutputs(EmulatedChip chip, double macFullScale)
+    {
+        if (chip.Physics.Phases != 1 || chip.Physics.ConversionsPerOutput != 1)
+        {
+            throw new AimcException($"emulated direct rig: TC1's column outputs are analog (output buffers into the board's ADCs), and the chip's {SnakeCase.Of(chip.Preset.Domain)} domain digitizes every input and weight bit on chip: its outputs exist only as ADC codes; wire a chip whose domain has one analog output per column");
+        }
+
+        var chipFullScale = chip.Info.MacFullScale;
+        if (chipFullScale < macFullScale * (1 - 1e-12))
+        {
+            throw new AimcException($"emulated direct rig: the chip's analog outputs span ±{chipFullScale:g6} MAC (chip.adc.range_mac) and the output buffers ±{macFullScale:g6} MAC (direct.mac_full_scale): an output the chip clips inside the buffers' span would read as a valid value; set chip.adc.range_mac to at least {macFullScale:g6} or direct.mac_full_scale to at most {chipFullScale:g6}");
+        }
+    }
+
     /// <summary>The TILE register.</summary>
     public int Tile { get; private set; }
 
@@ -91,8 +115,15 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
     /// <summary>The input codes the last compute sampled from the word lines.</summary>
     public IReadOnlyList<int> LastInputCodes => _lastInputs;
 
-    /// <summary>The chip's answer to the last compute.</summary>
-    public MvmResult? LastMvm { get; private set; }
+    /// <summary>The MAC value of every column the last compute presented to the output buffers, before they clip
+    /// (empty before the first compute).</summary>
+    public IReadOnlyList<double> LastMac => _lastMac;
+
+    /// <summary>Column outputs the output buffers clipped at a rail (mid ± half span), over all computes.</summary>
+    public long BufferClippedOutputs { get; private set; }
+
+    /// <summary>Column outputs the chip's own analog chain clipped (integrator rails) before the buffers, over all computes.</summary>
+    public long ChipClippedOutputs { get; private set; }
 
     /// <summary>MVMs computed on START.</summary>
     public long Computes { get; private set; }
@@ -518,12 +549,39 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
         _lastInputs = codes;
         try
         {
-            var result = Chip.Mvm(Tile, new Grid<int>(1, _rows, codes));
-            LastMvm = result;
+            var inputs = new Grid<int>(1, _rows, codes);
+            var mac = new double[_cols];
+            if (Chip is EmulatedChip emulator)
+            {
+                // The chip's analog outputs, before any column ADC: TC1 has none, its buffers drive the board's ADCs.
+                var analog = emulator.MvmAnalog(Tile, inputs);
+                for (var j = 0; j < _cols; j++)
+                {
+                    mac[j] = analog.Mac[0, j];
+                }
+
+                ChipClippedOutputs += analog.ClippedOutputs;
+            }
+            else
+            {
+                // A chip behind the contract only gives codes: present what they stand for.
+                var result = Chip.Mvm(Tile, inputs);
+                for (var j = 0; j < _cols; j++)
+                {
+                    mac[j] = result.ToMac(0, j);
+                }
+            }
+
+            _lastMac = mac;
             var half = _outputStage.HalfSpanVolts;
             for (var j = 0; j < _cols; j++)
             {
-                var swing = result.ToMac(0, j) / _macFullScale * half;
+                var swing = mac[j] / _macFullScale * half;
+                if (swing > half || swing < -half)
+                {
+                    BufferClippedOutputs++;
+                }
+
                 _outputs[j] = _outputStage.MidVolts + Math.Clamp(swing, -half, half);
             }
 

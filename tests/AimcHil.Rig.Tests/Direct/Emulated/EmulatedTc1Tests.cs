@@ -219,7 +219,7 @@ public class EmulatedTc1Tests
         Assert.Equal(new[] { 127, -127, 0, 1, 5, 0, 0, 127 }, tc1.LastInputCodes);
         for (var j = 0; j < 4; j++)
         {
-            Assert.Equal(Math.Clamp(tc1.LastMvm!.ToMac(0, j) / 4 * 5, -5, 5), tc1.OutputVolts(j), 12);
+            Assert.Equal(Math.Clamp(tc1.LastMac[j] / 4 * 5, -5, 5), tc1.OutputVolts(j), 12);
         }
 
         gpio.Write(20, PinValue.Low);
