@@ -14,8 +14,9 @@ namespace AimcHil.Emulator;
 /// deterministic for a seed.</summary>
 /// <remarks>
 /// Randomness comes from separate streams: "fab" (the fixed pattern a tile is made with: stuck devices, mismatch,
-/// column gain and offset), "program" (programming noise and drift exponents) and "read" (noise of every read), so
-/// the same sequence of calls with the same seed gives the same results.
+/// column gain and offset), "program" (programming noise and drift exponents), "read" (the white noise of every
+/// read) and one "read/held" per tile and programming (its held 1/f read noise), so the same sequence of calls with
+/// the same seed gives the same results.
 /// </remarks>
 public sealed class EmulatedChip : IAimcChip, IReseedableChip
 {
@@ -26,6 +27,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
     private readonly TileState[] _tiles;
     private SeededRandom _programRng;
     private SeededRandom _readRng;
+    private ulong _heldSeed;
     private readonly Adc _adc;
     private readonly VirtualClock _clock = new();
     private ScratchBuffer<float> _features;
@@ -43,6 +45,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         Physics.CheckRanges(_adc);
         _programRng = SeededRandom.For(seed, "program");
         _readRng = SeededRandom.For(seed, "read");
+        _heldSeed = seed;
         _tiles = new TileState[preset.Tiles];
         for (var t = 0; t < preset.Tiles; t++)
         {
@@ -153,6 +156,8 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         state.Core = null;
         state.DriftReference = 0;
         state.HeldReadNoise = null;
+        state.HeldRng = null;
+        state.Programmings++;
     }
 
     /// <summary>A verify read of one device: its normalized state now (drifted, stuck devices pinned), as the read
@@ -391,6 +396,12 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
     {
         _programRng = SeededRandom.For(seed, "program");
         _readRng = SeededRandom.For(seed, "read");
+        _heldSeed = seed;
+        foreach (var tile in _tiles)
+        {
+            tile.Programmings = 0;
+            tile.HeldRng = null;
+        }
     }
 
     public void Dispose()
@@ -454,11 +465,15 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
 
         var correlation = fresh ? 0 : Device.ReadNoiseCorrelation(tile.HeldReadNoiseSeconds, readSeconds, window);
         held ??= tile.Programmed.Select(p => new float[p.Length]).ToArray();
+
+        // A stream per tile and programming, apart from the white draws: the held noise after a tile's n-th
+        // programming is the same whatever was read, and when, before it.
+        var rng = tile.HeldRng ??= SeededRandom.For(_heldSeed, $"read/held/tile{tile.Index}/programming{tile.Programmings}");
         var renewed = (float)Math.Sqrt(1 - (correlation * correlation));
         var normals = new float[held[0].Length];
         foreach (var draw in held)
         {
-            _readRng.FillStandardNormal(normals);
+            rng.FillStandardNormal(normals);
             TensorPrimitives.Multiply(draw, (float)correlation, draw);
             TensorPrimitives.MultiplyAdd(normals, renewed, draw, draw);
         }

@@ -79,6 +79,13 @@ internal sealed class TileState
     /// <summary>Time since the programming pulse that <see cref="HeldReadNoise"/> was drawn for.</summary>
     public double HeldReadNoiseSeconds { get; set; }
 
+    /// <summary>How many times the tile was programmed (whole, partly or by a pulse) since the chip was made or
+    /// reseeded: it names the held read noise's stream.</summary>
+    public int Programmings { get; set; }
+
+    /// <summary>The stream of the held read noise since the last programming (null until its first draw).</summary>
+    public AimcHil.Numerics.SeededRandom? HeldRng { get; set; }
+
     /// <summary>Counts the draws of <see cref="HeldReadNoise"/>, so a compute view knows when its noise is stale.</summary>
     public int HeldReadNoiseVersion { get; set; }
 

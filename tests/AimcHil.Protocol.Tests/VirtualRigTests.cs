@@ -54,12 +54,16 @@ public class VirtualRigTests
         rig.Chip.Program(0, weights, WriteVerifyOptions.Default);
         rig.Device.WriteFilter = DropOnce(f => f.Kind == FrameKind.Response && f.Opcode == Opcode.Mvm);
 
+        // Programming may itself take a retry on a slow first call (the chip's first compute view is built, and its
+        // code compiled, when a tile is programmed): count only what the lost MVM response adds.
+        var cachedBefore = rig.Server.Counters.AnsweredFromCache;
+        var retriesBefore = rig.Chip.Session.Counters.Retries;
         var overWire = rig.Chip.Mvm(0, small);
 
         Same.Mvm(direct.Mvm(0, small), overWire);
         Assert.Equal(1, served.Mvms);
-        Assert.Equal(1, rig.Server.Counters.AnsweredFromCache);
-        Assert.Equal(1, rig.Chip.Session.Counters.Retries);
+        Assert.Equal(cachedBefore + 1, rig.Server.Counters.AnsweredFromCache);
+        Assert.Equal(retriesBefore + 1, rig.Chip.Session.Counters.Retries);
         Same.Mvm(direct.Mvm(0, small), rig.Chip.Mvm(0, small));
     }
 

@@ -82,9 +82,11 @@ public class AnalogLinearTests
         layer.Path = ForwardPath.Software;
         var exact = layer.Forward(x, training: false);
 
-        // A noisy chip: the measured outputs follow the exact ones, with errors of a few percent of their spread.
+        // A noisy chip: the measured outputs follow the exact ones (a block added at the wrong rows or twice gives a
+        // ratio near 1 or above). The chip's errors are one draw of its devices (programming noise, 10 % column gains,
+        // held 1/f read noise, all shared by the 8 samples), so the ratio is that draw's, here about a third.
         var spread = Math.Sqrt(exact.Data.Average(v => v * v));
         var rms = Math.Sqrt(exact.Data.Zip(measured.Data, (e, m) => (e - m) * (e - m)).Average());
-        Assert.InRange(rms / spread, 0.005, 0.3);
+        Assert.InRange(rms / spread, 0.005, 0.5);
     }
 }
