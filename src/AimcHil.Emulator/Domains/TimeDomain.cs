@@ -18,14 +18,18 @@ public sealed record TimeDomainConfig
     /// <summary>Relative standard deviation of each stage's τ0 and Δτ (fixed pattern).</summary>
     public double DelayMismatchSigma { get; init; } = 0.01;
 
-    /// <summary>Random jitter of one stage per evaluation.</summary>
-    public double JitterSigmaSeconds { get; init; } = 1e-12;
+    /// <summary>κ: thermal jitter coefficient of a delay chain, in √s. A chain of total delay T jitters by σ = κ·√T
+    /// (each stage by κ·√τ, independent stages adding in variance); 3.16e-8 √s is 1 ps on a 1 ns stage.</summary>
+    public double JitterKappaRootSeconds { get; init; } = 1e-12 / Math.Sqrt(1e-9);
 
-    public TimeDomainConfig Ideal() => this with { DelayMismatchSigma = 0, JitterSigmaSeconds = 0 };
+    public TimeDomainConfig Ideal() => this with { DelayMismatchSigma = 0, JitterKappaRootSeconds = 0 };
 }
 
 /// <summary>Time domain: a delay chain per column, stage delay τ_ij = τ0 + Δτ·x_i·w_ij (w from a differential device
 /// pair), T_j = N·τ0 + Δτ Σᵢ x_i w_ij; a time-to-digital converter measures T_j against a replica chain of N·τ0.</summary>
+/// <remarks>Jitter accumulates with delay: a chain of total delay T jitters by κ·√T, and the TDC sees both chains, so
+/// one measured difference has variance κ²·(T_j + N·τ0) = κ²·(2N·τ0 + Δτ·y_j) with y_j = (T_j − N·τ0)/Δτ the output
+/// in conversion units (τ0 mismatch included, as the column offset it is).</remarks>
 public sealed class TimeDomain : DomainPhysics
 {
     private readonly TimeDomainConfig _config;
@@ -91,7 +95,10 @@ public sealed class TimeDomain : DomainPhysics
             }
         }
 
-        core.OutputNoiseSigma = (float)(_config.JitterSigmaSeconds * Math.Sqrt(rows) / _config.DelayRangeSeconds);
+        // σ²/Δτ² = κ²·2N·τ0/Δτ² (the replica chain and the column's N·τ0) + (κ²/Δτ)·y (the column's Δτ·y beyond it).
+        var kappa = _config.JitterKappaRootSeconds;
+        core.OutputNoiseSigma = (float)(kappa * Math.Sqrt(2 * rows * _config.StageDelaySeconds) / _config.DelayRangeSeconds);
+        core.OutputNoiseVariancePerUnit = (float)(kappa * kappa / _config.DelayRangeSeconds);
         return core;
     }
 
@@ -100,6 +107,6 @@ public sealed class TimeDomain : DomainPhysics
     public override IEnumerable<NonIdeality> Describe() =>
     [
         Effect("delay_mismatch", _config.DelayMismatchSigma > 0, _config.DelayMismatchSigma, "relative", "fixed-pattern mismatch of each stage's τ0 and Δτ"),
-        Effect("jitter", _config.JitterSigmaSeconds > 0, _config.JitterSigmaSeconds, "s", "random jitter per stage per evaluation, accumulating as √N"),
+        Effect("jitter", _config.JitterKappaRootSeconds > 0, _config.JitterKappaRootSeconds, "√s", "thermal jitter κ: σ_T = κ·√(T_column + T_replica) = κ·√(2N·τ0 + Δτ·Σ x w) per evaluation"),
     ];
 }

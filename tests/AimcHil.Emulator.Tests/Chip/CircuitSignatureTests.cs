@@ -96,21 +96,23 @@ public class CircuitSignatureTests
     [Fact]
     public void TimeDomainJitterAccumulatesAsSquareRootOfStages()
     {
-        var preset = Fine(ComputationDomain.TimeDomain, 100, 8, 2) with { TimeDomain = new TimeDomainConfig { DelayMismatchSigma = 0, JitterSigmaSeconds = 2e-12 } };
+        // κ = 2 ps/√(1 ns): a 1 ns stage jitters by 2 ps.
+        var preset = Fine(ComputationDomain.TimeDomain, 100, 8, 2) with { TimeDomain = new TimeDomainConfig { DelayMismatchSigma = 0, JitterKappaRootSeconds = 2e-12 / Math.Sqrt(1e-9) } };
         using var chip = new EmulatedChip(preset, 1);
         chip.Program(0, TestBench.ConstantWeights(100, 8, 0f), WriteVerifyOptions.SinglePulse);
 
         var mac = chip.Mvm(0, TestBench.ConstantInputs(3000, 100, 0)).ToMac().Data.Select(v => (double)v).ToArray();
 
-        // σ_T = σ_stage √N = 2 ps · 10 = 20 ps; in MAC units (Δτ = 0.5 ns per MAC): 0.04.
+        // Zero products: the column and the replica chain are both N·τ0 = 100 ns, 100 stages of 2 ps each, so
+        // σ_T = 2 ps·√(100 + 100) = 28.28 ps; in MAC units (Δτ = 0.5 ns per MAC): 0.05657.
         var (_, std) = TestBench.MeanStd(mac);
-        Assert.InRange(std / 0.04, 0.95, 1.05);
+        Assert.InRange(std / (2e-12 * Math.Sqrt(200) / 0.5e-9), 0.95, 1.05);
     }
 
     [Fact]
     public void TimeDomainDelayMismatchShowsAsColumnOffsetsOfTheExpectedSpread()
     {
-        var preset = Fine(ComputationDomain.TimeDomain, 100, 256, 8) with { TimeDomain = new TimeDomainConfig { DelayMismatchSigma = 0.01, JitterSigmaSeconds = 0 } };
+        var preset = Fine(ComputationDomain.TimeDomain, 100, 256, 8) with { TimeDomain = new TimeDomainConfig { DelayMismatchSigma = 0.01, JitterKappaRootSeconds = 0 } };
         using var chip = new EmulatedChip(preset, 1);
 
         chip.Program(0, TestBench.ConstantWeights(100, 256, 0f), WriteVerifyOptions.SinglePulse);
