@@ -1,6 +1,7 @@
 using AimcHil.Core;
 using AimcHil.Emulator.Devices;
 using AimcHil.Emulator.Mapping;
+using AimcHil.Emulator.Periphery;
 
 namespace AimcHil.Emulator.Domains;
 
@@ -98,6 +99,20 @@ public sealed class CapacitiveDivisionDomain : DomainPhysics
         }
 
         return core;
+    }
+
+    /// <remarks>The plate's largest step is ΔV itself, with every capacitor of every cell driven (|x·w| = 1 on all
+    /// rows): rows MAC. The nominal plate is the design's range; a parasitic only attenuates below it.</remarks>
+    public override void CheckRanges(Adc adc)
+    {
+        var rows = Preset.Rows;
+        var top = adc.CodeMax * adc.Lsb;
+        if (top > rows * (1 + 1e-9))
+        {
+            throw new AimcException(
+                $"capacitive_division: the ADC's top code is {top:g4} MAC = {top * OutputPerUnit:g4} V (adc.range_mac {adc.FullScale:g4}), above drive_volts {_config.DriveVolts:g4} V ({rows} MAC), " +
+                $"the largest step the top plate of {rows} rows reaches with every capacitor driven: its top codes are unreachable; lower adc.range_mac to at most {rows}");
+        }
     }
 
     public override IEnumerable<NonIdeality> Describe() =>

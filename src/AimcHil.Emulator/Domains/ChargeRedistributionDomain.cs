@@ -63,15 +63,31 @@ public sealed class ChargeRedistributionDomain : DomainPhysics
 
     public double KtcSigmaVolts => Math.Sqrt(BoltzmannJoulePerKelvin * _config.TemperatureKelvin / ((Preset.Rows * Device.FullScale) + _config.ParasiticCapacitanceFarad));
 
-    /// <summary>A unipolar ADC whose LSB is one unit capacitor's share, counts 0 … 2^bits − 1.</summary>
-    /// <summary>Counts span 0 … rows, so the recombined output spans ±rows·Q·M codes and ±rows MAC.</summary>
+    /// <summary>Counts span 0 … min(rows, 2^bits − 1) (a column of N cells holds at most N ones; the ADC clips above
+    /// its top code), so the recombined output spans ±counts·Q·M codes and ±counts MAC.</summary>
     public override (int Min, int Max, double MacFullScale) OutputRange(Adc adc)
     {
-        var bound = Preset.Rows * _bits.MaxMagnitude * InputCodeMax;
-        return (-bound, bound, Preset.Rows);
+        var counts = Math.Min(Preset.Rows, adc.CodeMax);
+        var bound = counts * _bits.MaxMagnitude * InputCodeMax;
+        return (-bound, bound, counts);
     }
 
+    /// <summary>A unipolar ADC whose LSB is one unit capacitor's share V_DD/N, counts 0 … 2^bits − 1.</summary>
     public override Adc CreateAdc() => new(Preset.Adc.Bits, (1 << Preset.Adc.Bits) - 1, unipolar: true, Preset.Adc.InlPeakLsb);
+
+    /// <remarks>A column of N cells shares V_DD over N unit capacitors, so it never exceeds V_DD (N ones): an ADC that
+    /// counts past N shares has a full scale above V_DD and codes no column can reach.</remarks>
+    public override void CheckRanges(Adc adc)
+    {
+        var rows = Preset.Rows;
+        if (adc.CodeMax > rows)
+        {
+            var fits = System.Numerics.BitOperations.Log2((uint)rows + 1);
+            throw new AimcException(
+                $"charge_redistribution: adc.bits {adc.Bits} counts 0 … {adc.CodeMax} shares of V_DD/{rows}, a full scale of {adc.CodeMax * OutputPerUnit:g4} V above V_DD = {_config.VddVolts:g4} V, " +
+                $"which a column of {rows} rows never exceeds (codes {rows + 1} … {adc.CodeMax} are unreachable); use adc.bits {fits} for {rows} rows, or at least {adc.CodeMax} rows for {adc.Bits} bits");
+        }
+    }
 
     public override long Recombination(int phase, int sub) =>
         (long)(BitSlicedEncoding.TwosComplementSignificance(phase, Phases) * _bits.BitSignificance(sub));

@@ -104,6 +104,20 @@ public sealed class TimeDomain : DomainPhysics
 
     public override Adc CreateAdc() => new(Preset.Adc.Bits, Preset.Adc.RangeMac, unipolar: false, Preset.Adc.InlPeakLsb);
 
+    /// <remarks>A chain of N stages differs from its replica by at most Δτ·N (every |x·w| = 1), which is N MAC: a TDC
+    /// whose top code lies beyond that has codes no input can reach.</remarks>
+    public override void CheckRanges(Adc adc)
+    {
+        var rows = Preset.Rows;
+        var top = adc.CodeMax * adc.Lsb;
+        if (top > rows * (1 + 1e-9))
+        {
+            throw new AimcException(
+                $"time_domain: the TDC's top code is {top:g4} MAC = {top * _config.DelayRangeSeconds:g4} s (adc.range_mac {adc.FullScale:g4}), beyond the largest delay difference " +
+                $"Δτ·rows = {rows * _config.DelayRangeSeconds:g4} s ({rows} MAC) a chain of {rows} stages can produce: its top codes are unreachable; lower adc.range_mac to at most {rows}");
+        }
+    }
+
     public override IEnumerable<NonIdeality> Describe() =>
     [
         Effect("delay_mismatch", _config.DelayMismatchSigma > 0, _config.DelayMismatchSigma, "relative", "fixed-pattern mismatch of each stage's τ0 and Δτ"),

@@ -83,7 +83,7 @@ public class CircuitSignatureTests
     [Fact]
     public void CapacitiveDivisionParasiticAttenuatesTheTopPlate()
     {
-        var preset = Fine(ComputationDomain.CapacitiveDivision, 32, 4, 40) with
+        var preset = Fine(ComputationDomain.CapacitiveDivision, 32, 4, 32) with
         {
             CapacitiveDivision = new CapacitiveDivisionConfig { ParasiticCapacitanceFarad = 7 * 32e-15, KtcNoise = false },
         };

@@ -25,7 +25,17 @@ public class IdealDomainTests
     [MemberData(nameof(DomainsAndSizes))]
     public void IdealChipIsExactWithinHalfAnLsb(ComputationDomain domain, int rows, int cols)
     {
-        using var chip = new EmulatedChip(TestBench.Preset(domain, rows, cols).Ideal(), seed: 11);
+        // A tile's outputs never pass ±rows MAC, and a converter whose top code lies beyond is refused; RangeFor's
+        // floor of 4 MAC is beyond a 1-row tile, which gets the narrowest range whose top code 2^(b−1) − 1 reads
+        // +rows exactly: rows·2^(b−1)/(2^(b−1) − 1). (Charge redistribution counts shares and has no range_mac.)
+        var preset = TestBench.Preset(domain, rows, cols).Ideal();
+        if (domain != ComputationDomain.ChargeRedistribution && preset.Adc.RangeMac > rows)
+        {
+            var half = 1 << (preset.Adc.Bits - 1);
+            preset = preset with { Adc = preset.Adc with { RangeMac = rows * half / (half - 1.0) } };
+        }
+
+        using var chip = new EmulatedChip(preset, seed: 11);
         var w = TestBench.RandomWeights(rows, cols, 3);
         var x = TestBench.RandomInputs(40, rows, chip.Info.InputCodeMax, 4);
 

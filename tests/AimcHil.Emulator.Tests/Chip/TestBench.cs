@@ -16,7 +16,8 @@ internal static class TestBench
         ComputationDomain.ResistiveDivision => new ChipPreset { Domain = domain, Device = DeviceTechnology.Rram, Rows = rows, Cols = cols, Adc = new() { Bits = 8, RangeMac = RangeFor(rows) } },
         ComputationDomain.TimeDomain => new ChipPreset { Domain = domain, Device = DeviceTechnology.Sram, Rows = rows, Cols = cols, Adc = new() { Bits = 8, RangeMac = RangeFor(rows) } },
         ComputationDomain.CapacitiveDivision => new ChipPreset { Domain = domain, Device = DeviceTechnology.Sram, Rows = rows, Cols = cols, Adc = new() { Bits = 8, RangeMac = RangeFor(rows) } },
-        ComputationDomain.ChargeRedistribution => new ChipPreset { Domain = domain, Device = DeviceTechnology.Sram, Rows = rows, Cols = cols, Adc = new() { Bits = 9 } },
+        // The widest ADC a column fills: 2^bits − 1 ≤ rows shares of V_DD/rows (a wider one is refused).
+        ComputationDomain.ChargeRedistribution => new ChipPreset { Domain = domain, Device = DeviceTechnology.Sram, Rows = rows, Cols = cols, Adc = new() { Bits = System.Numerics.BitOperations.Log2((uint)rows + 1) } },
         _ => throw new ArgumentOutOfRangeException(nameof(domain)),
     };
 
