@@ -37,13 +37,16 @@ public sealed record RramConfig
     /// <summary>Standard deviation of one read relative to the state (0.01 = 1 %); RRAM read noise does not grow with time.</summary>
     public double ReadNoiseSigma { get; init; } = 0.01;
 
-    /// <summary>When on, the device current follows I = G·V·(1 + A2·|v| + A3·v²) instead of Ohm's law.</summary>
+    /// <summary>When on, the device current follows I = G·V·(1 + a₂·|V| + a₃·V²) instead of Ohm's law, with V the
+    /// voltage across the device in volts and G its small-signal conductance (the state).</summary>
     public bool IvNonLinearity { get; init; } = true;
 
-    public double IvA2 { get; init; }
+    /// <summary>a₂ in 1/V: the even-order (|V|) bend of the curve.</summary>
+    public double IvA2PerVolt { get; init; }
 
-    /// <summary>Cubic term; positive for the superlinear conduction of a filament near the read voltage.</summary>
-    public double IvA3 { get; init; } = 0.1;
+    /// <summary>a₃ in 1/V²: the cubic term, positive for the superlinear conduction of a filament. The default 2.5 /V²
+    /// makes a device read at 0.2 V pass 10 % more current than Ohm's law (2.5 · 0.2² = 0.1).</summary>
+    public double IvA3PerVoltSquared { get; init; } = 2.5;
 
     public bool StuckAt { get; init; } = true;
 

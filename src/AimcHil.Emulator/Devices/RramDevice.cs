@@ -38,7 +38,7 @@ public sealed class RramDevice : IDeviceModel
 
     public int Levels => _levels;
 
-    public IvNonLinearity NonLinearity => IvInEffect ? new IvNonLinearity(_config.IvA2, _config.IvA3) : default;
+    public IvNonLinearity NonLinearity => IvInEffect ? new IvNonLinearity(_config.IvA2PerVolt, _config.IvA3PerVoltSquared) : default;
 
     public bool Drifts => false;
 
@@ -46,7 +46,7 @@ public sealed class RramDevice : IDeviceModel
 
     private bool ReadNoiseInEffect => _config.ReadNoise && _config.ReadNoiseSigma > 0;
 
-    private bool IvInEffect => _config.IvNonLinearity && (_config.IvA2 != 0 || _config.IvA3 != 0);
+    private bool IvInEffect => _config.IvNonLinearity && (_config.IvA2PerVolt != 0 || _config.IvA3PerVoltSquared != 0);
 
     private bool StuckAtInEffect => _config.StuckAt && (_config.StuckOnFraction + _config.StuckOffFraction) > 0;
 
@@ -140,9 +140,9 @@ public sealed class RramDevice : IDeviceModel
         new(
             "iv_nonlinearity",
             IvInEffect,
-            _config.IvA3,
-            "A3",
-            $"I = G·V·(1 + A2·|v| + A3·v²), v = V/V_read, A2 = {_config.IvA2}, A3 = {_config.IvA3}"),
+            _config.IvA3PerVoltSquared,
+            "1/V^2",
+            $"I = G·V·(1 + a2·|V| + a3·V²), V across the device in volts, a2 = {_config.IvA2PerVolt} /V, a3 = {_config.IvA3PerVoltSquared} /V²"),
         new(
             "stuck_at",
             StuckAtInEffect,

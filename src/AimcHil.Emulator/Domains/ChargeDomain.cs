@@ -56,6 +56,20 @@ public sealed class ChargeDomain : ConductanceCrossbar
     internal override LinearCore Build(TileState tile, float[][] states, double ageSeconds)
     {
         var core = BuildDifferential(tile, states, ageSeconds);
+
+        // Pulse-width inputs hold every device at ±V_read while its pulse lasts, so the I–V curve is one gain
+        // 1 + a₂V_read + a₃V_read² on every device's current, its read noise included.
+        var iv = Device.NonLinearity;
+        if (!iv.IsLinear)
+        {
+            var gain = (float)iv.Gain(_config.ReadVoltage);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(core.Weights, gain, core.Weights);
+            foreach (var gains in core.ReadNoiseGains ?? [])
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(gains, gain, gains);
+            }
+        }
+
         if (_config.KtcNoise)
         {
             core.OutputNoiseSigma = (float)(KtcSigmaVolts / OutputPerUnit);

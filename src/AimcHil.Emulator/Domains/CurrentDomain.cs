@@ -14,9 +14,10 @@ public sealed record CurrentDomainConfig
 
 /// <summary>Current domain: I_j = Σᵢ G_ij V_i by Ohm's and Kirchhoff's laws on a virtual-ground bit line, read through
 /// a TIA. Signed inputs are bipolar word-line voltages; signed weights are differential pairs.</summary>
-/// <remarks>A non-linear device I–V curve is applied to each word-line voltage, I = G·V·(1 + a₂|v| + a₃v²); with
-/// wire resistance as well, the curve is evaluated at the driven voltage rather than at the cell's own voltage
-/// (first order in the IR drop).</remarks>
+/// <remarks>A non-linear device I–V curve I = G·V·(1 + a₂|V| + a₃V²) is applied to each word-line voltage: a word line
+/// at input x carries V = x·V_read across its devices (the bit line is at virtual ground), so the feature the
+/// crossbar multiplies is x·(1 + a₂V_read|x| + a₃V_read²x²). With wire resistance as well, the curve is evaluated at
+/// the driven voltage rather than at the cell's own voltage (first order in the IR drop).</remarks>
 public sealed class CurrentDomain : ConductanceCrossbar
 {
     private readonly CurrentDomainConfig _config;
@@ -45,7 +46,7 @@ public sealed class CurrentDomain : ConductanceCrossbar
         {
             for (var k = 0; k < features.Length; k++)
             {
-                features[k] = (float)iv.Current(features[k]);
+                features[k] = (float)iv.AtFraction(features[k], _config.ReadVoltage);
             }
         }
     }

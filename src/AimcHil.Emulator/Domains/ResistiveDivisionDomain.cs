@@ -19,6 +19,9 @@ public sealed record ResistiveDivisionConfig
 /// <summary>Resistive division: each bit line floats, so KCL gives V_j = Σᵢ G_ij V_i / Σᵢ G_ij, a conductance-weighted
 /// average. A load to 0 V trimmed from the targets brings every column's total to rows·g_max, making the pair's
 /// difference (V⁺ − V⁻) = Σᵢ (G⁺ − G⁻) V_i / (rows·g_max); programming errors change the total and show as gain error.</summary>
+/// <remarks>With a non-linear device I–V curve the node solves Σᵢ G_ij·f(V_i − V_j) − G_load·V_j = 0 per column and input
+/// vector (<see cref="NonLinearDividerCore"/>). Wire resistance is refused: with floating bit lines the wires form a
+/// network the IR-drop solver does not cover.</remarks>
 public sealed class ResistiveDivisionDomain : DomainPhysics
 {
     private readonly ResistiveDivisionConfig _config;
@@ -29,6 +32,13 @@ public sealed class ResistiveDivisionDomain : DomainPhysics
     {
         _config = preset.ResistiveDivision ?? new ResistiveDivisionConfig();
         _pair = (DifferentialPairEncoding)Encoding;
+        if (!preset.Wires.IsIdeal)
+        {
+            throw new AimcException(
+                $"wires.word_segment_ohm = {preset.Wires.WordSegmentOhm:g4} ohm, wires.bit_segment_ohm = {preset.Wires.BitSegmentOhm:g4} ohm: " +
+                "the resistive_division domain cannot emulate wire resistance: its bit lines float instead of sitting at virtual ground, " +
+                "so the wires form a different network from the IR-drop network the emulator solves; set both to 0");
+        }
     }
 
     public override ComputationDomain Domain => ComputationDomain.ResistiveDivision;
@@ -57,7 +67,12 @@ public sealed class ResistiveDivisionDomain : DomainPhysics
     internal override LinearCore Build(TileState tile, float[][] states, double ageSeconds)
     {
         int rows = tile.Rows, cols = tile.Cols;
-        var core = new LinearCore(rows, cols);
+
+        // Output in MAC units: (V⁺ − V⁻) / OutputPerUnit, with V in units of the read voltage.
+        var unit = rows / (double)_pair.Span;
+        var curve = Device.NonLinearity;
+        var divider = curve.IsLinear ? null : new NonLinearDividerCore(rows, cols, curve, _config.ReadVoltage, unit);
+        var core = divider ?? new LinearCore(rows, cols);
         var gains = new[] { new float[rows * cols], new float[rows * cols] };
         for (var j = 0; j < cols; j++)
         {
@@ -72,14 +87,14 @@ public sealed class ResistiveDivisionDomain : DomainPhysics
                 loadMinus += tile.Targets[1][k];
             }
 
-            if (_config.BalanceLoads)
-            {
-                totalPlus += rows - loadPlus;
-                totalMinus += rows - loadMinus;
-            }
+            // The loads themselves: rows·g_max less the targets' sum when balanced, none otherwise.
+            loadPlus = _config.BalanceLoads ? rows - loadPlus : 0;
+            loadMinus = _config.BalanceLoads ? rows - loadMinus : 0;
+            totalPlus += loadPlus;
+            totalMinus += loadMinus;
 
-            // Output in MAC units: (V⁺ − V⁻) / OutputPerUnit, with V in units of the read voltage.
-            var unit = rows / (double)_pair.Span;
+            // Small-signal (linear) weights: the divider's exact transfer for linear devices, and what a non-linear
+            // divider reduces to for small inputs; drift compensation's reference read uses them.
             for (var i = 0; i < rows; i++)
             {
                 var k = (i * cols) + j;
@@ -88,6 +103,19 @@ public sealed class ResistiveDivisionDomain : DomainPhysics
                 core.Weights[k] = (float)((plus - minus) * unit);
                 gains[0][k] = totalPlus == 0 ? 0 : (float)(tile.Mismatch[0][k] * unit / totalPlus);
                 gains[1][k] = totalMinus == 0 ? 0 : (float)(tile.Mismatch[1][k] * unit / totalMinus);
+            }
+
+            if (divider is not null)
+            {
+                for (var i = 0; i < rows; i++)
+                {
+                    var k = (i * cols) + j;
+                    divider.Conductance[0][(j * rows) + i] = states[0][k] * tile.Mismatch[0][k];
+                    divider.Conductance[1][(j * rows) + i] = states[1][k] * tile.Mismatch[1][k];
+                }
+
+                divider.Load[0][j] = loadPlus;
+                divider.Load[1][j] = loadMinus;
             }
         }
 

@@ -339,7 +339,7 @@ public sealed class AnalogLinear : ILayer
         for (var k = 0; k < quantized.Data.Length; k++)
         {
             _normalizedInput.Data[k] = quantized.Data[k] / InputRange;
-            _features.Data[k] = (float)physics.NonLinearity.Current(_normalizedInput.Data[k]);
+            _features.Data[k] = (float)physics.Feature(_normalizedInput.Data[k]);
         }
 
         _effective = new float[Blocks.Count][];
@@ -364,7 +364,7 @@ public sealed class AnalogLinear : ILayer
         for (var k = 0; k < input.Data.Length; k++)
         {
             normalizedInput.Data[k] = quantized.Data[k] / InputRange;
-            features.Data[k] = (float)physics.NonLinearity.Current(normalizedInput.Data[k]);
+            features.Data[k] = (float)physics.Feature(normalizedInput.Data[k]);
         }
 
         var output = BiasRows(input.Rows);
@@ -473,9 +473,9 @@ public sealed class AnalogLinear : ILayer
         return inputGradient;
     }
 
-    /// <summary>dφ/dv of the device I–V curve φ(v) = v(1 + a₂|v| + a₃v²).</summary>
-    private static double Slope(CrossbarPhysics physics, double v) =>
-        1 + (2 * physics.NonLinearity.A2 * Math.Abs(v)) + (3 * physics.NonLinearity.A3 * v * v);
+    /// <summary>dφ/dv of the device I–V curve on a normalized input, φ(v) = v(1 + a₂V_read|v| + a₃V_read²v²) with a₂ in
+    /// 1/V and a₃ in 1/V² (the word line at v carries v·V_read).</summary>
+    private static double Slope(CrossbarPhysics physics, double v) => physics.FeatureSlope(v);
 
     private Grid<float> BiasRows(int batch)
     {

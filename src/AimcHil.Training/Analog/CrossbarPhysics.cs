@@ -2,6 +2,7 @@ using AimcHil.Core;
 using AimcHil.Emulator;
 using AimcHil.Emulator.Circuits;
 using AimcHil.Emulator.Devices;
+using AimcHil.Emulator.Domains;
 using AimcHil.Emulator.Mapping;
 
 namespace AimcHil.Training.Analog;
@@ -28,9 +29,20 @@ public sealed class CrossbarPhysics
         _pair = new DifferentialPairEncoding(_device);
         _wires = preset.Wires;
         NonLinearity = _device.NonLinearity;
+        ReadVoltage = (preset.Current ?? new CurrentDomainConfig()).ReadVoltage;
     }
 
     public IvNonLinearity NonLinearity { get; }
+
+    /// <summary>Word-line voltage at full-scale input, volts: the I–V curve is in volts across the device.</summary>
+    public double ReadVoltage { get; }
+
+    /// <summary>The device I–V curve on a normalized input x (the current domain's feature): the current of a word
+    /// line at V = x·V_read, in units of G·V_read, as the emulator's current domain computes it.</summary>
+    public double Feature(double normalizedInput) => NonLinearity.AtFraction(normalizedInput, ReadVoltage);
+
+    /// <summary>d<see cref="Feature"/>/dx.</summary>
+    public double FeatureSlope(double normalizedInput) => NonLinearity.SlopeAtFraction(normalizedInput, ReadVoltage);
 
     /// <summary>Effective normalized weights (rows × cols) of normalized weights w in [-1, 1]: what the crossbar
     /// multiplies the inputs by once the wires have taken their share.</summary>

@@ -130,16 +130,18 @@ public class CircuitSignatureTests
         var preset = Fine(ComputationDomain.Current, 8, 2, 16) with
         {
             Device = DeviceTechnology.Rram,
-            Rram = new RramConfig().Ideal() with { IvNonLinearity = true, IvA2 = 0.05, IvA3 = 0.1 },
+            Rram = new RramConfig().Ideal() with { IvNonLinearity = true, IvA2PerVolt = 0.25, IvA3PerVoltSquared = 2.5 },
         };
         using var chip = new EmulatedChip(preset, 1);
 
-        // At full scale v = 1: I = G V (1 + a2 + a3); at half scale: (1 + a2/2 + a3/4).
+        // Word lines at V = x·0.2 V (the default read voltage) over virtual ground: I = G·V·(1 + a2·V + a3·V²). At
+        // full scale, V = 0.2 V: 1 + 0.25·0.2 + 2.5·0.04 = 1.15 per device, 8 devices of weight 1.
         var full = MeanOutput(chip, 1f, chip.Info.InputCodeMax);
         var half = MeanOutput(chip, 1f, 64);
         Assert.Equal(8 * 1.15, full, 2);
-        var v = 64.0 / chip.Info.InputCodeMax;
-        Assert.Equal(8 * v * (1 + (0.05 * v) + (0.1 * v * v)), half, 2);
+        var x = 64.0 / chip.Info.InputCodeMax;
+        var volts = 0.2 * x;
+        Assert.Equal(8 * x * (1 + (0.25 * volts) + (2.5 * volts * volts)), half, 2);
     }
 
     [Fact]

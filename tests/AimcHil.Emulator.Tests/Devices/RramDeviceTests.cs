@@ -152,13 +152,14 @@ public class RramDeviceTests
     [Fact]
     public void NonLinearityFollowsTheConfigAndIsZeroWhenOff()
     {
-        Assert.Equal(new IvNonLinearity(0.0, 0.1), new RramDevice().NonLinearity);
-        Assert.Equal(new IvNonLinearity(0.05, 0.2), new RramDevice(new RramConfig { IvA2 = 0.05, IvA3 = 0.2 }).NonLinearity);
+        // Default: a3 = 2.5 /V², 10 % above Ohm's law at 0.2 V (2.5 · 0.2² = 0.1), no a2.
+        Assert.Equal(new IvNonLinearity(0.0, 2.5), new RramDevice().NonLinearity);
+        Assert.Equal(new IvNonLinearity(1.25, 5.0), new RramDevice(new RramConfig { IvA2PerVolt = 1.25, IvA3PerVoltSquared = 5.0 }).NonLinearity);
 
-        var off = new RramDevice(new RramConfig { IvNonLinearity = false, IvA2 = 0.05, IvA3 = 0.2 }).NonLinearity;
+        var off = new RramDevice(new RramConfig { IvNonLinearity = false, IvA2PerVolt = 1.25, IvA3PerVoltSquared = 5.0 }).NonLinearity;
         Assert.True(off.IsLinear);
-        Assert.Equal(0.0, off.A2);
-        Assert.Equal(0.0, off.A3);
+        Assert.Equal(0.0, off.A2PerVolt);
+        Assert.Equal(0.0, off.A3PerVoltSquared);
     }
 
     [Fact]
@@ -211,7 +212,7 @@ public class RramDeviceTests
         Assert.Equal(16.0, defaults["finite_levels"].Value);
         Assert.Equal(0.01, defaults["stuck_at"].Value);
 
-        var custom = new RramDevice(new RramConfig { ReadNoise = false, Levels = 0, IvA3 = 0, StuckOffFraction = 0, StuckOnFraction = 0 })
+        var custom = new RramDevice(new RramConfig { ReadNoise = false, Levels = 0, IvA3PerVoltSquared = 0, StuckOffFraction = 0, StuckOnFraction = 0 })
             .Describe().ToDictionary(n => n.Name);
         Assert.True(custom["programming_noise"].Enabled);
         Assert.False(custom["read_noise"].Enabled);

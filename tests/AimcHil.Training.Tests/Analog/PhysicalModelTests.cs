@@ -10,7 +10,8 @@ namespace AimcHil.Training.Tests.Analog;
 /// <summary>Physical modeling: every block's vector-Jacobian product against central finite differences.</summary>
 public class PhysicalModelTests
 {
-    /// <summary>RRAM without level rounding (so the model is smooth), an I–V curve, and wires of 1 Ω per cell.</summary>
+    /// <summary>RRAM without level rounding (so the model is smooth), an I–V curve (a2 = 0.25 /V, a3 = 2.5 /V²: 5 % and
+    /// 10 % above Ohm's law at the 0.2 V read voltage), and wires of 1 Ω per cell.</summary>
     private static ChipPreset Preset => new()
     {
         Name = "physical-test",
@@ -18,7 +19,7 @@ public class PhysicalModelTests
         Rows = 8,
         Cols = 6,
         Tiles = 4,
-        Rram = new RramConfig().Ideal() with { IvNonLinearity = true, IvA2 = 0.05, IvA3 = 0.1 },
+        Rram = new RramConfig().Ideal() with { IvNonLinearity = true, IvA2PerVolt = 0.25, IvA3PerVoltSquared = 2.5 },
         Wires = new WireConfig { WordSegmentOhm = 1, BitSegmentOhm = 1 },
     };
 
