@@ -52,6 +52,15 @@ public static partial class RigFileReader
         return rig;
     }
 
+    /// <summary>Keys an earlier version read, with what replaced them: their meaning changed with their unit, so a
+    /// plain rename would silently change the chip.</summary>
+    private static readonly Dictionary<string, string> RenamedKeys = new()
+    {
+        ["iv_a2"] = "the I–V curve now takes the voltage across the device; use iv_a2_per_volt, the old value divided by the read voltage in volts",
+        ["iv_a3"] = "the I–V curve now takes the voltage across the device; use iv_a3_per_volt_squared, the old value divided by the read voltage squared (0.1 at 0.2 V is 2.5)",
+        ["jitter_sigma_seconds"] = "jitter now accumulates with delay; use jitter_kappa_root_seconds, κ in √s with σ = κ·√T for a chain of delay T (1 ps per 1 ns stage is 3.16e-8)",
+    };
+
     private static string Explain(YamlException e, string? key)
     {
         if (e is SyntaxErrorException)
@@ -64,7 +73,13 @@ public static partial class RigFileReader
         {
             var type = Sections().FirstOrDefault(t => t.FullName == unknown.Groups["type"].Value);
             var allowed = type is null ? string.Empty : $"; allowed: {string.Join(", ", FieldNames(type))}";
-            return $"unknown field '{unknown.Groups["name"].Value}' in {SectionName(type)}{allowed}";
+            var name = unknown.Groups["name"].Value;
+            if (RenamedKeys.TryGetValue(name, out var renamed))
+            {
+                return $"field '{name}' in {SectionName(type)} was replaced: {renamed}";
+            }
+
+            return $"unknown field '{name}' in {SectionName(type)}{allowed}";
         }
 
         var field = key is null

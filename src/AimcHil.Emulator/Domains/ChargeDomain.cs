@@ -27,7 +27,8 @@ public sealed record ChargeDomainConfig
 }
 
 /// <summary>Charge domain: pulse-width inputs t_i = T0·|x_i| with the read voltage's polarity as sign; each pair's
-/// differential current integrates on C_int: V_j = V_read Σᵢ (G⁺ − G⁻) t_i / C_int, clipped at the integrator rails.</summary>
+/// differential current integrates on C_int: V_j = V_read·(1 + a₂V_read + a₃V_read²)·Σᵢ (G⁺ − G⁻) t_i / C_int (the
+/// device I–V curve at the one voltage the pulses apply), clipped at the integrator rails.</summary>
 public sealed class ChargeDomain : ConductanceCrossbar
 {
     private const double BoltzmannJoulePerKelvin = 1.380649e-23;

@@ -20,6 +20,8 @@ public abstract class ConductanceCrossbar : DomainPhysics
 
     protected DifferentialPairEncoding Pair { get; }
 
+    protected override bool AppliesIvNonLinearity => true;
+
     /// <summary>Effective weights (rows × cols) of differential pairs, MAC units per unit input, with IR drop.</summary>
     internal LinearCore BuildDifferential(TileState tile, float[][] states, double ageSeconds)
     {

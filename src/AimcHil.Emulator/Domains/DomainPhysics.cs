@@ -106,6 +106,21 @@ public abstract class DomainPhysics
     public static DomainPhysics Create(ChipPreset preset, IDeviceModel device)
     {
         var binary = device.Levels == 2;
+        var physics = Of(preset, device, binary);
+        if (!physics.AppliesIvNonLinearity && !device.NonLinearity.IsLinear)
+        {
+            // aimc info would list the curve as on while nothing in this domain bends with it.
+            throw new AimcException($"the {SnakeCase.Of(preset.Domain)} domain does not apply a device I–V curve (its cells switch or delay rather than conduct at a read voltage): set iv_non_linearity: false in the {SnakeCase.Of(preset.Device)} section");
+        }
+
+        return physics;
+    }
+
+    /// <summary>Whether this domain's outputs bend with the device's I–V curve (devices conducting at a read voltage).</summary>
+    protected virtual bool AppliesIvNonLinearity => false;
+
+    private static DomainPhysics Of(ChipPreset preset, IDeviceModel device, bool binary)
+    {
         return preset.Domain switch
         {
             ComputationDomain.Current => new CurrentDomain(preset, device),

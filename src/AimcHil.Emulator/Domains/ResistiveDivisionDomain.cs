@@ -43,6 +43,8 @@ public sealed class ResistiveDivisionDomain : DomainPhysics
 
     public override ComputationDomain Domain => ComputationDomain.ResistiveDivision;
 
+    protected override bool AppliesIvNonLinearity => true;
+
     public override string InputUnit => "V";
 
     public override double InputFullScale => _config.ReadVoltage;

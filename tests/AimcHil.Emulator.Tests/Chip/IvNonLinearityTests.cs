@@ -243,4 +243,24 @@ public class IvNonLinearityTests
         Assert.Equal("1/V^2", described.Unit);
         Assert.Equal("I = G·V·(1 + a2·|V| + a3·V²), V across the device in volts, a2 = 0 /V, a3 = 2.5 /V²", described.Description);
     }
+
+    [Fact]
+    public void ADomainThatAppliesNoCurveRefusesOne()
+    {
+        // RRAM as the delay element of a time-domain chain: nothing there conducts at a read voltage, so a curve that
+        // aimc info would list as on could change nothing.
+        var preset = TestBench.Preset(ComputationDomain.TimeDomain, 8, 4).Ideal() with
+        {
+            Device = DeviceTechnology.Rram,
+            Rram = new RramConfig().Ideal() with { IvNonLinearity = true, IvA3PerVoltSquared = 2.5 },
+        };
+
+        var error = Assert.Throws<AimcException>(() => new EmulatedChip(preset, 1));
+        Assert.Equal(
+            "the time_domain domain does not apply a device I–V curve (its cells switch or delay rather than conduct at a read voltage): set iv_non_linearity: false in the rram section",
+            error.Message);
+
+        using var linear = new EmulatedChip(preset with { Rram = preset.Rram with { IvNonLinearity = false } }, 1);
+        Assert.DoesNotContain(linear.Info.NonIdealities, n => n.Name == "iv_nonlinearity" && n.Enabled);
+    }
 }
