@@ -456,8 +456,9 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
             return null;
         }
 
+        // Programming clears the draw and the clock only runs forward, so a kept draw is never from a later time.
         var held = tile.HeldReadNoise;
-        var fresh = held is null || readSeconds < tile.HeldReadNoiseSeconds;
+        var fresh = held is null;
         if (!fresh && readSeconds <= tile.HeldReadNoiseSeconds * DriftRebuildRatio)
         {
             return held;
@@ -491,9 +492,11 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         var gains = core.ReadNoiseGains!;
         var n = gains[0].Length;
         var white = Device.ReadNoiseWhiteFraction(readSeconds, Preset.Timing.MvmSeconds);
+        var heldScale = (float)Math.Sqrt(1 - white);
         var variance = new float[n];
         var slow = held is null ? null : new float[n];
         var sigma = new float[n];
+        var heldTerm = held is null ? null : new float[n];
         var any = false;
         for (var a = 0; a < gains.Length; a++)
         {
@@ -507,11 +510,8 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
             TensorPrimitives.Multiply(sigma, gains[a], sigma);
             if (slow is not null)
             {
-                var heldScale = (float)Math.Sqrt(1 - white);
-                for (var k = 0; k < n; k++)
-                {
-                    slow[k] += sigma[k] * heldScale * held![a][k];
-                }
+                TensorPrimitives.Multiply(sigma, held![a], heldTerm!);
+                TensorPrimitives.MultiplyAdd(heldTerm!, heldScale, slow, slow);
             }
 
             TensorPrimitives.Multiply(sigma, sigma, sigma);

@@ -106,8 +106,7 @@ public sealed class CapacitiveDivisionDomain : DomainPhysics
     public override void CheckRanges(Adc adc)
     {
         var rows = Preset.Rows;
-        var top = adc.CodeMax * adc.Lsb;
-        if (top > rows * (1 + 1e-9))
+        if (UnreachableTopMac(adc, rows) is { } top)
         {
             throw new AimcException(
                 $"capacitive_division: the ADC's top code is {top:g4} MAC = {top * OutputPerUnit:g4} V (adc.range_mac {adc.FullScale:g4}), above drive_volts {_config.DriveVolts:g4} V ({rows} MAC), " +

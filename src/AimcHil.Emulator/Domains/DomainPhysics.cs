@@ -96,6 +96,14 @@ public abstract class DomainPhysics
     {
     }
 
+    /// <summary>The MAC value of the ADC's top code when it lies beyond <paramref name="reachableMac"/>, the most the
+    /// circuit can produce (codes above it unreachable); null when the converter's range fits.</summary>
+    protected static double? UnreachableTopMac(Adc adc, double reachableMac)
+    {
+        var top = adc.CodeMax * adc.Lsb;
+        return top > reachableMac * (1 + 1e-9) ? top : null;
+    }
+
     /// <summary>The domain's non-idealities as in effect.</summary>
     public abstract IEnumerable<NonIdeality> Describe();
 

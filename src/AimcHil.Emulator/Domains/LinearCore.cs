@@ -40,9 +40,6 @@ internal class LinearCore
     /// <summary>Rows × Conversions: variance of the white read noise per unit squared input feature; null when noiseless.</summary>
     public float[]? NoiseVariance { get; set; }
 
-    /// <summary>Multiplies the white read-noise standard deviation; lets it follow device age between refreshes.</summary>
-    public float NoiseStdScale { get; set; } = 1f;
-
     /// <summary>Rows × Conversions: the held (1/f) read-noise component in conversion units per unit input feature,
     /// added to <see cref="Weights"/> by every product; null when there is none.</summary>
     public float[]? SlowNoise
@@ -91,11 +88,6 @@ internal class LinearCore
             TensorPrimitives.Sqrt(std, std);
             var xi = _normals.Take(n);
             rng.FillStandardNormal(xi);
-            if (NoiseStdScale != 1f)
-            {
-                TensorPrimitives.Multiply(xi, NoiseStdScale, xi);
-            }
-
             TensorPrimitives.MultiplyAdd(std, xi, output[..n], output[..n]);
         }
 

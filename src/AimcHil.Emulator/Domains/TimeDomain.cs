@@ -109,8 +109,7 @@ public sealed class TimeDomain : DomainPhysics
     public override void CheckRanges(Adc adc)
     {
         var rows = Preset.Rows;
-        var top = adc.CodeMax * adc.Lsb;
-        if (top > rows * (1 + 1e-9))
+        if (UnreachableTopMac(adc, rows) is { } top)
         {
             throw new AimcException(
                 $"time_domain: the TDC's top code is {top:g4} MAC = {top * _config.DelayRangeSeconds:g4} s (adc.range_mac {adc.FullScale:g4}), beyond the largest delay difference " +
