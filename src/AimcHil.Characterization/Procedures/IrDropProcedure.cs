@@ -1,0 +1,118 @@
+using AimcHil.Characterization.Datasets;
+using AimcHil.Core;
+
+namespace AimcHil.Characterization.Procedures;
+
+/// <summary>The signature of word- and bit-line resistance: a tile of uniform weights read with one row active at a
+/// time (at rows spread over the tile: the output of every column against the row's and the column's position) and
+/// with the first k rows active (k = 1, 2, 4, … rows, the input scaled to stay inside the ADC range).</summary>
+public sealed class IrDropProcedure(IrDropSettings settings) : Procedure
+{
+    public override string Name => "ir-drop";
+
+    public IrDropSettings Settings { get; } = settings;
+
+    public override string SettingsJson => ToJson(Settings);
+
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } =
+    [
+        Setpoint("tile", "", "tile measured"),
+        Setpoint("active_row", "", "the one row driven, or −1 when the first active_rows rows are"),
+        Setpoint("active_rows", "", "rows driven"),
+        Setpoint("input_code", "code", "DAC code on every driven row"),
+        Setpoint("target_weight", "normalized", "weights programmed (first point)", "rows,cols"),
+        Measured("read_weight", "normalized", ["tile", "target_weight"], "weights read back after programming (first point)", "rows,cols"),
+        Measured("mac_per_code", "MAC", ["tile"], "the chip's code-to-MAC scale per column (first point)", "cols"),
+        Measured("mac_offset", "MAC", ["tile"], "the chip's MAC at code 0 per column (first point)", "cols"),
+        Measured("adc_code", "code", ["tile", "active_row", "active_rows", "input_code", "read_weight"], "ADC codes of repeated MVMs", "repeats,cols"),
+    ];
+
+    /// <summary>The drives measured after the programming point: (active row or −1, active rows, input code).</summary>
+    public static IReadOnlyList<(int Row, int Rows, int Code)> Drives(ChipInfo chip, IrDropSettings settings)
+    {
+        var drives = new List<(int, int, int)>();
+        var positions = Math.Clamp(settings.RowPositions, 1, chip.Rows);
+        foreach (var row in Enumerable.Range(0, positions).Select(p => positions == 1 ? 0 : (int)Math.Round((double)p * (chip.Rows - 1) / (positions - 1))).Distinct())
+        {
+            drives.Add((row, 1, CodeFor(chip, settings, 1)));
+        }
+
+        for (var k = 1; ; k *= 2)
+        {
+            var rows = Math.Min(k, chip.Rows);
+            drives.Add((-1, rows, CodeFor(chip, settings, rows)));
+            if (rows == chip.Rows)
+            {
+                break;
+            }
+        }
+
+        return drives;
+    }
+
+    /// <summary>The largest code keeping k rows of the uniform weight within three quarters of the ADC range.</summary>
+    private static int CodeFor(ChipInfo chip, IrDropSettings settings, int rows)
+    {
+        var code = (int)Math.Floor(0.75 * chip.MacFullScale * chip.InputCodeMax / (rows * Math.Abs(settings.Weight)));
+        return Math.Clamp(code, 1, chip.InputCodeMax);
+    }
+
+    public override IReadOnlyList<MeasurementBlock> Plan(ChipInfo chip)
+    {
+        var tile = TilesOn(chip, [Settings.Tile])[0];
+        if (!(Math.Abs(Settings.Weight) is > 0 and <= 1))
+        {
+            throw new AimcException($"ir-drop weight must be in (0, 1], not {Settings.Weight}");
+        }
+
+        return [new MeasurementBlock($"tile {tile}", 0, Drives(chip, Settings).Count + 1, ctx => Measure(ctx, chip, tile))];
+    }
+
+    private void Measure(BlockContext ctx, ChipInfo chip, int tile)
+    {
+        var targets = new Grid<float>(chip.Rows, chip.Cols);
+        Array.Fill(targets.Data, (float)Settings.Weight);
+        ctx.Program(tile, targets, WriteVerifyOptions.Default);
+        var states = ctx.Chip.ReadBack(tile);
+        var scale = ctx.Chip.Mvm(tile, new Grid<int>(1, chip.Rows));
+        ctx.Record(
+            0,
+            new Dictionary<string, double> { ["tile"] = tile },
+            new Dictionary<string, PointArray>
+            {
+                ["target_weight"] = Readings.Of(targets),
+                ["read_weight"] = Readings.Of(states.Weights),
+                ["mac_per_code"] = Readings.Of(scale.MacPerCode),
+                ["mac_offset"] = Readings.Of(scale.MacOffset),
+            });
+        var drives = Drives(chip, Settings);
+        for (var d = 0; d < drives.Count; d++)
+        {
+            if (ctx.Skip(d + 1))
+            {
+                continue;
+            }
+
+            var (activeRow, activeRows, code) = drives[d];
+            var row = new int[chip.Rows];
+            if (activeRow >= 0)
+            {
+                row[activeRow] = code;
+            }
+            else
+            {
+                Array.Fill(row, code, 0, activeRows);
+            }
+
+            var result = ctx.Chip.Mvm(tile, Readings.Repeated(row, Settings.Repeats));
+            ctx.Record(
+                d + 1,
+                new Dictionary<string, double> { ["tile"] = tile, ["active_row"] = activeRow, ["active_rows"] = activeRows, ["input_code"] = code },
+                new Dictionary<string, PointArray> { ["adc_code"] = Readings.Of(result.Codes) });
+        }
+    }
+}
+
+/// <summary>Settings of <see cref="IrDropProcedure"/>: the tile, the uniform weight, how many single-row positions and
+/// how many MVMs per drive.</summary>
+public sealed record IrDropSettings(int Tile = 0, double Weight = 0.5, int RowPositions = 16, int Repeats = 4);
