@@ -22,6 +22,7 @@ public sealed class IrDropProcedure(IrDropSettings settings) : Procedure
         Setpoint("input_code", "code", "DAC code on every driven row"),
         Setpoint("target_weight", "normalized", "weights programmed (first point)", "rows,cols"),
         Measured("read_weight", "normalized", ["tile", "target_weight"], "weights read back after programming (first point)", "rows,cols"),
+        Measured("device_full_scale", "S", ["tile"], "physical state of a device at normalized 1.0, in the unit the chip reports (first point)"),
         Measured("mac_per_code", "MAC", ["tile"], "the chip's code-to-MAC scale per column (first point)", "cols"),
         Measured("mac_offset", "MAC", ["tile"], "the chip's MAC at code 0 per column (first point)", "cols"),
         Measured("adc_code", "code", ["tile", "active_row", "active_rows", "input_code", "read_weight"], "ADC codes of repeated MVMs", "repeats,cols"),
@@ -77,7 +78,7 @@ public sealed class IrDropProcedure(IrDropSettings settings) : Procedure
         var scale = ctx.Chip.Mvm(tile, new Grid<int>(1, chip.Rows));
         ctx.Record(
             0,
-            new Dictionary<string, double> { ["tile"] = tile },
+            new Dictionary<string, double> { ["tile"] = tile, ["device_full_scale"] = states.Arrays[0].FullScale },
             new Dictionary<string, PointArray>
             {
                 ["target_weight"] = Readings.Of(targets),

@@ -21,6 +21,7 @@ public sealed class ProgrammingProcedure(ProgrammingSettings settings) : Procedu
         Measured("read_weight", "normalized", ["tile", "write_verify", "target_weight"], "weights read back right after programming", "rows,cols"),
         Measured("read_state", "normalized", ["tile", "write_verify", "target_weight"], "device states read back right after programming", "arrays,rows,cols"),
         Measured("pulses", "count", ["tile", "write_verify", "target_weight"], "programming pulses spent on each weight", "rows,cols"),
+        Measured("device_full_scale", "S", ["tile"], "physical state of a device at normalized 1.0, in the unit the chip reports"),
         Measured("total_pulses", "count", ["tile", "write_verify"], "pulses spent on the tile"),
         Measured("unconverged", "count", ["tile", "write_verify"], "weights out of tolerance when their pulse budget ran out"),
     ];
@@ -46,6 +47,7 @@ public sealed class ProgrammingProcedure(ProgrammingSettings settings) : Procedu
             {
                 ["tile"] = tile,
                 ["write_verify"] = options.Enabled ? 1 : 0,
+                ["device_full_scale"] = states.Arrays[0].FullScale,
                 ["total_pulses"] = report.TotalPulses,
                 ["unconverged"] = report.Unconverged.Count,
             },

@@ -1,0 +1,96 @@
+using AimcHil.Characterization.Procedures;
+using AimcHil.Core;
+using AimcHil.Emulator;
+using AimcHil.Emulator.Periphery;
+
+namespace AimcHil.Characterization.Calibration;
+
+/// <summary>Fits a digital twin of a measured chip: an emulator preset whose device laws, lines and read-out were
+/// fitted from the datasets, with the chip's own column gains, offsets and stuck map as measured arrays.</summary>
+public static class TwinCalibration
+{
+    public static TwinFit Fit(MeasuredChip measured, IProgress<string>? progress = null)
+    {
+        var chip = measured.Chip;
+        var report = new List<FitParameter>();
+        progress?.Report("stuck map");
+        var stuck = StuckFit.From(chip, measured.Points("stuck"));
+        report.Add(new FitParameter("stuck_on_fraction", stuck.OnFraction, Binomial(stuck.OnFraction, stuck.Devices), "", double.NaN, "", "stuck"));
+        report.Add(new FitParameter("stuck_off_fraction", stuck.OffFraction, Binomial(stuck.OffFraction, stuck.Devices), "", double.NaN, "", "stuck"));
+
+        var fullScale = measured.Points("ir-drop").First(p => p.Scalars.ContainsKey("device_full_scale")).Scalar("device_full_scale");
+        var design = DeviceKnobs.WithMinState(TwinDesign.From(chip, fullScale), stuck.LowState);
+
+        progress?.Report("drift");
+        var twin = DeviceFit.Drift(design, measured.Points("drift"), measured.Settings<TimedReadSettings>("drift"), stuck, report);
+        progress?.Report("read noise");
+        twin = DeviceFit.ReadNoise(twin, measured.Points("read-noise"), measured.Settings<TimedReadSettings>("read-noise"), stuck, report);
+        progress?.Report("programming noise");
+        twin = DeviceFit.Programming(twin, measured.Points("programming"), measured.Settings<ProgrammingSettings>("programming"), stuck, report);
+        twin = DeviceKnobs.WithStuckFractions(twin, stuck.OnFraction, stuck.OffFraction);
+
+        progress?.Report("word- and bit-line resistance");
+        var transfer = ReadoutSweep.From(chip, measured.Points("transfer"), "transfer", stuck);
+        var irDrop = ReadoutSweep.From(chip, measured.Points("ir-drop"), "ir-drop", stuck)[0];
+        var sameTile = transfer.FirstOrDefault(s => s.Tile == irDrop.Tile)
+            ?? throw new AimcException($"the transfer dataset lacks tile {irDrop.Tile}, the tile of the ir-drop dataset: the line fit needs both on one tile");
+        var missingTiles = Enumerable.Range(0, chip.Tiles).Except(transfer.Select(s => s.Tile)).ToArray();
+        if (missingTiles.Length > 0)
+        {
+            throw new AimcException($"the transfer dataset lacks tile(s) {string.Join(", ", missingTiles)}: the twin needs every column's gain (--resume it)");
+        }
+
+        var (wordOhm, bitOhm, wireResidual) = ReadoutFit.Wires(design, sameTile, irDrop, fullScale);
+        var wires = new WireConfig { WordSegmentOhm = wordOhm, BitSegmentOhm = bitOhm };
+        report.Add(new FitParameter("wires.word_segment_ohm", wordOhm, double.NaN, "Ω", wireResidual, "MAC", "ir-drop, transfer"));
+        report.Add(new FitParameter("wires.bit_segment_ohm", bitOhm, double.NaN, "Ω", wireResidual, "MAC", "ir-drop, transfer"));
+
+        progress?.Report("column gains, offsets and ADC bow");
+        var gains = new float[chip.Tiles][];
+        var offsets = new float[chip.Tiles][];
+        var peaks = new List<double>();
+        double residualSquares = 0;
+        foreach (var sweep in transfer)
+        {
+            var columns = ReadoutFit.Columns(design with { Wires = wires }, sweep);
+            gains[sweep.Tile] = Array.ConvertAll(columns.Gain, v => (float)v);
+            offsets[sweep.Tile] = Array.ConvertAll(columns.OffsetMac, v => (float)(v / chip.MacFullScale));
+            peaks.AddRange(columns.InlPeakLsb);
+            residualSquares += columns.ResidualRmsMac * columns.ResidualRmsMac;
+        }
+
+        var columnResidual = Math.Sqrt(residualSquares / transfer.Count);
+        var allGains = gains.SelectMany(g => g).Select(v => (double)v).ToArray();
+        var allOffsets = offsets.SelectMany(o => o).Select(v => (double)v).ToArray();
+        var inl = peaks.Average();
+        report.Add(new FitParameter("column_mismatch.gain_sigma", Spread(allGains), Spread(allGains) / Math.Sqrt(2 * allGains.Length), "relative", columnResidual, "MAC", "transfer"));
+        report.Add(new FitParameter("column_mismatch.offset_sigma_full_scale", Spread(allOffsets), Spread(allOffsets) / Math.Sqrt(2 * allOffsets.Length), "full scale", columnResidual, "MAC", "transfer"));
+        report.Add(new FitParameter("adc.inl_peak_lsb", inl, Spread(peaks.ToArray()) / Math.Sqrt(peaks.Count), "LSB", columnResidual, "MAC", "transfer"));
+
+        twin = twin with
+        {
+            Wires = wires,
+            Adc = twin.Adc with { InlPeakLsb = inl },
+            ColumnMismatch = new ColumnMismatchConfig { Enabled = true, GainSigma = Spread(allGains), OffsetSigmaFullScale = Spread(allOffsets) },
+        };
+        return new TwinFit(twin, gains, offsets, stuck, report);
+    }
+
+    private static double Binomial(double p, long n) => Math.Sqrt(p * (1 - p) / n);
+
+    private static double Spread(double[] values)
+    {
+        if (values.Length < 2)
+        {
+            return 0;
+        }
+
+        var mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+    }
+}
+
+/// <summary>A fitted twin: its preset, the measured arrays that go beside it, and the fit report.</summary>
+/// <param name="ColumnGain">tiles × cols relative gain.</param>
+/// <param name="ColumnOffset">tiles × cols offset as a fraction of ADC full scale.</param>
+public sealed record TwinFit(ChipPreset Preset, float[][] ColumnGain, float[][] ColumnOffset, StuckFit Stuck, IReadOnlyList<FitParameter> Report);
