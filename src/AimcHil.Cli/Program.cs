@@ -16,6 +16,8 @@ public static class Program
             BenchCommand.Create(),
             EmulateCommand.Create(),
             ProbeCommand.Create(),
+            CharacterizeCommand.Create(),
+            TwinCheckCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
