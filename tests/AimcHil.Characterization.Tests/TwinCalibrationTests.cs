@@ -67,9 +67,8 @@ public sealed class TwinCalibrationTests(ITestOutputHelper output)
         Assert.InRange(twin.ColumnMismatch.GainSigma, 0.085, 0.125);
         Assert.InRange(twin.ColumnMismatch.OffsetSigmaFullScale, 0.017, 0.023);
         Assert.InRange(twin.Adc.InlPeakLsb, 0.425, 0.575);
-        // The split between word and bit lines is not yet identified to 15 % (a shallow valley along word + bit, see
-        // README "Calibration"); their sum is.
-        Assert.InRange(twin.Wires.WordSegmentOhm + twin.Wires.BitSegmentOhm, 0.85 * 9.6, 1.15 * 9.6);
+        Assert.InRange(twin.Wires.WordSegmentOhm, 0.85 * 4.8, 1.15 * 4.8);
+        Assert.InRange(twin.Wires.BitSegmentOhm, 0.85 * 4.8, 1.15 * 4.8);
         Assert.InRange(fit.Stuck.OffFraction, 0.0085, 0.0115);
     }
 }

@@ -12,7 +12,7 @@ internal static class ReadoutFit
 {
     private const int GoldenSteps = 16;
 
-    public static (double WordOhm, double BitOhm, double ResidualMac) Wires(ChipPreset design, ReadoutSweep transfer, ReadoutSweep irDrop, double deviceFullScale)
+    public static (double WordOhm, double BitOhm, double ResidualMac) Wires(ChipPreset design, ReadoutSweep transfer, IReadOnlyList<ReadoutSweep> irDrop, double deviceFullScale)
     {
         double Objective(double word, double bit) => Residual(design, transfer, irDrop, word, bit);
 
@@ -31,15 +31,17 @@ internal static class ReadoutFit
 
     /// <summary>RMS of the ir-drop sweep against the candidate lines, with each column's read-out fitted on the
     /// transfer sweep under the same lines.</summary>
-    internal static double Residual(ChipPreset design, ReadoutSweep transfer, ReadoutSweep irDrop, double word, double bit)
+    internal static double Residual(ChipPreset design, ReadoutSweep transfer, IReadOnlyList<ReadoutSweep> irDrops, double word, double bit)
     {
         var rangeMac = design.Adc.RangeMac;
         var lsbMac = rangeMac / (1 << (design.Adc.Bits - 1));
         var wired = design with { Wires = new WireConfig { WordSegmentOhm = word, BitSegmentOhm = bit, UpdateToleranceLsb = 0 } };
         var columns = ColumnFit.Solve(transfer.Measured, transfer.Predict(wired), rangeMac, lsbMac, withBow: true);
-        var predicted = irDrop.Predict(wired);
         double squares = 0;
         long n = 0;
+        foreach (var irDrop in irDrops)
+        {
+        var predicted = irDrop.Predict(wired);
         for (var s = 0; s < irDrop.Measured.Rows; s++)
         {
             for (var j = 0; j < irDrop.Measured.Cols; j++)
@@ -51,6 +53,8 @@ internal static class ReadoutFit
                     n++;
                 }
             }
+        }
+
         }
 
         var transferSquares = columns.ResidualRmsMac * columns.ResidualRmsMac * transfer.Measured.Rows * transfer.Measured.Cols;

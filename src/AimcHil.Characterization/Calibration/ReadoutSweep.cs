@@ -32,10 +32,11 @@ internal sealed class ReadoutSweep
     public static IReadOnlyList<ReadoutSweep> From(ChipInfo chip, IReadOnlyList<DataPoint> points, string what, StuckFit? stuck)
     {
         var sweeps = new List<ReadoutSweep>();
-        foreach (var tileGroup in points.GroupBy(p => (int)p.Scalar("tile")).OrderBy(g => g.Key))
+        var byTileAndPattern = points.GroupBy(p => ((int)p.Scalar("tile"), p.Scalars.GetValueOrDefault("pattern")));
+        foreach (var tileGroup in byTileAndPattern.OrderBy(g => g.Key))
         {
             var head = tileGroup.FirstOrDefault(p => p.Arrays.ContainsKey("read_weight"))
-                ?? throw new AimcException($"the {what} dataset lacks the programming point of tile {tileGroup.Key}: --resume it");
+                ?? throw new AimcException($"the {what} dataset lacks the programming point of tile {tileGroup.Key.Item1}: --resume it");
             var read = head.Array("target_weight");
             if (read.Shape[0] != chip.Rows || read.Shape[1] != chip.Cols)
             {
@@ -45,7 +46,7 @@ internal sealed class ReadoutSweep
             var weights = new Grid<float>(chip.Rows, chip.Cols, (float[])read.Values.Clone());
             if (stuck is not null)
             {
-                Pin(weights.Data, stuck, tileGroup.Key);
+                Pin(weights.Data, stuck, tileGroup.Key.Item1);
             }
 
             var perCode = head.Array("mac_per_code").Values;
@@ -73,7 +74,7 @@ internal sealed class ReadoutSweep
                 }
             }
 
-            sweeps.Add(new ReadoutSweep(tileGroup.Key, weights, inputs, measured));
+            sweeps.Add(new ReadoutSweep(tileGroup.Key.Item1, weights, inputs, measured));
         }
 
         return sweeps;

@@ -31,9 +31,9 @@ public static class TwinCalibration
 
         progress?.Report("word- and bit-line resistance");
         var transfer = ReadoutSweep.From(chip, measured.Points("transfer"), "transfer", stuck);
-        var irDrop = ReadoutSweep.From(chip, measured.Points("ir-drop"), "ir-drop", stuck)[0];
-        var sameTile = transfer.FirstOrDefault(s => s.Tile == irDrop.Tile)
-            ?? throw new AimcException($"the transfer dataset lacks tile {irDrop.Tile}, the tile of the ir-drop dataset: the line fit needs both on one tile");
+        var irDrop = ReadoutSweep.From(chip, measured.Points("ir-drop"), "ir-drop", stuck);
+        var sameTile = transfer.FirstOrDefault(s => s.Tile == irDrop[0].Tile)
+            ?? throw new AimcException($"the transfer dataset lacks tile {irDrop[0].Tile}, the tile of the ir-drop dataset: the line fit needs both on one tile");
         var missingTiles = Enumerable.Range(0, chip.Tiles).Except(transfer.Select(s => s.Tile)).ToArray();
         if (missingTiles.Length > 0)
         {

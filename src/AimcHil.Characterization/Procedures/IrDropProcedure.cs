@@ -5,7 +5,9 @@ namespace AimcHil.Characterization.Procedures;
 
 /// <summary>The signature of word- and bit-line resistance: a tile of uniform weights read with one row active at a
 /// time (at rows spread over the tile: the output of every column against the row's and the column's position) and
-/// with the first k rows active (k = 1, 2, 4, … rows, the input scaled to stay inside the ADC range).</summary>
+/// with the first k rows active (k = 1, 2, 4, … rows, the input scaled to stay inside the ADC range); then the same
+/// drives with only the first half of the columns holding the weight, which halves the word lines' load and leaves
+/// the bit lines' as it was: what tells word-line from bit-line resistance apart.</summary>
 public sealed class IrDropProcedure(IrDropSettings settings) : Procedure
 {
     public override string Name => "ir-drop";
@@ -17,6 +19,7 @@ public sealed class IrDropProcedure(IrDropSettings settings) : Procedure
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         Setpoint("tile", "", "tile measured"),
+        Setpoint("pattern", "", "0: the weight on every cell; 1: on the first half of the columns only"),
         Setpoint("active_row", "", "the one row driven, or −1 when the first active_rows rows are"),
         Setpoint("active_rows", "", "rows driven"),
         Setpoint("input_code", "code", "DAC code on every driven row"),
@@ -66,19 +69,36 @@ public sealed class IrDropProcedure(IrDropSettings settings) : Procedure
             throw new AimcException($"ir-drop weight must be in (0, 1], not {Settings.Weight}");
         }
 
-        return [new MeasurementBlock($"tile {tile}", 0, Drives(chip, Settings).Count + 1, ctx => Measure(ctx, chip, tile))];
+        var points = Drives(chip, Settings).Count + 1;
+        return
+        [
+            new MeasurementBlock($"tile {tile}, every column", 0, points, ctx => Measure(ctx, chip, tile, 0)),
+            new MeasurementBlock($"tile {tile}, half the columns", points, points, ctx => Measure(ctx, chip, tile, 1)),
+        ];
     }
 
-    private void Measure(BlockContext ctx, ChipInfo chip, int tile)
+    /// <summary>The programmed weights: <paramref name="pattern"/> 0 every cell, 1 the first half of the columns.</summary>
+    public static Grid<float> Pattern(ChipInfo chip, IrDropSettings settings, int pattern)
     {
         var targets = new Grid<float>(chip.Rows, chip.Cols);
-        Array.Fill(targets.Data, (float)Settings.Weight);
+        var loaded = pattern == 0 ? chip.Cols : Math.Max(1, chip.Cols / 2);
+        for (var i = 0; i < chip.Rows; i++)
+        {
+            targets.Row(i)[..loaded].Fill((float)settings.Weight);
+        }
+
+        return targets;
+    }
+
+    private void Measure(BlockContext ctx, ChipInfo chip, int tile, int pattern)
+    {
+        var targets = Pattern(chip, Settings, pattern);
         ctx.Program(tile, targets, WriteVerifyOptions.Default);
         var states = ctx.Chip.ReadBack(tile);
         var scale = ctx.Chip.Mvm(tile, new Grid<int>(1, chip.Rows));
         ctx.Record(
             0,
-            new Dictionary<string, double> { ["tile"] = tile, ["device_full_scale"] = states.Arrays[0].FullScale },
+            new Dictionary<string, double> { ["tile"] = tile, ["pattern"] = pattern, ["device_full_scale"] = states.Arrays[0].FullScale },
             new Dictionary<string, PointArray>
             {
                 ["target_weight"] = Readings.Of(targets),
@@ -108,7 +128,7 @@ public sealed class IrDropProcedure(IrDropSettings settings) : Procedure
             var result = ctx.Chip.Mvm(tile, Readings.Repeated(row, Settings.Repeats));
             ctx.Record(
                 d + 1,
-                new Dictionary<string, double> { ["tile"] = tile, ["active_row"] = activeRow, ["active_rows"] = activeRows, ["input_code"] = code },
+                new Dictionary<string, double> { ["tile"] = tile, ["pattern"] = pattern, ["active_row"] = activeRow, ["active_rows"] = activeRows, ["input_code"] = code },
                 new Dictionary<string, PointArray> { ["adc_code"] = Readings.Of(result.Codes) });
         }
     }
