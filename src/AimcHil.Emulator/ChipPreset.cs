@@ -2,6 +2,7 @@ using AimcHil.Core;
 using AimcHil.Emulator.Devices;
 using AimcHil.Emulator.Domains;
 using AimcHil.Emulator.Periphery;
+using YamlDotNet.Serialization;
 
 namespace AimcHil.Emulator;
 
@@ -58,6 +59,15 @@ public sealed record ChipPreset
 
     public TimeDomainConfig? TimeDomain { get; init; }
 
+    /// <summary>An int8/uint8 .npy of tiles × arrays × rows × cols stuck codes (0 healthy, 1 stuck off, 2 stuck on),
+    /// relative to the rig file's folder; the rig reader loads it into <see cref="MeasuredStuck"/>.</summary>
+    public string? StuckMapFile { get; init; }
+
+    /// <summary>Measured stuck codes, flat tiles × arrays × rows × cols (arrays as the weight encoding orders its
+    /// device arrays): replaces the random stuck draw.</summary>
+    [YamlIgnore]
+    public sbyte[]? MeasuredStuck { get; init; }
+
     /// <summary>The same chip with every non-ideality switched off: what remains is DAC/ADC quantization and the
     /// device's finite levels, which are how the chip represents numbers, not errors.</summary>
     public ChipPreset Ideal() => this with
@@ -67,6 +77,8 @@ public sealed record ChipPreset
         Wires = new WireConfig(),
         AccessTransistors = true,
         DriftCompensation = false,
+        StuckMapFile = null,
+        MeasuredStuck = null,
         Pcm = (Pcm ?? new PcmConfig()).Ideal(),
         Rram = (Rram ?? new RramConfig()).Ideal(),
         Sram = (Sram ?? new SramConfig()).Ideal(),

@@ -43,6 +43,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         Physics = DomainPhysics.Create(preset, Device);
         _adc = Physics.CreateAdc();
         Physics.CheckRanges(_adc);
+        MeasuredArrays.Check(preset, Physics);
         _programRng = SeededRandom.For(seed, "program");
         _readRng = SeededRandom.For(seed, "read");
         _heldSeed = seed;
@@ -639,7 +640,21 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
             }
         }
 
-        tile.Readout.Draw(Preset.ColumnMismatch, _adc.FullScale, fab);
+        if (Preset.MeasuredStuck is { } measured)
+        {
+            // Overwritten after the draws, not instead of them: the fab stream must advance as without the map.
+            var cells = Preset.Rows * Preset.Cols;
+            for (var a = 0; a < arrays; a++)
+            {
+                var start = ((index * arrays) + a) * cells;
+                for (var k = 0; k < cells; k++)
+                {
+                    tile.Stuck[a][k] = (StuckState)measured[start + k];
+                }
+            }
+        }
+
+        tile.Readout.Draw(Preset.ColumnMismatch, _adc.FullScale, fab, index);
         Physics.DrawPattern(tile, fab);
 
         // An unprogrammed tile holds zero weights, as a freshly reset chip does.
@@ -784,21 +799,32 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         return weights;
     }
 
+    /// <summary>What <c>aimc info</c> appends to a non-ideality whose pattern was measured, not drawn.</summary>
+    private static string MeasuredNote(object? measured, string? file) => measured switch
+    {
+        null => string.Empty,
+        _ when file is null => " (measured)",
+        _ => $" (measured, from {file})",
+    };
+
     private ChipInfo DescribeChip()
     {
         var (codeMin, codeMax, macFullScale) = Physics.OutputRange(_adc);
+        var mismatch = Preset.ColumnMismatch;
         var effects = new List<NonIdeality>
         {
             new("dac_quantization", true, Preset.Dac.Bits, "bit", "signed input codes"),
             new("adc_quantization", true, Preset.Adc.Bits, "bit", "column ADC resolution"),
             new("adc_inl", Preset.Adc.InlPeakLsb != 0, Preset.Adc.InlPeakLsb, "LSB", "bow-shaped integral non-linearity, peak at mid-range"),
             new("output_saturation", true, macFullScale, "MAC", "outputs clip at the ADC range"),
-            new("column_gain_mismatch", Preset.ColumnMismatch.Enabled && Preset.ColumnMismatch.GainSigma > 0, Preset.ColumnMismatch.GainSigma, "relative", "per-column gain error, fixed pattern"),
-            new("column_offset_mismatch", Preset.ColumnMismatch.Enabled && Preset.ColumnMismatch.OffsetSigmaFullScale > 0, Preset.ColumnMismatch.OffsetSigmaFullScale, "full scale", "per-column offset, fixed pattern"),
+            new("column_gain_mismatch", mismatch.Enabled && (mismatch.GainSigma > 0 || mismatch.MeasuredGain is not null), mismatch.GainSigma, "relative", "per-column gain error, fixed pattern" + MeasuredNote(mismatch.MeasuredGain, mismatch.GainFile)),
+            new("column_offset_mismatch", mismatch.Enabled && (mismatch.OffsetSigmaFullScale > 0 || mismatch.MeasuredOffset is not null), mismatch.OffsetSigmaFullScale, "full scale", "per-column offset, fixed pattern" + MeasuredNote(mismatch.MeasuredOffset, mismatch.OffsetFile)),
             new("sneak_paths", !Preset.AccessTransistors, 0, "", "passive 1R array: single-device reads see the rest of the array"),
             new("drift_compensation", Preset.DriftCompensation, 0, "", "global output rescaling from a reference read after programming"),
         };
-        effects.AddRange(Device.Describe());
+        effects.AddRange(Device.Describe().Select(e => e.Name == "stuck_at" && Preset.MeasuredStuck is { } map
+            ? e with { Enabled = map.Any(code => code != 0), Description = e.Description + MeasuredNote(map, Preset.StuckMapFile) }
+            : e));
         effects.AddRange(Physics.Describe());
         return new ChipInfo
         {

@@ -129,6 +129,9 @@ public static class Npy
     /// <summary>Writes int32 ('&lt;i4') data; with no shape the array is one-dimensional.</summary>
     public static void Write(string path, int[] data, params int[] shape) => WriteFile(path, "<i4", data, shape);
 
+    /// <summary>Writes int8 ('|i1') data; with no shape the array is one-dimensional.</summary>
+    public static void Write(string path, sbyte[] data, params int[] shape) => WriteFile(path, "|i1", data, shape);
+
     /// <summary>Writes float32 ('&lt;f4') data at the stream's position; with no shape the array is one-dimensional.</summary>
     public static void Write(Stream stream, float[] data, params int[] shape) => WriteStream(stream, "<f4", data, shape);
 
@@ -137,6 +140,9 @@ public static class Npy
 
     /// <summary>Writes int32 ('&lt;i4') data at the stream's position; with no shape the array is one-dimensional.</summary>
     public static void Write(Stream stream, int[] data, params int[] shape) => WriteStream(stream, "<i4", data, shape);
+
+    /// <summary>Writes int8 ('|i1') data at the stream's position; with no shape the array is one-dimensional.</summary>
+    public static void Write(Stream stream, sbyte[] data, params int[] shape) => WriteStream(stream, "|i1", data, shape);
 
     /// <summary>Python's repr of a shape tuple: "()", "(5,)", "(2, 3)".</summary>
     internal static string ShapeText(IReadOnlyList<int> shape) => shape.Count switch

@@ -49,7 +49,8 @@ public static partial class RigFileReader
             throw new AimcException($"{path}: kind emulator needs a 'chip' section (domain, device, rows, cols, …)");
         }
 
-        return rig;
+        // Measured arrays (a calibrated twin) sit beside the file as .npy and are named by its keys.
+        return rig.Chip is { } chip ? rig with { Chip = TwinFiles.Load(chip, path) } : rig;
     }
 
     /// <summary>Keys an earlier version read, with what replaced them: their meaning changed with their unit, so a
@@ -162,7 +163,7 @@ public static partial class RigFileReader
     /// <summary>The snake_case keys a section of this type accepts.</summary>
     public static IEnumerable<string> FieldNames(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0 && p.Name != "Path")
+            .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0 && p.Name != "Path" && p.GetCustomAttribute<YamlIgnoreAttribute>() is null)
             .Select(p => Snake(p.Name));
 
     private static string SectionName(Type? type) => type?.Name switch

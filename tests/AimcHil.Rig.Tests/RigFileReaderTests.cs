@@ -77,7 +77,7 @@ public class RigFileReaderTests
     }
 
     [Theory]
-    [InlineData("kind: emulator\nchip:\n  domain: current\n  rowz: 4\n", "r.yaml:4:3: unknown field 'rowz' in chip; allowed: name, domain, device, rows, cols, tiles, dac, adc, column_mismatch, wires, access_transistors, drift_compensation, timing, pulse_response, pcm, rram, sram, current, charge, charge_redistribution, capacitive_division, resistive_division, time_domain")]
+    [InlineData("kind: emulator\nchip:\n  domain: current\n  rowz: 4\n", "r.yaml:4:3: unknown field 'rowz' in chip; allowed: name, domain, device, rows, cols, tiles, dac, adc, column_mismatch, wires, access_transistors, drift_compensation, timing, pulse_response, pcm, rram, sram, current, charge, charge_redistribution, capacitive_division, resistive_division, time_domain, stuck_map_file")]
     [InlineData("kind: emulator\nchip:\n  adc:\n    bitz: 3\n", "r.yaml:4:5: unknown field 'bitz' in section adc; allowed: bits, range_mac, inl_peak_lsb")]
     [InlineData("kind: emulator\nchip:\n  domain: curent\n", "r.yaml:3:11: domain: 'curent' is not allowed; allowed: current, charge, charge_redistribution, capacitive_division, resistive_division, time_domain")]
     [InlineData("kind: emulator\nchip:\n  rows: many\n", "r.yaml:3:9: rows: expected a whole number")]

@@ -20,7 +20,9 @@ internal sealed class ColumnReadout
     /// <summary>Offset in conversion units.</summary>
     public float[] Offset { get; }
 
-    public void Draw(ColumnMismatchConfig config, double fullScale, SeededRandom fab)
+    /// <summary>Draws the pattern of tile <paramref name="tile"/>; measured arrays then overwrite the draws, so the fab
+    /// stream advances the same with or without them and every later draw stays as it was.</summary>
+    public void Draw(ColumnMismatchConfig config, double fullScale, SeededRandom fab, int tile)
     {
         if (!config.Enabled)
         {
@@ -32,6 +34,15 @@ internal sealed class ColumnReadout
         {
             Gain[c] = (float)(1 + (config.GainSigma * fab.NextGaussian()));
             Offset[c] = (float)(config.OffsetSigmaFullScale * fullScale * fab.NextGaussian());
+        }
+
+        config.MeasuredGain?[tile].CopyTo(Gain, 0);
+        if (config.MeasuredOffset is { } offsets)
+        {
+            for (var c = 0; c < Offset.Length; c++)
+            {
+                Offset[c] = (float)(offsets[tile][c] * fullScale);
+            }
         }
     }
 }
