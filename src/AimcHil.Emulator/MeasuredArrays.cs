@@ -101,16 +101,27 @@ public static class MeasuredArrays
 
         for (var k = 0; k < codes.Length; k++)
         {
-            if (codes[k] is < 0 or > 2)
+            if (StuckCodeProblem(preset, arrays, subject, k, codes[k]) is { } bad)
             {
-                var cols = preset.Cols;
-                var rows = preset.Rows;
-                var device = k % (rows * cols);
-                var array = k / (rows * cols) % arrays.Count;
-                var tile = k / (rows * cols * arrays.Count);
-                throw new AimcException($"{name}: {subject} holds code {codes[k]} at tile {tile}, array {array} ({arrays[array]}), row {device / cols}, column {device % cols}; stuck codes are 0 healthy, 1 stuck off, 2 stuck on");
+                throw new AimcException($"{name}: {bad}");
             }
         }
+    }
+
+    /// <summary>Why code <paramref name="code"/> at flat position <paramref name="index"/> of a stuck map is not a
+    /// stuck code, or null when it is one.</summary>
+    public static string? StuckCodeProblem(ChipPreset preset, IReadOnlyList<string> arrays, string subject, int index, int code)
+    {
+        if (code is >= 0 and <= 2)
+        {
+            return null;
+        }
+
+        var cells = preset.Rows * preset.Cols;
+        var device = index % cells;
+        var array = index / cells % arrays.Count;
+        var tile = index / (cells * arrays.Count);
+        return $"{subject} holds code {code} at tile {tile}, array {array} ({arrays[array]}), row {device / preset.Cols}, column {device % preset.Cols}; stuck codes are 0 healthy, 1 stuck off, 2 stuck on";
     }
 
     private static string StuckShapeMessage(ChipPreset preset, IReadOnlyList<string> arrays, string subject, string held) =>

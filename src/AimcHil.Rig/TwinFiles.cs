@@ -132,8 +132,17 @@ public static class TwinFiles
             throw new AimcException($"{yamlPath}: {key}: {problem}");
         }
 
-        // Through int, so a uint8 code above 127 stays out of range instead of wrapping to a negative one.
-        return array.ToInt32().Select(code => (sbyte)Math.Clamp(code, sbyte.MinValue, sbyte.MaxValue)).ToArray();
+        // Checked as ints, so a uint8 code above 127 is reported as written, not wrapped to a negative one.
+        var codes = array.ToInt32();
+        for (var k = 0; k < codes.Length; k++)
+        {
+            if (MeasuredArrays.StuckCodeProblem(chip, arrays, file, k, codes[k]) is { } bad)
+            {
+                throw new AimcException($"{yamlPath}: {key}: {bad}");
+            }
+        }
+
+        return codes.Select(code => (sbyte)code).ToArray();
     }
 
     private static NpyArray ReadNpy(string yamlPath, string key, string file)
