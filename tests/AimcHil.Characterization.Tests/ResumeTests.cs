@@ -9,7 +9,11 @@ namespace AimcHil.Characterization.Tests;
 /// run records: the same sequence numbers, the same values bit for bit.</summary>
 public sealed class ResumeTests
 {
-    private static ChipPreset Chip() => TwinCalibrationTests.SmallBenchmarkChip(drift: true) with { Rows = 16, Cols = 16, Tiles = 2 };
+    private static ChipPreset Chip()
+    {
+        var chip = TwinCalibrationTests.SmallBenchmarkChip(drift: true);
+        return chip with { Rows = 16, Cols = 16, ColumnMismatch = chip.ColumnMismatch with { MeasuredGain = null, MeasuredOffset = null } };
+    }
 
     /// <summary>A sink that dies (like a killed process) after a number of points.</summary>
     private sealed class DyingSink(PointList inner, int lives) : IPointSink
