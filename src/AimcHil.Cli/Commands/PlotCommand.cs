@@ -1,0 +1,42 @@
+using System.CommandLine;
+using AimcHil.Characterization.Plots;
+
+namespace AimcHil.Cli.Commands;
+
+/// <summary><c>aimc plot PATH</c>: the plots of a characterization dataset, a directory of them, or a training run.</summary>
+internal static class PlotCommand
+{
+    public static Command Create()
+    {
+        var path = new Argument<string>("path") { Description = "a dataset (.sqlite), a directory of datasets, or a training run directory (metrics.jsonl)" };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "folder for the plots (default: beside the dataset, or the run directory)" };
+        var format = new Option<string>("--format") { Description = "image format: png, svg or both", DefaultValueFactory = _ => "png" };
+        format.AcceptOnlyFromAmong("png", "svg", "both");
+        var json = CommonOptions.Json();
+        var command = new Command("plot", "draw the plots of a measurement dataset or a training run (PNG, SVG)") { path, output, format, json };
+        command.SetAction(parse => CommandGuard.Run(() =>
+        {
+            var plotFormat = parse.GetValue(format) switch
+            {
+                "svg" => PlotFormat.Svg,
+                "both" => PlotFormat.Both,
+                _ => PlotFormat.Png,
+            };
+            var files = PathPlots.Draw(parse.GetValue(path)!, parse.GetValue(output)?.FullName, plotFormat);
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(new { files });
+            }
+            else
+            {
+                foreach (var file in files)
+                {
+                    Console.WriteLine(file);
+                }
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+}
