@@ -24,7 +24,7 @@ internal static class TrainCommand
     public static Command Create()
     {
         var rig = new Option<FileInfo?>("--rig") { Description = "rig file of the chip (not needed in software mode)" };
-        var mode = new Option<string>("--mode") { Description = "software | naive | noise | hil", DefaultValueFactory = _ => "software" };
+        var mode = new Option<string>("--mode") { Description = "software | naive | noise | physical | hil | progressive", DefaultValueFactory = _ => "software" };
         var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 5 };
         var batch = new Option<int>("--batch-size") { Description = "examples per mini-batch", DefaultValueFactory = _ => 64 };
         var lr = new Option<float>("--lr") { Description = "learning rate", DefaultValueFactory = _ => 1e-3f };
@@ -36,7 +36,8 @@ internal static class TrainCommand
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "continue the interrupted run in this directory, with its own settings" };
         var init = new Option<string?>("--init") { Description = "start from the weights a previous run ended with (its directory or model.bin)" };
         var reprogram = new Option<string>("--reprogram") { Description = "hil: every:K (steps) or delta:D (normalized weight move)", DefaultValueFactory = _ => "every:1" };
-        var backwardModel = new Option<string>("--backward-model") { Description = "hil: ideal (y = x·W) or physical (the chip's deterministic physics at the measured inputs)", DefaultValueFactory = _ => "ideal" };
+        var backwardModel = new Option<string>("--backward-model") { Description = "hil: ideal (y = x·W), physical (the chip's emulator design at the measured inputs) or calibrated (the digital twin of --twin)", DefaultValueFactory = _ => "ideal" };
+        var twin = new Option<FileInfo?>("--twin") { Description = "calibrated digital twin (the emulator rig file aimc calibrate wrote): the model of --backward-model calibrated and of --mode physical" };
         var writeVerify = new Option<bool>("--write-verify") { Description = "program with write-verify instead of one pulse per device" };
         var trainLimit = new Option<int>("--train-limit") { Description = "use only the first N training examples" };
         var testLimit = new Option<int>("--test-limit") { Description = "use only the first N test examples" };
@@ -45,7 +46,7 @@ internal static class TrainCommand
         var port = CommonOptions.Port();
         var command = new Command("train", "train an MLP with the chip in the loop (or in software), with checkpoints and resume")
         {
-            rig, mode, epochs, batch, lr, optimizer, seed, layers, data, output, resume, init, reprogram, backwardModel, writeVerify, trainLimit, testLimit, ideal, port, json,
+            rig, mode, epochs, batch, lr, optimizer, seed, layers, data, output, resume, init, reprogram, backwardModel, twin, writeVerify, trainLimit, testLimit, ideal, port, json,
         };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
@@ -74,6 +75,7 @@ internal static class TrainCommand
                     Seed = parse.GetValue(seed),
                     Reprogram = ReprogramPolicy.Parse(parse.GetValue(reprogram)!).ToString(),
                     BackwardModel = parse.GetValue(backwardModel)!,
+                    TwinPath = parse.GetValue(twin)?.FullName,
                     WriteVerify = parse.GetValue(writeVerify),
                     TrainLimit = parse.GetValue(trainLimit),
                     TestLimit = parse.GetValue(testLimit),
@@ -268,6 +270,11 @@ internal static class TrainCommand
         }
 
         table.AddRow("chip test accuracy", s.ChipTestAccuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "—");
+        if (s.Twin is { } twin)
+        {
+            table.AddRow("digital twin", Markup.Escape(twin));
+        }
+
         table.AddRow("epochs", s.Epochs.ToString(CultureInfo.InvariantCulture));
         table.AddRow("programming pulses", $"{s.ProgrammingPulses} ({s.Reprograms} programmings)");
         table.AddRow("train time", $"{s.TrainSeconds:F1} s, {s.SamplesPerSecond:F0} samples/s");

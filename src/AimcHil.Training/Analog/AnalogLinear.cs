@@ -55,7 +55,8 @@ public sealed class AnalogLinear : ILayer
     /// <summary>The device model, for <see cref="ForwardPath.NoisyModel"/>.</summary>
     public ProgrammingNoiseSampler? Noise { get; set; }
 
-    /// <summary>The chip's physics, for <see cref="ForwardPath.PhysicalModel"/>.</summary>
+    /// <summary>The chip's physics (its design, or a calibrated twin with its measured pattern), for
+    /// <see cref="ForwardPath.PhysicalModel"/> and <see cref="PhysicalBackward"/>.</summary>
     public CrossbarPhysics? Physics { get; set; }
 
     /// <summary>For <see cref="ForwardPath.Chip"/>: differentiate the measured forward through the physical model
@@ -347,14 +348,15 @@ public sealed class AnalogLinear : ILayer
         for (var b = 0; b < Blocks.Count; b++)
         {
             _normalizedWeights[b] = NormalizedBlock(Blocks[b]);
-            _effective[b] = physics.EffectiveWeights(_normalizedWeights[b], Blocks[b].Rows, Blocks[b].Cols);
+            _effective[b] = physics.EffectiveWeights(_normalizedWeights[b], Blocks[b].Rows, Blocks[b].Cols, Blocks[b].Tile);
         }
 
         _passGradient = new bool[quantized.Rows * Shadow.Outputs];
         Array.Fill(_passGradient, true);
     }
 
-    /// <summary>y_j = b_j + a·s_j·Σᵢ φ(x_i / a)·W_eff,ij per tile block, rounded to ADC codes.</summary>
+    /// <summary>y_j = b_j + a·s_j·(o_j + Σᵢ φ(x_i / a)·W_eff,ij) per tile block, rounded to ADC codes (o_j the tile's
+    /// measured column offset, 0 without a calibrated twin; W_eff carries its column gains and stuck devices).</summary>
     private Grid<float> PhysicalForward(Grid<float> input)
     {
         var physics = Physics ?? throw new InvalidOperationException($"{Name}: the physical model needs the chip's physics");
@@ -377,13 +379,14 @@ public sealed class AnalogLinear : ILayer
         {
             var block = Blocks[b];
             _normalizedWeights[b] = NormalizedBlock(block);
-            var effective = _effective[b] = physics.EffectiveWeights(_normalizedWeights[b], block.Rows, block.Cols);
+            var effective = _effective[b] = physics.EffectiveWeights(_normalizedWeights[b], block.Rows, block.Cols, block.Tile);
             for (var s = 0; s < input.Rows; s++)
             {
                 var x = features.Row(s).Slice(block.RowStart, block.Rows);
                 for (var j = 0; j < block.Cols; j++)
                 {
-                    double mac = 0;
+                    // A measured offset (calibrated twin) shifts the MAC before the ADC, as the chip's read-out does.
+                    var mac = physics.OutputOffset(block.Tile, j);
                     for (var i = 0; i < block.Rows; i++)
                     {
                         mac += x[i] * effective[(i * block.Cols) + j];
@@ -451,7 +454,7 @@ public sealed class AnalogLinear : ILayer
                 }
             }
 
-            var weightGradient = physics.EffectiveWeightsVjp(_normalizedWeights![b], block.Rows, block.Cols, effectiveGradient);
+            var weightGradient = physics.EffectiveWeightsVjp(_normalizedWeights![b], block.Rows, block.Cols, effectiveGradient, block.Tile);
             for (var i = 0; i < block.Rows; i++)
             {
                 for (var j = 0; j < block.Cols; j++)

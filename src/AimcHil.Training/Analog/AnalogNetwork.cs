@@ -85,7 +85,8 @@ public sealed class AnalogNetwork
         }
     }
 
-    /// <summary>Gives every layer the chip's differentiable physics (physical mode).</summary>
+    /// <summary>Gives every layer the chip's differentiable physics (physical mode, and hil's physical or calibrated
+    /// backward model).</summary>
     public void UsePhysics(CrossbarPhysics physics)
     {
         foreach (var layer in Analog)

@@ -23,6 +23,7 @@ public sealed class Trainer
     private readonly Dataset _train;
     private readonly Dataset _test;
     private readonly IAimcChip? _chip;
+    private readonly DigitalTwin? _twin;
 
     public Trainer(TrainingOptions options, Dataset train, Dataset test, IAimcChip? chip)
     {
@@ -45,6 +46,7 @@ public sealed class Trainer
         _train = options.TrainLimit > 0 ? train.Take(Math.Min(options.TrainLimit, train.Count)) : train;
         _test = options.TestLimit > 0 ? test.Take(Math.Min(options.TestLimit, test.Count)) : test;
         _chip = chip;
+        _twin = OpenTwin(options, chip);
         Network = AnalogNetwork.Create(options.Layers, chip?.Info ?? AnalogNetwork.UnboundedChip(options.Layers), SeededRandom.For(options.Seed, "init"));
         Optimizer = options.Optimizer switch
         {
@@ -269,22 +271,25 @@ public sealed class Trainer
                 Network.SetPath(ForwardPath.NoisyModel);
                 break;
             case TrainingMode.Physical:
-                Network.UsePhysics(new CrossbarPhysics(Twin("mode physical").Preset));
+                // A calibrated twin is this chip as measured; without one, the chip's own design is the best model.
+                Network.UsePhysics(_twin?.Physics ?? new CrossbarPhysics(Design("mode physical", "give --twin TWIN.yaml").Preset));
                 Network.SetPath(ForwardPath.PhysicalModel);
                 break;
             case TrainingMode.Hil:
                 Network.SetPath(ForwardPath.Chip);
-                if (_options.BackwardModel == "physical")
+                var backward = _options.BackwardModel switch
                 {
-                    Network.UsePhysics(new CrossbarPhysics(Twin("the physical backward model").Preset));
+                    "physical" => new CrossbarPhysics(Design("the physical backward model", "use --backward-model calibrated with --twin TWIN.yaml").Preset),
+                    "calibrated" => _twin!.Physics,
+                    _ => null,
+                };
+                if (backward is not null)
+                {
+                    Network.UsePhysics(backward);
                     foreach (var layer in Network.Analog)
                     {
                         layer.PhysicalBackward = true;
                     }
-                }
-                else if (_options.BackwardModel != "ideal")
-                {
-                    throw new AimcException($"--backward-model {_options.BackwardModel} is not known: use ideal or physical");
                 }
 
                 break;
@@ -295,8 +300,39 @@ public sealed class Trainer
     }
 
     /// <summary>The emulated chip whose design a model is taken from (only emulator rigs carry their design).</summary>
-    private EmulatedChip Twin(string what) => _chip as EmulatedChip
-        ?? throw new AimcException($"{what} differentiates the design of an emulated chip: use an emulator rig");
+    private EmulatedChip Design(string what, string withTwin) => _chip as EmulatedChip
+        ?? throw new AimcException($"{what} differentiates the design of an emulated chip: use an emulator rig, or {withTwin} (the digital twin `aimc calibrate` wrote)");
+
+    /// <summary>The run's digital twin, after checking that the run uses one exactly when one is given: a twin that
+    /// is silently ignored would leave a user believing the run trained through it.</summary>
+    private static DigitalTwin? OpenTwin(TrainingOptions options, IAimcChip? chip)
+    {
+        var hil = options.Mode == TrainingMode.Hil;
+        if (hil && options.BackwardModel is not ("ideal" or "physical" or "calibrated"))
+        {
+            throw new AimcException($"--backward-model {options.BackwardModel} is not known: use ideal, physical or calibrated");
+        }
+
+        var calibrated = hil && options.BackwardModel == "calibrated";
+        if (calibrated && options.TwinPath is null)
+        {
+            throw new AimcException("--backward-model calibrated needs --twin TWIN.yaml, the digital twin `aimc calibrate` wrote");
+        }
+
+        if (options.TwinPath is not { } path)
+        {
+            return null;
+        }
+
+        if (!calibrated && options.Mode != TrainingMode.Physical)
+        {
+            var run = hil ? $"mode hil, backward model {options.BackwardModel}" : $"mode {SnakeCase.Of(options.Mode)}";
+            throw new AimcException($"--twin is the model of --mode physical and of --mode hil --backward-model calibrated; this run ({run}) would not use it");
+        }
+
+        // Both modes that use a twin need a chip, checked before.
+        return DigitalTwin.Open(path, chip!.Info);
+    }
 
     /// <summary>Reseeds an emulated chip and rewrites it, so what follows depends only on the epoch and the weights.</summary>
     private void BeginEpoch(int epoch, RunState state)
@@ -433,6 +469,7 @@ public sealed class Trainer
         FinalTrainLoss = double.IsFinite(finalLoss) ? finalLoss : null,
         Seed = _options.Seed,
         Interrupted = interrupted,
+        Twin = _twin?.Path,
         LinkRetries = (_chip as ILinkedChip)?.Link.Retries,
         LinkDroppedFrames = (_chip as ILinkedChip)?.Link.DroppedFrames,
         RigResets = (_chip as ILinkedChip)?.Link.RigResets,

@@ -23,9 +23,14 @@ public sealed record TrainingOptions
 
     public string Reprogram { get; init; } = "every:1";
 
-    /// <summary>hil: the model whose Jacobian the backward pass uses, "ideal" (y = x·W) or "physical" (the chip's
-    /// deterministic physics at the measured inputs).</summary>
+    /// <summary>hil: the model whose Jacobian the backward pass uses, "ideal" (y = x·W), "physical" (the deterministic
+    /// physics of the chip's own emulator design at the measured inputs) or "calibrated" (the digital twin of
+    /// <see cref="TwinPath"/>: its physics and this chip's measured column gains and stuck devices).</summary>
     public string BackwardModel { get; init; } = "ideal";
+
+    /// <summary>A calibrated digital twin (the emulator rig file <c>aimc calibrate</c> wrote): the model of
+    /// <c>--backward-model calibrated</c>, and of physical mode in place of the chip's emulator design.</summary>
+    public string? TwinPath { get; init; }
 
     /// <summary>Programming of the chip: write-verify (tolerance, pulses) or a single pulse.</summary>
     public bool WriteVerify { get; init; }

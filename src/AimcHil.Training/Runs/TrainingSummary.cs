@@ -34,6 +34,9 @@ public sealed record TrainingSummary
 
     public string? Rig { get; init; }
 
+    /// <summary>The calibrated digital twin the run trained through (key "twin"), null when none was given.</summary>
+    public string? Twin { get; init; }
+
     /// <summary>Requests sent again over the rig's link (serial and tcp rigs; null in-process).</summary>
     public long? LinkRetries { get; init; }
 
