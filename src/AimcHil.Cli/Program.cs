@@ -17,7 +17,10 @@ public static class Program
             EmulateCommand.Create(),
             ProbeCommand.Create(),
             CharacterizeCommand.Create(),
+            CalibrateCommand.Create(),
             TwinCheckCommand.Create(),
+            ExportCommand.Create(),
+            PlotCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

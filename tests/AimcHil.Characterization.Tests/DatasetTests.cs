@@ -55,6 +55,29 @@ public sealed class DatasetTests : IDisposable
     private string PathOf(string name = "transfer.sqlite") => Path.Combine(_dir, name);
 
     [Fact]
+    public void AnEndedRunIsOneSelfContainedFileThatAReaderLeavesAlone()
+    {
+        var path = PathOf();
+        using (var ds = MeasurementDataset.Create(path, Header(), Parameters()))
+        {
+            ds.Append(Point(0));
+            Assert.True(File.Exists(path + "-wal"));
+            ds.Finish("completed");
+        }
+
+        Assert.False(File.Exists(path + "-wal"));
+        var copy = PathOf("copy.sqlite");
+        File.Copy(path, copy);
+        using (var read = MeasurementDataset.Open(copy))
+        {
+            Assert.Equal(1, read.Count);
+        }
+
+        Assert.False(File.Exists(copy + "-wal"));
+        Assert.False(File.Exists(copy + "-shm"));
+    }
+
+    [Fact]
     public void HeaderParametersScalarsAndArraysRoundTripBitForBit()
     {
         var path = Path.Combine(_dir, "deep", "er", "transfer.sqlite");

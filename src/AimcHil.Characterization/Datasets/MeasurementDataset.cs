@@ -334,6 +334,13 @@ public sealed class MeasurementDataset : IDisposable
         cmd.ExecuteNonQuery();
         _status = status;
         EndedUtc = ended;
+        if (status != "running")
+        {
+            // A run that has ended becomes one self-contained file: the write-ahead log folded in and switched off, so
+            // copying the .sqlite alone copies every point, and a read-only reader leaves no -wal or -shm behind.
+            Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+            Execute(_connection, "PRAGMA journal_mode=DELETE");
+        }
     }
 
     public void Dispose()

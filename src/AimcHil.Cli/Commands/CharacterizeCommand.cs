@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using AimcHil.Characterization.Plots;
 using AimcHil.Characterization.Procedures;
 using AimcHil.Characterization.Running;
 using AimcHil.Core;
@@ -56,7 +57,7 @@ internal static class CharacterizeCommand
                 {
                     foreach (var (_, dataset) in results)
                     {
-                        plots.AddRange(DatasetPlots(dataset, directory));
+                        plots.AddRange(MeasurementPlots.DrawDataset(dataset, directory, PlotFormat.Png));
                     }
                 }
 
@@ -109,8 +110,6 @@ internal static class CharacterizeCommand
         }));
         return command;
     }
-
-    private static IEnumerable<string> DatasetPlots(string dataset, string directory) => [];
 
     /// <summary>Progress as plain lines on stderr, at most one a second: points, elapsed and the time left.</summary>
     private sealed class ProgressLines : IProgress<RunProgress>

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Text.Json;
+using AimcHil.Characterization.Calibration;
+using AimcHil.Characterization.Datasets;
+using AimcHil.Core;
+using Spectre.Console;
+
+namespace AimcHil.Cli.Commands;
+
+/// <summary><c>aimc calibrate</c>: fits a digital twin (an emulator rig file with measured arrays) from a chip's
+/// characterization datasets, and reports every parameter with its uncertainty and residual.</summary>
+internal static class CalibrateCommand
+{
+    public static Command Create()
+    {
+        var datasets = new Option<string[]>("--datasets") { Description = "dataset files or folders of them (from aimc characterize)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var output = new Option<FileInfo>("--out") { Description = "the twin's rig file to write (its .npy arrays go beside it)", Required = true };
+        var json = CommonOptions.Json();
+        var command = new Command("calibrate", "fit a digital twin of a chip from its characterization datasets") { datasets, output, json };
+        command.SetAction(parse => CommandGuard.Run(() =>
+        {
+            var paths = DatasetFiles(parse.GetValue(datasets)!);
+            var runs = paths.Select(path =>
+            {
+                using var dataset = MeasurementDataset.Open(path);
+                return (dataset.Header, (IReadOnlyList<DataPoint>)dataset.Points().ToList());
+            }).ToList();
+            var measured = new MeasuredChip(runs);
+            var isJson = parse.GetValue(json);
+            var fit = TwinCalibration.Fit(measured, isJson ? null : new Progress<string>(step => Console.Error.WriteLine($"fitting {step}")));
+            var twinPath = parse.GetValue(output)!.FullName;
+            TwinWriter.Write(twinPath, fit, string.Join(", ", paths));
+            var reportPath = Path.ChangeExtension(twinPath, ".fit.json");
+            var report = new { twin = twinPath, datasets = paths, parameters = fit.Report };
+            File.WriteAllText(reportPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            if (isJson)
+            {
+                JsonOutput.Write(new { twin = twinPath, report = reportPath, datasets = paths, parameters = fit.Report });
+                return 0;
+            }
+
+            var table = new Table().AddColumns("parameter", "value", "± 1σ", "unit", "residual", "from");
+            foreach (var p in fit.Report)
+            {
+                table.AddRow(Markup.Escape(p.Key), p.Value.ToString("G4"), double.IsNaN(p.Uncertainty) ? "–" : p.Uncertainty.ToString("G2"), Markup.Escape(p.Unit), double.IsNaN(p.Residual) ? "–" : Markup.Escape($"{p.Residual:G3} {p.ResidualUnit}"), Markup.Escape(p.Source));
+            }
+
+            AnsiConsole.Write(table);
+            Console.WriteLine($"twin: {twinPath}");
+            Console.WriteLine($"fit report: {reportPath}");
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Dataset files named directly or found in named folders.</summary>
+    internal static IReadOnlyList<string> DatasetFiles(IEnumerable<string> given)
+    {
+        var files = new List<string>();
+        foreach (var path in given)
+        {
+            if (Directory.Exists(path))
+            {
+                var found = Directory.GetFiles(path, "*.sqlite").Order().ToArray();
+                if (found.Length == 0)
+                {
+                    throw new AimcException($"{path} holds no datasets (*.sqlite): run `aimc characterize all --out {path}` first");
+                }
+
+                files.AddRange(found);
+            }
+            else if (File.Exists(path))
+            {
+                files.Add(Path.GetFullPath(path));
+            }
+            else
+            {
+                throw new AimcException($"{path}: no such dataset or folder");
+            }
+        }
+
+        return files;
+    }
+}
