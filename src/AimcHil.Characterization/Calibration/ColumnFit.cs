@@ -4,7 +4,7 @@ namespace AimcHil.Characterization.Calibration;
 
 /// <summary>Per-column gain, offset and ADC bow of a tile: measured MAC = v + peak·LSB·(1 − (v/R)²) with v = gain·p +
 /// offset, p the read-out-free prediction, R the ADC range in MAC, by least squares over the unsaturated drives.</summary>
-internal sealed record ColumnFit(double[] Gain, double[] OffsetMac, double[] InlPeakLsb, double ResidualRmsMac)
+internal sealed record ColumnFit(double[] Gain, double[] OffsetMac, double[] InlPeakLsb, double ResidualRmsMac, long Count)
 {
     public static ColumnFit Solve(Grid<double> measured, Grid<double> predicted, double rangeMac, double lsbMac, bool withBow)
     {
@@ -72,7 +72,7 @@ internal sealed record ColumnFit(double[] Gain, double[] OffsetMac, double[] Inl
             }
         }
 
-        return new ColumnFit(gain, offset, peak, Math.Sqrt(squares / Math.Max(count, 1)));
+        return new ColumnFit(gain, offset, peak, Math.Sqrt(squares / Math.Max(count, 1)), count);
     }
 
     public static double Model(double predicted, double gain, double offset, double peak, double rangeMac, double lsbMac)

@@ -6,7 +6,8 @@ using AimcHil.Emulator.Periphery;
 namespace AimcHil.Characterization.Calibration;
 
 /// <summary>The part of a twin that a chip states about itself rather than being measured: geometry, domain, device
-/// kind and full scale, DAC and ADC widths and range; every non-ideality starts off and is switched on by a fit.</summary>
+/// kind and full scale, DAC and ADC widths and range, access devices (or sneak paths) and drift compensation; every
+/// non-ideality starts off and is switched on by a fit.</summary>
 public static class TwinDesign
 {
     /// <summary>The design preset of a chip from its info and its devices' full scale (from a read-back).</summary>
@@ -39,6 +40,9 @@ public static class TwinDesign
             Adc = new AdcConfig { Bits = chip.AdcBits, RangeMac = chip.MacFullScale, InlPeakLsb = 0 },
             ColumnMismatch = new ColumnMismatchConfig { Enabled = false },
             Wires = new WireConfig(),
+            // Design facts the chip states in its info, as a datasheet would: no measurement needed or possible.
+            AccessTransistors = !Stated(chip, "sneak_paths"),
+            DriftCompensation = Stated(chip, "drift_compensation"),
             Current = new Emulator.Domains.CurrentDomainConfig { ReadVoltage = chip.InputFullScale },
         };
         return chip.Device switch
@@ -59,4 +63,6 @@ public static class TwinDesign
             _ => throw new AimcException($"calibration fits pcm and rram devices; {chip.Name} has {SnakeCase.Of(chip.Device)}"),
         };
     }
+
+    private static bool Stated(ChipInfo chip, string effect) => chip.NonIdealities.Any(n => n.Name == effect && n.Enabled);
 }
