@@ -23,6 +23,14 @@ internal static class CalibrateCommand
             var runs = paths.Select(path =>
             {
                 using var dataset = MeasurementDataset.Open(path);
+                if (dataset.Status != "completed")
+                {
+                    // A fit from part of a sweep fails far from the cause, or worse, succeeds on too few points.
+                    var procedure = dataset.Header.Procedure;
+                    throw new AimcException(
+                        $"{path} is an unfinished {procedure} run ({dataset.Count} points, {dataset.Status}): finish it with `aimc characterize {procedure} --rig RIG --out {Path.GetDirectoryName(path)} --resume` before calibrating");
+                }
+
                 return (dataset.Header, (IReadOnlyList<DataPoint>)dataset.Points().ToList());
             }).ToList();
             var measured = new MeasuredChip(runs);
@@ -61,7 +69,7 @@ internal static class CalibrateCommand
         {
             if (Directory.Exists(path))
             {
-                var found = Directory.GetFiles(path, "*.sqlite").Order().ToArray();
+                var found = Directory.GetFiles(Path.GetFullPath(path), "*.sqlite").Order().ToArray();
                 if (found.Length == 0)
                 {
                     throw new AimcException($"{path} holds no datasets (*.sqlite): run `aimc characterize all --out {path}` first");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using AimcHil.Characterization.Datasets;
 using AimcHil.Characterization.Plots;
 using AimcHil.Characterization.Procedures;
 using AimcHil.Characterization.Running;
@@ -32,9 +33,9 @@ internal static class CharacterizeCommand
             var procedures = ProcedureCatalog.Resolve(parse.GetValue(name)!);
             var budget = DurationText.Parse(parse.GetValue(maxTime), "--max-time");
             var file = RigFileReader.Read(parse.GetValue(rig)!.FullName);
-            var runSeed = parse.GetValue(seed) ?? file.Seed;
-            using var chip = RigConnector.Open(file, new RigOptions { Seed = runSeed, Port = parse.GetValue(port) });
             var directory = parse.GetValue(output)!.FullName;
+            var runSeed = (parse.GetValue(resume) ? ResumedSeed(directory, procedures, parse.GetValue(seed)) : parse.GetValue(seed)) ?? file.Seed;
+            using var chip = RigConnector.Open(file, new RigOptions { Seed = runSeed, Port = parse.GetValue(port) });
             var isJson = parse.GetValue(json);
             using var stop = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -97,7 +98,8 @@ internal static class CharacterizeCommand
 
                     if (!completed)
                     {
-                        Console.WriteLine($"not finished: continue with `aimc characterize {parse.GetValue(name)} --rig {parse.GetValue(rig)!.FullName} --out {directory} --resume`");
+                        var portArgument = parse.GetValue(port) is { } p ? $" --port {p}" : string.Empty;
+                        Console.WriteLine($"not finished: continue with `aimc characterize {parse.GetValue(name)} --rig {parse.GetValue(rig)!.FullName} --out {directory}{portArgument} --resume`");
                     }
                 }
 
@@ -109,6 +111,37 @@ internal static class CharacterizeCommand
             }
         }));
         return command;
+    }
+
+    /// <summary>The seed the datasets being resumed were measured with (null when none is there or they were measured
+    /// on hardware): on an emulator the seed is the chip itself, so a resume under another seed would mix two chips'
+    /// points in one dataset. A <paramref name="given"/> seed that differs is refused.</summary>
+    private static ulong? ResumedSeed(string directory, IReadOnlyList<Procedure> procedures, ulong? given)
+    {
+        ulong? stored = null;
+        string? first = null;
+        foreach (var path in procedures.Select(p => ChipCharacterization.DatasetPath(directory, p.Name)).Where(File.Exists))
+        {
+            using var dataset = MeasurementDataset.Open(path);
+            if (dataset.Header.Seed is not { } s)
+            {
+                continue;
+            }
+
+            if (given is { } g && g != s)
+            {
+                throw new AimcException($"{path} was measured with --seed {s}, not {g}: resume with --seed {s} (or leave --seed out), or choose another --out");
+            }
+
+            if (stored is { } earlier && earlier != s)
+            {
+                throw new AimcException($"{first} was measured with --seed {earlier} but {path} with --seed {s}: resume them separately, one measurement at a time");
+            }
+
+            (stored, first) = (s, path);
+        }
+
+        return stored ?? given;
     }
 
     /// <summary>Progress as plain lines on stderr, at most one a second: points, elapsed and the time left.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AimcHil.Characterization.Plots;
+using AimcHil.Core;
 
 namespace AimcHil.Cli.Commands;
 
@@ -22,7 +23,13 @@ internal static class PlotCommand
                 "both" => PlotFormat.Both,
                 _ => PlotFormat.Png,
             };
-            var files = PathPlots.Draw(parse.GetValue(path)!, parse.GetValue(output)?.FullName, plotFormat);
+            var source = parse.GetValue(path)!;
+            if (!File.Exists(source) && !Directory.Exists(source))
+            {
+                throw new AimcException($"{source}: no such file or folder; give a dataset (NAME.sqlite), a folder of them, or a training run directory");
+            }
+
+            var files = PathPlots.Draw(source, parse.GetValue(output)?.FullName, plotFormat);
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(new { files });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AimcHil.Characterization.TwinChecks;
+using AimcHil.Core;
 using AimcHil.Rig;
 using Spectre.Console;
 
@@ -23,19 +24,25 @@ internal static class TwinCheckCommand
         {
             if (parse.GetValue(samples) < 2 || parse.GetValue(repeats) < 2)
             {
-                throw new AimcHil.Core.AimcException("--samples and --repeats must be at least 2");
+                throw new AimcException("--samples and --repeats must be at least 2");
             }
 
             var file = RigFileReader.Read(parse.GetValue(rig)!.FullName);
             var twinFile = RigFileReader.Read(parse.GetValue(twin)!.FullName);
             if (twinFile.Kind != RigKind.Emulator)
             {
-                throw new AimcHil.Core.AimcException($"{twinFile.Path} is a rig of kind {AimcHil.Core.SnakeCase.Of(twinFile.Kind)}; a twin is a rig of kind emulator (aimc calibrate writes one)");
+                throw new AimcException($"{twinFile.Path} is a rig of kind {SnakeCase.Of(twinFile.Kind)}; a twin is a rig of kind emulator (aimc calibrate writes one)");
             }
 
             var runSeed = parse.GetValue(seed) ?? file.Seed;
             using var chip = RigConnector.Open(file, new RigOptions { Seed = runSeed, Port = parse.GetValue(port) });
             using var model = RigConnector.Open(twinFile, new RigOptions { Seed = runSeed + 1 });
+            ChipInfo measured = chip.Info, modelled = model.Info;
+            if (measured.Rows != modelled.Rows || measured.Cols != modelled.Cols || measured.Tiles != modelled.Tiles || measured.Domain != modelled.Domain)
+            {
+                throw new AimcException($"--twin {twinFile.Path}: the twin {modelled.Name} is {Shape(modelled)} but the chip {measured.Name} is {Shape(measured)}; give the twin calibrated on this chip");
+            }
+
             var result = TwinCheck.Run(chip, model, new TwinCheckSettings(parse.GetValue(tile), parse.GetValue(samples), parse.GetValue(repeats), Seed: runSeed));
             if (parse.GetValue(json))
             {
@@ -53,4 +60,6 @@ internal static class TwinCheckCommand
         }));
         return command;
     }
+
+    private static string Shape(ChipInfo chip) => $"{chip.Rows}×{chip.Cols}, {chip.Tiles} tiles, {SnakeCase.Of(chip.Domain)} domain";
 }
