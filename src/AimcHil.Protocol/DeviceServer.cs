@@ -418,7 +418,7 @@ public sealed class DeviceServer
                 return new ClockReading(_chip.Clock.Seconds, _chip.Clock.IsVirtual).Encode();
             case Opcode.Reseed:
                 var seed = Single(payload, r => r.U64());
-                if (_chip is not IReseedableChip reseedable)
+                if (_chip is not IReseedableChip { CanReseed: true } reseedable)
                 {
                     throw new DeviceError(ErrorCode.Unsupported, "this rig is hardware; its noise cannot be reseeded");
                 }

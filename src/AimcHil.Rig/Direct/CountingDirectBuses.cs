@@ -1,3 +1,4 @@
+using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Rig.Direct;
@@ -12,6 +13,8 @@ public sealed class CountingDirectBuses(IDirectBuses inner) : IDirectBuses
     private CountingGpioController? _gpio;
 
     public GpioController Gpio => _gpio ??= new CountingGpioController(inner.Gpio);
+
+    public IChipClock? ChipClock => inner.ChipClock;
 
     /// <summary>SPI messages + I2C transactions + GPIO calls so far.</summary>
     public long KernelCalls => _spi.Sum(d => d.Messages) + _i2c.Sum(d => d.Transactions) + (_gpio?.Calls ?? 0);

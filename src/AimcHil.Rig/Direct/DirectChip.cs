@@ -15,7 +15,7 @@ public sealed class DirectChip : IAimcChip
     private readonly GpioController _gpio;
     private readonly DirectChipDescription _description;
     private readonly Tc1Geometry _geometry;
-    private readonly WallClock _clock;
+    private readonly IChipClock _clock;
     private readonly IDac[] _dacs;
     private readonly int[] _dacRows;
     private readonly int[][] _dacCodeOfInput;
@@ -53,7 +53,7 @@ public sealed class DirectChip : IAimcChip
                 throw new AimcException($"{_registers.Name}: GEOMETRY reads {_geometry.Rows} rows, {_geometry.Cols} columns, {_geometry.Tiles} tiles, {_geometry.InputBits}-bit inputs, which no TC1 has: check the register interface's wiring and clock");
             }
 
-            _clock = new WallClock(_registers.Name);
+            _clock = buses.ChipClock ?? new WallClock(_registers.Name);
             _gpio = buses.Gpio;
             _gpio.OpenPin(config.StartLine, PinMode.Output, PinValue.Low);
             _gpio.OpenPin(config.DoneLine, PinMode.Input);
@@ -106,6 +106,7 @@ public sealed class DirectChip : IAimcChip
 
     public ChipInfo Info { get; }
 
+    /// <summary>Wall time on a board; on an emulated bench the emulator's virtual clock, which drift waits advance.</summary>
     public IChipClock Clock => _clock;
 
     /// <summary>The register interface, for diagnostics and tests.</summary>

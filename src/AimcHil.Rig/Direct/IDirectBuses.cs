@@ -1,3 +1,4 @@
+using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Rig.Direct;
@@ -14,4 +15,9 @@ public interface IDirectBuses : IDisposable
 
     /// <summary>The GPIO chip the rig's control lines are on.</summary>
     GpioController Gpio { get; }
+
+    /// <summary>The time the chip behind the buses lives in when the bench keeps its own: on an emulated bench the
+    /// emulator's virtual clock (its devices age by it, and it jumps, as over the virtual rig); null on a board, where
+    /// the chip ages in wall time.</summary>
+    IChipClock? ChipClock => null;
 }

@@ -49,6 +49,10 @@ public sealed class EmulatedBench : IDirectBuses
 
     GpioController IDirectBuses.Gpio => Gpio;
 
+    /// <summary>The emulator's clock when it is virtual: the devices behind the emulated pins age by it alone, so the
+    /// host reads and advances that time (a wall clock would wait while the emulated devices stood still).</summary>
+    public IChipClock? ChipClock => Tc1.Chip.Clock.IsVirtual ? Tc1.Chip.Clock : null;
+
     /// <summary>The DAC models in <c>inputs.dacs</c> order.</summary>
     public IReadOnlyList<IWordLineDriver> Dacs => _dacs;
 
