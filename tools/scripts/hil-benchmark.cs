@@ -29,6 +29,14 @@ Train("naive", "software model programmed once (one pulse per device)", ["--mode
 Train("noise", $"{fineTuneEpochs} epoch(s) of noise-aware fine-tuning from the software model", ["--mode", "noise", "--epochs", $"{fineTuneEpochs}", "--lr", "2e-4", "--init", init, "--rig", Rig]);
 Train("physical", $"physical-model fine-tuning from the software model on the first {physicalExamples} training examples (each step solves and differentiates the IR-drop network of 5 tiles)", ["--mode", "physical", "--epochs", "1", "--train-limit", $"{physicalExamples}", "--lr", "2e-4", "--init", init, "--rig", Rig]);
 Train("hil", $"hil fine-tuning from the software model on the first {hilExamples} training examples, reprogram {reprogram}", ["--mode", "hil", "--epochs", "1", "--train-limit", $"{hilExamples}", "--lr", "1e-4", "--reprogram", reprogram, "--init", init, "--rig", Rig]);
+var characterized = Path.Combine(runs, "characterize");
+var twin = Path.Combine(runs, "twin", "fmnist-hil-1.twin.yaml");
+var twinWatch = Stopwatch.StartNew();
+Run(aimc, ["characterize", "all", "--rig", Rig, "--out", characterized, "--no-plots", "--json"]);
+Run(aimc, ["calibrate", "--datasets", characterized, "--out", twin, "--json"]);
+var twinSeconds = twinWatch.Elapsed.TotalSeconds;
+Console.Error.WriteLine($"twin: characterized and calibrated in {twinSeconds:F0} s");
+Train("hil, calibrated twin", $"as hil, with the backward pass through the chip's digital twin (`--backward-model calibrated`; `aimc characterize all` and `aimc calibrate` took {twinSeconds:F0} s more)", ["--mode", "hil", "--backward-model", "calibrated", "--twin", twin, "--epochs", "1", "--train-limit", $"{hilExamples}", "--lr", "1e-4", "--reprogram", reprogram, "--init", init, "--rig", Rig], "hil-calibrated");
 Train("progressive", $"{fineTuneEpochs} epoch(s) per layer of progressive fine-tuning from the software model", ["--mode", "progressive", "--epochs", $"{fineTuneEpochs}", "--lr", "2e-4", "--init", init, "--rig", Rig]);
 
 var table = new StringBuilder();
@@ -46,10 +54,10 @@ Directory.CreateDirectory(Path.Combine(root, "docs"));
 File.WriteAllText(Path.Combine(root, "docs", "hil-benchmark.md"), text);
 Console.WriteLine(text);
 
-void Train(string mode, string note, string[] args)
+void Train(string mode, string note, string[] args, string? directory = null)
 {
     var watch = Stopwatch.StartNew();
-    var output = Run(aimc, ["train", .. args, "--out", Path.Combine(runs, mode), "--json"]);
+    var output = Run(aimc, ["train", .. args, "--out", Path.Combine(runs, directory ?? mode), "--json"]);
     rows.Add((mode, note, JsonDocument.Parse(output).RootElement.Clone(), watch.Elapsed.TotalSeconds));
     Console.Error.WriteLine($"{mode}: done in {watch.Elapsed.TotalSeconds:F0} s");
 }

@@ -22,6 +22,13 @@ public static class TwinCheck
             throw new AimcException($"tile {settings.Tile} does not exist: the chip has tiles 0 to {info.Tiles - 1}");
         }
 
+        // An emulated chip (in-process or behind a virtual rig) starts its noise streams from the check's seed, so the
+        // check does not depend on what the chip did before it; a real chip has no such streams.
+        if (chip is IReseedableChip { CanReseed: true } reseedable)
+        {
+            reseedable.Reseed(SeededRandom.For(settings.Seed, "twin-check chip").NextUInt64());
+        }
+
         var rng = SeededRandom.For(settings.Seed, "twin-check");
         var weights = new Grid<float>(info.Rows, info.Cols);
         for (var k = 0; k < weights.Data.Length; k++)
