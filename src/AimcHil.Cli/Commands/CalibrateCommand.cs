@@ -53,6 +53,12 @@ internal static class CalibrateCommand
                 table.AddRow(Markup.Escape(p.Key), p.Value.ToString("G4"), double.IsNaN(p.Uncertainty) ? "–" : p.Uncertainty.ToString("G2"), Markup.Escape(p.Unit), double.IsNaN(p.Residual) ? "–" : Markup.Escape($"{p.Residual:G3} {p.ResidualUnit}"), Markup.Escape(p.Source));
             }
 
+            if (Console.IsOutputRedirected)
+            {
+                // Piped or logged output has no terminal width; the default 80 columns would fold every key in two.
+                AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
+            }
+
             AnsiConsole.Write(table);
             Console.WriteLine($"twin: {twinPath}");
             Console.WriteLine($"fit report: {reportPath}");
