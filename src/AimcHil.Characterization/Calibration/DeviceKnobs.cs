@@ -43,6 +43,7 @@ internal static class DeviceKnobs
     /// <summary>The lowest state a device holds (RRAM's 1/on-off ratio), as the stuck map's low reads give it.</summary>
     public static ChipPreset WithMinState(ChipPreset preset, double minState) => preset.Device switch
     {
+        _ when !(minState < 1) => throw new AimcException($"the stuck dataset's devices programmed to their lowest state read back at {minState:0.###} of full scale: no on/off ratio can be fitted from that (check the stuck measurement)"),
         DeviceTechnology.Rram when minState > 1e-3 => preset with { Rram = Rram(preset) with { FiniteOnOff = true, OnOffRatio = 1 / minState } },
         _ => preset,
     };

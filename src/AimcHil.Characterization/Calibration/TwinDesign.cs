@@ -6,7 +6,7 @@ using AimcHil.Emulator.Periphery;
 namespace AimcHil.Characterization.Calibration;
 
 /// <summary>The part of a twin that a chip states about itself rather than being measured: geometry, domain, device
-/// kind and full scale, DAC and ADC widths and range, access devices (or sneak paths) and drift compensation; every
+/// kind and full scale, DAC and ADC widths and range, and drift compensation; every
 /// non-ideality starts off and is switched on by a fit.</summary>
 public static class TwinDesign
 {
@@ -21,6 +21,11 @@ public static class TwinDesign
         if (chip.WeightEncoding != WeightEncoding.DifferentialPair)
         {
             throw new AimcException($"calibration needs differential-pair weights; {chip.Name} encodes them as {SnakeCase.Of(chip.WeightEncoding)}");
+        }
+
+        if (Stated(chip, "sneak_paths"))
+        {
+            throw new AimcException($"calibration needs access devices; {chip.Name} is a passive array, whose single-device read-backs measure sneak paths through the whole array, not the device (its stuck, programming, read-noise and drift fits would fit the array)");
         }
 
         if (!(deviceFullScale > 0) || !double.IsFinite(deviceFullScale))
@@ -41,7 +46,7 @@ public static class TwinDesign
             ColumnMismatch = new ColumnMismatchConfig { Enabled = false },
             Wires = new WireConfig(),
             // Design facts the chip states in its info, as a datasheet would: no measurement needed or possible.
-            AccessTransistors = !Stated(chip, "sneak_paths"),
+            AccessTransistors = true,
             DriftCompensation = Stated(chip, "drift_compensation"),
             Current = new Emulator.Domains.CurrentDomainConfig { ReadVoltage = chip.InputFullScale },
         };

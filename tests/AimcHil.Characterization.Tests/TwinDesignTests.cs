@@ -1,0 +1,46 @@
+using AimcHil.Characterization.Calibration;
+using AimcHil.Core;
+using AimcHil.Emulator;
+using AimcHil.Rig;
+
+namespace AimcHil.Characterization.Tests;
+
+/// <summary>What a twin takes from the chip's own statement of its design, and which designs calibration refuses.</summary>
+public sealed class TwinDesignTests
+{
+    private static ChipInfo InfoOf(string rig)
+    {
+        var preset = RigFileReader.Read(Path.Combine(RepositoryPaths.Rigs, rig)).Chip!;
+        using var chip = new EmulatedChip(preset, 1);
+        return chip.Info;
+    }
+
+    [Fact]
+    public void DriftCompensationIsTakenAsTheChipStatesIt()
+    {
+        Assert.True(TwinDesign.From(InfoOf("pcm-current-256.yaml"), 25e-6).DriftCompensation);
+        Assert.False(TwinDesign.From(InfoOf("fmnist-hil-1.yaml"), 25e-6).DriftCompensation);
+    }
+
+    [Fact]
+    public void APassiveArrayIsRefusedBecauseItsReadBacksMeasureSneakPaths()
+    {
+        var e = Assert.Throws<AimcException>(() => TwinDesign.From(InfoOf("rram-passive-1r.yaml"), 100e-6));
+        Assert.Equal("calibration needs access devices; rram-passive-1r-32 is a passive array, whose single-device read-backs measure sneak paths through the whole array, not the device (its stuck, programming, read-noise and drift fits would fit the array)", e.Message);
+    }
+
+    [Fact]
+    public void AnotherDomainIsRefusedByName()
+    {
+        var e = Assert.Throws<AimcException>(() => TwinDesign.From(InfoOf("rram-1t1r-charge.yaml"), 100e-6));
+        Assert.Equal("calibration covers current-domain chips so far; rram-1t1r-charge-128 computes in the charge domain", e.Message);
+    }
+
+    [Fact]
+    public void ALowStateAtFullScaleIsRefusedNotTurnedIntoAnOnOffRatioBelowOne()
+    {
+        var design = TwinDesign.From(InfoOf("fmnist-hil-1.yaml"), 25e-6) with { Device = DeviceTechnology.Rram, Rram = new AimcHil.Emulator.Devices.RramConfig() };
+        var e = Assert.Throws<AimcException>(() => DeviceKnobs.WithMinState(design, 2.98));
+        Assert.Equal("the stuck dataset's devices programmed to their lowest state read back at 2.98 of full scale: no on/off ratio can be fitted from that (check the stuck measurement)", e.Message);
+    }
+}
