@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Text.RegularExpressions;
 using AimcHil.Cli.Commands;
 
 namespace AimcHil.Cli;
@@ -22,6 +24,41 @@ public static class Program
             ExportCommand.Create(),
             PlotCommand.Create(),
         };
-        return root.Parse(args).Invoke();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // A mistyped command line is a user's mistake like any other: one line and exit 2, the help one command away.
+            var names = new List<string> { "aimc" };
+            for (SymbolResult? result = parse.CommandResult; result is not null; result = result.Parent)
+            {
+                if (result is CommandResult { Command: not RootCommand } sub)
+                {
+                    names.Insert(1, sub.Command.Name);
+                }
+            }
+
+            var errors = string.Join("; ", parse.Errors.Select(e => Plain(e.Message)));
+            Console.Error.WriteLine($"aimc: error: {errors} (see '{string.Join(' ', names)} --help')");
+            return CommandGuard.UserError;
+        }
+
+        return parse.Invoke();
+    }
+
+    /// <summary>The parser's message without the .NET type names it names ("as expected type 'System.Int32'").</summary>
+    private static string Plain(string message)
+    {
+        var text = message.ReplaceLineEndings(" ").TrimEnd('.');
+        var typed = Regex.Match(text, "^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']*)' as expected type '(?<type>[^']*)'$");
+        if (!typed.Success)
+        {
+            return text;
+        }
+
+        var type = typed.Groups["type"].Value;
+        var kind = type.Contains("Int", StringComparison.Ordinal) ? "a whole number"
+            : type.Contains("Double", StringComparison.Ordinal) || type.Contains("Single", StringComparison.Ordinal) ? "a number"
+            : "a valid value";
+        return $"{typed.Groups["option"].Value} {typed.Groups["value"].Value}: not {kind}";
     }
 }

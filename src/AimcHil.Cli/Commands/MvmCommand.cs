@@ -12,6 +12,10 @@ internal static class MvmCommand
 {
     private const int ChunkRows = 256;
 
+    /// <summary>The most input vectors one run takes: inputs and outputs of 4096-wide tiles then fill about 16 GB, a
+    /// lab machine's memory; more is a loop in a script, not one run.</summary>
+    private const int MaxBatch = 1 << 20;
+
     public static Command Create()
     {
         var rig = CommonOptions.Rig();
@@ -19,10 +23,10 @@ internal static class MvmCommand
         var ideal = CommonOptions.Ideal();
         var seed = CommonOptions.Seed();
         var port = CommonOptions.Port();
-        var tile = new Option<int>("--tile") { Description = "tile to use", DefaultValueFactory = _ => 0 };
+        var tile = new Option<int>("--tile") { Description = "tile to use", DefaultValueFactory = _ => 0 }.Within(0, int.MaxValue);
         var weights = new Option<FileInfo?>("--weights") { Description = "weights W.npy, rows × cols, normalized to [-1, 1] (default: uniform random filling the tile)" };
         var inputs = new Option<FileInfo?>("--inputs") { Description = "inputs X.npy, batch × rows: floats in [-1, 1] (quantized by the DAC) or integer DAC codes" };
-        var randomInputs = new Option<int?>("--random-inputs") { Description = "number of uniform random input vectors (default 64)" };
+        var randomInputs = new Option<int?>("--random-inputs") { Description = "number of uniform random input vectors (default 64)" }.Within(1, MaxBatch);
         var output = new Option<FileInfo?>("--out") { Description = "write the measured outputs (MAC units, batch × cols, float32) to Y.npy" };
         var noVerify = new Option<bool>("--no-verify") { Description = "program with one pulse per device instead of write-verify" };
         var command = new Command("mvm", "program weights, run MVMs, report the error against the exact W·x")
@@ -242,9 +246,12 @@ internal static class MvmCommand
 
     private static Grid<int> RandomInputs(ChipInfo info, int rows, int count, ulong seed)
     {
-        if (count < 1)
+        // Inputs as codes and outputs as MAC values, both held whole for the --out file and the error.
+        var bytes = (long)count * (rows + info.Cols) * sizeof(int);
+        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (bytes > available / 2)
         {
-            throw new AimcException($"--random-inputs must be at least 1, not {count}");
+            throw new AimcException($"--random-inputs {count}: {count} vectors of {rows} inputs and {info.Cols} outputs need {bytes / (1 << 20)} MiB, more than half of the {available / (1 << 20)} MiB this machine has; run fewer vectors per call");
         }
 
         var rng = SeededRandom.For(seed, "cli/inputs");

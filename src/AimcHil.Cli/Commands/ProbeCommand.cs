@@ -11,8 +11,8 @@ internal static class ProbeCommand
     public static Command Create()
     {
         var port = new Option<string>("--port") { Description = "serial device (e.g. /dev/ttyACM0) or HOST:PORT", Required = true };
-        var baud = new Option<int>("--baud") { Description = "serial line rate, bits per second", DefaultValueFactory = _ => 921600 };
-        var timeout = new Option<int>("--timeout-ms") { Description = "how long each attempt waits for an answer", DefaultValueFactory = _ => 500 };
+        var baud = new Option<int>("--baud") { Description = "serial line rate, bits per second", DefaultValueFactory = _ => 921600 }.Within(50, 100_000_000);
+        var timeout = new Option<int>("--timeout-ms") { Description = "how long each attempt waits for an answer", DefaultValueFactory = _ => 500 }.Within(1, 60_000);
         var json = CommonOptions.Json();
         var command = new Command("probe", "handshake with a bridge and print the rig's info") { port, baud, timeout, json };
         command.SetAction(parse => CommandGuard.Run(() =>
