@@ -17,24 +17,16 @@ public sealed class EmulateSecurityTests : IDisposable
             AimcProcess.Run("emulate", "--rig", "hil-rigs/pcm-current-256.yaml", "--tcp", "0.0.0.0:5099", "--allow-remote"),
             "--allow-remote needs --secret-file PATH: a rig reachable from the network must make its hosts prove they hold a shared secret");
 
-    [Fact]
-    public void ASecretFileOthersCanReadIsRefused()
+    [Theory]
+    [InlineData("s3cret\n", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, "the secret file may be read by other users; make it private: chmod 600 {0}")]
+    [InlineData("\n", UnixFileMode.UserRead | UnixFileMode.UserWrite, "the secret file is empty; put a long random secret in it, e.g. head -c 32 /dev/urandom | base64 > {0}")]
+    public void ASecretFileOthersCanReadOrAnEmptyOneIsRefused(string text, UnixFileMode mode, string why)
     {
-        var path = Secret("s3cret\n", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        var path = Secret(text, mode);
 
         AimcProcess.AssertUserError(
             AimcProcess.Run("emulate", "--rig", "hil-rigs/pcm-current-256.yaml", "--tcp", "127.0.0.1:0", "--secret-file", path),
-            $"{path}: the secret file may be read by other users; make it private: chmod 600 {path}");
-    }
-
-    [Fact]
-    public void AnEmptySecretFileIsRefused()
-    {
-        var path = Secret("\n", UnixFileMode.UserRead | UnixFileMode.UserWrite);
-
-        AimcProcess.AssertUserError(
-            AimcProcess.Run("emulate", "--rig", "hil-rigs/pcm-current-256.yaml", "--tcp", "127.0.0.1:0", "--secret-file", path),
-            $"{path}: the secret file is empty; put a long random secret in it, e.g. head -c 32 /dev/urandom | base64 > {path}");
+            $"{path}: {string.Format(System.Globalization.CultureInfo.InvariantCulture, why, path)}");
     }
 
     [Fact]
