@@ -21,6 +21,8 @@ public sealed class RigServer(IAimcChip chip, DeviceServerOptions session, Actio
     /// <summary>How long a stop waits for the serving thread to wind up before returning anyway.</summary>
     private static readonly TimeSpan WindUp = TimeSpan.FromSeconds(1);
 
+    private static readonly TimeSpan SessionNoticesClose = TimeSpan.FromMilliseconds(200);
+
     private readonly Func<Stream, Stream> _line = line ?? (s => s);
     private int _refusing;
 
@@ -83,7 +85,9 @@ public sealed class RigServer(IAimcChip chip, DeviceServerOptions session, Actio
                 }
 
                 var name = link.RemoteEndPoint.ToString();
-                if (active is { IsAlive: true })
+                // A host that has just closed its end is noticed within the session's 50 ms poll: give it that long,
+                // so a host that reconnects at once is not told the rig is busy with itself.
+                if (active is { IsAlive: true } && !active.Join(SessionNoticesClose))
                 {
                     Refuse(link, name, holder);
                     continue;

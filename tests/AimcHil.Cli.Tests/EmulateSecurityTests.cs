@@ -47,6 +47,20 @@ public sealed class EmulateSecurityTests : IDisposable
     }
 
     [Fact]
+    public void AHostReadsTheSecretFromTheFileItsRigFileNames()
+    {
+        var secret = Secret("bench secret\n", UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var wrong = Secret("another secret\n", UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        using var server = new EmulatorProcess("--rig", "hil-rigs/pcm-current-256.yaml", "--tcp", "127.0.0.1:0", "--secret-file", secret);
+
+        var right = AimcProcess.Run("info", "--rig", RigFile(server, Path.GetFileName(secret)));
+        var refused = AimcProcess.Run("info", "--rig", RigFile(server, wrong));
+
+        Assert.Equal(0, right.ExitCode);
+        AimcProcess.AssertUserError(refused, $"rig on {server.Port} refused this host: wrong shared secret: the host's secret file differs from the rig's");
+    }
+
+    [Fact]
     public void IdleTimeoutMustBePositive() =>
         AimcProcess.AssertUserError(
             AimcProcess.Run("emulate", "--rig", "hil-rigs/pcm-current-256.yaml", "--tcp", "127.0.0.1:0", "--idle-timeout", "0"),
@@ -73,6 +87,14 @@ public sealed class EmulateSecurityTests : IDisposable
         using var link = TcpLink.Connect(server.TcpPort);
         using var session = new HostSession(link.BaseStream, server.Port, new HostSessionOptions { Secret = secret });
         return session.Handshake();
+    }
+
+    /// <summary>A tcp rig file for <paramref name="server"/> whose secret_file is <paramref name="secretFile"/> (relative to it, or absolute).</summary>
+    private string RigFile(EmulatorProcess server, string secretFile)
+    {
+        var path = Path.Combine(_dir.FullName, $"rig-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, $"kind: tcp\nport: {server.Port}\nsecret_file: {secretFile}\n");
+        return path;
     }
 
     private string Secret(string text, UnixFileMode mode)
