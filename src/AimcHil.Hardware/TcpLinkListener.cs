@@ -4,8 +4,8 @@ using AimcHil.Core;
 
 namespace AimcHil.Hardware;
 
-/// <summary>The server side of <see cref="TcpLink"/>: listens (on loopback unless told otherwise, because the rig
-/// protocol has no authentication) and hands out one TcpLink per client.</summary>
+/// <summary>The server side of <see cref="TcpLink"/>: listens (on loopback unless told otherwise, because a rig
+/// without a shared secret lets anyone who reaches it drive the chip) and hands out one TcpLink per client.</summary>
 public sealed class TcpLinkListener : IDisposable
 {
     private readonly Socket _socket;

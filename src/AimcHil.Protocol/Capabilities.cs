@@ -11,4 +11,11 @@ public enum Capabilities : uint
 
     /// <summary>The clock is virtual and CLOCK_ADVANCE moves it; otherwise it is wall time and refuses.</summary>
     VirtualClock = 1 << 1,
+
+    /// <summary>Protocol 1.1: the HELLO answer ends with the rig's request limits (<see cref="RigLimits"/>).</summary>
+    Limits = 1 << 2,
+
+    /// <summary>Protocol 1.1: the rig needs a shared secret; the HELLO answer ends with a challenge nonce, and every
+    /// request but HELLO and AUTH is refused until the host answers it.</summary>
+    Auth = 1 << 3,
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AimcHil.Core;
 
 namespace AimcHil.Protocol;
@@ -8,6 +9,8 @@ namespace AimcHil.Protocol;
 /// Purely reactive (it never needs a timer, like the firmware it stands for): it answers frames as they arrive. The
 /// last response is cached with its request's sequence number, opcode and payload CRC, so a retried request is
 /// answered from the cache and the chip never draws noise twice for one request.
+/// A host that goes away, stops reading or stays idle ends its session (<see cref="Run"/> returns why), never the
+/// process serving it; every request is bounded by the limits of <see cref="DeviceServerOptions"/>.
 /// </remarks>
 public sealed class DeviceServer
 {
@@ -20,6 +23,10 @@ public sealed class DeviceServer
     private ushort _window;
     private CachedResponse? _cache;
     private Upload? _upload;
+    private bool _authenticated;
+    private byte[]? _helloAnswer;
+    private byte[]? _challenge;
+    private SessionEnd? _ended;
 
     public DeviceServer(IAimcChip chip, Stream stream, DeviceServerOptions? options = null)
     {
@@ -37,7 +44,13 @@ public sealed class DeviceServer
         (_chip is IReseedableChip { CanReseed: true } ? Capabilities.Reseed : Capabilities.None) |
         (_chip.Clock.IsVirtual ? Capabilities.VirtualClock : Capabilities.None);
 
-    /// <summary>How often <see cref="Run"/> looks at its cancellation token while the line is quiet.</summary>
+    /// <summary>The limits this server advertises in HELLO and enforces.</summary>
+    public RigLimits Limits => new(
+        (uint)_options.MaxPulsesPerCell,
+        _options.IdleTimeout == Timeout.InfiniteTimeSpan ? 0 : (uint)_options.IdleTimeout.TotalMilliseconds,
+        (uint)_options.MaxObjectBytes);
+
+    /// <summary>How often <see cref="Run"/> looks at its cancellation token and idle clock while the line is quiet.</summary>
     private const int CancellationPollMs = 50;
 
     /// <summary>Serves until the stream ends or <paramref name="cancellation"/> fires.</summary>
@@ -69,29 +82,40 @@ public sealed class DeviceServer
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
         }
-        catch (ObjectDisposedException)
+        catch (Exception e) when (e is ObjectDisposedException or IOException)
         {
+            // The host went away: its session is over, the server is not.
         }
     }
 
-    /// <summary>Serves on the calling thread until the stream ends or <paramref name="cancellation"/> fires (noticed
-    /// within 50 ms on a stream with read timeouts, whose ReadTimeout it sets for that).</summary>
-    public void Run(CancellationToken cancellation = default)
+    /// <summary>Serves on the calling thread until the host goes away, stays idle past the idle timeout, fails
+    /// authentication, or <paramref name="cancellation"/> fires (noticed within 50 ms on a stream with read timeouts,
+    /// whose ReadTimeout it sets for that). Never throws for anything the host does.</summary>
+    public SessionEnd Run(CancellationToken cancellation = default)
     {
-        if (_options.AnnounceBoot)
-        {
-            _stream.Write([0]);
-            AnnounceBoot();
-        }
-
-        if (cancellation.CanBeCanceled && _stream.CanTimeout)
+        var idle = _options.IdleTimeout;
+        if (_stream.CanTimeout && (cancellation.CanBeCanceled || idle != Timeout.InfiniteTimeSpan))
         {
             _stream.ReadTimeout = CancellationPollMs;
+        }
+
+        if (_stream.CanTimeout && idle != Timeout.InfiniteTimeSpan)
+        {
+            // A host that stops reading would block every answer forever: it gets as long as an idle one.
+            _stream.WriteTimeout = (int)Math.Min(idle.TotalMilliseconds, int.MaxValue);
         }
 
         var buffer = new byte[16384];
         try
         {
+            if (_options.AnnounceBoot)
+            {
+                _stream.Write([0]);
+                AnnounceBoot();
+            }
+
+            // Idle is measured from the last complete frame, so half a frame, or a trickle of bytes, does not count.
+            var lastFrame = Stopwatch.GetTimestamp();
             while (!cancellation.IsCancellationRequested)
             {
                 int n;
@@ -101,34 +125,70 @@ public sealed class DeviceServer
                 }
                 catch (TimeoutException)
                 {
-                    continue;
+                    n = -1;
                 }
 
                 if (n == 0)
                 {
-                    return;
+                    return SessionEnd.Closed;
                 }
 
-                Accept(buffer.AsSpan(0, n));
+                if (n > 0 && Accept(buffer.AsSpan(0, n)) > 0)
+                {
+                    lastFrame = Stopwatch.GetTimestamp();
+                }
+
+                if (_ended is { } ended)
+                {
+                    return ended;
+                }
+
+                if (idle != Timeout.InfiniteTimeSpan && Stopwatch.GetElapsedTime(lastFrame) > idle)
+                {
+                    return SessionEnd.Idle;
+                }
             }
+
+            return SessionEnd.Stopped;
         }
         catch (ObjectDisposedException)
         {
+            return SessionEnd.Closed;
+        }
+        catch (IOException e)
+        {
+            LostBecause = e.Message;
+            return SessionEnd.Lost;
+        }
+        catch (TimeoutException)
+        {
+            LostBecause = $"it read nothing for {idle.TotalSeconds:0.#} s";
+            return SessionEnd.StoppedReading;
         }
     }
+
+    /// <summary>What ended a session with <see cref="SessionEnd.Lost"/> or <see cref="SessionEnd.StoppedReading"/>.</summary>
+    public string LostBecause { get; private set; } = string.Empty;
 
     private void AnnounceBoot() =>
         Send(new Frame(FrameKind.Event, 0, Opcode.Boot, FrameFlags.None, new PayloadWriter(4).U32(_options.BootCounter).ToArray()));
 
-    /// <summary>Decodes the bytes that arrived and answers every whole frame among them.</summary>
-    private void Accept(ReadOnlySpan<byte> bytes)
+    /// <summary>Decodes the bytes that arrived and answers every whole frame among them; returns how many there were.</summary>
+    private int Accept(ReadOnlySpan<byte> bytes)
     {
-        foreach (var frame in _decoder.Push(bytes))
+        var frames = _decoder.Push(bytes);
+        foreach (var frame in frames)
         {
+            if (_ended is not null)
+            {
+                break;
+            }
+
             Handle(frame);
         }
 
         Counters.DroppedFrames = _decoder.DroppedFrames;
+        return frames.Count;
     }
 
     /// <summary>Answers one decoded frame (exposed so firmware-like tests can drive the server frame by frame).</summary>
@@ -168,9 +228,21 @@ public sealed class DeviceServer
             return;
         }
 
+        if (frame.Opcode == Opcode.Auth && frame.Flags == FrameFlags.None && _helloSeen)
+        {
+            Authenticate(frame);
+            return;
+        }
+
         if (!_helloSeen)
         {
             Nak(frame, ErrorCode.HelloRequired, $"the rig booted (boot counter {_options.BootCounter}) and serves nothing before HELLO");
+            return;
+        }
+
+        if (_options.Secret is not null && !_authenticated)
+        {
+            Refuse(frame, $"{OpcodeNames.Of(frame.Opcode)} before AUTH: this rig needs its shared secret; answer HELLO's challenge first");
             return;
         }
 
@@ -214,23 +286,92 @@ public sealed class DeviceServer
             return;
         }
 
+        if (_options.Secret is not null && hello.Minor < 1)
+        {
+            Refuse(frame, $"this rig needs a shared secret, which a protocol {hello.Major}.{hello.Minor} host cannot give; update the host to protocol {ProtocolVersion.Major}.{ProtocolVersion.Minor}");
+            return;
+        }
+
         // A HELLO starts a new host session: sequence numbers restart, so nothing cached may answer them.
         _helloSeen = true;
+        _authenticated = false;
         _cache = null;
         _upload = null;
         _maxPayload = (int)Math.Clamp(hello.MaxPayload, 64u, (uint)_options.MaxPayload);
         _window = Math.Max((ushort)1, Math.Min(hello.Window, _options.Window));
+
+        // A 1.0 host gets the 1.0 layout (it rejects bytes it does not know); a 1.1 host also gets limits and challenge.
+        var capabilities = Capabilities;
+        if (hello.Minor >= 1)
+        {
+            capabilities |= Capabilities.Limits | (_options.Secret is null ? Capabilities.None : Capabilities.Auth);
+        }
+
+        _challenge = capabilities.HasFlag(Capabilities.Auth) ? RigAuthentication.NewNonce() : null;
         var answer = new RigHello(
             ProtocolVersion.Major,
             ProtocolVersion.Minor,
             _window,
             (uint)_maxPayload,
             _options.FirmwareVersion,
-            ProtocolVersion.SchemaHash,
-            Capabilities,
+            hello.Minor >= 1 ? ProtocolVersion.SchemaHash : ProtocolVersion.SchemaHash10,
+            capabilities,
             _options.BootCounter,
-            _options.Firmware);
-        Send(Reply(frame, FrameKind.Response, FrameFlags.None, answer.Encode()));
+            _options.Firmware)
+        {
+            Limits = capabilities.HasFlag(Capabilities.Limits) ? Limits : null,
+            Challenge = _challenge,
+        };
+        _helloAnswer = answer.Encode();
+        Send(Reply(frame, FrameKind.Response, FrameFlags.None, _helloAnswer));
+    }
+
+    /// <summary>Checks the host's answer to this HELLO's challenge. Each challenge is answered once: a second AUTH,
+    /// or an answer recorded on another connection (another nonce), is refused and ends the session.</summary>
+    private void Authenticate(Frame frame)
+    {
+        if (_options.Secret is not { } secret)
+        {
+            Nak(frame, ErrorCode.Unsupported, "this rig needs no shared secret; send no AUTH");
+            return;
+        }
+
+        var challenge = _challenge;
+        _challenge = null;
+        AuthRequest request;
+        try
+        {
+            request = AuthRequest.Decode(frame.Payload);
+        }
+        catch (MalformedPayloadException e)
+        {
+            Refuse(frame, $"malformed AUTH ({e.Message})");
+            return;
+        }
+
+        if (challenge is null || _authenticated)
+        {
+            Refuse(frame, "AUTH without a fresh challenge (a replayed answer): each HELLO's challenge is answered once");
+            return;
+        }
+
+        if (!RigAuthentication.Same(RigAuthentication.HostAnswer(secret, _helloAnswer!, request.HostNonce), request.Answer))
+        {
+            Refuse(frame, "wrong shared secret: the host's secret file differs from the rig's");
+            return;
+        }
+
+        _authenticated = true;
+        _options.Log?.Invoke($"{_options.HostName} authenticated");
+        Send(Reply(frame, FrameKind.Response, FrameFlags.None, RigAuthentication.RigProof(secret, _helloAnswer!, request.HostNonce)));
+    }
+
+    /// <summary>Refuses a host that did not authenticate: one log line, a NAK AUTH, and the end of its session.</summary>
+    private void Refuse(Frame frame, string why)
+    {
+        _options.Log?.Invoke($"{_options.HostName} refused: {why}");
+        _ended = SessionEnd.Refused;
+        Nak(frame, ErrorCode.Auth, why);
     }
 
     private void Begin(Frame frame, BulkDescriptor descriptor)
@@ -404,11 +545,15 @@ public sealed class DeviceServer
                 return ChipInfoLayout.Encode(_chip.Info);
             case Opcode.Program:
                 var program = ProgramRequest.Decode(payload);
-                return ProgrammingReportLayout.Encode(_chip.Program(program.Tile, program.Targets, program.Options, program.Only));
+                CheckBudget(program.Options);
+                var report = _chip.Program(program.Tile, program.Targets, program.Options, program.Only);
+                _options.Log?.Invoke($"{_options.HostName} programmed tile {report.Tile}: {(program.Only is null ? program.Targets.Data.Length : program.Only.Data.Count(b => b))} cells, {report.TotalPulses} pulses");
+                return ProgrammingReportLayout.Encode(report);
             case Opcode.ReadBack:
                 return DeviceStatesLayout.Encode(_chip.ReadBack(Single(payload, r => r.I32())));
             case Opcode.Mvm:
                 var mvm = MvmRequest.Decode(payload);
+                CheckInputCodes(mvm.InputCodes);
                 return MvmResultLayout.Encode(_chip.Mvm(mvm.Tile, mvm.InputCodes));
             case Opcode.ClockGet:
                 End(payload);
@@ -427,6 +572,33 @@ public sealed class DeviceServer
                 return [];
             default:
                 throw new DeviceError(ErrorCode.UnknownOpcode, $"opcode 0x{(ushort)opcode:X4} is not one this firmware knows");
+        }
+    }
+
+    /// <summary>Refuses write-verify settings that make no sense or would hold the rig past its pulse budget.</summary>
+    private void CheckBudget(WriteVerifyOptions options)
+    {
+        if (!double.IsFinite(options.Tolerance) || options.Tolerance is < 0 or > 1)
+        {
+            throw new DeviceError(ErrorCode.Chip, $"write-verify tolerance {options.Tolerance}: must be a fraction of the device's state range, from 0 to 1 (e.g. 0.02)");
+        }
+
+        if (options.Enabled && (options.MaxPulsesPerCell < 1 || options.MaxPulsesPerCell > _options.MaxPulsesPerCell))
+        {
+            throw new DeviceError(ErrorCode.Chip, $"write-verify budget of {options.MaxPulsesPerCell} pulses per device: this rig allows 1 to {_options.MaxPulsesPerCell} per PROGRAM (its pulse budget); ask for fewer");
+        }
+    }
+
+    /// <summary>Refuses input codes outside the DAC's range before they reach the chip, in the chip's own words.</summary>
+    private void CheckInputCodes(Grid<int> codes)
+    {
+        var max = _chip.Info.InputCodeMax;
+        foreach (var code in codes.Data)
+        {
+            if (code < -max || code > max)
+            {
+                throw new DeviceError(ErrorCode.Chip, $"input code {code} is outside the {_chip.Info.DacBits}-bit DAC range [-{max}, {max}]");
+            }
         }
     }
 

@@ -20,6 +20,23 @@ public sealed record DeviceServerOptions
     /// <summary>Largest bulk object accepted (the device's RAM for a weight matrix or an MVM batch).</summary>
     public int MaxObjectBytes { get; init; } = 64 << 20;
 
+    /// <summary>The largest write-verify pulse budget per device one PROGRAM may ask for (advertised in HELLO). A chip
+    /// operation cannot be aborted, so this is what bounds a PROGRAM's run time.</summary>
+    public int MaxPulsesPerCell { get; init; } = 1000;
+
+    /// <summary>A host that sends no complete frame for this long is dropped (advertised in HELLO);
+    /// <see cref="Timeout.InfiniteTimeSpan"/>: never.</summary>
+    public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>The shared secret a host must prove it holds (protocol 1.1 AUTH); null: no authentication.</summary>
+    public byte[]? Secret { get; init; }
+
+    /// <summary>Names the host in log lines, e.g. "127.0.0.1:43210".</summary>
+    public string HostName { get; init; } = "host";
+
+    /// <summary>Receives one line per event worth a bench log (a refused host, what was programmed); null: silent.</summary>
+    public Action<string>? Log { get; init; }
+
     /// <summary>Whether to send the BOOT event when the server starts, as firmware does after a reset.</summary>
     public bool AnnounceBoot { get; init; } = true;
 }

@@ -32,4 +32,10 @@ public enum ErrorCode : ushort
 
     /// <summary>Anything else that went wrong on the device.</summary>
     Internal = 0x000A,
+
+    /// <summary>Another host holds the rig (protocol 1.1): the device serves one host at a time; try again later.</summary>
+    Busy = 0x000B,
+
+    /// <summary>The host did not prove it holds the rig's shared secret (protocol 1.1): no AUTH, a wrong answer, or a replay.</summary>
+    Auth = 0x000C,
 }

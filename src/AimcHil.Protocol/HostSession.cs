@@ -78,6 +78,11 @@ public sealed class HostSession : IDisposable
                 throw new AimcException($"rig on {Port} has message layouts (schema hash 0x{rig.SchemaHash:X8}) that differ from this host's (0x{ProtocolVersion.SchemaHash:X8}) for protocol {rig.Major}.{rig.Minor}: firmware {rig.FirmwareVersionText} was built from another draft; update it");
             }
 
+            if (rig.Capabilities.HasFlag(Capabilities.Auth))
+            {
+                Authenticate(answer.Payload);
+            }
+
             _maxPayload = (int)Math.Clamp(rig.MaxPayload, 64u, (uint)Options.MaxPayload);
             _window = Math.Max((ushort)1, Math.Min(rig.Window, Options.Window));
             var previous = Rig;
@@ -89,6 +94,26 @@ public sealed class HostSession : IDisposable
             }
 
             return rig;
+        }
+    }
+
+    /// <summary>Answers the rig's HELLO challenge with the shared secret and checks the rig's proof that it holds
+    /// the secret too, so neither side talks to an impostor.</summary>
+    private void Authenticate(byte[] helloAnswer)
+    {
+        var secret = Options.Secret
+            ?? throw new AimcException($"rig on {Port} needs a shared secret: add secret_file: PATH (a file only you can read, holding the rig's secret) to the rig file");
+        var nonce = RigAuthentication.NewNonce();
+        var request = new AuthRequest(nonce, RigAuthentication.HostAnswer(secret, helloAnswer, nonce));
+        var answer = Transact(new Frame(FrameKind.Request, NextSequence(), Opcode.Auth, FrameFlags.None, request.Encode()), AnswerKind.Response);
+        if (answer.Kind == FrameKind.Nak)
+        {
+            throw NakMessage.Decode(answer.Payload).ToException(Port, Opcode.Auth);
+        }
+
+        if (!RigAuthentication.Same(RigAuthentication.RigProof(secret, helloAnswer, nonce), answer.Payload))
+        {
+            throw new AimcException($"rig on {Port} accepted this host but could not prove it holds the shared secret: it may be an impostor; check the address");
         }
     }
 

@@ -16,4 +16,7 @@ public sealed record HostSessionOptions
     public int MaxPayload { get; init; } = FrameCodec.DefaultMaxPayload;
 
     public ushort Window { get; init; } = 8;
+
+    /// <summary>The rig's shared secret (from the rig file's secret_file), for a rig whose HELLO asks for it.</summary>
+    public byte[]? Secret { get; init; }
 }

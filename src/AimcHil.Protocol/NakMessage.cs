@@ -21,6 +21,8 @@ public sealed record NakMessage(ErrorCode Code, string Message)
     {
         ErrorCode.Chip => new AimcException(Message),
         ErrorCode.Argument => new ArgumentException(Message),
+        ErrorCode.Busy => new AimcException($"rig on {port} busy: {Message}; try again later"),
+        ErrorCode.Auth => new AimcException($"rig on {port} refused this host: {Message}"),
         _ => new AimcException($"rig on {port} refused {OpcodeNames.Of(opcode)}: {Message} (error 0x{(ushort)Code:X4} {Code})"),
     };
 }

@@ -5,6 +5,10 @@ public enum Opcode : ushort
 {
     Hello = 0x0001,
     GetInfo = 0x0002,
+
+    /// <summary>Protocol 1.1: the host's answer to the HELLO challenge of a rig that needs a shared secret.</summary>
+    Auth = 0x0003,
+
     Program = 0x0010,
     ReadBack = 0x0011,
     Mvm = 0x0020,

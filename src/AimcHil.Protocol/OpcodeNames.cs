@@ -7,6 +7,7 @@ public static class OpcodeNames
     {
         Opcode.Hello => "HELLO",
         Opcode.GetInfo => "GET_INFO",
+        Opcode.Auth => "AUTH",
         Opcode.Program => "PROGRAM",
         Opcode.ReadBack => "READBACK",
         Opcode.Mvm => "MVM",

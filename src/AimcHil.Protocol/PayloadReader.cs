@@ -81,6 +81,9 @@ public sealed class PayloadReader
         return values;
     }
 
+    /// <summary>Exactly <paramref name="count"/> raw bytes (a nonce, a MAC).</summary>
+    public byte[] Fixed(int count) => Take(count).ToArray();
+
     public byte[] Rest() => Take(Remaining).ToArray();
 
     /// <summary>Fails when bytes are left over: a payload longer than its layout is as wrong as a short one.</summary>

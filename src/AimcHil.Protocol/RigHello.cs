@@ -5,6 +5,8 @@ namespace AimcHil.Protocol;
 /// <param name="MaxPayload">Largest payload the device accepts and sends, after taking the host's offer into account.</param>
 /// <param name="Window">DATA frames a sender may have in flight, after taking the host's offer into account.</param>
 /// <param name="BootCounter">Incremented at every boot; a change between two HELLOs means the rig reset and lost its weights.</param>
+/// <remarks>Protocol 1.1 appends, after the firmware name, the <see cref="RigLimits"/> when <see cref="Capabilities"/>
+/// has LIMITS, then the 32-byte challenge nonce when it has AUTH; without those bits the layout is 1.0's.</remarks>
 public sealed record RigHello(
     byte Major,
     byte Minor,
@@ -16,16 +18,47 @@ public sealed record RigHello(
     uint BootCounter,
     string Firmware)
 {
+    /// <summary>The rig's request limits (capability LIMITS), or null from a 1.0 rig.</summary>
+    public RigLimits? Limits { get; init; }
+
+    /// <summary>The nonce the host must answer with AUTH (capability AUTH), fresh for every HELLO.</summary>
+    public byte[]? Challenge { get; init; }
+
     public string FirmwareVersionText => $"{FirmwareVersion >> 16}.{(FirmwareVersion >> 8) & 0xFF}.{FirmwareVersion & 0xFF}";
 
-    public byte[] Encode() => new PayloadWriter(32 + Firmware.Length)
-        .U8(Major).U8(Minor).U16(Window).U32(MaxPayload).U32(FirmwareVersion).U32(SchemaHash)
-        .U32((uint)Capabilities).U32(BootCounter).Str(Firmware).ToArray();
+    public byte[] Encode()
+    {
+        var w = new PayloadWriter(32 + Firmware.Length + RigLimits.EncodedSize + RigAuthentication.NonceBytes)
+            .U8(Major).U8(Minor).U16(Window).U32(MaxPayload).U32(FirmwareVersion).U32(SchemaHash)
+            .U32((uint)Capabilities).U32(BootCounter).Str(Firmware);
+        if (Capabilities.HasFlag(Capabilities.Limits))
+        {
+            (Limits ?? throw new InvalidOperationException("capability LIMITS without limits")).Write(w);
+        }
+
+        if (Capabilities.HasFlag(Capabilities.Auth))
+        {
+            var nonce = Challenge ?? throw new InvalidOperationException("capability AUTH without a challenge");
+            w.Bytes(nonce.AsSpan(0, RigAuthentication.NonceBytes));
+        }
+
+        return w.ToArray();
+    }
 
     public static RigHello Decode(byte[] payload)
     {
         var r = new PayloadReader(payload);
         var hello = new RigHello(r.U8(), r.U8(), r.U16(), r.U32(), r.U32(), r.U32(), (Capabilities)r.U32(), r.U32(), r.Str());
+        if (hello.Capabilities.HasFlag(Capabilities.Limits))
+        {
+            hello = hello with { Limits = RigLimits.Read(r) };
+        }
+
+        if (hello.Capabilities.HasFlag(Capabilities.Auth))
+        {
+            hello = hello with { Challenge = r.Fixed(RigAuthentication.NonceBytes) };
+        }
+
         r.End();
         return hello;
     }

@@ -117,7 +117,8 @@ public static class RigConnector
             throw new AimcException($"{rig.Path}: timeout_ms, attempts and baud_rate must be positive");
         }
 
-        var session = new HostSessionOptions { Timeout = TimeSpan.FromMilliseconds(rig.TimeoutMs), Attempts = rig.Attempts };
+        var secret = rig.SecretFile is { } secretFile ? SharedSecret.Read(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(rig.Path) ?? ".", secretFile)) : null;
+        var session = new HostSessionOptions { Timeout = TimeSpan.FromMilliseconds(rig.TimeoutMs), Attempts = rig.Attempts, Secret = secret };
         Stream stream;
         if (address.IsTcp)
         {

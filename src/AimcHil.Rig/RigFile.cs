@@ -31,6 +31,10 @@ public sealed record RigFile
     /// <summary>How many times a request is sent before the rig is declared not answering.</summary>
     public int Attempts { get; init; } = 3;
 
+    /// <summary>A file holding the shared secret of a rig server that asks for one (aimc emulate --secret-file), relative
+    /// to the rig file; readable only by its owner. The secret itself never goes into a rig file.</summary>
+    public string? SecretFile { get; init; }
+
     /// <summary>Where the file was read from, for messages.</summary>
     public string Path { get; init; } = string.Empty;
 }

@@ -6,7 +6,7 @@ namespace AimcHil.Cli.Tests;
 /// or a loopback socket, and every command running over it unchanged, with the in-process result.</summary>
 public sealed class VirtualRigCliTests : IDisposable
 {
-    private readonly List<Process> _servers = [];
+    private readonly List<EmulatorProcess> _servers = [];
 
     [Fact]
     public void HilTrainingOverAPseudoTerminalEqualsTheInProcessRun()
@@ -33,7 +33,7 @@ public sealed class VirtualRigCliTests : IDisposable
         var probe = AimcProcess.Run("probe", "--port", port, "--json");
 
         Assert.Equal(0, probe.ExitCode);
-        Assert.Equal("1.0", probe.Json.GetProperty("protocol").GetString());
+        Assert.Equal("1.1", probe.Json.GetProperty("protocol").GetString());
         Assert.Equal("pcm-current-256", probe.Json.GetProperty("chip").GetProperty("name").GetString());
         Assert.Equal(port, probe.Json.GetProperty("chip").GetProperty("transport").GetString());
         Assert.Contains("Reseed", probe.Json.GetProperty("capabilities").GetString());
@@ -106,7 +106,7 @@ public sealed class VirtualRigCliTests : IDisposable
     public void EmulateRefusesARemoteAddressWithoutAllowRemote() =>
         AimcProcess.AssertUserError(
             AimcProcess.Run("emulate", "--rig", "hil-rigs/pcm-current-256.yaml", "--tcp", "0.0.0.0:5099"),
-            "--tcp 0.0.0.0:5099: refusing to serve on a non-loopback address: the rig protocol has no authentication, so anyone on the network could drive the chip; use 127.0.0.1, or add --allow-remote on a trusted network");
+            "--tcp 0.0.0.0:5099: refusing to serve on a non-loopback address: anyone on the network could drive the chip; use 127.0.0.1, or add --allow-remote --secret-file PATH so hosts must prove they hold a shared secret");
 
     [Fact]
     public void EmulateNeedsExactlyOneTransport() =>
@@ -124,11 +124,6 @@ public sealed class VirtualRigCliTests : IDisposable
     {
         foreach (var server in _servers)
         {
-            if (!server.HasExited)
-            {
-                server.Kill(entireProcessTree: true);
-            }
-
             server.Dispose();
         }
     }
@@ -136,23 +131,9 @@ public sealed class VirtualRigCliTests : IDisposable
     /// <summary>Starts <c>aimc emulate</c> and returns the port it prints on its first line.</summary>
     private string StartEmulator(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = RepositoryPaths.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "aimc.dll"), "emulate" }.Concat(args))
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        var server = Process.Start(start)!;
+        var server = new EmulatorProcess(args);
         _servers.Add(server);
-        var line = server.StandardOutput.ReadLineAsync();
-        Assert.True(line.Wait(TimeSpan.FromSeconds(60)), "aimc emulate printed no port within 60 s");
-        return line.Result ?? throw new InvalidOperationException($"aimc emulate ended: {server.StandardError.ReadToEnd()}");
+        return server.Port;
     }
 
     private static string NewRunDirectory() => Path.Combine(Directory.CreateTempSubdirectory("aimc-vr-").FullName, "run");

@@ -7,13 +7,23 @@ internal static class GoldenVectors
 {
     public static string FilePath => Path.Combine(RepositoryPaths.Root, "firmware-protocol", "vectors", "frames.json");
 
+    private static readonly byte[] HostNonce = [.. Enumerable.Range(32, 32).Select(b => (byte)b)];
+
+    /// <summary>The HELLO answer of a rig that needs a secret, with the challenge 00 01 … 1F.</summary>
+    private static readonly byte[] AuthHello = new RigHello(
+        1, 1, 8, 4096, 0x010000, ProtocolVersion.SchemaHash, Capabilities.Reseed | Capabilities.VirtualClock | Capabilities.Limits | Capabilities.Auth, 1, "aimc-hil virtual rig")
+    {
+        Limits = new RigLimits(1000, 60000, 64 << 20),
+        Challenge = [.. Enumerable.Range(0, 32).Select(b => (byte)b)],
+    }.Encode();
+
     public static IReadOnlyList<(string Name, string Meaning, Frame Frame)> All { get; } =
     [
         ("hello-request", "host HELLO: protocol 1.0, window 8 frames, max payload 4096 bytes",
             new Frame(FrameKind.Request, 1, Opcode.Hello, FrameFlags.None, new HelloRequest(1, 0, 4096, 8).Encode())),
         ("hello-response", "rig answer: protocol 1.0, window 8, max payload 4096, firmware 1.0.0, schema hash, capabilities RESEED|VIRTUAL_CLOCK, boot counter 1, name 'aimc-hil virtual rig'",
             new Frame(FrameKind.Response, 1, Opcode.Hello, FrameFlags.None,
-                new RigHello(1, 0, 8, 4096, 0x010000, ProtocolVersion.SchemaHash, Capabilities.Reseed | Capabilities.VirtualClock, 1, "aimc-hil virtual rig").Encode())),
+                new RigHello(1, 0, 8, 4096, 0x010000, ProtocolVersion.SchemaHash10, Capabilities.Reseed | Capabilities.VirtualClock, 1, "aimc-hil virtual rig").Encode())),
         ("hello-required-nak", "NAK to MVM seq 5 after a reboot: error 0x0004 HELLO_REQUIRED",
             new Frame(FrameKind.Nak, 5, Opcode.Mvm, FrameFlags.None, new NakMessage(ErrorCode.HelloRequired, "the rig booted (boot counter 2) and serves nothing before HELLO").Encode())),
         ("get-info-request", "GET_INFO, empty payload",
@@ -57,5 +67,24 @@ internal static class GoldenVectors
             new Frame(FrameKind.Nak, 12, Opcode.Program, FrameFlags.None, new NakMessage(ErrorCode.Chip, "weights of shape 40×32 do not fit a 32×32 tile").Encode())),
         ("boot-event", "EVT BOOT: the device booted, boot counter 3",
             new Frame(FrameKind.Event, 0, Opcode.Boot, FrameFlags.None, new PayloadWriter().U32(3).ToArray())),
+        ("hello-request-1.1", "host HELLO: protocol 1.1, window 8 frames, max payload 4096 bytes",
+            new Frame(FrameKind.Request, 1, Opcode.Hello, FrameFlags.None, new HelloRequest(1, 1, 4096, 8).Encode())),
+        ("hello-response-1.1", "rig answer to a 1.1 host: protocol 1.1, window 8, max payload 4096, firmware 1.0.0, schema hash of 1.1, capabilities RESEED|VIRTUAL_CLOCK|LIMITS, boot counter 1, name 'aimc-hil virtual rig', then limits: 1000 pulses per device, idle timeout 60000 ms, objects up to 67108864 bytes",
+            new Frame(FrameKind.Response, 1, Opcode.Hello, FrameFlags.None,
+                new RigHello(1, 1, 8, 4096, 0x010000, ProtocolVersion.SchemaHash, Capabilities.Reseed | Capabilities.VirtualClock | Capabilities.Limits, 1, "aimc-hil virtual rig")
+                {
+                    Limits = new RigLimits(1000, 60000, 64 << 20),
+                }.Encode())),
+        ("hello-response-auth", "rig answer to a 1.1 host when a shared secret is needed: as hello-response-1.1 with capability AUTH too, then the 32-byte challenge nonce 00 01 02 … 1F",
+            new Frame(FrameKind.Response, 1, Opcode.Hello, FrameFlags.None, AuthHello)),
+        ("auth-request", "AUTH seq 2: host nonce 20 21 … 3F, then HMAC-SHA256 keyed with the secret 'aimc' over 'aimc-hil/1.1 auth host' | the hello-response-auth payload | the host nonce",
+            new Frame(FrameKind.Request, 2, Opcode.Auth, FrameFlags.None,
+                new AuthRequest(HostNonce, RigAuthentication.HostAnswer("aimc"u8.ToArray(), AuthHello, HostNonce)).Encode())),
+        ("auth-response", "AUTH answer seq 2: the rig's proof, HMAC-SHA256 keyed with 'aimc' over 'aimc-hil/1.1 auth rig' | the hello-response-auth payload | the host nonce",
+            new Frame(FrameKind.Response, 2, Opcode.Auth, FrameFlags.None, RigAuthentication.RigProof("aimc"u8.ToArray(), AuthHello, HostNonce))),
+        ("auth-nak", "NAK to AUTH seq 2: error 0x000C AUTH, the answer does not match the rig's secret; the rig then closes the connection",
+            new Frame(FrameKind.Nak, 2, Opcode.Auth, FrameFlags.None, new NakMessage(ErrorCode.Auth, "wrong shared secret: the host's secret file differs from the rig's").Encode())),
+        ("busy-nak", "NAK to HELLO seq 1: error 0x000B BUSY, another host holds the rig; the rig then closes the connection",
+            new Frame(FrameKind.Nak, 1, Opcode.Hello, FrameFlags.None, new NakMessage(ErrorCode.Busy, "another host (127.0.0.1:43210) holds it").Encode())),
     ];
 }

@@ -17,13 +17,15 @@ internal static class EmulateCommand
         var ideal = CommonOptions.Ideal();
         var seed = CommonOptions.Seed();
         var pty = new Option<bool>("--pty") { Description = "serve on a new pseudo-terminal; its path is the first line printed" };
-        var link = new Option<string?>("--link") { Description = "with --pty: also make this path a symbolic link to the pseudo-terminal (e.g. /tmp/aimc-virtual-rig)" };
+        var link = new Option<string?>("--link") { Description = "with --pty: also make this path a symbolic link to the pseudo-terminal (e.g. /tmp/aimc-virtual-rig); only a link to a pseudo-terminal that is gone is ever replaced" };
         var tcp = new Option<string?>("--tcp") { Description = "serve on HOST:PORT instead (loopback only unless --allow-remote)" };
-        var allowRemote = new Option<bool>("--allow-remote") { Description = "allow --tcp on a non-loopback address (the rig has no authentication)" };
+        var allowRemote = new Option<bool>("--allow-remote") { Description = "allow --tcp on a non-loopback address (needs --secret-file: hosts must prove they hold the secret)" };
+        var secretFile = new Option<string?>("--secret-file") { Description = "a file only you can read holding a shared secret; every host must prove it holds it (HMAC challenge in HELLO)" };
+        var idleTimeout = new Option<double>("--idle-timeout") { Description = "drop a host that sends no complete frame for this many seconds", DefaultValueFactory = _ => 60 };
         var pace = new Option<int?>("--pace-baud") { Description = "carry bytes no faster than a UART at this baud rate (8N1), as a bridge's serial line would (default: as fast as the link goes)" };
         var command = new Command("emulate", "serve an emulated chip over the firmware protocol (the virtual rig) until stopped")
         {
-            rig, pty, link, tcp, allowRemote, pace, ideal, seed,
+            rig, pty, link, tcp, allowRemote, secretFile, idleTimeout, pace, ideal, seed,
         };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
@@ -34,6 +36,24 @@ internal static class EmulateCommand
                 throw new AimcException("emulate needs exactly one of --pty and --tcp HOST:PORT");
             }
 
+            var idle = parse.GetValue(idleTimeout);
+            if (!double.IsFinite(idle) || idle <= 0 || idle > int.MaxValue / 1000)
+            {
+                throw new AimcException($"--idle-timeout {idle}: must be a positive number of seconds, at most {int.MaxValue / 1000} (e.g. 60)");
+            }
+
+            var baud = parse.GetValue(pace);
+            if (baud is < 1)
+            {
+                throw new AimcException($"--pace-baud {baud}: the baud rate must be positive, e.g. 921600");
+            }
+
+            if (parse.GetValue(allowRemote) && parse.GetValue(secretFile) is null)
+            {
+                throw new AimcException("--allow-remote needs --secret-file PATH: a rig reachable from the network must make its hosts prove they hold a shared secret");
+            }
+
+            var secret = parse.GetValue(secretFile) is { } path ? SharedSecret.Read(path) : null;
             var file = RigFileReader.Read(parse.GetValue(rig)!.FullName);
             using var chip = RigConnector.OpenEmulator(file, new RigOptions { Ideal = parse.GetValue(ideal), Seed = parse.GetValue(seed) });
             using var stop = new CancellationTokenSource();
@@ -47,42 +67,29 @@ internal static class EmulateCommand
                 c.Cancel = true;
                 stop.Cancel();
             });
-            var baud = parse.GetValue(pace);
-            if (baud is < 1)
-            {
-                throw new AimcException($"--pace-baud {baud}: the baud rate must be positive, e.g. 921600");
-            }
 
             Func<Stream, Stream> line = baud is { } rate ? s => new PacedStream(s, rate, leaveOpen: true) : s => s;
+            var server = new RigServer(chip, new DeviceServerOptions { IdleTimeout = TimeSpan.FromSeconds(idle), Secret = secret }, Log, line);
             return onPty
-                ? ServePty(chip, parse.GetValue(link), line, stop.Token)
-                : ServeTcp(chip, LinkAddress.Parse(tcpAddress!, listening: true), parse.GetValue(allowRemote), line, stop.Token);
+                ? ServePty(server, chip, parse.GetValue(link), stop.Token)
+                : ServeTcp(server, chip, LinkAddress.Parse(tcpAddress!, listening: true), parse.GetValue(allowRemote), stop.Token);
         }));
         return command;
     }
 
-    private static int ServePty(IAimcChip chip, string? linkPath, Func<Stream, Stream> line, CancellationToken stop)
+    private static int ServePty(RigServer server, IAimcChip chip, string? linkPath, CancellationToken stop)
     {
         using var terminal = PseudoTerminal.Open();
         if (linkPath is not null)
         {
-            // A link left by an earlier session is replaced; anything else at that path is the user's and stays.
-            if (new FileInfo(linkPath).LinkTarget is not null)
-            {
-                File.Delete(linkPath);
-            }
-            else if (File.Exists(linkPath) || Directory.Exists(linkPath))
-            {
-                throw new AimcException($"{linkPath}: exists and is not a symbolic link; choose another --link path");
-            }
-
+            PtyLink.Claim(linkPath);
             File.CreateSymbolicLink(linkPath, terminal.SlavePath);
         }
 
         try
         {
             Announce(terminal.SlavePath, chip, linkPath is null ? string.Empty : $" (linked from {linkPath})");
-            new DeviceServer(chip, line(terminal.Master)).Run(stop);
+            server.ServePty(terminal.Master, terminal.SlavePath, stop);
         }
         finally
         {
@@ -95,7 +102,7 @@ internal static class EmulateCommand
         return 0;
     }
 
-    private static int ServeTcp(IAimcChip chip, LinkAddress address, bool allowRemote, Func<Stream, Stream> line, CancellationToken stop)
+    private static int ServeTcp(RigServer server, IAimcChip chip, LinkAddress address, bool allowRemote, CancellationToken stop)
     {
         if (!address.IsTcp)
         {
@@ -109,33 +116,17 @@ internal static class EmulateCommand
 
         if (!allowRemote && !IPAddress.IsLoopback(ip))
         {
-            throw new AimcException($"--tcp {address.Text}: refusing to serve on a non-loopback address: the rig protocol has no authentication, so anyone on the network could drive the chip; use 127.0.0.1, or add --allow-remote on a trusted network");
+            throw new AimcException($"--tcp {address.Text}: refusing to serve on a non-loopback address: anyone on the network could drive the chip; use 127.0.0.1, or add --allow-remote --secret-file PATH so hosts must prove they hold a shared secret");
         }
 
         using var listener = new TcpLinkListener(address.TcpPort, ip, allowRemote);
         Announce($"{address.Host}:{listener.Port}", chip, string.Empty);
-
-        // One host at a time, as on a real bridge; the chip, and what it holds, outlives each connection.
-        while (!stop.IsCancellationRequested)
-        {
-            TcpLink host;
-            try
-            {
-                host = listener.Accept(250);
-            }
-            catch (TimeoutException)
-            {
-                continue;
-            }
-
-            using (host)
-            {
-                new DeviceServer(chip, line(host.BaseStream)).Run(stop);
-            }
-        }
-
+        server.ServeTcp(listener, stop);
         return 0;
     }
+
+    /// <summary>One line per host event on stderr, for the bench log.</summary>
+    private static void Log(string line) => Console.Error.WriteLine($"aimc: {line}");
 
     /// <summary>The port alone on the first line of stdout, for scripts; the rest on stderr, for people.</summary>
     private static void Announce(string port, IAimcChip chip, string note)

@@ -219,7 +219,7 @@ internal static class MvmCommand
             codes = array.ToInt32();
             foreach (var c in codes)
             {
-                if (Math.Abs(c) > max)
+                if (c < -max || c > max) // not Math.Abs: |int.MinValue| overflows
                 {
                     throw new AimcException($"{path}: input code {c} is outside the {info.DacBits}-bit DAC range [-{max}, {max}]");
                 }
