@@ -113,7 +113,6 @@ public class RigFileReaderTests
 
     [Theory]
     [InlineData("kind: emulator\nchip:\n  domain: charge_redistribution\n  device: pcm\n", "r.yaml: domain charge_redistribution needs binary cells that switch unit capacitors: use device sram, not pcm")]
-    [InlineData("kind: emulator\nchip:\n  rows: 0\n", "r.yaml: rows and cols must be between 1 and 4096, not 0×256")]
     [InlineData("kind: emulator\nchip:\n  domain: time_domain\n  device: sram\n  time_domain:\n    delay_range_seconds: 2.0e-9\n", "r.yaml: time_domain.delay_range_seconds (2e-09) must not exceed stage_delay_seconds (1e-09): a stage cannot have a negative delay")]
     public void ImpossibleChipsAreRefusedWhenOpened(string yaml, string message)
     {
