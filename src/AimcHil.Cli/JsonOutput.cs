@@ -13,5 +13,8 @@ internal static class JsonOutput
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new NonFiniteAsNull() },
     };
 
-    public static void Write<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Options));
+    public static void Write<T>(T value) => Console.Out.WriteLine(Serialize(value));
+
+    /// <summary>The JSON text <see cref="Write{T}"/> prints.</summary>
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 }

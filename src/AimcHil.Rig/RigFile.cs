@@ -11,7 +11,7 @@ public sealed record RigFile
     public string Description { get; init; } = string.Empty;
 
     /// <summary>Seed used when the command line gives none (emulator rigs).</summary>
-    [ValidRange(0, ulong.MaxValue)]
+    [ValidRange(0, double.PositiveInfinity)]
     public ulong Seed { get; init; } = 1;
 
     /// <summary>The emulated chip (kind emulator; kind direct with emulated buses).</summary>

@@ -15,6 +15,7 @@ internal sealed class RigFileOutline
 {
     private static readonly NullabilityInfoContext Nullability = new();
     private readonly Dictionary<string, int> _lines = [];
+    private readonly Dictionary<(long Line, long Column), string> _values = [];
     private readonly string _path;
 
     private RigFileOutline(string path) => _path = path;
@@ -29,6 +30,11 @@ internal sealed class RigFileOutline
         if (parser.TryConsume<DocumentStart>(out _) && !IsNull(parser.Current))
         {
             outline.Value(parser, typeof(RigFile), string.Empty, nullable: false, line: 1);
+            parser.Consume<DocumentEnd>();
+            if (parser.Current is DocumentStart second)
+            {
+                throw new AimcException($"{path}:{second.Start.Line}: a rig file is one YAML document, and a second one starts here (after ---); remove it or put it in a file of its own");
+            }
         }
 
         return outline;
@@ -36,6 +42,9 @@ internal sealed class RigFileOutline
 
     /// <summary>The line a key was written on (<c>chip.adc.range_mac</c>, <c>direct.inputs.dacs[0].part</c>), if it was.</summary>
     public int? LineOf(string keyPath) => _lines.TryGetValue(keyPath, out var line) ? line : null;
+
+    /// <summary>The key whose value starts at this place, if any (where a value the deserializer cannot read sits).</summary>
+    public string? PathAt(long line, long column) => _values.GetValueOrDefault((line, column));
 
     /// <summary>A key path as messages name it: the chip's fields without the <c>chip.</c> prefix, as the chip's own
     /// messages do (<c>column_mismatch.gain_sigma</c>).</summary>
@@ -87,10 +96,7 @@ internal sealed class RigFileOutline
         {
             if (!parser.TryConsume<Scalar>(out var key))
             {
-                // A key that is itself a list or section: no field is named like that; the deserializer says so.
-                parser.SkipThisAndNestedEvents();
-                parser.SkipThisAndNestedEvents();
-                continue;
+                throw new AimcException($"{_path}:{parser.Current!.Start.Line}: a key is a field name such as kind or rows, not a list or a section");
             }
 
             var line = (int)key.Start.Line;
@@ -102,6 +108,7 @@ internal sealed class RigFileOutline
 
             seen[key.Value] = line;
             _lines[path] = line;
+            _values[(parser.Current!.Start.Line, parser.Current.Start.Column)] = path;
             if (properties.TryGetValue(key.Value, out var property))
             {
                 Value(parser, property.PropertyType, path, MayBeNull(property), line);

@@ -47,7 +47,7 @@ public static partial class RigFileReader
     public static RigFile Parse(string yaml, string path)
     {
         RigFile? rig;
-        RigFileOutline outline;
+        RigFileOutline? outline = null;
         try
         {
             outline = RigFileOutline.Read(yaml, path);
@@ -55,7 +55,8 @@ public static partial class RigFileReader
         }
         catch (YamlException e)
         {
-            throw new AimcException($"{path}:{e.Start.Line}:{e.Start.Column}: {Explain(e, KeyOnLine(yaml, (int)e.Start.Line))}", e);
+            var line = (int)e.Start.Line;
+            throw new AimcException($"{path}:{line}:{e.Start.Column}: {Explain(e, KeyOnLine(yaml, line), outline?.PathAt(e.Start.Line, e.Start.Column))}", e);
         }
 
         if (rig is null)
@@ -66,7 +67,7 @@ public static partial class RigFileReader
         rig = rig with { Path = path };
         if (ValidRanges.FirstViolation(rig) is { } violation)
         {
-            var place = outline.LineOf(violation.Path) is { } line ? $"{path}:{line}" : path;
+            var place = outline!.LineOf(violation.Path) is { } line ? $"{path}:{line}" : path;
             throw new AimcException($"{place}: {(violation with { Path = RigFileOutline.Shown(violation.Path) }).Message}");
         }
 
@@ -88,7 +89,7 @@ public static partial class RigFileReader
         ["jitter_sigma_seconds"] = "jitter now accumulates with delay; use jitter_kappa_root_seconds, κ in √s with σ = κ·√T for a chain of delay T (1 ps per 1 ns stage is 3.16e-8)",
     };
 
-    private static string Explain(YamlException e, string? key)
+    private static string Explain(YamlException e, string? key, string? keyPath)
     {
         if (e is SyntaxErrorException)
         {
@@ -120,6 +121,11 @@ public static partial class RigFileReader
             return $"{key}: {given}; allowed: {string.Join(", ", Enum.GetNames(fieldType).Select(Snake))}";
         }
 
+        if (RangeOf(keyPath) is { } ranged)
+        {
+            return $"{RigFileOutline.Shown(keyPath!)}: {ranged.Range!.Describe(ranged.WholeNumber)}";
+        }
+
         if (fieldType is not null)
         {
             return $"{key}: expected {Describe(fieldType)}";
@@ -131,6 +137,12 @@ public static partial class RigFileReader
             ? $"{key ?? "this value"}: cannot be read as written; the fields and what they take are in hil-rigs/RIG-FILE.md"
             : message;
     }
+
+    /// <summary>The numeric field a key path names, with its range (list indices match any item).</summary>
+    private static RangedField? RangeOf(string? keyPath) =>
+        keyPath is null
+            ? null
+            : ValidRanges.Fields(typeof(RigFile)).FirstOrDefault(f => f.Range is not null && f.Path == ListIndex().Replace(keyPath, "[]"));
 
     private static Exception Innermost(Exception e)
     {
@@ -211,6 +223,9 @@ public static partial class RigFileReader
 
     [GeneratedRegex("Property '(?<name>[^']+)' not found on type '(?<type>[^']+)'")]
     private static partial Regex UnknownProperty();
+
+    [GeneratedRegex(@"\[\d+\]")]
+    private static partial Regex ListIndex();
 
     [GeneratedRegex("Requested value '(?<value>[^']*)' was not found")]
     private static partial Regex RequestedValue();
