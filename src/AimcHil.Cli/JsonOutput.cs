@@ -10,9 +10,11 @@ internal static class JsonOutput
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new NonFiniteAsNull() },
     };
 
-    public static void Write<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Options));
+    public static void Write<T>(T value) => Console.Out.WriteLine(Serialize(value));
+
+    /// <summary>The JSON text <see cref="Write{T}"/> prints.</summary>
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 }

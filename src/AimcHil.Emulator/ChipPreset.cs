@@ -16,10 +16,13 @@ public sealed record ChipPreset
 
     public DeviceTechnology Device { get; init; } = DeviceTechnology.Pcm;
 
+    [ValidRange(1, 4096)]
     public int Rows { get; init; } = 256;
 
+    [ValidRange(1, 4096)]
     public int Cols { get; init; } = 256;
 
+    [ValidRange(1, 1024)]
     public int Tiles { get; init; } = 1;
 
     public DacConfig Dac { get; init; } = new();

@@ -41,6 +41,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         Seed = seed;
         Device = preset.CreateDevice();
         Physics = DomainPhysics.Create(preset, Device);
+        MemoryBudget.Check(preset, Physics.Encoding.ArrayNames.Count, MemoryBudget.Available());
         _adc = Physics.CreateAdc();
         Physics.CheckRanges(_adc);
         MeasuredArrays.Check(preset, Physics);
@@ -526,21 +527,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
 
     private static void Validate(ChipPreset preset)
     {
-        if (preset.Rows is < 1 or > 4096 || preset.Cols is < 1 or > 4096)
-        {
-            throw new AimcException($"rows and cols must be between 1 and 4096, not {preset.Rows}×{preset.Cols}");
-        }
-
-        if (preset.Tiles is < 1 or > 1024)
-        {
-            throw new AimcException($"tiles must be between 1 and 1024, not {preset.Tiles}");
-        }
-
-        if (preset.Dac.Bits is < 2 or > 16)
-        {
-            throw new AimcException($"dac.bits must be between 2 and 16, not {preset.Dac.Bits}");
-        }
-
+        ValidRanges.Check(preset);
         preset.PulseResponse.Validate();
     }
 

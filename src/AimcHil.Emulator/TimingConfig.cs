@@ -4,8 +4,10 @@ namespace AimcHil.Emulator;
 public sealed record TimingConfig
 {
     /// <summary>One programming pulse with its verify read.</summary>
+    [ValidRange(0, 3600)]
     public double PulseSeconds { get; init; } = 1e-6;
 
     /// <summary>One MVM (DAC settle, integration, conversion).</summary>
+    [ValidRange(0, 3600)]
     public double MvmSeconds { get; init; } = 1e-6;
 }

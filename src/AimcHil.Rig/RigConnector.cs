@@ -68,6 +68,11 @@ public static class RigConnector
         {
             throw new AimcException($"{rig.Path}: {e.Message}", e);
         }
+        catch (OutOfMemoryException)
+        {
+            // The budget check refuses what can never fit; this is a chip near the limit that still ran short.
+            throw new AimcException($"{rig.Path}: the chip did not fit in memory ({MemoryBudget.Gigabytes(MemoryBudget.Available())} available): lower tiles, rows or cols");
+        }
     }
 
     /// <summary>A TC1 test chip on a board's buses, or with <c>direct.emulated: true</c> on emulated buses wired to the
@@ -76,6 +81,15 @@ public static class RigConnector
     {
         var config = rig.Direct
             ?? throw new AimcException($"{rig.Path}: kind direct needs a 'direct' section (register_spi, start_line, done_line, inputs, outputs; see hil-rigs/direct-tc1.md)");
+        try
+        {
+            config.CheckLines();
+        }
+        catch (AimcException e)
+        {
+            throw new AimcException($"{rig.Path}: {e.Message}", e);
+        }
+
         Direct.IDirectBuses buses;
         Direct.DirectChipDescription? description = null;
         if (config.Emulated)

@@ -11,6 +11,7 @@ public sealed record RigFile
     public string Description { get; init; } = string.Empty;
 
     /// <summary>Seed used when the command line gives none (emulator rigs).</summary>
+    [ValidRange(0, double.PositiveInfinity)]
     public ulong Seed { get; init; } = 1;
 
     /// <summary>The emulated chip (kind emulator; kind direct with emulated buses).</summary>
@@ -23,12 +24,15 @@ public sealed record RigFile
     public string? Port { get; init; }
 
     /// <summary>Line rate of a serial bridge, in bits per second (any rate the UART takes: custom rates are set exactly).</summary>
+    [ValidRange(1, 100_000_000)]
     public int BaudRate { get; init; } = 921600;
 
     /// <summary>How long one request waits for its answer before it is sent again.</summary>
+    [ValidRange(1, 600_000)]
     public int TimeoutMs { get; init; } = 500;
 
     /// <summary>How many times a request is sent before the rig is declared not answering.</summary>
+    [ValidRange(1, 100)]
     public int Attempts { get; init; } = 3;
 
     /// <summary>A file holding the shared secret of a rig server that asks for one (aimc emulate --secret-file), relative

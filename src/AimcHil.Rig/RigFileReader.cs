@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using AimcHil.Core;
+using AimcHil.Emulator;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -16,26 +17,46 @@ public static partial class RigFileReader
         .WithEnumNamingConvention(UnderscoredNamingConvention.Instance)
         .Build();
 
+    /// <summary>Largest rig file read, in characters: the presets are about 3 kB, and a device such as /dev/zero
+    /// given by mistake must not be read until memory runs out.</summary>
+    public const int MaxChars = 1 << 20;
+
     public static RigFile Read(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new AimcException($"{path}: is a directory, not a rig file (the presets are in hil-rigs/, e.g. hil-rigs/pcm-current-256.yaml)");
+        }
+
         if (!File.Exists(path))
         {
             throw new AimcException($"{path}: no such rig file (the presets are in hil-rigs/, e.g. hil-rigs/pcm-current-256.yaml)");
         }
 
-        return Parse(File.ReadAllText(path), path);
+        using var reader = new StreamReader(path);
+        var text = new char[MaxChars + 1];
+        var length = reader.ReadBlock(text);
+        if (length > MaxChars)
+        {
+            throw new AimcException($"{path}: is larger than {MaxChars / 1024} KiB, which no rig file is; give a rig file (YAML, e.g. hil-rigs/pcm-current-256.yaml)");
+        }
+
+        return Parse(new string(text, 0, length), path);
     }
 
     public static RigFile Parse(string yaml, string path)
     {
         RigFile? rig;
+        RigFileOutline? outline = null;
         try
         {
+            outline = RigFileOutline.Read(yaml, path);
             rig = Yaml.Deserialize<RigFile>(yaml);
         }
         catch (YamlException e)
         {
-            throw new AimcException($"{path}:{e.Start.Line}:{e.Start.Column}: {Explain(e, KeyOnLine(yaml, (int)e.Start.Line))}", e);
+            var line = (int)e.Start.Line;
+            throw new AimcException($"{path}:{line}:{e.Start.Column}: {Explain(e, KeyOnLine(yaml, line), outline?.PathAt(e.Start.Line, e.Start.Column))}", e);
         }
 
         if (rig is null)
@@ -44,6 +65,12 @@ public static partial class RigFileReader
         }
 
         rig = rig with { Path = path };
+        if (ValidRanges.FirstViolation(rig) is { } violation)
+        {
+            var place = outline!.LineOf(violation.Path) is { } line ? $"{path}:{line}" : path;
+            throw new AimcException($"{place}: {(violation with { Path = RigFileOutline.Shown(violation.Path) }).Message}");
+        }
+
         if (rig.Kind == RigKind.Emulator && rig.Chip is null)
         {
             throw new AimcException($"{path}: kind emulator needs a 'chip' section (domain, device, rows, cols, …)");
@@ -62,7 +89,7 @@ public static partial class RigFileReader
         ["jitter_sigma_seconds"] = "jitter now accumulates with delay; use jitter_kappa_root_seconds, κ in √s with σ = κ·√T for a chain of delay T (1 ps per 1 ns stage is 3.16e-8)",
     };
 
-    private static string Explain(YamlException e, string? key)
+    private static string Explain(YamlException e, string? key, string? keyPath)
     {
         if (e is SyntaxErrorException)
         {
@@ -94,13 +121,28 @@ public static partial class RigFileReader
             return $"{key}: {given}; allowed: {string.Join(", ", Enum.GetNames(fieldType).Select(Snake))}";
         }
 
+        if (RangeOf(keyPath) is { } ranged)
+        {
+            return $"{RigFileOutline.Shown(keyPath!)}: {ranged.Range!.Describe(ranged.WholeNumber)}";
+        }
+
         if (fieldType is not null)
         {
             return $"{key}: expected {Describe(fieldType)}";
         }
 
-        return Innermost(e).Message.TrimEnd('.');
+        // The deserializer's own words name .NET types, which mean nothing to someone editing a rig file.
+        var message = Innermost(e).Message.TrimEnd('.');
+        return message.Contains("AimcHil.", StringComparison.Ordinal) || message.Contains("System.", StringComparison.Ordinal)
+            ? $"{key ?? "this value"}: cannot be read as written; the fields and what they take are in hil-rigs/RIG-FILE.md"
+            : message;
     }
+
+    /// <summary>The numeric field a key path names, with its range (list indices match any item).</summary>
+    private static RangedField? RangeOf(string? keyPath) =>
+        keyPath is null
+            ? null
+            : ValidRanges.Fields(typeof(RigFile)).FirstOrDefault(f => f.Range is not null && f.Path == ListIndex().Replace(keyPath, "[]"));
 
     private static Exception Innermost(Exception e)
     {
@@ -112,12 +154,15 @@ public static partial class RigFileReader
         return e;
     }
 
-    private static string Describe(Type type) => type switch
+    /// <summary>What a field of this type takes, in words ("a whole number", "a section with fields …").</summary>
+    internal static string Describe(Type type) => type switch
     {
         _ when type == typeof(int) || type == typeof(long) || type == typeof(ulong) => "a whole number",
         _ when type == typeof(double) => "a number (units are in the field name)",
         _ when type == typeof(bool) => "true or false",
         _ when type == typeof(string) => "text",
+        _ when type.IsEnum => $"one of {string.Join(", ", Enum.GetNames(type).Select(Snake))}",
+        _ when ValidRanges.ItemType(type) is { } item => $"a list of sections with fields {string.Join(", ", FieldNames(item))}",
         _ => $"a section with fields {string.Join(", ", FieldNames(type))}",
     };
 
@@ -178,6 +223,9 @@ public static partial class RigFileReader
 
     [GeneratedRegex("Property '(?<name>[^']+)' not found on type '(?<type>[^']+)'")]
     private static partial Regex UnknownProperty();
+
+    [GeneratedRegex(@"\[\d+\]")]
+    private static partial Regex ListIndex();
 
     [GeneratedRegex("Requested value '(?<value>[^']*)' was not found")]
     private static partial Regex RequestedValue();

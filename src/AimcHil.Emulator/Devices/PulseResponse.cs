@@ -20,30 +20,24 @@ namespace AimcHil.Emulator.Devices;
 public sealed record PulseResponse
 {
     /// <summary>Amplitude below which a pulse does not move the device (V_th).</summary>
+    [ValidRange(0, 1000)]
     public double ThresholdVolts { get; init; } = 0.5;
 
     /// <summary>Amplitude from which a long pulse moves the device all the way to the end of its range (V_full).</summary>
+    [ValidRange(0, 1000, MinExclusive = true)]
     public double FullVolts { get; init; } = 2.0;
 
     /// <summary>Width over which a full-strength pulse covers 1 − 1/e of the headroom (τ).</summary>
+    [ValidRange(0, 3600, MinExclusive = true)]
     public double TimeConstantSeconds { get; init; } = 1e-7;
 
     /// <summary>Throws if the parameters do not describe a law: 0 ≤ V_th &lt; V_full, τ &gt; 0.</summary>
     public void Validate()
     {
-        if (!(ThresholdVolts >= 0) || !double.IsFinite(ThresholdVolts))
-        {
-            throw new AimcException($"pulse_response.threshold_volts ({ThresholdVolts:g3}) must be a finite voltage of at least 0");
-        }
-
-        if (!(FullVolts > ThresholdVolts) || !double.IsFinite(FullVolts))
+        ValidRanges.Check(this, "pulse_response");
+        if (!(FullVolts > ThresholdVolts))
         {
             throw new AimcException($"pulse_response.full_volts ({FullVolts:g3}) must exceed threshold_volts ({ThresholdVolts:g3})");
-        }
-
-        if (!(TimeConstantSeconds > 0) || !double.IsFinite(TimeConstantSeconds))
-        {
-            throw new AimcException($"pulse_response.time_constant_seconds ({TimeConstantSeconds:g3}) must be a finite time above 0");
         }
     }
 

@@ -1,3 +1,4 @@
+using AimcHil.Core;
 using AimcHil.Numerics;
 
 namespace AimcHil.Emulator.Devices;
@@ -15,5 +16,14 @@ internal static class StuckAtLaw
         }
 
         return u < offFraction + onFraction ? StuckState.StuckOn : StuckState.None;
+    }
+
+    /// <summary>Throws unless the two fractions leave room for each other: a device cannot be stuck both ways.</summary>
+    public static void CheckFractions(double onFraction, double offFraction, string section)
+    {
+        if (onFraction + offFraction > 1)
+        {
+            throw new AimcException($"{section}.stuck_on_fraction + stuck_off_fraction = {ValidRangeAttribute.Format(onFraction + offFraction)}: must be at most 1 (a device is stuck one way or the other)");
+        }
     }
 }

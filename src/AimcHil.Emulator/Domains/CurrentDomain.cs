@@ -7,6 +7,7 @@ namespace AimcHil.Emulator.Domains;
 public sealed record CurrentDomainConfig
 {
     /// <summary>Word-line voltage at full-scale input code.</summary>
+    [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
     public double ReadVoltage { get; init; } = 0.2;
 
     public CurrentDomainConfig Ideal() => this;

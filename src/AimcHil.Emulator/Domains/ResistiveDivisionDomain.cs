@@ -7,6 +7,7 @@ namespace AimcHil.Emulator.Domains;
 /// <summary>Settings of a resistive-division tile.</summary>
 public sealed record ResistiveDivisionConfig
 {
+    [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
     public double ReadVoltage { get; init; } = 0.2;
 
     /// <summary>A trimmed load per column makes every column's total conductance the same (set from the targets),

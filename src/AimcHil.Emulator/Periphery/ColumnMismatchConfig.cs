@@ -10,10 +10,12 @@ public sealed record ColumnMismatchConfig
 
     /// <summary>Relative standard deviation of each column's gain (0.1 = 10 %); with a measured gain array, only
     /// documents the fit.</summary>
+    [ValidRange(0, 1)]
     public double GainSigma { get; init; }
 
     /// <summary>Standard deviation of each column's offset as a fraction of ADC full scale; with a measured offset
     /// array, only documents the fit.</summary>
+    [ValidRange(0, 1)]
     public double OffsetSigmaFullScale { get; init; }
 
     /// <summary>A float32 .npy of tiles × cols relative gains (1 = nominal), relative to the rig file's folder; the

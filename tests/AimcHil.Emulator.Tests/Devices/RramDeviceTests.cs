@@ -225,9 +225,9 @@ public class RramDeviceTests
     [Fact]
     public void InvalidConfigurationIsRejected()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RramDevice(new RramConfig { OnOffRatio = 1.0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RramDevice(new RramConfig { Levels = 1 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RramDevice(new RramConfig { ProgrammingSigma = -0.1 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RramDevice(new RramConfig { MaxProgrammedState = 0.9 }));
+        Assert.Equal("rram.on_off_ratio = 1: must be a finite number > 1", Assert.Throws<AimcException>(() => new RramDevice(new RramConfig { OnOffRatio = 1.0 })).Message);
+        Assert.Equal("rram.levels = 1: a device needs at least 2 levels, or 0 for an analog continuum", Assert.Throws<AimcException>(() => new RramDevice(new RramConfig { Levels = 1 })).Message);
+        Assert.Equal("rram.programming_sigma = -0.1: must be a finite number ≥ 0", Assert.Throws<AimcException>(() => new RramDevice(new RramConfig { ProgrammingSigma = -0.1 })).Message);
+        Assert.Equal("rram.max_programmed_state = 0.9: must be a finite number ≥ 1", Assert.Throws<AimcException>(() => new RramDevice(new RramConfig { MaxProgrammedState = 0.9 })).Message);
     }
 }

@@ -134,7 +134,7 @@ public class SramDeviceTests
     [Fact]
     public void InvalidConfigurationIsRejected()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new SramDevice(new SramConfig { UnitCapacitanceFarad = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new SramDevice(new SramConfig { MismatchSigma = -0.01 }));
+        Assert.Equal("sram.unit_capacitance_farad = 0: must be a finite number > 0", Assert.Throws<AimcException>(() => new SramDevice(new SramConfig { UnitCapacitanceFarad = 0 })).Message);
+        Assert.Equal("sram.mismatch_sigma = -0.01: must be a finite number ≥ 0", Assert.Throws<AimcException>(() => new SramDevice(new SramConfig { MismatchSigma = -0.01 })).Message);
     }
 }
