@@ -68,18 +68,20 @@ public static partial class CheckpointStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or AimcException)
         {
-            if (!switched)
+            var where = CheckpointManifest.Describe(epoch, batch);
+            if (switched)
             {
-                Discard(generation, temporaryPointer);
+                // Only the final directory flush failed: the new checkpoint is current, but a power cut could undo it.
+                throw new AimcException($"{directory}: the checkpoint {where} is current, but flushing it to disk failed ({e.Message}); it may not survive a power cut", e);
             }
 
-            var what = $"the checkpoint {CheckpointManifest.Describe(epoch, batch)} was not written";
-            var kept = switched ? "it is written but may not survive a power cut" : previous is null
-                ? "there is no earlier checkpoint"
-                : $"the checkpoint {CheckpointManifest.Describe(previous.Epoch, previous.Batch)} stays current";
+            Discard(generation, temporaryPointer);
+            var (kept, then) = previous is null
+                ? ("there is no earlier checkpoint", "start the run again")
+                : ($"the checkpoint {CheckpointManifest.Describe(previous.Epoch, previous.Batch)} stays current", "resume the run");
             throw DiskSpace.IsFull(e)
-                ? new AimcException($"{directory}: the disk is full: {what} and {kept}; free space on it, then resume the run", e)
-                : new AimcException($"{directory}: {what} ({e.Message}) and {kept}", e);
+                ? new AimcException($"{directory}: the disk is full: the checkpoint {where} was not written and {kept}; free space on it, then {then}", e)
+                : new AimcException($"{directory}: the checkpoint {where} was not written ({e.Message}) and {kept}", e);
         }
 
         Prune(directory, name);
