@@ -11,7 +11,8 @@ internal static class AimcProcess
         public JsonElement Json => JsonDocument.Parse(Stdout).RootElement;
     }
 
-    public static Outcome Run(params string[] args)
+    /// <summary>How <c>aimc ARGS</c> is started: from the repository root, output redirected, colors off.</summary>
+    public static ProcessStartInfo StartInfo(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -28,7 +29,12 @@ internal static class AimcProcess
         }
 
         start.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(start)!;
+        return start;
+    }
+
+    public static Outcome Run(params string[] args)
+    {
+        using var process = Process.Start(StartInfo(args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(120_000))

@@ -56,6 +56,11 @@ internal static class TrainCommand
             if (parse.GetValue(resume) is { } resumeDir)
             {
                 directory = resumeDir.FullName;
+                if (parse.GetValue(output) is { } elsewhere)
+                {
+                    throw new AimcException($"--resume continues the run where it is ({directory}), so --out {elsewhere.FullName} cannot be given with it: leave out --out, or copy the run directory first and resume the copy");
+                }
+
                 settings = RunSettings.Load(directory);
                 if (parse.GetValue(port) is { } newPort)
                 {
@@ -91,10 +96,7 @@ internal static class TrainCommand
                 };
                 directory = parse.GetValue(output)?.FullName
                     ?? Path.GetFullPath(Path.Combine("runs", $"{SnakeCase.Of(options.Mode)}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
-                if (File.Exists(TrainingCheckpoint.StatePath(Path.Combine(directory, "checkpoint"))))
-                {
-                    throw new AimcException($"{directory} already holds a run; continue it with --resume {directory} or choose another --out");
-                }
+                CheckNewRunDirectory(directory);
             }
 
             var isJson = parse.GetValue(json);
@@ -103,7 +105,51 @@ internal static class TrainCommand
         return command;
     }
 
+    /// <summary>Refuses an --out that would mix a new run with files already there: a run is never overwritten.</summary>
+    private static void CheckNewRunDirectory(string directory)
+    {
+        if (File.Exists(directory))
+        {
+            throw new AimcException($"--out {directory}: a file, not a directory; give a new directory for the run (it is created)");
+        }
+
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        if (File.Exists(RunSettings.PathIn(directory)))
+        {
+            throw CheckpointStore.Exists(CheckpointIn(directory))
+                ? new AimcException($"{directory} already holds a run; continue it with --resume {directory} or choose another --out")
+                : new AimcException($"{directory} already holds a run (stopped before its first checkpoint), which is never overwritten: choose another --out, or delete that directory yourself");
+        }
+
+        if (Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            throw new AimcException($"--out {directory}: an existing directory that is not a run directory; give a new directory for the run (it is created) or an empty one");
+        }
+    }
+
+    private static string CheckpointIn(string directory) => Path.Combine(directory, "checkpoint");
+
     private static int Train(RunSettings settings, string directory, bool resuming, bool isJson)
+    {
+        try
+        {
+            return TrainIn(settings, directory, resuming, isJson);
+        }
+        catch (IOException e) when (DiskSpace.IsFull(e))
+        {
+            // The checkpoint's own writes say which checkpoint stays current; this is every other file of the run.
+            var next = CheckpointStore.Exists(CheckpointIn(directory))
+                ? $"its last checkpoint stays current: free space, then continue with aimc train --resume {directory}"
+                : "it has no checkpoint yet: free space, then start the run again in a new directory";
+            throw new AimcException($"{directory}: the disk is full ({e.Message}); {next}", e);
+        }
+    }
+
+    private static int TrainIn(RunSettings settings, string directory, bool resuming, bool isJson)
     {
         var options = settings.Options;
         if (options.NeedsChip && settings.Rig is null)
@@ -111,6 +157,7 @@ internal static class TrainCommand
             throw new AimcException($"mode {SnakeCase.Of(options.Mode)} needs a chip: give --rig (e.g. hil-rigs/fmnist-hil-1.yaml)");
         }
 
+        options.Validate();
         var (train, test) = LoadData(settings.Data, options);
         RigFile? rigFile = settings.Rig is null ? null : RigFileReader.Read(settings.Rig);
         using var chip = rigFile is null ? null : RigConnector.Open(rigFile, new RigOptions { Ideal = settings.Ideal, Seed = options.Seed, Port = settings.Port });
@@ -149,13 +196,19 @@ internal static class TrainCommand
         try
         {
             var metricsPath = Path.Combine(directory, "metrics.jsonl");
-            var checkpoint = Path.Combine(directory, "checkpoint");
+            var checkpoint = CheckpointIn(directory);
+            void WriteMetrics()
+            {
+                // Rewritten whole from the checkpoint's list (and replaced in one rename), so a resumed run never
+                // duplicates lines and a crash never leaves half a file.
+                var lines = TrainingCheckpoint.ReadState(checkpoint).Metrics
+                    .Select(x => JsonSerializer.Serialize(x, MetricsJson) + "\n");
+                DurableFile.Replace(metricsPath, System.Text.Encoding.UTF8.GetBytes(string.Concat(lines)));
+            }
+
             void EpochDone(EpochMetrics m)
             {
-                // Rewritten whole from the checkpoint's list, so a resumed run never duplicates lines.
-                var lines = TrainingCheckpoint.ReadState(checkpoint).Metrics
-                    .Select(x => JsonSerializer.Serialize(x, MetricsJson));
-                File.WriteAllLines(metricsPath, lines);
+                WriteMetrics();
                 if (!isJson && !AnsiConsole.Profile.Capabilities.Interactive)
                 {
                     Console.WriteLine($"epoch {m.Epoch}: loss {m.TrainLoss:F4}, train {m.TrainAccuracy:P2}, software test {m.SoftwareTestAccuracy:P2}{(m.ChipTestAccuracy is { } c ? $", chip test {c:P2}" : string.Empty)}, pulses {m.ProgrammingPulses}");
@@ -184,8 +237,14 @@ internal static class TrainCommand
             }
 
             summary = summary with { Rig = settings.Rig, OutputDirectory = directory };
-            File.WriteAllText(Path.Combine(directory, "summary.json"), JsonSerializer.Serialize(summary, SettingsJson));
-            Training.Layers.ModelState.Save(Path.Combine(directory, "model.bin"), trainer.Network.Parameters);
+            if (CheckpointStore.Exists(checkpoint))
+            {
+                // Also after a resume that had nothing left to train (killed after its last checkpoint).
+                WriteMetrics();
+            }
+
+            DurableFile.Replace(Path.Combine(directory, "summary.json"), JsonSerializer.SerializeToUtf8Bytes(summary, SettingsJson));
+            SaveFinalModel(Path.Combine(directory, "model.bin"), trainer);
             if (isJson)
             {
                 JsonOutput.Write(summary);
@@ -200,6 +259,19 @@ internal static class TrainCommand
         finally
         {
             Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static void SaveFinalModel(string path, Trainer trainer)
+    {
+        try
+        {
+            Training.Layers.ModelState.Save(path, trainer.Network.Parameters);
+        }
+        catch (AimcException e) when (e.InnerException is IOException io && DiskSpace.IsFull(io))
+        {
+            // Reported like every other write of the run that finds the disk full.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(io);
         }
     }
 
@@ -316,16 +388,29 @@ internal sealed record RunSettings
 
     public string? Init { get; init; }
 
-    public void Save(string directory) => File.WriteAllText(Path.Combine(directory, "settings.json"), JsonSerializer.Serialize(this, Json));
+    public static string PathIn(string directory) => Path.Combine(directory, "settings.json");
+
+    public void Save(string directory) => DurableFile.Replace(PathIn(directory), JsonSerializer.SerializeToUtf8Bytes(this, Json));
 
     public static RunSettings Load(string directory)
     {
-        var path = Path.Combine(directory, "settings.json");
+        var path = PathIn(directory);
         if (!File.Exists(path))
         {
             throw new AimcException($"{directory}: not a run directory (settings.json is missing)");
         }
 
-        return JsonSerializer.Deserialize<RunSettings>(File.ReadAllText(path), Json) ?? throw new AimcException($"{path}: empty settings");
+        try
+        {
+            if (JsonSerializer.Deserialize<RunSettings>(File.ReadAllBytes(path), Json) is { Options: not null, Data: not null } settings)
+            {
+                return settings;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        throw new AimcException($"{path}: not a run's settings (empty, truncated or corrupt); {CheckpointStore.CannotResume}");
     }
 }

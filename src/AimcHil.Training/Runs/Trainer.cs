@@ -24,6 +24,7 @@ public sealed class Trainer
     private readonly Dataset _test;
     private readonly IAimcChip? _chip;
     private readonly DigitalTwin? _twin;
+    private int _checkpointsWritten;
 
     public Trainer(TrainingOptions options, Dataset train, Dataset test, IAimcChip? chip)
     {
@@ -32,11 +33,7 @@ public sealed class Trainer
             throw new AimcException($"mode {SnakeCase.Of(options.Mode)} needs a chip: give --rig");
         }
 
-        if (options.Epochs < 0 || options.BatchSize < 1)
-        {
-            throw new AimcException($"epochs must be ≥ 0 and the batch size ≥ 1 (got {options.Epochs} and {options.BatchSize})");
-        }
-
+        options.Validate();
         if (train.Features.Cols != options.Layers[0] || train.Classes != options.Layers[^1])
         {
             throw new AimcException($"the network {string.Join('-', options.Layers)} does not fit the data: {train.Features.Cols} features, {train.Classes} classes");
@@ -106,8 +103,10 @@ public sealed class Trainer
             BeginEpoch(epoch, state);
             var order = DatasetSlicing.Permutation(_train.Count, SeededRandom.For(_options.Seed, $"shuffle/{epoch}"));
             var batches = (_train.Count + _options.BatchSize - 1) / _options.BatchSize;
-            double lossSum = 0, correct = 0;
-            var seen = 0;
+            // A resumed epoch continues the sums of the batches trained before the stop.
+            double lossSum = state.Partial.LossSum, correct = state.Partial.CorrectSum;
+            var seen = state.Partial.Seen;
+            var earlierSeconds = state.Partial.Seconds;
             var batch = 0;
             foreach (var (x, y) in _train.Batches(_options.BatchSize, order))
             {
@@ -122,17 +121,20 @@ public sealed class Trainer
                 seen += y.Length;
                 state.Samples += y.Length;
                 progress?.Report(new TrainingProgress(epoch + 1, _options.Epochs, batch, batches, loss, accuracy, state.Pulses));
+                PausePoint.Reach($"batch/{epoch + 1}/{batch}", stop);
                 if (stop.IsCancellationRequested && batch < batches)
                 {
                     state.Batch = batch;
                     state.TrainSeconds += watch.Elapsed.TotalSeconds;
-                    Checkpoint(checkpointDirectory, state);
+                    state.Partial = new EpochSums { LossSum = lossSum, CorrectSum = correct, Seen = seen, Seconds = earlierSeconds + watch.Elapsed.TotalSeconds };
+                    Checkpoint(checkpointDirectory, state, stop);
                     return Summary(state, interrupted: true, chipAccuracy: null, finalLoss: seen == 0 ? double.NaN : lossSum / seen);
                 }
             }
 
             state.TrainSeconds += watch.Elapsed.TotalSeconds;
             state.Batch = 0;
+            state.Partial = new EpochSums();
             state.Epoch = epoch + 1;
             var metrics = new EpochMetrics
             {
@@ -143,10 +145,10 @@ public sealed class Trainer
                 ChipTestAccuracy = _options.Mode == TrainingMode.Hil ? ChipAccuracy(_test) : null,
                 ProgrammingPulses = state.Pulses,
                 Reprograms = state.Reprograms,
-                Seconds = watch.Elapsed.TotalSeconds,
+                Seconds = earlierSeconds + watch.Elapsed.TotalSeconds,
             };
             state.Metrics.Add(metrics);
-            Checkpoint(checkpointDirectory, state);
+            Checkpoint(checkpointDirectory, state, stop);
             epochDone?.Invoke(metrics);
             if (stop.IsCancellationRequested && state.Epoch < _options.Epochs)
             {
@@ -227,7 +229,7 @@ public sealed class Trainer
                 };
                 state.Metrics.Add(metrics);
                 state.TrainSeconds = watch.Elapsed.TotalSeconds;
-                Checkpoint(checkpointDirectory, state);
+                Checkpoint(checkpointDirectory, state, stop);
                 epochDone?.Invoke(metrics);
                 if (stop.IsCancellationRequested)
                 {
@@ -433,17 +435,20 @@ public sealed class Trainer
         }
     }
 
-    private void Checkpoint(string? directory, RunState state)
+    private void Checkpoint(string? directory, RunState state, CancellationToken stop)
     {
         if (directory is null)
         {
             return;
         }
 
+        var number = ++_checkpointsWritten;
         new TrainingCheckpoint
         {
             Epoch = state.Epoch,
             Batch = state.Batch,
+            Steps = state.Steps,
+            Partial = state.Partial,
             ProgrammingPulses = state.Pulses,
             Reprograms = state.Reprograms,
             ChipClockSeconds = _chip?.Clock.Seconds ?? 0,
@@ -452,7 +457,7 @@ public sealed class Trainer
             InitSoftwareTestAccuracy = state.InitSoftwareTestAccuracy,
             Metrics = state.Metrics,
             Optimizer = Optimizer.State().ToDictionary(kv => kv.Key, kv => kv.Value),
-        }.Save(directory, Network.Parameters);
+        }.Save(directory, Network.Parameters, stage => PausePoint.Reach($"checkpoint/{number}/{stage}", stop));
     }
 
     private TrainingSummary Summary(RunState state, bool interrupted, double? chipAccuracy, double finalLoss) => new()
@@ -495,12 +500,16 @@ public sealed class Trainer
 
         public double? InitSoftwareTestAccuracy { get; set; }
 
+        public EpochSums Partial { get; set; } = new();
+
         public List<EpochMetrics> Metrics { get; set; } = [];
 
         public static RunState From(TrainingCheckpoint c) => new()
         {
             Epoch = c.Epoch,
             Batch = c.Batch,
+            Steps = c.Steps,
+            Partial = c.Partial,
             Pulses = c.ProgrammingPulses,
             Reprograms = c.Reprograms,
             TrainSeconds = c.TrainSeconds,

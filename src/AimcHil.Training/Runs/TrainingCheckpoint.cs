@@ -5,15 +5,21 @@ using AimcHil.Training.Optimizers;
 
 namespace AimcHil.Training.Runs;
 
-/// <summary>Everything needed to continue a run where it stopped: weights, optimizer state and the trainer's
-/// counters, written atomically so a crash mid-write leaves the previous checkpoint intact.</summary>
+/// <summary>Everything needed to continue a run where it stopped: weights (model.bin), optimizer state and the
+/// trainer's counters (trainer.json), stored together as one all-or-nothing checkpoint by <see cref="CheckpointStore"/>.</summary>
 public sealed record TrainingCheckpoint
 {
+    private const string ModelName = "model.bin";
+    private const string StateName = "trainer.json";
+
     /// <summary>Epochs completed.</summary>
     public required int Epoch { get; init; }
 
     /// <summary>Batches of epoch <see cref="Epoch"/> already trained (non-zero only after an interruption).</summary>
     public required int Batch { get; init; }
+
+    /// <summary>Optimizer steps since the run began: the phase of an every:K reprogramming policy.</summary>
+    public long Steps { get; init; }
 
     public required long ProgrammingPulses { get; init; }
 
@@ -25,6 +31,10 @@ public sealed record TrainingCheckpoint
 
     public required long Samples { get; init; }
 
+    /// <summary>The running sums of the epoch in progress (zero at an epoch boundary), so that a run stopped inside an
+    /// epoch reports, once resumed, the same epoch metrics as a run never stopped.</summary>
+    public EpochSums Partial { get; init; } = new();
+
     public double? InitSoftwareTestAccuracy { get; init; }
 
     public required List<EpochMetrics> Metrics { get; init; }
@@ -33,37 +43,55 @@ public sealed record TrainingCheckpoint
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = false };
 
-    public static string ModelPath(string directory) => Path.Combine(directory, "model.bin");
-
-    public static string StatePath(string directory) => Path.Combine(directory, "trainer.json");
-
-    public void Save(string directory, IEnumerable<Parameter> parameters)
-    {
-        Directory.CreateDirectory(directory);
-        ModelState.Save(ModelPath(directory), parameters);
-        var temp = StatePath(directory) + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, Json));
-        File.Move(temp, StatePath(directory), overwrite: true);
-    }
-
-    /// <summary>The trainer's counters and metrics alone, without touching a model.</summary>
-    public static TrainingCheckpoint ReadState(string directory)
-    {
-        var state = StatePath(directory);
-        if (!File.Exists(state))
+    /// <summary>Writes this checkpoint with <paramref name="parameters"/>' values; <paramref name="reached"/> hears each
+    /// stage of the write (<see cref="CheckpointStore"/>, plus "model" and "state" for this checkpoint's two files).</summary>
+    public void Save(string directory, IEnumerable<Parameter> parameters, Action<string> reached) =>
+        CheckpointStore.Commit(directory, Epoch, Batch, generation =>
         {
-            throw new AimcException($"{directory}: no checkpoint to resume from (trainer.json is missing)");
-        }
+            ModelState.Save(Path.Combine(generation, ModelName), parameters);
+            reached("model");
+            DurableFile.Write(Path.Combine(generation, StateName), JsonSerializer.SerializeToUtf8Bytes(this, Json));
+            reached("state");
+        }, reached);
 
-        return JsonSerializer.Deserialize<TrainingCheckpoint>(File.ReadAllText(state), Json)
-            ?? throw new AimcException($"{state}: empty checkpoint");
-    }
+    /// <summary>The trainer's counters and metrics alone, without touching a model (the checkpoint is verified first).</summary>
+    public static TrainingCheckpoint ReadState(string directory) => ParseState(CheckpointStore.OpenCurrent(directory));
 
     public static TrainingCheckpoint Load(string directory, IEnumerable<Parameter> parameters, IOptimizer optimizer)
     {
-        var checkpoint = ReadState(directory);
-        ModelState.Load(ModelPath(directory), parameters);
+        var generation = CheckpointStore.OpenCurrent(directory);
+        var checkpoint = ParseState(generation);
+        ModelState.Load(Path.Combine(generation, ModelName), parameters);
         optimizer.Restore(checkpoint.Optimizer);
         return checkpoint;
     }
+
+    private static TrainingCheckpoint ParseState(string generation)
+    {
+        var path = Path.Combine(generation, StateName);
+        try
+        {
+            if (JsonSerializer.Deserialize<TrainingCheckpoint>(File.ReadAllBytes(path), Json) is { Metrics: not null, Optimizer: not null, Partial: not null } state)
+            {
+                return state;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        throw new AimcException($"{path}: not a trainer state this version can read; {CheckpointStore.CannotResume}");
+    }
+}
+
+/// <summary>Running sums over the batches of an epoch so far: what its metrics line averages.</summary>
+public sealed record EpochSums
+{
+    public double LossSum { get; init; }
+
+    public double CorrectSum { get; init; }
+
+    public int Seen { get; init; }
+
+    public double Seconds { get; init; }
 }

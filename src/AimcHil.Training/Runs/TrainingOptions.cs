@@ -1,3 +1,4 @@
+using System.Globalization;
 using AimcHil.Core;
 
 namespace AimcHil.Training.Runs;
@@ -55,4 +56,24 @@ public sealed record TrainingOptions
     public ReprogramPolicy ReprogramPolicy => ReprogramPolicy.Parse(Reprogram);
 
     public bool NeedsChip => Mode != TrainingMode.Software;
+
+    /// <summary>Beyond this no optimizer here converges: the first step throws every weight out of range.</summary>
+    public const float MaxLearningRate = 10;
+
+    /// <summary>Refuses settings no run can use (from the command line or a run's settings.json), before any data is
+    /// loaded or memory allocated.</summary>
+    public void Validate()
+    {
+        if (Epochs < 0 || BatchSize < 1)
+        {
+            throw new AimcException($"epochs must be ≥ 0 and the batch size ≥ 1 (got {Epochs} and {BatchSize})");
+        }
+
+        if (!(LearningRate > 0 && LearningRate <= MaxLearningRate))
+        {
+            throw new AimcException($"the learning rate must be greater than 0 and at most {MaxLearningRate} (got {LearningRate.ToString(CultureInfo.InvariantCulture)}): give --lr, e.g. 1e-3");
+        }
+
+        NetworkFootprint.Check(Layers);
+    }
 }
