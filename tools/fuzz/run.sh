@@ -49,7 +49,7 @@ for target in "${targets[@]}"; do
   findings=$out/findings/$target
   rm -rf "$findings"
   echo "fuzz: $target for ${seconds}s" >&2
-  afl-fuzz -i "$out/seeds/$target" -o "$findings" -V "$seconds" -t 5000 -m none -- "$dotnet" "$bin/AimcHil.Fuzz.dll" "$target" \
+  afl-fuzz -i "$out/seeds/$target" -o "$findings" -V "$seconds" -t 3000 -m none -- "$dotnet" "$bin/AimcHil.Fuzz.dll" "$target" \
     >"$out/$target.log" 2>&1
   status=$?
   stats=$findings/default/fuzzer_stats
@@ -58,18 +58,22 @@ for target in "${targets[@]}"; do
     paths=$(sed -n 's/^corpus_count *: //p' "$stats")
     echo "fuzz: $target: $execs runs, $paths inputs in the queue" >&2
   fi
-  if [ "$status" -ne 0 ] && [ ! -f "$stats" ]; then
-    echo "fuzz: afl-fuzz failed on $target (exit $status); the end of $out/$target.log:" >&2
-    tail -n 15 "$out/$target.log" >&2
+  if [ "$status" -ne 0 ]; then
+    echo "fuzz: afl-fuzz stopped early on $target (exit $status); the input it was running: $findings/default/.cur_input; the end of $out/$target.log:" >&2
+    tail -n 6 "$out/$target.log" >&2
     found=1
-    continue
   fi
   for kind in crashes hangs; do
+    shown=0
     for input in "$findings"/default/$kind/id:*; do
       [ -e "$input" ] || continue
       found=1
-      echo "fuzz: $target: $kind: $input ($(base64 -w0 <"$input" | head -c 200))"
-      timeout 20 dotnet "$plain/AimcHil.Fuzz.dll" replay "$target" "$input" 2>&1 | head -n 6 | sed 's/^/    /'
+      echo "fuzz: $target: $kind: $input"
+      # What the first two threw (a hang replays until the 10 s limit), bounded so a run with many finds stays short.
+      if [ "$shown" -lt 2 ]; then
+        shown=$((shown + 1))
+        timeout 10 dotnet "$plain/AimcHil.Fuzz.dll" replay "$target" "$input" 2>&1 | head -n 3 | cut -c1-400 | sed 's/^/    /'
+      fi
     done
   done
 done

@@ -1,7 +1,7 @@
 using AimcHil.Fuzz;
 using SharpFuzz;
 
-// aimc-fuzz TARGET                 serve afl-fuzz (SharpFuzz's fork-server loop; one run on stdin without afl-fuzz)
+// aimc-fuzz TARGET                 serve afl-fuzz (SharpFuzz's out-of-process fork server; one run on stdin without afl-fuzz)
 // aimc-fuzz replay TARGET FILE...  run saved inputs, printing what each one threw (for crashes afl-fuzz found)
 // aimc-fuzz seeds FOLDER           write the seed corpus, one subfolder per target
 switch (args)
@@ -31,7 +31,10 @@ switch (args)
 
     case [var name] when FuzzTarget.All.Any(t => t.Name == name):
         var fuzzed = FuzzTarget.Named(name);
-        Fuzzer.Run(stream =>
+        // Out of process: on a hang afl-fuzz kills the process it was told runs the input, and in SharpFuzz's in-process
+        // loop that is the fork server itself ("Unable to communicate with fork server", the run aborts). Here it is a
+        // child that the server restarts.
+        Fuzzer.OutOfProcess.Run(stream =>
         {
             var input = new MemoryStream();
             stream.CopyTo(input);
