@@ -103,13 +103,18 @@ public static class Npy
                 string.Create(CultureInfo.InvariantCulture, $"array of shape {ShapeText(header.Shape)} and dtype '{header.Dtype}' is too large to load ({byteCount} bytes)"));
         }
 
+        // A header is a few dozen bytes and may claim 2 GB of data: where the stream knows its length, a truncated file
+        // is refused before that much memory is taken for it.
+        if (stream.CanSeek && stream.Length - stream.Position < byteCount)
+        {
+            throw TruncatedData(sourceName, header, byteCount, Math.Max(0, stream.Length - stream.Position));
+        }
+
         var data = GC.AllocateUninitializedArray<byte>((int)byteCount);
         var dataGot = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
         if (dataGot < data.Length)
         {
-            throw new NpyFormatException(
-                sourceName,
-                string.Create(CultureInfo.InvariantCulture, $"truncated data: shape {ShapeText(header.Shape)} of '{header.Dtype}' needs {byteCount} bytes, found {dataGot}"));
+            throw TruncatedData(sourceName, header, byteCount, dataGot);
         }
 
         if (!BitConverter.IsLittleEndian)
@@ -119,6 +124,9 @@ public static class Npy
 
         return new NpyArray(header.Shape, header.Dtype, data, (int)header.Count, sourceName);
     }
+
+    private static NpyFormatException TruncatedData(string? sourceName, Header header, long byteCount, long found) =>
+        new(sourceName, string.Create(CultureInfo.InvariantCulture, $"truncated data: shape {ShapeText(header.Shape)} of '{header.Dtype}' needs {byteCount} bytes, found {found}"));
 
     /// <summary>Writes float32 ('&lt;f4') data; with no shape the array is one-dimensional.</summary>
     public static void Write(string path, float[] data, params int[] shape) => WriteFile(path, "<f4", data, shape);

@@ -24,7 +24,7 @@ public static class DeviceStatesLayout
         var tile = r.I32();
         var rows = r.Count("rows");
         var cols = r.Count("cols");
-        var weights = new Grid<float>(rows, cols, r.F32s(checked(rows * cols)));
+        var weights = new Grid<float>(rows, cols, r.F32s(r.Cells(rows, cols)));
         var count = r.U16();
         var arrays = new List<DeviceArray>(count);
         for (var k = 0; k < count; k++)
@@ -34,7 +34,7 @@ public static class DeviceStatesLayout
             var unit = r.Str();
             var ar = r.Count("array rows");
             var ac = r.Count("array cols");
-            arrays.Add(new DeviceArray(name, new Grid<float>(ar, ac, r.F32s(checked(ar * ac))), fullScale, unit));
+            arrays.Add(new DeviceArray(name, new Grid<float>(ar, ac, r.F32s(r.Cells(ar, ac))), fullScale, unit));
         }
 
         r.End();

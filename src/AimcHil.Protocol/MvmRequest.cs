@@ -14,7 +14,7 @@ public sealed record MvmRequest(int Tile, Grid<int> InputCodes)
         var tile = r.I32();
         var batch = r.Count("batch");
         var n = r.Count("n");
-        var request = new MvmRequest(tile, new Grid<int>(batch, n, r.I32s(checked(batch * n))));
+        var request = new MvmRequest(tile, new Grid<int>(batch, n, r.I32s(r.Cells(batch, n))));
         r.End();
         return request;
     }

@@ -27,7 +27,7 @@ public static class MvmResultLayout
         var result = new MvmResult
         {
             SaturatedOutputs = saturated,
-            Codes = new Grid<int>(batch, cols, r.I32s(checked(batch * cols))),
+            Codes = new Grid<int>(batch, cols, r.I32s(r.Cells(batch, cols))),
             MacPerCode = r.F64s(cols),
             MacOffset = r.F64s(cols),
         };

@@ -63,6 +63,19 @@ public sealed class PayloadReader
         return n;
     }
 
+    /// <summary>The number of cells of a rows × cols grid whose dimensions the payload gave: refused as malformed, not
+    /// overflowed, when no payload could hold that many (two counts of up to 2^24 multiply past the Int32 range).</summary>
+    public int Cells(int rows, int cols)
+    {
+        var cells = (long)rows * cols;
+        if (cells > Remaining * 8L)
+        {
+            throw new MalformedPayloadException($"a {rows}×{cols} grid does not fit in the {Remaining} bytes left");
+        }
+
+        return (int)cells;
+    }
+
     public float[] F32s(int count) => Array<float>(count);
 
     public int[] I32s(int count) => Array<int>(count);
@@ -71,7 +84,7 @@ public sealed class PayloadReader
 
     public bool[] Bits(int count)
     {
-        var bytes = Take((count + 7) / 8);
+        var bytes = Take((int)(((long)count + 7) / 8));
         var values = new bool[count];
         for (var k = 0; k < count; k++)
         {

@@ -16,13 +16,13 @@ public sealed record ProgramRequest(int Tile, Grid<float> Targets, WriteVerifyOp
         var options = new WriteVerifyOptions(r.Bool(), r.F64(), r.I32());
         var rows = r.Count("rows");
         var cols = r.Count("cols");
-        var targets = new Grid<float>(rows, cols, r.F32s(checked(rows * cols)));
+        var targets = new Grid<float>(rows, cols, r.F32s(r.Cells(rows, cols)));
         Grid<bool>? only = null;
         if (hasMask)
         {
             var maskRows = r.Count("mask rows");
             var maskCols = r.Count("mask cols");
-            only = new Grid<bool>(maskRows, maskCols, r.Bits(checked(maskRows * maskCols)));
+            only = new Grid<bool>(maskRows, maskCols, r.Bits(r.Cells(maskRows, maskCols)));
         }
 
         r.End();

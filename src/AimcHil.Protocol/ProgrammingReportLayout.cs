@@ -26,7 +26,7 @@ public static class ProgrammingReportLayout
         var tile = r.I32();
         var rows = r.Count("rows");
         var cols = r.Count("cols");
-        var n = checked(rows * cols);
+        var n = r.Cells(rows, cols);
         var report = new ProgrammingReport
         {
             Tile = tile,
@@ -44,7 +44,8 @@ public static class ProgrammingReportLayout
     private static List<CellAddress> ReadCells(PayloadReader r)
     {
         var count = r.Count("unconverged cells");
-        var cells = new List<CellAddress>(count);
+        // Capacity from what the payload can hold, not from the count it claims: 2^24 claimed cells would reserve 128 MiB.
+        var cells = new List<CellAddress>(Math.Min(count, r.Remaining / 8));
         for (var k = 0; k < count; k++)
         {
             cells.Add(new CellAddress(r.I32(), r.I32()));

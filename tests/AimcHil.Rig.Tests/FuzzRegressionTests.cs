@@ -1,0 +1,36 @@
+using AimcHil.Core;
+
+namespace AimcHil.Rig.Tests;
+
+/// <summary>Rig file texts the fuzzer (tools/fuzz, target rigfile) found to end in an exception other than the
+/// documented <see cref="AimcException"/>, kept so they stay fixed. Each text is the shortest that showed it.</summary>
+public class FuzzRegressionTests
+{
+    [Theory(Skip = "fuzz crash, owner fixing: RigFileReader.Parse catches only YamlException, and YamlDotNet throws ArgumentException for a tag that is not a valid URI")]
+    [InlineData("!!%06")]
+    [InlineData("!<%06> x")]
+    public void A_tag_that_is_not_a_valid_uri_is_a_one_line_error(string yaml)
+    {
+        var e = Assert.Throws<AimcException>(() => RigFileReader.Parse(yaml, "fuzz.yaml"));
+
+        Assert.StartsWith("fuzz.yaml:", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    /// <summary>The passive 1R preset with g_max_siemens 1e78 (one mutated digit): the IR-drop solver throws
+    /// InvalidOperationException ("did not converge … loss of positive definiteness") when the chip is opened.</summary>
+    [Fact(Skip = "fuzz crash, owner fixing: a g_max_siemens of 1e78 passes the rig-file checks and the IR-drop solve throws InvalidOperationException (issue 11 item 4: ranges checked at load)")]
+    public void An_absurd_conductance_is_refused_in_one_line_not_by_the_ir_drop_solver()
+    {
+        var yaml = File.ReadAllText(Path.Combine(RepositoryPaths.Rigs, "rram-passive-1r.yaml"))
+            .Replace("g_max_siemens: 100.0e-6", "g_max_siemens: 100.0e76", StringComparison.Ordinal);
+
+        var e = Assert.Throws<AimcException>(() =>
+        {
+            using var chip = RigConnector.OpenEmulator(RigFileReader.Parse(yaml, "fuzz.yaml"), new RigOptions());
+            chip.Mvm(0, new Grid<int>(1, chip.Info.Rows, Enumerable.Repeat(1, chip.Info.Rows).ToArray()));
+        });
+
+        Assert.Contains("g_max_siemens", e.Message, StringComparison.Ordinal);
+    }
+}
