@@ -58,6 +58,12 @@ public static partial class RigFileReader
             var line = (int)e.Start.Line;
             throw new AimcException($"{path}:{line}:{e.Start.Column}: {Explain(e, KeyOnLine(yaml, line), outline?.PathAt(e.Start.Line, e.Start.Column))}", e);
         }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet reports a malformed tag (a "!…" that is no URI) this way instead of as a YamlException.
+            var reason = e.Message.Split(" (Parameter", 2)[0].ReplaceLineEndings(" ").TrimEnd('.');
+            throw new AimcException($"{path}: not a rig file YAML can read ({reason}); rig files use no tags (!…): see hil-rigs/RIG-FILE.md", e);
+        }
 
         if (rig is null)
         {

@@ -12,7 +12,7 @@ public sealed class RigFileCliTests
     [InlineData("info", Chip + "  column_mismatch:\n    gain_sigma: .nan\n", "6: column_mismatch.gain_sigma = NaN: must be a finite number from 0 to 1")]
     [InlineData("info", Chip + "  adc:\n    inl_peak_lsb: .nan\n", "6: adc.inl_peak_lsb = NaN: must be a finite number from -1024 to 1024")]
     [InlineData("mvm", Chip + "  adc:\n    range_mac: .inf\n", "6: adc.range_mac = infinity: must be a finite number > 0")]
-    [InlineData("mvm", Chip + "  pcm:\n    g_max_siemens: .inf\n", "6: pcm.g_max_siemens = infinity: must be a finite number > 0")]
+    [InlineData("mvm", Chip + "  pcm:\n    g_max_siemens: .inf\n", "6: pcm.g_max_siemens = infinity: must be a finite number > 0 and ≤ 0.01")]
     [InlineData("info", Chip + "  rows: 9\n", "5: rows is given twice (first on line 3): keep one")]
     [InlineData("info", Chip + "  dac:\n", "5: dac is empty: expected a section with fields bits; fill it in or remove the line")]
     [InlineData("info", "kind: emulator\nchip:\n  - 1\n", "2: chip: expected a section with fields name, domain, device, rows, cols, tiles, dac, adc, column_mismatch, wires, access_transistors, drift_compensation, timing, pulse_response, pcm, rram, sram, current, charge, charge_redistribution, capacitive_division, resistive_division, time_domain, stuck_map_file, not a list")]

@@ -6,7 +6,7 @@ namespace AimcHil.Rig.Tests;
 /// documented <see cref="AimcException"/>, kept so they stay fixed. Each text is the shortest that showed it.</summary>
 public class FuzzRegressionTests
 {
-    [Theory(Skip = "fuzz crash, owner fixing: RigFileReader.Parse catches only YamlException, and YamlDotNet throws ArgumentException for a tag that is not a valid URI")]
+    [Theory]
     [InlineData("!!%06")]
     [InlineData("!<%06> x")]
     public void A_tag_that_is_not_a_valid_uri_is_a_one_line_error(string yaml)
@@ -19,7 +19,7 @@ public class FuzzRegressionTests
 
     /// <summary>The passive 1R preset with g_max_siemens 1e78 (one mutated digit): the IR-drop solver throws
     /// InvalidOperationException ("did not converge … loss of positive definiteness") when the chip is opened.</summary>
-    [Fact(Skip = "fuzz crash, owner fixing: a g_max_siemens of 1e78 passes the rig-file checks and the IR-drop solve throws InvalidOperationException (issue 11 item 4: ranges checked at load)")]
+    [Fact]
     public void An_absurd_conductance_is_refused_in_one_line_not_by_the_ir_drop_solver()
     {
         var yaml = File.ReadAllText(Path.Combine(RepositoryPaths.Rigs, "rram-passive-1r.yaml"))

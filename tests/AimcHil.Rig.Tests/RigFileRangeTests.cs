@@ -20,7 +20,7 @@ public class RigFileRangeTests
     [InlineData(Chip + "  column_mismatch:\n    offset_sigma_full_scale: .inf\n", "r.yaml:6: column_mismatch.offset_sigma_full_scale = infinity: must be a finite number from 0 to 1")]
     [InlineData(Chip + "  wires:\n    bit_segment_ohm: .inf\n", "r.yaml:6: wires.bit_segment_ohm = infinity: must be a finite number from 0 to 1000000")]
     [InlineData(Chip + "  adc:\n    range_mac: .inf\n", "r.yaml:6: adc.range_mac = infinity: must be a finite number > 0")]
-    [InlineData(Chip + "  pcm:\n    g_max_siemens: .inf\n", "r.yaml:6: pcm.g_max_siemens = infinity: must be a finite number > 0")]
+    [InlineData(Chip + "  pcm:\n    g_max_siemens: .inf\n", "r.yaml:6: pcm.g_max_siemens = infinity: must be a finite number > 0 and ≤ 0.01")]
     [InlineData(Chip + "  time_domain:\n    jitter_kappa_root_seconds: -.inf\n", "r.yaml:6: time_domain.jitter_kappa_root_seconds = -infinity: must be a finite number ≥ 0")]
     [InlineData(Chip + "  timing:\n    pulse_seconds: 1e300\n", "r.yaml:6: timing.pulse_seconds = 1E+300: must be a finite number from 0 to 3600")]
     [InlineData("kind: emulator\nchip:\n  rows: -5\n", "r.yaml:3: rows = -5: must be a whole number from 1 to 4096")]
@@ -51,7 +51,7 @@ public class RigFileRangeTests
     [InlineData(Chip + "  domain: {current: 1}\n", "r.yaml:5: domain: expected one of current, charge, charge_redistribution, capacitive_division, resistive_division, time_domain, not a section")]
     [InlineData("kind: emulator\n? [a]\n: b\n", "r.yaml:2: a key is a field name such as kind or rows, not a list or a section")]
     [InlineData(Chip + "---\nkind: tcp\n", "r.yaml:5: a rig file is one YAML document, and a second one starts here (after ---); remove it or put it in a file of its own")]
-    [InlineData("\u007fELF\u0002\u0001\u0001\0\0\0", "r.yaml:1: the rig file: expected a section with fields kind, description, seed, chip, direct, port, baud_rate, timeout_ms, attempts, not a single value")]
+    [InlineData("\u007fELF\u0002\u0001\u0001\0\0\0", "r.yaml:1: the rig file: expected a section with fields kind, description, seed, chip, direct, port, baud_rate, timeout_ms, attempts, secret_file, not a single value")]
     public void ShapesARigFileCannotHaveAreRefusedAtTheirLine(string yaml, string message) => AssertRefused(yaml, message);
 
     [Fact]

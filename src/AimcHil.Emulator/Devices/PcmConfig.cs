@@ -8,7 +8,8 @@ namespace AimcHil.Emulator.Devices;
 public sealed record PcmConfig
 {
     /// <summary>Conductance at normalized state 1.0.</summary>
-    [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
+    // Above 10 mS (100 Ω) a cell is a short, not a memory state, and the IR-drop network's solve loses its precision.
+    [ValidRange(0, 1e-2, MinExclusive = true)]
     public double GMaxSiemens { get; init; } = 25e-6;
 
     public bool ProgrammingNoise { get; init; } = true;

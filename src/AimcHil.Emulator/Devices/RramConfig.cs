@@ -8,7 +8,8 @@ namespace AimcHil.Emulator.Devices;
 public sealed record RramConfig
 {
     /// <summary>Conductance at normalized state 1.0 (the low-resistance state under the SET compliance current).</summary>
-    [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
+    // Above 10 mS (100 Ω) a cell is a short, not a memory state, and the IR-drop network's solve loses its precision.
+    [ValidRange(0, 1e-2, MinExclusive = true)]
     public double GMaxSiemens { get; init; } = 100e-6;
 
     /// <summary>When on, a fully RESET device still conducts g_max / <see cref="OnOffRatio"/>, the lowest programmable state.</summary>

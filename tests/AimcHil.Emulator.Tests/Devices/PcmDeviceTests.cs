@@ -307,7 +307,7 @@ public class PcmDeviceTests
     [Fact]
     public void InvalidConfigurationIsRejected()
     {
-        Assert.Equal("pcm.g_max_siemens = 0: must be a finite number > 0", Assert.Throws<AimcException>(() => new PcmDevice(new PcmConfig { GMaxSiemens = 0 })).Message);
+        Assert.Equal("pcm.g_max_siemens = 0: must be a finite number > 0 and ≤ 0.01", Assert.Throws<AimcException>(() => new PcmDevice(new PcmConfig { GMaxSiemens = 0 })).Message);
         Assert.Equal("pcm.t0_seconds = -1: must be a finite number > 0", Assert.Throws<AimcException>(() => new PcmDevice(new PcmConfig { T0Seconds = -1 })).Message);
         Assert.Equal("pcm.stuck_on_fraction + stuck_off_fraction = 1.4: must be at most 1 (a device is stuck one way or the other)", Assert.Throws<AimcException>(() => new PcmDevice(new PcmConfig { StuckOnFraction = 0.7, StuckOffFraction = 0.7 })).Message);
     }
