@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 using AimcHil.Core;
 using AimcHil.Emulator.Circuits;
 using AimcHil.Emulator.Devices;
@@ -306,39 +305,14 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         }
 
         var max = Physics.InputCodeMax;
-        if (inputCodes.Data.Length > 0 && LargestMagnitude(inputCodes.Data) > max)
+        // Min and max, not max |code|: |int.MinValue| overflows, and a hostile host sends exactly that.
+        if (inputCodes.Data.Length > 0 && (TensorPrimitives.Min<int>(inputCodes.Data) < -max || TensorPrimitives.Max<int>(inputCodes.Data) > max))
         {
             var bad = inputCodes.Data.First(c => c < -max || c > max);
             throw new AimcException($"input code {bad} is outside the {Preset.Dac.Bits}-bit DAC range [-{max}, {max}]");
         }
     }
 
-    /// <summary>max |code| in one vectorized pass (codes are far from int.MinValue).</summary>
-    private static int LargestMagnitude(ReadOnlySpan<int> codes)
-    {
-        var largest = 0;
-        var k = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var acc = Vector256<int>.Zero;
-            for (; k <= codes.Length - Vector256<int>.Count; k += Vector256<int>.Count)
-            {
-                acc = Vector256.Max(acc, Vector256.Abs(Vector256.Create(codes.Slice(k, Vector256<int>.Count))));
-            }
-
-            for (var lane = 0; lane < Vector256<int>.Count; lane++)
-            {
-                largest = Math.Max(largest, acc[lane]);
-            }
-        }
-
-        for (; k < codes.Length; k++)
-        {
-            largest = Math.Max(largest, Math.Abs(codes[k]));
-        }
-
-        return largest;
-    }
 
     /// <summary>Bit-sliced and bit-serial domains: every phase's conversions are digitized and added with their
     /// integer significance into one code per output.</summary>

@@ -136,7 +136,10 @@ public static class RigConnector
         Stream stream;
         if (address.IsTcp)
         {
-            stream = TcpLink.Connect(address.TcpPort, address.Host!, rig.TimeoutMs * rig.Attempts).BaseStream;
+            // The answer timeout is per request; a TCP handshake gets at least a second, since a short answer timeout on
+            // a busy machine is no reason to blame the network.
+            var connectMs = (int)Math.Clamp((long)rig.TimeoutMs * rig.Attempts, 1000, int.MaxValue);
+            stream = TcpLink.Connect(address.TcpPort, address.Host!, connectMs).BaseStream;
         }
         else
         {

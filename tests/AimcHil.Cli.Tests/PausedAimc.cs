@@ -43,10 +43,21 @@ internal sealed class PausedAimc : IDisposable
             kill.WaitForExit();
         }
 
-        var stderr = _process.StandardError.ReadToEnd();
-        Assert.True(_process.WaitForExit(60_000), "aimc did not stop within 60 s of SIGINT");
-        return new AimcProcess.Outcome(_process.ExitCode, _stdout.Result, string.Join('\n', [.. Stderr, stderr]));
+        var stderr = _process.StandardError.ReadToEndAsync();
+        if (!_process.WaitForExit(60_000))
+        {
+            // A process started in the background by a shell without job control inherits SIGINT ignored, as Ctrl-C
+            // should not reach it; fail with that, rather than wait for ever.
+            _process.Kill();
+            _process.WaitForExit();
+            Assert.Fail($"aimc did not stop within 60 s of SIGINT (ignored signals of the test host: {IgnoredSignals()}; SIGINT is bit 1, so 0x...2 means the suite was started in the background without job control)");
+        }
+
+        return new AimcProcess.Outcome(_process.ExitCode, _stdout.Result, string.Join('\n', [.. Stderr, stderr.Result]));
     }
+
+    private static string IgnoredSignals() =>
+        File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))?[7..].Trim() ?? "unknown";
 
     public void Dispose()
     {
