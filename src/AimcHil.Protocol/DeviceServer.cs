@@ -553,6 +553,11 @@ public sealed class DeviceServer
                 return DeviceStatesLayout.Encode(_chip.ReadBack(Single(payload, r => r.I32())));
             case Opcode.Mvm:
                 var mvm = MvmRequest.Decode(payload);
+                if (mvm.InputCodes.Rows > _options.MaxMvmBatch)
+                {
+                    throw new DeviceError(ErrorCode.TooLarge, $"an MVM of {mvm.InputCodes.Rows} vectors: this rig takes at most {_options.MaxMvmBatch} per request; send fewer");
+                }
+
                 CheckInputCodes(mvm.InputCodes);
                 return MvmResultLayout.Encode(_chip.Mvm(mvm.Tile, mvm.InputCodes));
             case Opcode.ClockGet:

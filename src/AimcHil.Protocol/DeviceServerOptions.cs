@@ -20,6 +20,10 @@ public sealed record DeviceServerOptions
     /// <summary>Largest bulk object accepted (the device's RAM for a weight matrix or an MVM batch).</summary>
     public int MaxObjectBytes { get; init; } = 64 << 20;
 
+    /// <summary>The most input vectors one MVM may carry: what bounds an MVM's memory and time, since a narrow tile's
+    /// codes fit millions of vectors into one object (the emulator's work per vector is far larger than its codes).</summary>
+    public int MaxMvmBatch { get; init; } = 65536;
+
     /// <summary>The largest write-verify pulse budget per device one PROGRAM may ask for (advertised in HELLO). A chip
     /// operation cannot be aborted, so this is what bounds a PROGRAM's run time.</summary>
     public int MaxPulsesPerCell { get; init; } = 1000;

@@ -88,6 +88,19 @@ public class FuzzRegressionTests
         Assert.Equal(ErrorCode.Chip, NakMessage.Decode(answer.Payload).Code);
     }
 
+    /// <summary>Found by the session target as an OutOfMemoryException under the fuzzer's 1 GiB heap: an MVM object of
+    /// millions of 8-input vectors fits the 64 MiB object limit, but the work for it does not fit memory.</summary>
+    [Fact]
+    public void An_mvm_of_more_vectors_than_the_rig_takes_is_refused_as_too_large()
+    {
+        var answer = Serve(new Frame(FrameKind.Request, 1, Opcode.Mvm, FrameFlags.None, new MvmRequest(0, new Grid<int>(65537, 8)).Encode()));
+
+        Assert.Equal(FrameKind.Nak, answer.Kind);
+        var nak = NakMessage.Decode(answer.Payload);
+        Assert.Equal(ErrorCode.TooLarge, nak.Code);
+        Assert.Equal("an MVM of 65537 vectors: this rig takes at most 65536 per request; send fewer", nak.Message);
+    }
+
     /// <summary>The session target's server (8×8, two tiles, seed 11) after HELLO: its last answer to the request.</summary>
     private static Frame Serve(Frame request)
     {

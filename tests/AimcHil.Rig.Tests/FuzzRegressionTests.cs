@@ -33,4 +33,26 @@ public class FuzzRegressionTests
 
         Assert.Contains("g_max_siemens", e.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>Every rig-file crash the fuzzer's CI run found (YamlDotNet's scanner throwing
+    /// InvalidOperationException on mutated presets), kept as found in FuzzFindings/: each is read into a rig or
+    /// refused with one line naming the file, never another exception.</summary>
+    public static TheoryData<string> Findings() => new(Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "tests", "AimcHil.Rig.Tests", "FuzzFindings")).Select(Path.GetFileName).Order()!);
+
+    [Theory]
+    [MemberData(nameof(Findings))]
+    public void A_fuzzer_finding_is_read_or_refused_in_one_line(string name)
+    {
+        var text = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "AimcHil.Rig.Tests", "FuzzFindings", name));
+
+        try
+        {
+            RigFileReader.Parse(text, name);
+        }
+        catch (AimcException e)
+        {
+            Assert.StartsWith(name, e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', e.Message);
+        }
+    }
 }
