@@ -487,7 +487,14 @@ public sealed class HostSession : IDisposable
     private static long Deadline(TimeSpan wait) => Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
 
     private AimcException NoAnswer(Opcode opcode) => new(
-        $"rig on {Port} did not answer {OpcodeNames.Of(opcode)} within {Options.Timeout.TotalMilliseconds:0} ms after {Options.Attempts} attempts: is the bridge powered and the port right?");
+        $"rig on {Port} did not answer {OpcodeNames.Of(opcode)} within {Options.Timeout.TotalMilliseconds:0} ms after {Options.Attempts} attempts: " +
+        (Options.Timeout < ShortestPlausibleAnswer
+            ? $"{Options.Timeout.TotalMilliseconds:0} ms is less than a rig takes to answer; allow {ShortestPlausibleAnswer.TotalMilliseconds:0} ms or more (timeout_ms, --timeout-ms)"
+            : "is the bridge powered and the port right?"));
+
+    /// <summary>Below this an unanswered request says more about the timeout than about the rig: a USB bridge's
+    /// round trip alone is about a millisecond, a PROGRAM's far longer.</summary>
+    private static readonly TimeSpan ShortestPlausibleAnswer = TimeSpan.FromMilliseconds(50);
 
     private AimcException Closed() => _disposed
         ? new AimcException($"the session with the rig on {Port} is closed")

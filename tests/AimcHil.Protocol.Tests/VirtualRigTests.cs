@@ -84,6 +84,17 @@ public class VirtualRigTests
     }
 
     [Fact]
+    public void ATimeoutShorterThanAnyRigAnswersBlamesTheTimeoutNotTheBridge()
+    {
+        using var pipe = new AimcHil.Hardware.DuplexPipe();
+        using var session = new HostSession(pipe.Host, "127.0.0.1:5025", new HostSessionOptions { Timeout = TimeSpan.FromMilliseconds(1), Attempts = 3 });
+
+        var e = Assert.Throws<AimcException>(() => session.Handshake());
+
+        Assert.Equal("rig on 127.0.0.1:5025 did not answer HELLO within 1 ms after 3 attempts: 1 ms is less than a rig takes to answer; allow 50 ms or more (timeout_ms, --timeout-ms)", e.Message);
+    }
+
+    [Fact]
     public void ARigThatNeverAnswersFailsWithTheExactMessageWithinTheTimeout()
     {
         using var pipe = new AimcHil.Hardware.DuplexPipe();
