@@ -34,6 +34,9 @@ public sealed class VirtualRigCliTests : IDisposable
 
         Assert.Equal(0, probe.ExitCode);
         Assert.Equal("1.1", probe.Json.GetProperty("protocol").GetString());
+        Assert.Equal(1000, probe.Json.GetProperty("max_pulses_per_cell").GetInt32());
+        Assert.Equal(60000, probe.Json.GetProperty("idle_timeout_ms").GetInt32());
+        Assert.Equal(64 << 20, probe.Json.GetProperty("max_object_bytes").GetInt32());
         Assert.Equal("pcm-current-256", probe.Json.GetProperty("chip").GetProperty("name").GetString());
         Assert.Equal(port, probe.Json.GetProperty("chip").GetProperty("transport").GetString());
         Assert.Contains("Reseed", probe.Json.GetProperty("capabilities").GetString());

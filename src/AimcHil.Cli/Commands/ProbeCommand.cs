@@ -39,12 +39,21 @@ internal static class ProbeCommand
                     max_payload = hello.MaxPayload,
                     window = hello.Window,
                     capabilities = hello.Capabilities.ToString(),
+                    // Null from a 1.0 rig, which states no limits.
+                    max_pulses_per_cell = hello.Limits?.MaxPulsesPerCell,
+                    idle_timeout_ms = hello.Limits?.IdleTimeoutMs,
+                    max_object_bytes = hello.Limits?.MaxObjectBytes,
                     chip = chip.Info,
                 });
             }
             else
             {
                 AnsiConsole.MarkupLineInterpolated($"[bold]{address.Text}[/]: {hello.Firmware} {hello.FirmwareVersionText}, protocol {hello.Major}.{hello.Minor}, boot {hello.BootCounter}, frames up to {hello.MaxPayload} bytes, window {hello.Window}, capabilities {hello.Capabilities}");
+                if (hello.Limits is { } limits)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"limits: {limits.MaxPulsesPerCell} pulses per device per PROGRAM, objects up to {limits.MaxObjectBytes} bytes, idle hosts dropped after {(limits.IdleTimeoutMs == 0 ? "never" : $"{limits.IdleTimeoutMs / 1000.0:0.###} s")}");
+                }
+
                 InfoCommand.Print(new RigFile { Description = $"over {address.Text}" }, chip.Info);
             }
 
