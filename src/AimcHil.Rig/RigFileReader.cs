@@ -58,7 +58,7 @@ public static partial class RigFileReader
             var line = (int)e.Start.Line;
             throw new AimcException($"{path}:{line}:{e.Start.Column}: {Explain(e, KeyOnLine(yaml, line), outline?.PathAt(e.Start.Line, e.Start.Column))}", e);
         }
-        catch (Exception e) when (e is ArgumentException || (e is InvalidOperationException && e.Source == "YamlDotNet"))
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException && e.Source == "YamlDotNet")
         {
             // YamlDotNet reports a malformed tag (a "!…" that is no URI) and some scanner states this way, not as a YamlException.
             var reason = e.Message.Split(" (Parameter", 2)[0].ReplaceLineEndings(" ").TrimEnd('.');

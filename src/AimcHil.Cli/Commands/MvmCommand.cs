@@ -248,7 +248,7 @@ internal static class MvmCommand
     {
         // Inputs as codes and outputs as MAC values, both held whole for the --out file and the error.
         var bytes = (long)count * (rows + info.Cols) * sizeof(int);
-        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        var available = (long)AimcHil.Emulator.MemoryBudget.Available();
         if (bytes > available / 2)
         {
             throw new AimcException($"--random-inputs {count}: {count} vectors of {rows} inputs and {info.Cols} outputs need {bytes / (1 << 20)} MiB, more than half of the {available / (1 << 20)} MiB this machine has; run fewer vectors per call");

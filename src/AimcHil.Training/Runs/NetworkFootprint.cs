@@ -1,5 +1,6 @@
 using System.Globalization;
 using AimcHil.Core;
+using AimcHil.Emulator;
 
 namespace AimcHil.Training.Runs;
 
@@ -31,14 +32,12 @@ public static class NetworkFootprint
         }
 
         var neededBytes = parameters * BytesPerParameter;
-        var availableBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        var availableBytes = MemoryBudget.Available();
         if (neededBytes > availableBytes)
         {
-            throw new AimcException($"layers {Describe(layers)}: the network has {parameters.ToString("N0", CultureInfo.InvariantCulture)} parameters and needs at least {Gigabytes(neededBytes)} of memory for their values, gradients and optimizer state; this machine has {Gigabytes(availableBytes)}: choose smaller layers");
+            throw new AimcException($"layers {Describe(layers)}: the network has {parameters.ToString("N0", CultureInfo.InvariantCulture)} parameters and needs at least {MemoryBudget.Gigabytes(neededBytes)} of memory for their values, gradients and optimizer state; this machine has {MemoryBudget.Gigabytes(availableBytes)}: choose smaller layers");
         }
     }
 
     private static string Describe(int[]? layers) => layers is null ? "(none)" : string.Join(',', layers);
-
-    private static string Gigabytes(long bytes) => $"{(bytes / 1e9).ToString("0.0", CultureInfo.InvariantCulture)} GB";
 }
