@@ -33,8 +33,8 @@ public class CalibratedBackwardTests
 
     /// <summary>Input 2 → output 1 sits on tile 0 at (2, 1) and is made positive with its G⁺ stuck off; input 9 → output
     /// 5 sits on tile 3 at (1, 1) and is made negative with its G⁻ stuck on: neither weight moves its device.</summary>
-    private const int FrozenPositive = (2 * 6) + 1;
-    private const int FrozenNegative = (9 * 6) + 5;
+    private const int FrozenPositive = (1 * 12) + 2;
+    private const int FrozenNegative = (5 * 12) + 9;
 
     /// <summary>Gains that differ per tile and column, offsets, and stuck devices on both arrays of several tiles.</summary>
     private static MeasuredPattern Measured()

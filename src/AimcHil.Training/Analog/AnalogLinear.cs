@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using AimcHil.Core;
 using AimcHil.Training.Layers;
 
@@ -71,17 +72,17 @@ public sealed class AnalogLinear : ILayer
     /// <summary>MAC value of one output code of a tile, as the noisy model quantizes.</summary>
     private double OutputLsbMac => ChipInfo.MacFullScale / (ChipInfo.AdcCodeMax + 1.0);
 
+    /// <summary>Position of the weight joining input (crossbar row) <paramref name="input"/> to output (column)
+    /// <paramref name="output"/> in the shadow weights, which are outputs × inputs as PyTorch lays them out.</summary>
+    private int Index(int input, int output) => (output * Shadow.Inputs) + input;
+
     /// <summary>Sets s_j = max_i |W_ij|, so the largest weight of each column uses the device's full range.</summary>
     public void UpdateScale()
     {
         var w = Shadow.Weight;
-        Array.Fill(ColumnScale, 1e-12f);
-        for (var i = 0; i < w.Rows; i++)
+        for (var j = 0; j < w.Rows; j++)
         {
-            for (var j = 0; j < w.Cols; j++)
-            {
-                ColumnScale[j] = Math.Max(ColumnScale[j], Math.Abs(w.Value[(i * w.Cols) + j]));
-            }
+            ColumnScale[j] = Math.Max(1e-12f, Math.Abs(TensorPrimitives.MaxMagnitude(w.Value.AsSpan(j * w.Cols, w.Cols))));
         }
     }
 
@@ -99,7 +100,7 @@ public sealed class AnalogLinear : ILayer
                 for (var j = 0; j < block.Cols; j++)
                 {
                     var col = block.ColStart + j;
-                    targets[i, j] = Math.Clamp(w.Value[((block.RowStart + i) * w.Cols) + col] / ColumnScale[col], -1f, 1f);
+                    targets[i, j] = Math.Clamp(w.Value[Index(block.RowStart + i, col)] / ColumnScale[col], -1f, 1f);
                 }
             }
 
@@ -127,7 +128,7 @@ public sealed class AnalogLinear : ILayer
                 for (var j = 0; j < block.Cols; j++)
                 {
                     var col = block.ColStart + j;
-                    var k = ((block.RowStart + i) * w.Cols) + col;
+                    var k = Index(block.RowStart + i, col);
                     targets[i, j] = Math.Clamp(w.Value[k] / ColumnScale[col], -1f, 1f);
                     if (Math.Abs(w.Value[k] - ProgrammedWeight[k]) / ColumnScale[col] > delta)
                     {
@@ -250,14 +251,14 @@ public sealed class AnalogLinear : ILayer
         var normalized = new float[w.Length];
         for (var k = 0; k < normalized.Length; k++)
         {
-            normalized[k] = Math.Clamp(w.Value[k] / ColumnScale[k % w.Cols], -1f, 1f);
+            normalized[k] = Math.Clamp(w.Value[k] / ColumnScale[k / w.Cols], -1f, 1f);
         }
 
         var noisy = new float[w.Length];
         sampler.Sample(normalized, noisy);
         for (var k = 0; k < noisy.Length; k++)
         {
-            noisy[k] *= ColumnScale[k % w.Cols];
+            noisy[k] *= ColumnScale[k / w.Cols];
         }
 
         return ChipModelForward(input, noisy);
@@ -288,7 +289,7 @@ public sealed class AnalogLinear : ILayer
                     double mac = 0;
                     for (var i = 0; i < block.Rows; i++)
                     {
-                        mac += x[block.RowStart + i] * weight[((block.RowStart + i) * cols) + col];
+                        mac += x[block.RowStart + i] * weight[Index(block.RowStart + i, col)];
                     }
 
                     // The chip sees x / a and W / s: its MAC is in those normalized units.
@@ -324,7 +325,7 @@ public sealed class AnalogLinear : ILayer
             for (var j = 0; j < block.Cols; j++)
             {
                 var col = block.ColStart + j;
-                normalized[(i * block.Cols) + j] = Math.Clamp(w.Value[((block.RowStart + i) * w.Cols) + col] / ColumnScale[col], -1f, 1f);
+                normalized[(i * block.Cols) + j] = Math.Clamp(w.Value[Index(block.RowStart + i, col)] / ColumnScale[col], -1f, 1f);
             }
         }
 
@@ -460,7 +461,7 @@ public sealed class AnalogLinear : ILayer
                 for (var j = 0; j < block.Cols; j++)
                 {
                     var col = block.ColStart + j;
-                    w.Gradient[((block.RowStart + i) * w.Cols) + col] += weightGradient[(i * block.Cols) + j] / ColumnScale[col];
+                    w.Gradient[Index(block.RowStart + i, col)] += weightGradient[(i * block.Cols) + j] / ColumnScale[col];
                 }
             }
         }

@@ -17,4 +17,10 @@ public interface ILayer
     /// <summary>Gradient of the loss with respect to the input of the last <see cref="Forward"/>; ADDS the parameter
     /// gradients to <see cref="Parameter.Gradient"/>, so callers zero them once per step (and may accumulate batches).</summary>
     Grid<float> Backward(Grid<float> outputGradient);
+
+    /// <summary>Checks that the layer takes examples of shape <paramref name="input"/> and returns the shape of its
+    /// output, so a model is checked once when it is built rather than at its first batch; spatial layers also fix
+    /// their image size here (element-wise layers keep the shape).</summary>
+    /// <exception cref="ArgumentException">The layer cannot take this shape; the message says what it takes.</exception>
+    ImageShape Bind(ImageShape input) => input;
 }

@@ -4,40 +4,72 @@ using AimcHil.Numerics;
 
 namespace AimcHil.Training.Layers;
 
-/// <summary>Fully connected layer y = x·W + b with W stored inputs × outputs (W[i, j] connects input i to output j,
-/// the row × column layout of a crossbar), so the weight matrix can be programmed onto a tile as it is.</summary>
+/// <summary>Fully connected layer y = x·Wᵀ + b, as PyTorch's <c>torch.nn.Linear</c>: W is outputs × inputs (W[j, i]
+/// connects input i to output j), so state_dicts travel to and from PyTorch as they are; mapping onto a crossbar,
+/// whose rows are the inputs, transposes it.</summary>
 public sealed class Linear : ILayer
 {
     private Grid<float>? _input;
 
     /// <summary>Weights drawn He/Kaiming-uniform from ±sqrt(6 / inputs), the bound that keeps activation variance
     /// steady through ReLU; biases start at zero.</summary>
+    /// <remarks>The draws fill the inputs × outputs matrix row by row and are then transposed, so a seed gives the
+    /// same network as before the layout followed PyTorch's.</remarks>
     public Linear(string name, int inputs, int outputs, SeededRandom random)
+        : this(name, new Parameter($"{name}.weight", outputs, inputs), new Parameter($"{name}.bias", outputs))
+    {
+        var bound = MathF.Sqrt(6f / inputs);
+        var drawn = new float[inputs * outputs];
+        random.FillUniform(drawn, -bound, bound);
+        for (var i = 0; i < inputs; i++)
+        {
+            for (var j = 0; j < outputs; j++)
+            {
+                Weight.Value[(j * inputs) + i] = drawn[(i * outputs) + j];
+            }
+        }
+    }
+
+    /// <summary>A linear map over existing parameters: <paramref name="weight"/> seen as outputs × inputs (the first
+    /// dimension by the product of the others) and a bias of outputs values; a Conv2d's kernel is such a map over
+    /// its image patches.</summary>
+    public Linear(string name, Parameter weight, Parameter bias)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputs);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
+        if (bias.Length != weight.Rows)
+        {
+            throw new ArgumentException($"{name}: the bias has {bias.Length} values, the weight {weight.Rows} outputs", nameof(bias));
+        }
+
         Name = name;
-        Weight = new Parameter($"{name}.weight", inputs, outputs);
-        Bias = new Parameter($"{name}.bias", 1, outputs);
-        var bound = MathF.Sqrt(6f / inputs);
-        random.FillUniform(Weight.Value, -bound, bound);
+        Weight = weight;
+        Bias = bias;
         Parameters = [Weight, Bias];
     }
 
     public string Name { get; }
 
-    public int Inputs => Weight.Rows;
+    public int Inputs => Weight.Cols;
 
-    public int Outputs => Weight.Cols;
+    public int Outputs => Weight.Rows;
 
-    /// <summary>inputs × outputs, named "{name}.weight".</summary>
+    /// <summary>outputs × inputs, named "{name}.weight".</summary>
     public Parameter Weight { get; }
 
-    /// <summary>1 × outputs, named "{name}.bias".</summary>
+    /// <summary>outputs values, named "{name}.bias".</summary>
     public Parameter Bias { get; }
 
     public IReadOnlyList<Parameter> Parameters { get; }
+
+    public ImageShape Bind(ImageShape input)
+    {
+        if (input.Size != Inputs)
+        {
+            throw new ArgumentException($"{Name}: takes {Inputs} features per example, but gets {input} = {input.Size}; a Flatten before it does not change the count");
+        }
+
+        return ImageShape.Flat(Outputs);
+    }
 
     public Grid<float> Forward(Grid<float> input, bool training)
     {
@@ -56,7 +88,7 @@ public sealed class Linear : ILayer
         return Backward(input, outputGradient, Weight.Value, Weight.Gradient, Bias.Gradient);
     }
 
-    /// <summary>y = x·W + b for x of batch × inputs, W of inputs × outputs (row-major) and b of outputs values.</summary>
+    /// <summary>y = x·Wᵀ + b for x of batch × inputs, W of outputs × inputs (row-major) and b of outputs values.</summary>
     public static Grid<float> Apply(Grid<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outputs)
     {
         var inputs = input.Cols;
@@ -73,12 +105,12 @@ public sealed class Linear : ILayer
         }
 
         // beta = 1 lets the product land on the broadcast bias in one pass.
-        Blas.Gemm(false, false, input.Rows, outputs, inputs, 1f, input.Data, weight, 1f, output.Data);
+        Blas.Gemm(false, true, input.Rows, outputs, inputs, 1f, input.Data, weight, 1f, output.Data);
         return output;
     }
 
-    /// <summary>The full backward pass of y = x·W + b given the forward input: adds xᵀ·gy to
-    /// <paramref name="weightGradient"/> and Σ_batch gy to <paramref name="biasGradient"/>, returns gy·Wᵀ.
+    /// <summary>The full backward pass of y = x·Wᵀ + b given the forward input: adds gyᵀ·x to
+    /// <paramref name="weightGradient"/> and Σ_batch gy to <paramref name="biasGradient"/>, returns gy·W.
     /// Layers whose effective W differs from the trained one (e.g. read back from a chip) pass that W here.</summary>
     public static Grid<float> Backward(
         Grid<float> input,
@@ -92,12 +124,12 @@ public sealed class Linear : ILayer
         return InputGradient(outputGradient, weight, input.Cols);
     }
 
-    /// <summary>gW += xᵀ·gy, with gW inputs × outputs like the weights.</summary>
+    /// <summary>gW += gyᵀ·x, with gW outputs × inputs like the weights.</summary>
     public static void AccumulateWeightGradient(Grid<float> input, Grid<float> outputGradient, Span<float> weightGradient)
     {
         CheckBatch(input, outputGradient);
         CheckWeight(weightGradient, input.Cols, outputGradient.Cols);
-        Blas.Gemm(true, false, input.Cols, outputGradient.Cols, input.Rows, 1f, input.Data, outputGradient.Data, 1f, weightGradient);
+        Blas.Gemm(true, false, outputGradient.Cols, input.Cols, input.Rows, 1f, outputGradient.Data, input.Data, 1f, weightGradient);
     }
 
     /// <summary>gb += Σ over the batch of gy.</summary>
@@ -114,13 +146,13 @@ public sealed class Linear : ILayer
         }
     }
 
-    /// <summary>gx = gy·Wᵀ for W of <paramref name="inputs"/> × gy.Cols.</summary>
+    /// <summary>gx = gy·W for W of gy.Cols × <paramref name="inputs"/>.</summary>
     public static Grid<float> InputGradient(Grid<float> outputGradient, ReadOnlySpan<float> weight, int inputs)
     {
         var outputs = outputGradient.Cols;
         CheckWeight(weight, inputs, outputs);
         var inputGradient = new Grid<float>(outputGradient.Rows, inputs);
-        Blas.Gemm(false, true, outputGradient.Rows, inputs, outputs, 1f, outputGradient.Data, weight, 0f, inputGradient.Data);
+        Blas.Gemm(false, false, outputGradient.Rows, inputs, outputs, 1f, outputGradient.Data, weight, 0f, inputGradient.Data);
         return inputGradient;
     }
 
@@ -128,7 +160,7 @@ public sealed class Linear : ILayer
     {
         if (weight.Length != inputs * outputs)
         {
-            throw new ArgumentException($"a {inputs}×{outputs} weight matrix needs {inputs * outputs} values, not {weight.Length}", nameof(weight));
+            throw new ArgumentException($"a {outputs}×{inputs} weight matrix needs {inputs * outputs} values, not {weight.Length}", nameof(weight));
         }
     }
 

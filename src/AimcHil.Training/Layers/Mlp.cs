@@ -2,12 +2,14 @@ using AimcHil.Numerics;
 
 namespace AimcHil.Training.Layers;
 
-/// <summary>Multilayer perceptrons: Linear layers "fc1", "fc2", … with ReLU between them and none after the last.</summary>
+/// <summary>Multilayer perceptrons laid out as PyTorch's <c>nn.Sequential(Linear, ReLU, Linear, …)</c>: layers are named
+/// by their index in the sequence ("0", "2", …), so the parameters are "0.weight", "0.bias", "2.weight", … as in that
+/// module's state_dict.</summary>
 public static class Mlp
 {
-    /// <summary>For sizes [784, 256, 10]: fc1 (784→256), ReLU, fc2 (256→10), emitting logits. Each layer draws its
-    /// weights from its own fork of <paramref name="random"/> ("fc1", "fc2", …), so changing one layer's size
-    /// leaves the initial weights of the others as they were.</summary>
+    /// <summary>For sizes [784, 256, 10]: Linear "0" (784→256), ReLU, Linear "2" (256→10), emitting logits. Each Linear
+    /// draws its weights from its own fork of <paramref name="random"/> ("fc1", "fc2", … by position among the Linear
+    /// layers), so changing one layer's size leaves the initial weights of the others as they were.</summary>
     public static Sequential Create(int[] sizes, SeededRandom random)
     {
         if (sizes.Length < 2)
@@ -23,14 +25,15 @@ public static class Mlp
         var layers = new List<ILayer>();
         for (var i = 0; i + 1 < sizes.Length; i++)
         {
-            var name = $"fc{i + 1}";
-            layers.Add(new Linear(name, sizes[i], sizes[i + 1], random.Fork(name)));
+            layers.Add(new Linear($"{layers.Count}", sizes[i], sizes[i + 1], random.Fork($"fc{i + 1}")));
             if (i + 2 < sizes.Length)
             {
                 layers.Add(new Relu());
             }
         }
 
-        return new Sequential(layers);
+        var model = new Sequential(layers);
+        model.Bind(ImageShape.Flat(sizes[0]));
+        return model;
     }
 }

@@ -49,6 +49,18 @@ public sealed class Sequential : ILayer
         return g;
     }
 
+    /// <summary>Binds every layer in turn, so a model whose layers do not fit together is refused when it is built.</summary>
+    public ImageShape Bind(ImageShape input)
+    {
+        var shape = input;
+        foreach (var layer in Layers)
+        {
+            shape = layer.Bind(shape);
+        }
+
+        return shape;
+    }
+
     public void ZeroGradients()
     {
         foreach (var parameter in Parameters)

@@ -11,7 +11,7 @@ public interface IOptimizer
     /// <summary>One update of every parameter from its <see cref="Parameter.Gradient"/>; gradients are left as they are.</summary>
     void Step(IReadOnlyList<Parameter> parameters);
 
-    /// <summary>A copy of the internal state keyed "{parameter name}/{slot}", e.g. "fc1.weight/m"; restoring it into a
+    /// <summary>A copy of the internal state keyed "{parameter name}/{slot}", e.g. "0.weight/m"; restoring it into a
     /// fresh optimizer with the same hyperparameters continues exactly as if training had not been interrupted.</summary>
     IReadOnlyDictionary<string, float[]> State();
 

@@ -47,7 +47,7 @@ public class AnalogLinearTests
                 double expected = 0;
                 for (var j = 0; j < 5; j++)
                 {
-                    expected += gy[s, j] * w.Value[(i * 5) + j];
+                    expected += gy[s, j] * w.Value[(j * 20) + i];
                 }
 
                 Assert.Equal(expected, gx[s, i], 4);
@@ -64,7 +64,7 @@ public class AnalogLinearTests
                     expected += xq[s, i] * gy[s, j];
                 }
 
-                Assert.Equal(expected, w.Gradient[(i * 5) + j], 4);
+                Assert.Equal(expected, w.Gradient[(j * 20) + i], 4);
             }
         }
     }

@@ -11,20 +11,22 @@ public class LinearTests
     private const float Step = 1e-2f;
 
     [Fact]
-    public void WeightRowsAreInputsAndColumnsAreOutputs()
+    public void WeightRowsAreOutputsAndColumnsAreInputsAsInPyTorch()
     {
         var layer = new Linear("fc", 2, 3, new SeededRandom(1));
-        float[] weight = [1, 2, 3, 4, 5, 6];
+        float[] weight = [1, 4, 2, 5, 3, 6];
         weight.CopyTo(layer.Weight.Value, 0);
         float[] bias = [0.5f, -0.5f, 1f];
         bias.CopyTo(layer.Bias.Value, 0);
 
         var y = layer.Forward(new Grid<float>(1, 2, [1f, -1f]), training: true);
 
-        // y_j = Σ_i x_i·W[i, j] + b_j.
+        // y_j = Σ_i W[j, i]·x_i + b_j.
         Assert.Equal([-2.5f, -3.5f, -2f], y.Data);
-        Assert.Equal((2, 3), (layer.Weight.Rows, layer.Weight.Cols));
+        Assert.Equal((3, 2), (layer.Weight.Rows, layer.Weight.Cols));
+        Assert.Equal([3, 2], layer.Weight.Shape);
         Assert.Equal((1, 3), (layer.Bias.Rows, layer.Bias.Cols));
+        Assert.Equal([3], layer.Bias.Shape);
         Assert.Equal(["fc.weight", "fc.bias"], layer.Parameters.Select(p => p.Name));
     }
 
@@ -86,15 +88,15 @@ public class LinearTests
         // An analog layer trains W but the chip computes with a perturbed W'; the input gradient follows W'.
         var x = new Grid<float>(2, 2, [1f, 2f, -1f, 0.5f]);
         var gy = new Grid<float>(2, 3, [1f, 0f, -1f, 2f, 1f, 0f]);
-        float[] effective = [1, 0, 2, 0, 1, -1];
+        float[] effective = [1, 0, 0, 1, 2, -1];
         var weightGradient = new float[6];
         var biasGradient = new float[3];
 
         var gx = Linear.Backward(x, gy, effective, weightGradient, biasGradient);
 
-        // gx = gy·W'ᵀ, gW = xᵀ·gy, gb = Σ_batch gy.
+        // W' is 3 outputs × 2 inputs: gx = gy·W', gW = gyᵀ·x, gb = Σ_batch gy.
         Assert.Equal([1f - 2f, 0f + 1f, 2f + 0f, 0f + 1f], gx.Data);
-        Assert.Equal([1f - 2f, 0f - 1f, -1f, 2f + 1f, 0.5f, -2f], weightGradient);
+        Assert.Equal([1f - 2f, 2f + 1f, 0f - 1f, 0.5f, -1f, -2f], weightGradient);
         Assert.Equal([3f, 1f, -1f], biasGradient);
     }
 
@@ -107,6 +109,27 @@ public class LinearTests
         var x = GradientCheck.Uniform(random.Fork("x"), 5, 6);
 
         Assert.Equal(layer.Forward(x, training: false).Data, Linear.Apply(x, layer.Weight.Value, layer.Bias.Value, 3).Data);
+    }
+
+    [Fact]
+    public void TheSeedGivesTheSameNetworkAsTheInputsByOutputsLayoutDid()
+    {
+        // Runs recorded before the weights took PyTorch's layout stay reproducible: the draws fill inputs × outputs.
+        var layer = new Linear("fc", 3, 2, new SeededRandom(4));
+        var drawn = new float[6];
+        new SeededRandom(4).FillUniform(drawn, -MathF.Sqrt(2f), MathF.Sqrt(2f));
+
+        Assert.Equal([drawn[0], drawn[2], drawn[4], drawn[1], drawn[3], drawn[5]], layer.Weight.Value);
+    }
+
+    [Fact]
+    public void BindChecksTheFeatureCount()
+    {
+        var layer = new Linear("fc", 16, 2, new SeededRandom(1));
+
+        Assert.Equal(ImageShape.Flat(2), layer.Bind(new ImageShape(1, 4, 4)));
+        var error = Assert.Throws<ArgumentException>(() => layer.Bind(new ImageShape(2, 3, 3)));
+        Assert.Equal("fc: takes 16 features per example, but gets 2×3×3 = 18; a Flatten before it does not change the count", error.Message);
     }
 
     [Fact]

@@ -21,18 +21,22 @@ public class MlpTests
             l => Assert.Equal((784, 256), (((Linear)l).Inputs, ((Linear)l).Outputs)),
             l => Assert.IsType<Relu>(l),
             l => Assert.Equal((256, 10), (((Linear)l).Inputs, ((Linear)l).Outputs)));
-        Assert.Equal(["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"], model.Parameters.Select(p => p.Name));
+        // The names nn.Sequential(Linear(784, 256), ReLU(), Linear(256, 10)).state_dict() has.
+        Assert.Equal(["0.weight", "0.bias", "2.weight", "2.bias"], model.Parameters.Select(p => p.Name));
+        Assert.Equal([256, 784], model.Parameters[0].Shape);
     }
 
     [Fact]
     public void EachLayerHasItsOwnRandomStream()
     {
-        // Widening the hidden layer changes fc1's shape but must not reshuffle the draws of the others.
+        // Widening the hidden layer changes the first layer's shape but must not reshuffle the draws of the others.
         var narrow = Mlp.Create([3, 4, 5, 2], new SeededRandom(9));
         var wide = Mlp.Create([3, 4, 7, 2], new SeededRandom(9));
 
         Assert.Equal(narrow.Parameters[0].Value, wide.Parameters[0].Value);
-        Assert.Equal(narrow.Parameters[2].Value[..4], wide.Parameters[2].Value[..4]);
+        // Weights are outputs × inputs: input 0's weights to the first outputs are the first draws of both.
+        float[] Input0(Parameter w) => [.. Enumerable.Range(0, 5).Select(j => w.Value[j * w.Cols])];
+        Assert.Equal(Input0(narrow.Parameters[2]), Input0(wide.Parameters[2]));
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed class ModelStateTests : IDisposable
 
         var error = Assert.Throws<AimcException>(() => ModelState.Load(path, model.Parameters));
 
-        Assert.Equal($"{path}: the checkpoint has no parameter 'fc2.weight' (3×2) that the model needs", error.Message);
+        Assert.Equal($"{path}: the checkpoint has no parameter '2.weight' (2×3) that the model needs", error.Message);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class ModelStateTests : IDisposable
 
         var error = Assert.Throws<AimcException>(() => ModelState.Load(path, Mlp.Create([4, 5, 2], new SeededRandom(1)).Parameters));
 
-        Assert.Equal($"{path}: parameter 'fc1.weight' is 4×3 in the checkpoint but 4×5 in the model", error.Message);
+        Assert.Equal($"{path}: parameter '0.weight' is 3×4 in the checkpoint but 5×4 in the model", error.Message);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class ModelStateTests : IDisposable
 
         var error = Assert.Throws<AimcException>(() => ModelState.Load(path, Mlp.Create([4, 3], new SeededRandom(1)).Parameters));
 
-        Assert.Equal($"{path}: the checkpoint holds parameter 'fc2.weight' (3×2), which the model does not have", error.Message);
+        Assert.Equal($"{path}: the checkpoint holds parameter '2.weight' (2×3), which the model does not have", error.Message);
     }
 
     [Fact]

@@ -156,7 +156,7 @@ public class TrainerTests
 
         var e = Assert.Throws<AimcException>(() => new Trainer(Options(TrainingMode.Hil) with { Layers = [16, 40, 3] }, train, test, chip));
 
-        Assert.Equal("layer fc1 (16×40) needs 3 tiles of 16×16, but the chip small-pcm has 2 of its 2 tiles left; use a chip with more tiles or a smaller network", e.Message);
+        Assert.Equal("layer 0 (16×40) needs 3 tiles of 16×16, but the chip small-pcm has 2 of its 2 tiles left; use a chip with more tiles or a smaller network", e.Message);
     }
 
     [Theory]
