@@ -4,6 +4,7 @@ using System.Text.Json;
 using AimcHil.Core;
 using AimcHil.Rig;
 using AimcHil.Training.Data;
+using AimcHil.Training.Layers;
 using AimcHil.Training.Runs;
 using Spectre.Console;
 
@@ -30,7 +31,8 @@ internal static class TrainCommand
         var lr = new Option<float>("--lr") { Description = "learning rate", DefaultValueFactory = _ => 1e-3f };
         var optimizer = new Option<string>("--optimizer") { Description = "adam | sgd (momentum 0.9)", DefaultValueFactory = _ => "adam" };
         var seed = new Option<ulong>("--seed") { Description = "seed of initialization, batch order, noise and the emulated chip", DefaultValueFactory = _ => 1 };
-        var layers = new Option<string>("--layers") { Description = "MLP layer sizes", DefaultValueFactory = _ => "784,256,10" };
+        var model = new Option<string>("--model") { Description = "mlp (sized by --layers) or lenet (a small CNN for 28×28 images); README lists each model's layers and state_dict names", DefaultValueFactory = _ => "mlp" };
+        var layers = new Option<string>("--layers") { Description = "MLP layer sizes (--model mlp)", DefaultValueFactory = _ => "784,256,10" };
         var data = new Option<string>("--data") { Description = $"folder with the four IDX files (default {FashionMnist.DefaultDirectory}), or 'synthetic' for a small generated problem", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
         var output = new Option<DirectoryInfo?>("--out") { Description = "run directory: settings, rig snapshot, metrics.jsonl, summary.json, checkpoints (default runs/MODE-TIME)" };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "continue the interrupted run in this directory, with its own settings" };
@@ -44,9 +46,9 @@ internal static class TrainCommand
         var ideal = CommonOptions.Ideal();
         var json = CommonOptions.Json();
         var port = CommonOptions.Port();
-        var command = new Command("train", "train an MLP with the chip in the loop (or in software), with checkpoints and resume")
+        var command = new Command("train", "train a model (an MLP or a CNN) with the chip in the loop (or in software), with checkpoints and resume")
         {
-            rig, mode, epochs, batch, lr, optimizer, seed, layers, data, output, resume, init, reprogram, backwardModel, twin, writeVerify, trainLimit, testLimit, ideal, port, json,
+            rig, mode, epochs, batch, lr, optimizer, seed, model, layers, data, output, resume, init, reprogram, backwardModel, twin, writeVerify, trainLimit, testLimit, ideal, port, json,
         };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
@@ -69,9 +71,17 @@ internal static class TrainCommand
             }
             else
             {
+                var modelName = parse.GetValue(model)!;
+                BuiltInModel.CheckName(modelName);
+                if (modelName != "mlp" && parse.GetResult(layers) is { Implicit: false })
+                {
+                    throw new AimcException($"--layers sizes the MLP; --model {modelName} has its own layers (README lists them): leave out --layers");
+                }
+
                 var options = new TrainingOptions
                 {
                     Mode = ParseMode(parse.GetValue(mode)!),
+                    Model = modelName,
                     Layers = ParseLayers(parse.GetValue(layers)!),
                     Epochs = parse.GetValue(epochs),
                     BatchSize = parse.GetValue(batch),
@@ -335,6 +345,7 @@ internal static class TrainCommand
     {
         var table = new Table().AddColumns("", "");
         table.AddRow("mode", SnakeCase.Of(s.Mode));
+        table.AddRow("model", $"{s.Model}, {s.MvmsPerSample} tile MVMs per sample");
         table.AddRow("software test accuracy", s.SoftwareTestAccuracy.ToString("P2", CultureInfo.InvariantCulture));
         if (s.InitSoftwareTestAccuracy is { } init)
         {

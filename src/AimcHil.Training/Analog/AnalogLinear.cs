@@ -9,7 +9,7 @@ namespace AimcHil.Training.Analog;
 /// and the backward pass is a model's vector-Jacobian product at the inputs the chip actually saw (DAC-quantized):
 /// the ideal one, gW = x_qᵀ·g_y and g_x = g_y·Wᵀ, or the physical model's (hardware-in-the-loop / physics-aware
 /// training).</summary>
-public sealed class AnalogLinear : ILayer
+public sealed class AnalogLinear : IAnalogLayer
 {
     private Grid<float>? _quantizedInput;
     private float[]? _forwardWeight;
@@ -34,6 +34,14 @@ public sealed class AnalogLinear : ILayer
     public Linear Shadow { get; }
 
     public string Name => Shadow.Name;
+
+    public string Kind => "Linear";
+
+    /// <summary>The layer itself: a Linear's matrix is what the tiles hold.</summary>
+    public AnalogLinear Crossbar => this;
+
+    /// <summary>One MVM per tile the matrix spans.</summary>
+    public int MvmsPerSample => Blocks.Count;
 
     public IReadOnlyList<TileBlock> Blocks { get; }
 
@@ -147,6 +155,8 @@ public sealed class AnalogLinear : ILayer
 
         return pulses;
     }
+
+    public ImageShape Bind(ImageShape input) => Shadow.Bind(input);
 
     public Grid<float> Forward(Grid<float> input, bool training)
     {

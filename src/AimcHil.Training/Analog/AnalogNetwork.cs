@@ -5,68 +5,101 @@ using AimcHil.Training.Layers;
 
 namespace AimcHil.Training.Analog;
 
-/// <summary>An MLP whose linear layers are mapped onto a chip's tiles (ReLU between them, computed on the host).</summary>
+/// <summary>A model whose Linear and Conv2d layers are mapped onto a chip's tiles (aihwkit's <c>convert_to_analog</c>);
+/// every other layer (ReLU, pooling, flatten, dropout) runs on the host.</summary>
 public sealed class AnalogNetwork
 {
-    private AnalogNetwork(Sequential model, IReadOnlyList<AnalogLinear> analog)
+    private AnalogNetwork(Sequential model, IReadOnlyList<IAnalogLayer> layers)
     {
         Model = model;
-        Analog = analog;
+        AnalogLayers = layers;
+        Analog = [.. layers.Select(layer => layer.Crossbar)];
     }
 
+    /// <summary>The mapped model: the software model with its Linear and Conv2d layers replaced by analog ones that
+    /// share their parameters.</summary>
     public Sequential Model { get; }
 
+    /// <summary>The analog layers in model order.</summary>
+    public IReadOnlyList<IAnalogLayer> AnalogLayers { get; }
+
+    /// <summary>The matrices on the tiles, one per analog layer, in model order.</summary>
     public IReadOnlyList<AnalogLinear> Analog { get; }
 
     public IReadOnlyList<Parameter> Parameters => Model.Parameters;
 
+    /// <summary>Tile MVMs one example (sample) costs on the chip (every analog layer, every tile, every position).</summary>
+    public int MvmsPerSample => AnalogLayers.Sum(layer => layer.MvmsPerSample);
+
     /// <summary>An MLP of the given sizes with He-initialized weights, its layers allocated on <paramref name="chip"/>'s tiles.</summary>
-    public static AnalogNetwork Create(int[] sizes, ChipInfo chip, SeededRandom rng)
+    public static AnalogNetwork Create(int[] sizes, ChipInfo chip, SeededRandom rng) => Map(Mlp.Create(sizes, rng), chip);
+
+    /// <summary>Places every Linear and Conv2d of <paramref name="model"/> (which must be bound to its input shape) on
+    /// <paramref name="chip"/>'s tiles, in model order; the analog layers share the model's parameters.</summary>
+    /// <exception cref="AimcException">The model needs more tiles than the chip has; the message lists what each layer needs.</exception>
+    public static AnalogNetwork Map(Sequential model, ChipInfo chip)
     {
-        var software = Mlp.Create(sizes, rng);
+        var matrices = model.Layers.Select(CrossbarMatrix.Of).OfType<CrossbarMatrix>().ToList();
+        var needs = matrices.Select(m => TileAllocation.TilesFor(chip, m.Inputs, m.Outputs)).ToList();
+        if (needs.Sum() > chip.Tiles)
+        {
+            var each = string.Join(", ", matrices.Select((m, k) => $"{m.Name} ({m.Kind}, {m.Inputs}×{m.Outputs}) {needs[k]}"));
+            throw new AimcException(
+                $"the model needs {needs.Sum()} tiles of {chip.Rows}×{chip.Cols} but the chip {chip.Name} has {chip.Tiles}: {each}; " +
+                "use a chip with more tiles or a smaller model");
+        }
+
         var tiles = new TileAllocation(chip);
         var layers = new List<ILayer>();
-        var analog = new List<AnalogLinear>();
-        foreach (var layer in software.Layers)
+        var analog = new List<IAnalogLayer>();
+        foreach (var layer in model.Layers)
         {
-            if (layer is Linear linear)
+            IAnalogLayer? mapped = layer switch
             {
-                var mapped = new AnalogLinear(linear, tiles.Allocate(linear.Name, linear.Inputs, linear.Outputs), chip, 1f);
+                Linear linear => new AnalogLinear(linear, tiles.Allocate(linear.Name, linear.Inputs, linear.Outputs), chip, 1f),
+                _ => null,
+            };
+            if (mapped is not null)
+            {
                 analog.Add(mapped);
-                layers.Add(mapped);
             }
-            else
-            {
-                layers.Add(layer);
-            }
+
+            layers.Add(mapped ?? layer);
         }
 
         return new AnalogNetwork(new Sequential(layers), analog);
     }
 
-    /// <summary>A chip description for software-only runs: one unbounded tile per layer, so mapping never fails.</summary>
-    public static ChipInfo UnboundedChip(int[] sizes) => new()
+    /// <summary>A chip description for software-only runs: one tile per analog layer, as large as the largest
+    /// matrix, so mapping never fails.</summary>
+    public static ChipInfo UnboundedChip(Sequential model)
     {
-        Name = "software",
-        Domain = ComputationDomain.Current,
-        Device = DeviceTechnology.Pcm,
-        Rows = sizes.Max(),
-        Cols = sizes.Max(),
-        Tiles = sizes.Length,
-        WeightEncoding = WeightEncoding.DifferentialPair,
-        WeightLevels = 0,
-        DacBits = 16,
-        AdcBits = 16,
-        InputFullScale = 1,
-        InputUnit = "1",
-        OutputFullScale = 1,
-        OutputUnit = "1",
-        MacFullScale = sizes.Max(),
-        AdcCodeMin = short.MinValue,
-        AdcCodeMax = short.MaxValue,
-        Transport = "none",
-        NonIdealities = [],
-    };
+        var matrices = model.Layers.Select(CrossbarMatrix.Of).OfType<CrossbarMatrix>().ToList();
+        var rows = matrices.Count == 0 ? 1 : matrices.Max(m => m.Inputs);
+        var cols = matrices.Count == 0 ? 1 : matrices.Max(m => m.Outputs);
+        return new ChipInfo
+        {
+            Name = "software",
+            Domain = ComputationDomain.Current,
+            Device = DeviceTechnology.Pcm,
+            Rows = rows,
+            Cols = cols,
+            Tiles = Math.Max(1, matrices.Count),
+            WeightEncoding = WeightEncoding.DifferentialPair,
+            WeightLevels = 0,
+            DacBits = 16,
+            AdcBits = 16,
+            InputFullScale = 1,
+            InputUnit = "1",
+            OutputFullScale = 1,
+            OutputUnit = "1",
+            MacFullScale = Math.Max(rows, cols),
+            AdcCodeMin = short.MinValue,
+            AdcCodeMax = short.MaxValue,
+            Transport = "none",
+            NonIdealities = [],
+        };
+    }
 
     public void SetPath(ForwardPath path)
     {
@@ -95,8 +128,9 @@ public sealed class AnalogNetwork
         }
     }
 
-    /// <summary>Sets each layer's DAC range: 1 for the first layer (inputs in [0, 1]); for later layers the
-    /// <paramref name="quantile"/> of their input activations on <paramref name="calibration"/>, computed in software.</summary>
+    /// <summary>Sets each analog layer's DAC range: 1 for the first (inputs in [0, 1]); for later ones the
+    /// <paramref name="quantile"/> of their input activations on <paramref name="calibration"/>, computed in software
+    /// (for a Conv2d the activations its patches are cut from).</summary>
     public void CalibrateInputRanges(Grid<float> calibration, double quantile)
     {
         var previous = Analog.Select(a => a.Path).ToArray();
@@ -105,9 +139,9 @@ public sealed class AnalogNetwork
         var first = true;
         foreach (var layer in Model.Layers)
         {
-            if (layer is AnalogLinear analog)
+            if (layer is IAnalogLayer analog)
             {
-                analog.InputRange = first ? 1f : Quantile(x.Data, quantile);
+                analog.Crossbar.InputRange = first ? 1f : Quantile(x.Data, quantile);
                 first = false;
             }
 

@@ -16,11 +16,15 @@ public sealed class TileAllocation
 
     public int Used => _next;
 
+    /// <summary>Tiles an inputs × outputs matrix spans on this chip: row blocks times column blocks.</summary>
+    public static int TilesFor(ChipInfo info, int inputs, int outputs) =>
+        ((inputs + info.Rows - 1) / info.Rows) * ((outputs + info.Cols - 1) / info.Cols);
+
     public IReadOnlyList<TileBlock> Allocate(string layer, int inputs, int outputs)
     {
         var rowBlocks = (inputs + _info.Rows - 1) / _info.Rows;
         var colBlocks = (outputs + _info.Cols - 1) / _info.Cols;
-        var needed = rowBlocks * colBlocks;
+        var needed = TilesFor(_info, inputs, outputs);
         if (_next + needed > _info.Tiles)
         {
             throw new AimcException(

@@ -34,17 +34,14 @@ public sealed class Trainer
         }
 
         options.Validate();
-        if (train.Features.Cols != options.Layers[0] || train.Classes != options.Layers[^1])
-        {
-            throw new AimcException($"the network {string.Join('-', options.Layers)} does not fit the data: {train.Features.Cols} features, {train.Classes} classes");
-        }
+        var model = BuiltInModel.Create(options.Model, options.Layers, train.Features.Cols, train.Classes, SeededRandom.For(options.Seed, "init"));
 
         _options = options;
         _train = options.TrainLimit > 0 ? train.Take(Math.Min(options.TrainLimit, train.Count)) : train;
         _test = options.TestLimit > 0 ? test.Take(Math.Min(options.TestLimit, test.Count)) : test;
         _chip = chip;
         _twin = OpenTwin(options, chip);
-        Network = AnalogNetwork.Create(options.Layers, chip?.Info ?? AnalogNetwork.UnboundedChip(options.Layers), SeededRandom.For(options.Seed, "init"));
+        Network = AnalogNetwork.Map(model, chip?.Info ?? AnalogNetwork.UnboundedChip(model));
         Optimizer = options.Optimizer switch
         {
             "adam" => new Adam(options.LearningRate),
@@ -178,17 +175,17 @@ public sealed class Trainer
         for (var n = 0; n < layers.Count; n++)
         {
             var layer = layers[n];
-            if (layer is AnalogLinear analog)
+            if (layer is IAnalogLayer analog)
             {
-                state.Pulses += analog.Program(_chip!, _options.Programming);
+                state.Pulses += analog.Crossbar.Program(_chip!, _options.Programming);
                 state.Reprograms++;
-                analog.Path = ForwardPath.Chip;
+                analog.Crossbar.Path = ForwardPath.Chip;
             }
 
             measured = ForwardAll(layer, measured);
             done = n + 1;
             var tail = new Sequential(layers.Skip(done));
-            if (layer is not AnalogLinear || tail.Parameters.Count == 0)
+            if (layer is not IAnalogLayer || tail.Parameters.Count == 0)
             {
                 continue;
             }
@@ -463,6 +460,8 @@ public sealed class Trainer
     private TrainingSummary Summary(RunState state, bool interrupted, double? chipAccuracy, double finalLoss) => new()
     {
         Mode = _options.Mode,
+        Model = _options.Model,
+        MvmsPerSample = Network.MvmsPerSample,
         SoftwareTestAccuracy = SoftwareAccuracy(_test),
         ChipTestAccuracy = chipAccuracy,
         InitSoftwareTestAccuracy = state.InitSoftwareTestAccuracy,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AimcHil.Core;
+using AimcHil.Training.Layers;
 
 namespace AimcHil.Training.Runs;
 
@@ -7,6 +8,9 @@ namespace AimcHil.Training.Runs;
 public sealed record TrainingOptions
 {
     public TrainingMode Mode { get; init; } = TrainingMode.Software;
+
+    /// <summary>The built-in model: "mlp" (sized by <see cref="Layers"/>) or "lenet".</summary>
+    public string Model { get; init; } = "mlp";
 
     /// <summary>Layer sizes of the MLP, inputs first.</summary>
     public int[] Layers { get; init; } = [784, 256, 10];
@@ -74,6 +78,10 @@ public sealed record TrainingOptions
             throw new AimcException($"the learning rate must be greater than 0 and at most {MaxLearningRate} (got {LearningRate.ToString(CultureInfo.InvariantCulture)}): give --lr, e.g. 1e-3");
         }
 
-        NetworkFootprint.Check(Layers);
+        BuiltInModel.CheckName(Model);
+        if (Model == "mlp")
+        {
+            NetworkFootprint.Check(Layers);
+        }
     }
 }

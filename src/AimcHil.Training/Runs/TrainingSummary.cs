@@ -5,6 +5,12 @@ public sealed record TrainingSummary
 {
     public required TrainingMode Mode { get; init; }
 
+    /// <summary>The built-in model trained ("mlp", "lenet").</summary>
+    public string Model { get; init; } = "mlp";
+
+    /// <summary>Tile MVMs one example costs on the chip in a forward pass: what the model costs on a real chip.</summary>
+    public int MvmsPerSample { get; init; }
+
     /// <summary>Test accuracy of the host's final weights evaluated in full precision.</summary>
     public required double SoftwareTestAccuracy { get; init; }
 

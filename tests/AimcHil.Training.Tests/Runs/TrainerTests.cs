@@ -156,7 +156,8 @@ public class TrainerTests
 
         var e = Assert.Throws<AimcException>(() => new Trainer(Options(TrainingMode.Hil) with { Layers = [16, 40, 3] }, train, test, chip));
 
-        Assert.Equal("layer 0 (16×40) needs 3 tiles of 16×16, but the chip small-pcm has 2 of its 2 tiles left; use a chip with more tiles or a smaller network", e.Message);
+        // 16 inputs fit one tile's rows, 40 outputs need three column blocks; 40 inputs to the next layer need three row blocks.
+        Assert.Equal("the model needs 6 tiles of 16×16 but the chip small-pcm has 2: 0 (Linear, 16×40) 3, 2 (Linear, 40×3) 3; use a chip with more tiles or a smaller model", e.Message);
     }
 
     [Theory]
