@@ -26,7 +26,17 @@ public sealed class Trainer
     private readonly DigitalTwin? _twin;
     private int _checkpointsWritten;
 
+    /// <summary>A run of the built-in model <see cref="TrainingOptions.Model"/>.</summary>
     public Trainer(TrainingOptions options, Dataset train, Dataset test, IAimcChip? chip)
+        : this(options, train, test, chip, BuiltIn(options, train))
+    {
+    }
+
+    /// <summary>A run of a model of the caller's own (any <see cref="Sequential"/> of our layers, bound to the data's
+    /// example shape); its Linear and Conv2d layers are mapped onto <paramref name="chip"/>'s tiles, and it trains in
+    /// place, so the caller's model holds the weights afterwards. <see cref="TrainingOptions.Model"/> and
+    /// <see cref="TrainingOptions.Layers"/> are not used.</summary>
+    public Trainer(TrainingOptions options, Dataset train, Dataset test, IAimcChip? chip, Sequential model)
     {
         if (options.NeedsChip && chip is null)
         {
@@ -34,8 +44,7 @@ public sealed class Trainer
         }
 
         options.Validate();
-        var model = BuiltInModel.Create(options.Model, options.Layers, train.Features.Cols, train.Classes, SeededRandom.For(options.Seed, "init"));
-
+        CheckFits(model, train);
         _options = options;
         _train = options.TrainLimit > 0 ? train.Take(Math.Min(options.TrainLimit, train.Count)) : train;
         _test = options.TestLimit > 0 ? test.Take(Math.Min(options.TestLimit, test.Count)) : test;
@@ -53,6 +62,10 @@ public sealed class Trainer
     public AnalogNetwork Network { get; }
 
     public IOptimizer Optimizer { get; }
+
+    /// <summary>Trains without checkpoints or a stop request: the call a script makes.</summary>
+    public TrainingSummary Run(IProgress<TrainingProgress>? progress = null, Action<EpochMetrics>? epochDone = null) =>
+        Run(null, false, false, progress, epochDone, CancellationToken.None);
 
     /// <summary>Loads the weights a previous run ended with (its model.bin), to fine-tune from them.</summary>
     public void InitializeFrom(string modelPath) => ModelState.Load(modelPath, Network.Parameters);
@@ -331,6 +344,38 @@ public sealed class Trainer
 
         // Both modes that use a twin need a chip, checked before.
         return DigitalTwin.Open(path, chip!.Info);
+    }
+
+    private static Sequential BuiltIn(TrainingOptions options, Dataset train)
+    {
+        // Validate first: it refuses layer sizes that would not fit in memory before the model allocates them.
+        options.Validate();
+        return BuiltInModel.Create(options.Model, options.Layers, train.Features.Cols, train.Classes, SeededRandom.For(options.Seed, "init"));
+    }
+
+    /// <summary>Refuses a model that does not take the data's examples or does not give one logit per class, by
+    /// passing one example through it in software.</summary>
+    private static void CheckFits(Sequential model, Dataset train)
+    {
+        if (train.Count == 0)
+        {
+            return;
+        }
+
+        Grid<float> logits;
+        try
+        {
+            logits = model.Forward(train.Take(1).Features, training: false);
+        }
+        catch (ArgumentException e)
+        {
+            throw new AimcException($"the model does not take the data's examples ({train.Features.Cols} values each): {e.Message}", e);
+        }
+
+        if (logits.Cols != train.Classes)
+        {
+            throw new AimcException($"the model gives {logits.Cols} outputs per example, the data has {train.Classes} classes");
+        }
     }
 
     /// <summary>Reseeds an emulated chip and rewrites it, so what follows depends only on the epoch and the weights.</summary>

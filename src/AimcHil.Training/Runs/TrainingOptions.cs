@@ -1,6 +1,5 @@
 using System.Globalization;
 using AimcHil.Core;
-using AimcHil.Training.Layers;
 
 namespace AimcHil.Training.Runs;
 
@@ -78,7 +77,6 @@ public sealed record TrainingOptions
             throw new AimcException($"the learning rate must be greater than 0 and at most {MaxLearningRate} (got {LearningRate.ToString(CultureInfo.InvariantCulture)}): give --lr, e.g. 1e-3");
         }
 
-        BuiltInModel.CheckName(Model);
         if (Model == "mlp")
         {
             NetworkFootprint.Check(Layers);
