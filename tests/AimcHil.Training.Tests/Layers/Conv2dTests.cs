@@ -10,12 +10,6 @@ public class Conv2dTests
     // keeps float rounding noise in the quotient small.
     private const float Step = 1e-2f;
 
-    // 1×3×3 image
-    //   1 2 3
-    //   4 5 6
-    //   7 8 9
-    private static readonly Grid<float> Nine = new(1, 9, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
-
     // In channels, out channels, kh, kw, height, width, stride, padding.
     public static TheoryData<int, int, int, int, int, int, int, int> Geometries => new()
     {
@@ -32,7 +26,7 @@ public class Conv2dTests
         // Kernel 1 2 / 3 4, bias 0.5; PyTorch's conv2d is a cross-correlation (the kernel is not flipped).
         var conv = Layer(1, 1, 2, [1, 2, 3, 4], [0.5f]);
 
-        var y = conv.Forward(Nine, training: true);
+        var y = conv.Forward(TestImages.Nine, training: true);
 
         // (0,0): 1·1 + 2·2 + 4·3 + 5·4 = 37; one column right adds 1 to each pixel, +(1+2+3+4) = +10; one row down
         // adds 3 to each, +30.
@@ -50,7 +44,7 @@ public class Conv2dTests
         //   (1,1): 5 6 / 8 9 → 5 + 12 + 24 + 36 = 77
         var conv = Layer(1, 1, 2, [1, 2, 3, 4], [0f], stride: 2, padding: 1);
 
-        Assert.Equal([4f, 18f, 36f, 77f], conv.Forward(Nine, training: true).Data);
+        Assert.Equal([4f, 18f, 36f, 77f], conv.Forward(TestImages.Nine, training: true).Data);
     }
 
     [Fact]

@@ -6,18 +6,12 @@ namespace AimcHil.Training.Tests.Layers;
 
 public class Im2ColTests
 {
-    // 1×3×3 image
-    //   1 2 3
-    //   4 5 6
-    //   7 8 9
-    private static readonly float[] NineValues = [1, 2, 3, 4, 5, 6, 7, 8, 9];
-
     [Fact]
     public void EachWindowBecomesARow()
     {
         var geometry = new Im2Col(new ImageShape(1, 3, 3), 2, 2);
 
-        var patches = geometry.Unfold(new Grid<float>(1, 9, NineValues));
+        var patches = geometry.Unfold(TestImages.Nine);
 
         // (3 − 2)/1 + 1 = 2 windows each way; a window row-major: (y, x), (y, x+1), (y+1, x), (y+1, x+1).
         Assert.Equal((2, 2, 4, 4), (geometry.OutputHeight, geometry.OutputWidth, geometry.Positions, geometry.PatchSize));
@@ -35,7 +29,7 @@ public class Im2ColTests
         //   0 4 5 6 0
         //   0 7 8 9 0
         var geometry = new Im2Col(new ImageShape(1, 3, 3), 2, 2, stride: 2, padding: 1);
-        var image = new Grid<float>(1, 9, NineValues);
+        var image = TestImages.Nine;
         const float inf = float.NegativeInfinity;
 
         Assert.Equal([0, 0, 0, 1, 0, 0, 2, 3, 0, 4, 0, 7, 5, 6, 8, 9], geometry.Unfold(image).Data);
