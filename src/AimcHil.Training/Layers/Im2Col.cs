@@ -170,10 +170,10 @@ public sealed class Im2Col
 
     // Visits every kernel row of every window in patch-matrix order, clipped to the part that lies over the image:
     // `count` patch values from `patch` on pair with image values from `pixel` on; what is clipped away lies over the
-    // padding. Unfold and Fold share this walk, so they are adjoint by construction. Each run is written contiguously
-    // (measured twice as fast as running along output rows with strided writes), the clipping is worked out once per
-    // window, and the run is a struct the JIT compiles into the loop. The ranges are exact, so the runs go through
-    // refs without per-element bounds checks; the asserts state what the clipping guarantees.
+    // padding. Unfold and Fold share this walk, so they are adjoint by construction. Each run is contiguous in both
+    // matrices (measured faster than runs along an output row, which write with a stride), the clipping is worked out
+    // once per window, and the run is a struct the JIT compiles into the loop. The ranges are exact, so the runs go
+    // through refs without per-element bounds checks; the asserts state what the clipping guarantees.
     private void Walk<TRun>(Span<float> images, int batch, Span<float> patches, TRun run)
         where TRun : struct, IPatchRun
     {
@@ -190,7 +190,7 @@ public sealed class Im2Col
             var image = n * Input.Size;
             for (var oy = 0; oy < OutputHeight; oy++)
             {
-                // Kernel rows [firstRow, endRow) and columns [firstColumn, endColumn) lie over the image.
+                // Kernel rows [firstRow, endRow) and columns [firstColumn, firstColumn + count) lie over the image.
                 var top = (oy * Stride) - Padding;
                 var firstRow = Math.Clamp(-top, 0, kh);
                 var endRow = Math.Clamp(height - top, firstRow, kh);
