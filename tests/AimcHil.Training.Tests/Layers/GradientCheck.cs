@@ -39,6 +39,22 @@ internal static class GradientCheck
         }
     }
 
+    /// <summary>Checks the input gradient of <paramref name="layer"/> at <paramref name="x"/> and every parameter
+    /// gradient against the probe loss Σ c ⊙ layer(x), whose output gradient is exactly <paramref name="c"/>.</summary>
+    public static void AssertLayerGradients(ILayer layer, Grid<float> x, Grid<float> c, float step)
+    {
+        ZeroGradients(layer.Parameters);
+        layer.Forward(x, training: true);
+        var gx = layer.Backward(c);
+        double Loss() => Probe(layer.Forward(x, training: true), c);
+
+        AssertMatches("x", x.Data, gx.Data, step, Loss);
+        foreach (var parameter in layer.Parameters)
+        {
+            AssertMatches(parameter.Name, parameter.Value, parameter.Gradient, step, Loss);
+        }
+    }
+
     /// <summary>A grid of uniform values in [min, max).</summary>
     public static Grid<float> Uniform(SeededRandom random, int rows, int cols, float min = -1f, float max = 1f)
     {
