@@ -57,6 +57,7 @@ public sealed class AnalogNetwork
             IAnalogLayer? mapped = layer switch
             {
                 Linear linear => new AnalogLinear(linear, tiles.Allocate(linear.Name, linear.Inputs, linear.Outputs), chip, 1f),
+                Conv2d conv => new AnalogConv2d(conv, tiles.Allocate(conv.Name, conv.Kernel.Inputs, conv.Kernel.Outputs), chip),
                 _ => null,
             };
             if (mapped is not null)

@@ -10,6 +10,7 @@ public sealed record CrossbarMatrix(string Name, string Kind, int Inputs, int Ou
     public static CrossbarMatrix? Of(ILayer layer) => layer switch
     {
         Linear linear => new CrossbarMatrix(linear.Name, "Linear", linear.Inputs, linear.Outputs, 1),
+        Conv2d conv => new CrossbarMatrix(conv.Name, "Conv2d", conv.Kernel.Inputs, conv.Kernel.Outputs, conv.Geometry.Positions),
         _ => null,
     };
 }

@@ -7,7 +7,7 @@ namespace AimcHil.Training.Layers;
 /// write, so its state_dict names match PyTorch's.</summary>
 public static class BuiltInModel
 {
-    public static readonly IReadOnlyList<string> Names = ["mlp"];
+    public static readonly IReadOnlyList<string> Names = ["mlp", "lenet"];
 
     /// <summary>Refuses a model name that is not built in.</summary>
     /// <exception cref="AimcException">The name is not known; the message lists the known ones.</exception>
@@ -34,6 +34,14 @@ public static class BuiltInModel
                 }
 
                 return Mlp.Create(mlpLayers, random);
+            case "lenet":
+                var side = (int)Math.Round(Math.Sqrt(features));
+                if (side * side != features || side < 16)
+                {
+                    throw new AimcException($"--model lenet takes square one-channel images of at least 16×16 (Fashion-MNIST's are 28×28); the data has {features} values per example");
+                }
+
+                return LeNet.Create(new ImageShape(1, side, side), classes, random);
             default:
                 throw new InvalidOperationException($"built-in model {name} has no constructor");
         }
