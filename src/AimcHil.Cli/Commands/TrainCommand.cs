@@ -4,6 +4,7 @@ using System.Text.Json;
 using AimcHil.Core;
 using AimcHil.Rig;
 using AimcHil.Training.Data;
+using AimcHil.Training.Interchange;
 using AimcHil.Training.Runs;
 using Spectre.Console;
 
@@ -34,7 +35,7 @@ internal static class TrainCommand
         var data = new Option<string>("--data") { Description = $"folder with the four IDX files (default {FashionMnist.DefaultDirectory}), or 'synthetic' for a small generated problem", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
         var output = new Option<DirectoryInfo?>("--out") { Description = "run directory: settings, rig snapshot, metrics.jsonl, summary.json, checkpoints (default runs/MODE-TIME)" };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "continue the interrupted run in this directory, with its own settings" };
-        var init = new Option<string?>("--init") { Description = "start from the weights a previous run ended with (its directory or model.bin)" };
+        var init = new Option<string?>("--init") { Description = "start from these weights: a previous run (its directory or model.bin), or a PyTorch state_dict with the model's names and shapes (.safetensors, .npz)" };
         var reprogram = new Option<string>("--reprogram") { Description = "hil: every:K (steps) or delta:D (normalized weight move)", DefaultValueFactory = _ => "every:1" };
         var backwardModel = new Option<string>("--backward-model") { Description = "hil: ideal (y = x·W), physical (the chip's emulator design at the measured inputs) or calibrated (the digital twin of --twin)", DefaultValueFactory = _ => "ideal" };
         var twin = new Option<FileInfo?>("--twin") { Description = "calibrated digital twin (the emulator rig file aimc calibrate wrote): the model of --backward-model calibrated and of --mode physical" };
@@ -92,7 +93,7 @@ internal static class TrainCommand
                     Ideal = parse.GetValue(ideal),
                     Port = parse.GetValue(port),
                     Data = parse.GetValue(data)!,
-                    Init = ResolveInit(parse.GetValue(init)),
+                    Init = ResolveInit(parse.GetValue(init), options),
                 };
                 directory = parse.GetValue(output)?.FullName
                     ?? Path.GetFullPath(Path.Combine("runs", $"{SnakeCase.Of(options.Mode)}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
@@ -286,19 +287,23 @@ internal static class TrainCommand
         return FashionMnist.Load(data);
     }
 
-    private static string? ResolveInit(string? init)
+    /// <summary>The file --init names, loaded once into the model the options describe, so a missing, damaged or
+    /// mismatched file is refused before the run directory is made.</summary>
+    private static string? ResolveInit(string? init, TrainingOptions options)
     {
         if (init is null)
         {
             return null;
         }
 
+        const string Give = "give a finished run's directory, its model.bin, or a PyTorch state_dict (.safetensors, .npz)";
         var path = Directory.Exists(init) ? Path.Combine(init, "model.bin") : init;
         if (!File.Exists(path))
         {
-            throw new AimcException($"--init {init}: no model.bin there; give a finished run's directory or a model.bin file");
+            throw new AimcException(Directory.Exists(init) ? $"--init {init}: no model.bin there; {Give}" : $"--init {init}: no such file or directory; {Give}");
         }
 
+        StateDict.Load(path, RunModel.Parameters(options));
         return Path.GetFullPath(path);
     }
 

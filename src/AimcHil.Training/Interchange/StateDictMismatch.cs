@@ -10,6 +10,8 @@ internal static class StateDictMismatch
     private const int MaxListed = 8;
     private const int ShownOfLong = 6;
 
+    private static readonly HashSet<string> BatchNormBuffers = new(["running_mean", "running_var", "num_batches_tracked"], StringComparer.Ordinal);
+
     /// <summary>The message, or null when every parameter has a floating-point tensor of its shape and the file nothing else.</summary>
     public static string? Describe(StoredStateDict file, IReadOnlyList<Parameter> model)
     {
@@ -41,8 +43,7 @@ internal static class StateDictMismatch
 
         if (unknown.Count > 0)
         {
-            // Said in full because PyTorch's state_dict also holds buffers: a user must learn that they were not loaded.
-            problems.Add($"not parameters of the model: {List(unknown)} (names the model does not have are refused, not skipped, so buffers such as BatchNorm's running statistics are never dropped unseen)");
+            problems.Add($"not parameters of the model: {List(unknown)} ({WhyUnknownNamesAreRefused(unknown)})");
         }
 
         if (problems.Count == 0)
@@ -53,6 +54,20 @@ internal static class StateDictMismatch
         var expected = List(model.Select(p => $"{p.Name} {TensorShape.Text(p.Shape)}").ToList());
         var has = file.Tensors.Count == 0 ? "no tensors" : List(file.Tensors.Select(t => $"{t.Name} {t.ShapeText}").ToList());
         return $"{file.Source}: expected {expected}; the file has {has}; {string.Join("; ", problems)}; nothing was loaded";
+    }
+
+    /// <summary>A state_dict also holds buffers, which a model without their layers cannot take: the user must learn
+    /// they were not loaded, and how to fix the commonest ways a file gets names the model does not have.</summary>
+    private static string WhyUnknownNamesAreRefused(List<string> unknown)
+    {
+        if (unknown.Any(name => BatchNormBuffers.Contains(name[(name.LastIndexOf('.') + 1)..])))
+        {
+            return "refused, not skipped: the running statistics of a BatchNorm layer, which this model does not have, would be lost unseen";
+        }
+
+        return unknown.All(name => name.StartsWith("arr_", StringComparison.Ordinal) && int.TryParse(name.AsSpan(4), out _))
+            ? "np.savez was given arrays without their names: save with np.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})"
+            : "refused, not skipped: a state_dict must hold exactly the model's parameters";
     }
 
     private static string List(IReadOnlyList<string> items) =>

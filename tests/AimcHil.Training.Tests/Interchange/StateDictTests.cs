@@ -153,7 +153,7 @@ public sealed class StateDictTests : IDisposable
 
         Assert.Equal(
             $"{path}: expected 0.weight [3, 4], 0.bias [3], 2.weight [2, 3], 2.bias [2]; the file has 0.weight [3, 4], 0.bias [3], 1.running_mean [3], 1.running_var [3], 2.weight [2, 3], 2.bias [2]; "
-            + "not parameters of the model: 1.running_mean, 1.running_var (names the model does not have are refused, not skipped, so buffers such as BatchNorm's running statistics are never dropped unseen); nothing was loaded",
+            + "not parameters of the model: 1.running_mean, 1.running_var (refused, not skipped: the running statistics of a BatchNorm layer, which this model does not have, would be lost unseen); nothing was loaded",
             error.Message);
         Assert.Equal(before, model.Parameters.Select(p => p.Value));
     }
@@ -177,7 +177,23 @@ public sealed class StateDictTests : IDisposable
         Assert.Equal(
             "mixed.safetensors: expected 0.weight [3, 4], 0.bias [3], 2.weight [2, 3], 2.bias [2]; the file has 0.weight [3, 5], 0.bias [3], 2.weight [2, 3], 1.num_batches_tracked []; "
             + "missing 2.bias; wrong shape: 0.weight is [3, 5] (the model's [3, 4]); not floating-point: 0.bias (I64); "
-            + "not parameters of the model: 1.num_batches_tracked (names the model does not have are refused, not skipped, so buffers such as BatchNorm's running statistics are never dropped unseen); nothing was loaded",
+            + "not parameters of the model: 1.num_batches_tracked (refused, not skipped: the running statistics of a BatchNorm layer, which this model does not have, would be lost unseen); nothing was loaded",
+            error.Message);
+    }
+
+    [Theory]
+    [InlineData("fc1", "refused, not skipped: a state_dict must hold exactly the model's parameters")]
+    [InlineData("arr_", "np.savez was given arrays without their names: save with np.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})")]
+    public void OtherUnknownNamesAreRefusedWithWhatToDo(string prefix, string why)
+    {
+        // fc1.weight: a model of named attributes (self.fc1 = nn.Linear); arr_0: np.savez(path, *arrays).
+        var (weight, bias) = prefix == "arr_" ? ("arr_0", "arr_1") : ("fc1.weight", "fc1.bias");
+        var stored = new StoredStateDict("other.npz", [new StoredTensor(weight, [3, 4], "<f4", new float[12]), new StoredTensor(bias, [3], "<f4", new float[3])], new Dictionary<string, string>());
+
+        var error = Assert.Throws<AimcException>(() => StateDict.Assign(stored, Mlp.Create([4, 3], new SeededRandom(1)).Parameters));
+
+        Assert.Equal(
+            $"other.npz: expected 0.weight [3, 4], 0.bias [3]; the file has {weight} [3, 4], {bias} [3]; missing 0.weight, 0.bias; not parameters of the model: {weight}, {bias} ({why}); nothing was loaded",
             error.Message);
     }
 
