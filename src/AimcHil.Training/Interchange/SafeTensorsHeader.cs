@@ -165,6 +165,13 @@ internal sealed record SafeTensorsHeader(IReadOnlyList<SafeTensorsHeader.Entry> 
             throw Error(source, Problem("not an object with dtype, shape and data_offsets"));
         }
 
+        // JSON leaves a repeated key to the reader; the reference reader refuses it, and so does this one.
+        var repeated = value.EnumerateObject().GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is not null)
+        {
+            throw Error(source, Problem($"'{repeated.Key}' is given twice"));
+        }
+
         var dtype = value.TryGetProperty("dtype", out var d) && d.ValueKind == JsonValueKind.String
             ? d.GetString()!
             : throw Error(source, Problem("no dtype string"));

@@ -141,6 +141,7 @@ public sealed class SafeTensorsTests
     [InlineData("""{"w":{"dtype":"Q4","shape":[6],"data_offsets":[0,24]}}""", "tiny.safetensors: tensor 'w': unknown dtype 'Q4' (the format's dtypes: BOOL, U8, I8, F8_E5M2, F8_E4M3, F8_E8M0, I16, U16, F16, BF16, I32, U32, F32, I64, U64, F64, C64)")]
     [InlineData("""{"w":{"shape":[6],"data_offsets":[0,24]}}""", "tiny.safetensors: tensor 'w': no dtype string")]
     [InlineData("""{"w":[0,24]}""", "tiny.safetensors: tensor 'w': not an object with dtype, shape and data_offsets")]
+    [InlineData("""{"w":{"dtype":"F32","shape":[6],"dtype":"F64","data_offsets":[0,24]}}""", "tiny.safetensors: tensor 'w': 'dtype' is given twice")]
     [InlineData("""{"w":{"dtype":"F32","shape":[6],"data_offsets":[0,24]},"w":{"dtype":"F32","shape":[6],"data_offsets":[0,24]}}""", "tiny.safetensors: the header names 'w' twice")]
     [InlineData("""{"__metadata__":{"format":1},"w":{"dtype":"F32","shape":[6],"data_offsets":[0,24]}}""", "tiny.safetensors: __metadata__ 'format' is a number, not a string (the metadata maps names to strings)")]
     [InlineData("""{"__metadata__":["pt"],"w":{"dtype":"F32","shape":[6],"data_offsets":[0,24]}}""", "tiny.safetensors: __metadata__ is not an object of strings")]
