@@ -78,6 +78,13 @@ public static class StateDict
     /// <summary>Copies <paramref name="stored"/> into <paramref name="parameters"/>, all or nothing, as <see cref="Load"/>.</summary>
     public static void Assign(StoredStateDict stored, IReadOnlyList<Parameter> parameters)
     {
+        // A square kernel saved by TensorFlow or Flax has the right shape and the transposed meaning: refuse it by the
+        // framework safetensors records, since no shape check can.
+        if (stored.Metadata.TryGetValue("format", out var framework) && framework is "tf" or "flax")
+        {
+            throw new AimcException($"{stored.Source}: saved from {(framework == "tf" ? "TensorFlow" : "Flax")} (safetensors format '{framework}'), whose dense kernels are [in, out] where PyTorch's Linear weights are [out, in]; {HowToSave}");
+        }
+
         if (StateDictMismatch.Describe(stored, parameters) is { } mismatch)
         {
             throw new AimcException(mismatch);

@@ -198,6 +198,17 @@ public sealed class StateDictTests : IDisposable
     }
 
     [Fact]
+    public void TensorFlowsTransposedKernelsAreRefusedEvenWhenSquare()
+    {
+        var model = Mlp.Create([3, 3], new SeededRandom(1)).Parameters;
+        var stored = new StoredStateDict("keras.safetensors", [new StoredTensor("0.weight", [3, 3], "F32", new float[9]), new StoredTensor("0.bias", [3], "F32", new float[3])], new Dictionary<string, string> { ["format"] = "tf" });
+
+        var error = Assert.Throws<AimcException>(() => StateDict.Assign(stored, model));
+
+        Assert.Equal($"keras.safetensors: saved from TensorFlow (safetensors format 'tf'), whose dense kernels are [in, out] where PyTorch's Linear weights are [out, in]; {StateDict.HowToSave}", error.Message);
+    }
+
+    [Fact]
     public void LongListsAreShortenedWithACount()
     {
         var model = Mlp.Create([2, 2, 2, 2, 2, 2], new SeededRandom(1)).Parameters;
