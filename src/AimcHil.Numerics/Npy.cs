@@ -8,13 +8,14 @@ using System.Text;
 
 namespace AimcHil.Numerics;
 
-/// <summary>Reads and writes NumPy .npy files (little-endian, C order), the format weights, inputs and reference
-/// outputs are exchanged in with Python tooling; reads format versions 1.0 and 2.0 and writes 1.0 byte for byte as
-/// NumPy does.</summary>
+/// <summary>Reads and writes NumPy .npy files (C order), the format weights, inputs and reference outputs are
+/// exchanged in with Python tooling; reads format versions 1.0 and 2.0, either byte order, and writes little-endian
+/// 1.0 byte for byte as NumPy does.</summary>
 public static class Npy
 {
-    /// <summary>The dtypes <see cref="Read(string)"/> accepts, in the spelling NumPy writes.</summary>
-    public static readonly IReadOnlyList<string> SupportedDtypes = ["<f4", "<f8", "<i2", "<i4", "<i8", "|i1", "|u1", "<u2"];
+    /// <summary>The dtypes <see cref="Read(string)"/> accepts, in the spelling NumPy writes; each multi-byte one is also
+    /// read big-endian ('&gt;f4'), and <see cref="NpyArray.Dtype"/> then names it as the little-endian spelling.</summary>
+    public static readonly IReadOnlyList<string> SupportedDtypes = ["<f2", "<f4", "<f8", "<i2", "<i4", "<i8", "|i1", "|u1", "<u2"];
 
     private const int Alignment = 64;
 
@@ -117,7 +118,7 @@ public static class Npy
             throw TruncatedData(sourceName, header, byteCount, dataGot);
         }
 
-        if (!BitConverter.IsLittleEndian)
+        if (header.BigEndian == BitConverter.IsLittleEndian)
         {
             ReverseEachElement(data, itemSize);
         }
@@ -285,7 +286,8 @@ public static class Npy
             throw new NpyFormatException(sourceName, $"malformed header (not a dictionary): {text.TrimEnd()}");
         }
 
-        var dtype = Field(fields, "descr", text, sourceName) switch
+        var descrField = Field(fields, "descr", text, sourceName);
+        var dtype = descrField switch
         {
             string descr => CanonicalDtype(descr) ?? throw new NpyFormatException(
                 sourceName,
@@ -329,7 +331,7 @@ public static class Npy
                 $"array of shape {ShapeText(shape)} has more than {int.MaxValue} elements, too many to load");
         }
 
-        return new Header(dtype, shape, count);
+        return new Header(dtype, shape, count, descrField is string { Length: > 0 } d && d[0] == '>');
     }
 
     private static object? Field(Dictionary<string, object?> fields, string key, string text, string? sourceName) =>
@@ -345,10 +347,12 @@ public static class Npy
             return "|" + descr[1..];
         }
 
-        return SupportedDtypes.Contains(descr) ? descr : null;
+        // Big-endian arrays (saved on such a machine, or with dtype '>f4') are swapped when read.
+        var littleEndian = descr.Length == 3 && descr[0] == '>' ? "<" + descr[1..] : descr;
+        return SupportedDtypes.Contains(littleEndian) ? littleEndian : null;
     }
 
-    private readonly record struct Header(string Dtype, int[] Shape, long Count);
+    private readonly record struct Header(string Dtype, int[] Shape, long Count, bool BigEndian);
 
     /// <summary>Parses the Python literal subset NumPy writes in headers: dicts, tuples, lists, strings, integers, True/False/None.</summary>
     private sealed class HeaderParser(string text)
@@ -572,6 +576,9 @@ public sealed class NpyArray
     {
         switch (Dtype)
         {
+            case "<f2":
+                RequireInt32(Elements<Half>());
+                break;
             case "<f4":
                 RequireInt32(Elements<float>());
                 break;
@@ -589,6 +596,7 @@ public sealed class NpyArray
     private TOut[] Convert<TOut>()
         where TOut : unmanaged, INumberBase<TOut> => Dtype switch
         {
+            "<f2" => Convert<Half, TOut>(),
             "<f4" => Convert<float, TOut>(),
             "<f8" => Convert<double, TOut>(),
             "<i2" => Convert<short, TOut>(),

@@ -5,7 +5,7 @@ namespace AimcHil.Numerics.Tests;
 
 public sealed class NpyTests : IDisposable
 {
-    private const string Supported = "<f4, <f8, <i2, <i4, <i8, |i1, |u1, <u2";
+    private const string Supported = "<f2, <f4, <f8, <i2, <i4, <i8, |i1, |u1, <u2";
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "aimchil-npy-" + Guid.NewGuid().ToString("N"));
 
@@ -159,6 +159,34 @@ public sealed class NpyTests : IDisposable
     }
 
     [Fact]
+    public void Float16IsReadAndWidenedExactly()
+    {
+        // np.array([1, -2.5, 65504, 2**-24], dtype='<f2'): the largest half and the smallest subnormal widen exactly.
+        var data = new byte[] { 0x00, 0x3C, 0x00, 0xC1, 0xFF, 0x7B, 0x01, 0x00 };
+        using var stream = new MemoryStream(NpyFile(1, "{'descr': '<f2', 'fortran_order': False, 'shape': (2, 2), }", data));
+
+        var array = Npy.Read(stream);
+
+        Assert.Equal("<f2", array.Dtype);
+        Assert.Equal(new[] { 1f, -2.5f, 65504f, MathF.Pow(2, -24) }, array.ToSingle());
+        Assert.Equal(new[] { 1.0, -2.5, 65504.0, Math.Pow(2, -24) }, array.ToDouble());
+    }
+
+    [Theory]
+    [InlineData(">f4", new byte[] { 0x3F, 0x80, 0x00, 0x00, 0xC0, 0x20, 0x00, 0x00 })]
+    [InlineData(">f2", new byte[] { 0x3C, 0x00, 0xC1, 0x00 })]
+    [InlineData(">f8", new byte[] { 0x3F, 0xF0, 0, 0, 0, 0, 0, 0, 0xC0, 0x04, 0, 0, 0, 0, 0, 0 })]
+    public void BigEndianArraysAreSwappedWhenRead(string dtype, byte[] data)
+    {
+        using var stream = new MemoryStream(NpyFile(1, $"{{'descr': '{dtype}', 'fortran_order': False, 'shape': (2,), }}", data));
+
+        var array = Npy.Read(stream);
+
+        Assert.Equal("<" + dtype[1..], array.Dtype);
+        Assert.Equal(new[] { 1f, -2.5f }, array.ToSingle());
+    }
+
+    [Fact]
     public void Version2FileIsRead()
     {
         var data = new byte[3 * 8];
@@ -299,7 +327,7 @@ public sealed class NpyTests : IDisposable
 
     [Theory]
     [InlineData("<c8")]
-    [InlineData(">f4")]
+    [InlineData(">c8")]
     [InlineData("|b1")]
     [InlineData("<U5")]
     public void UnsupportedDtypeIsReported(string dtype)

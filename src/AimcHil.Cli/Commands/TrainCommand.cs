@@ -4,6 +4,7 @@ using System.Text.Json;
 using AimcHil.Core;
 using AimcHil.Rig;
 using AimcHil.Training.Data;
+using AimcHil.Training.Interchange;
 using AimcHil.Training.Layers;
 using AimcHil.Training.Runs;
 using Spectre.Console;
@@ -36,7 +37,7 @@ internal static class TrainCommand
         var data = new Option<string>("--data") { Description = $"folder with the four IDX files (default {FashionMnist.DefaultDirectory}), or 'synthetic' for a small generated problem", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
         var output = new Option<DirectoryInfo?>("--out") { Description = "run directory: settings, rig snapshot, metrics.jsonl, summary.json, checkpoints (default runs/MODE-TIME)" };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "continue the interrupted run in this directory, with its own settings" };
-        var init = new Option<string?>("--init") { Description = "start from the weights a previous run ended with (its directory or model.bin)" };
+        var init = new Option<string?>("--init") { Description = "start from these weights: a previous run (its directory or model.bin), or a PyTorch state_dict with the model's names and shapes (.safetensors, .npz)" };
         var reprogram = new Option<string>("--reprogram") { Description = "hil: every:K (steps) or delta:D (normalized weight move)", DefaultValueFactory = _ => "every:1" };
         var backwardModel = new Option<string>("--backward-model") { Description = "hil: ideal (y = x·W), physical (the chip's emulator design at the measured inputs) or calibrated (the digital twin of --twin)", DefaultValueFactory = _ => "ideal" };
         var twin = new Option<FileInfo?>("--twin") { Description = "calibrated digital twin (the emulator rig file aimc calibrate wrote): the model of --backward-model calibrated and of --mode physical" };
@@ -174,6 +175,13 @@ internal static class TrainCommand
         var trainer = new Trainer(options, train, test, chip);
         if (!resuming)
         {
+            // Loaded before the run directory is made, so a file that does not fit leaves nothing behind.
+            if (settings.Init is not null)
+            {
+                trainer.InitializeFrom(settings.Init);
+            }
+
+            settings = settings with { Features = train.Features.Cols, Classes = train.Classes };
             Directory.CreateDirectory(directory);
             settings.Save(directory);
             if (rigFile is not null)
@@ -182,10 +190,6 @@ internal static class TrainCommand
                 File.WriteAllText(Path.Combine(directory, "chip.json"), JsonSerializer.Serialize(chip!.Info, SettingsJson));
             }
 
-            if (settings.Init is not null)
-            {
-                trainer.InitializeFrom(settings.Init);
-            }
         }
 
         using var stop = new CancellationTokenSource();
@@ -296,6 +300,8 @@ internal static class TrainCommand
         return FashionMnist.Load(data);
     }
 
+    /// <summary>The file --init names (a run's model.bin, or a state_dict file); the trainer loads it before the run
+    /// directory is made, so a damaged or mismatched file is refused without leaving a run behind.</summary>
     private static string? ResolveInit(string? init)
     {
         if (init is null)
@@ -303,10 +309,11 @@ internal static class TrainCommand
             return null;
         }
 
+        const string Give = "give a finished run's directory, its model.bin, or a PyTorch state_dict (.safetensors, .npz)";
         var path = Directory.Exists(init) ? Path.Combine(init, "model.bin") : init;
         if (!File.Exists(path))
         {
-            throw new AimcException($"--init {init}: no model.bin there; give a finished run's directory or a model.bin file");
+            throw new AimcException(Directory.Exists(init) ? $"--init {init}: no model.bin there; {Give}" : $"--init {init}: no such file or directory; {Give}");
         }
 
         return Path.GetFullPath(path);
@@ -398,6 +405,13 @@ internal sealed record RunSettings
     public required string Data { get; init; }
 
     public string? Init { get; init; }
+
+    /// <summary>Values per example of the data the run trained on (null in runs older than the field): with
+    /// <see cref="Classes"/>, what fixes the shapes of a model such as lenet.</summary>
+    public int? Features { get; init; }
+
+    /// <summary>Classes of the data the run trained on (null in older runs).</summary>
+    public int? Classes { get; init; }
 
     public static string PathIn(string directory) => Path.Combine(directory, "settings.json");
 

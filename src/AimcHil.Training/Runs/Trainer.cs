@@ -4,6 +4,7 @@ using AimcHil.Emulator;
 using AimcHil.Numerics;
 using AimcHil.Training.Analog;
 using AimcHil.Training.Data;
+using AimcHil.Training.Interchange;
 using AimcHil.Training.Layers;
 using AimcHil.Training.Optimizers;
 
@@ -67,8 +68,9 @@ public sealed class Trainer
     public TrainingSummary Run(IProgress<TrainingProgress>? progress = null, Action<EpochMetrics>? epochDone = null) =>
         Run(null, false, false, progress, epochDone, CancellationToken.None);
 
-    /// <summary>Loads the weights a previous run ended with (its model.bin), to fine-tune from them.</summary>
-    public void InitializeFrom(string modelPath) => ModelState.Load(modelPath, Network.Parameters);
+    /// <summary>Loads starting weights, to fine-tune from them: a previous run's model.bin, or a PyTorch state_dict
+    /// (.safetensors, .npz) with the network's parameter names and shapes, by the file's extension.</summary>
+    public void InitializeFrom(string modelPath) => StateDict.Load(modelPath, Network.Parameters);
 
     /// <summary>Trains. <paramref name="checkpointDirectory"/> receives a checkpoint after every epoch and on a
     /// stop; <paramref name="resume"/> continues from the checkpoint there.</summary>
