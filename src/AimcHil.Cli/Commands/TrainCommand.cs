@@ -4,7 +4,6 @@ using System.Text.Json;
 using AimcHil.Core;
 using AimcHil.Rig;
 using AimcHil.Training.Data;
-using AimcHil.Training.Interchange;
 using AimcHil.Training.Layers;
 using AimcHil.Training.Runs;
 using Spectre.Console;

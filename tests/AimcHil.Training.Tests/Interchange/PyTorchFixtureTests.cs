@@ -83,6 +83,32 @@ public sealed class PyTorchFixtureTests
         Assert.Equal([16, 3], Npy.Read(Fixture("conv-logits.npy")).Shape);
     }
 
+    /// <summary>Conv2d, ReLU, MaxPool2d, Flatten and Linear together compute what PyTorch computed for the same weights.</summary>
+    [Theory]
+    [InlineData("conv.safetensors")]
+    [InlineData("conv.npz")]
+    public void TheConvModelGivesTorchsLogits(string file)
+    {
+        var random = new SeededRandom(1);
+        var model = new Sequential(
+            new Conv2d("0", 1, 2, 3, random.Fork("conv")),
+            new Relu(),
+            new MaxPool2d(2),
+            new Flatten(),
+            new Linear("4", 18, 3, random.Fork("fc")));
+        Assert.Equal(ImageShape.Flat(3), model.Bind(new ImageShape(1, 8, 8)));
+        StateDict.Load(Fixture(file), model.Parameters);
+        var inputs = Npy.Read(Fixture("conv-inputs.npy"));
+        var expected = Npy.Read(Fixture("conv-logits.npy")).ToSingle();
+
+        var logits = model.Forward(new Grid<float>(16, 64, inputs.ToSingle()), training: false);
+
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(logits.Data[i] - expected[i]) <= 1e-5, $"logit {i / 3},{i % 3}: {logits.Data[i]} against torch's {expected[i]}");
+        }
+    }
+
     [Fact]
     public void TheMlpDoesNotLoadIntoALargerModel()
     {

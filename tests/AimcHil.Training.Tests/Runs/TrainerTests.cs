@@ -1,4 +1,5 @@
 using AimcHil.Core;
+using AimcHil.Training.Layers;
 using AimcHil.Training.Runs;
 
 namespace AimcHil.Training.Tests.Runs;
@@ -146,6 +147,55 @@ public class TrainerTests
         var e = Assert.Throws<AimcException>(() => new Trainer(Options(TrainingMode.Hil), train, test, null));
 
         Assert.Equal("mode hil needs a chip: give --rig", e.Message);
+    }
+
+    /// <summary>A convolutional model of the caller's own, on 1×4×4 images: its Conv2d kernel (9×4) and Linear (16×3) take a
+    /// tile each, and every mode trains it.</summary>
+    [Theory]
+    [InlineData(TrainingMode.Software)]
+    [InlineData(TrainingMode.Naive)]
+    [InlineData(TrainingMode.Noise)]
+    [InlineData(TrainingMode.Physical)]
+    [InlineData(TrainingMode.Hil)]
+    [InlineData(TrainingMode.Progressive)]
+    public void EveryModeTrainsACustomConvolutionalModel(TrainingMode mode)
+    {
+        var (train, test) = SmallChips.Data();
+        using var chip = mode == TrainingMode.Software ? null : SmallChips.Chip();
+        var random = new AimcHil.Numerics.SeededRandom(5);
+        var model = new Sequential(new Conv2d("0", 1, 4, 3, random.Fork("conv")), new Relu(), new Flatten(), new Linear("3", 16, 3, random.Fork("fc")));
+        model.Bind(new ImageShape(1, 4, 4));
+        var metrics = new List<EpochMetrics>();
+
+        var trainer = new Trainer(Options(mode), train, test, chip, model);
+        var summary = trainer.Run(epochDone: metrics.Add);
+
+        // 4 positions on the kernel's tile, one MVM on the classifier's.
+        Assert.Equal(4 + 1, summary.MvmsPerSample);
+        Assert.True(metrics[^1].TrainLoss < 0.6 * metrics[0].TrainLoss, $"{mode}: loss {metrics[0].TrainLoss} → {metrics[^1].TrainLoss}");
+        Assert.True((summary.ChipTestAccuracy ?? summary.SoftwareTestAccuracy) > 0.5, $"{mode}: {summary.ChipTestAccuracy} {summary.SoftwareTestAccuracy} (chance is 1/3)");
+        Assert.Same(model.Parameters[0], trainer.Network.Parameters[0]);
+    }
+
+    [Fact]
+    public void AModelThatDoesNotTakeTheDataIsRefused()
+    {
+        var (train, test) = SmallChips.Data();
+        var model = new Sequential(new Linear("0", 16, 4, new AimcHil.Numerics.SeededRandom(1)));
+
+        var e = Assert.Throws<AimcException>(() => new Trainer(Options(TrainingMode.Software), train, test, null, model));
+
+        Assert.Equal("the model gives 4 outputs per example, the data has 3 classes", e.Message);
+    }
+
+    [Fact]
+    public void LenetNeedsSquareImages()
+    {
+        var (train, test) = SmallChips.Data();
+
+        var e = Assert.Throws<AimcException>(() => new Trainer(Options(TrainingMode.Software) with { Model = "lenet" }, train, test, null));
+
+        Assert.Equal("--model lenet takes square one-channel images of at least 16×16 (Fashion-MNIST's are 28×28); the data has 16 values per example", e.Message);
     }
 
     [Fact]
