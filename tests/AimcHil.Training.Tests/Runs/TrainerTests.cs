@@ -8,6 +8,8 @@ namespace AimcHil.Training.Tests.Runs;
 /// explained.</summary>
 public class TrainerTests
 {
+    public static TheoryData<TrainingMode> EveryMode => [.. Enum.GetValues<TrainingMode>()];
+
     private static TrainingOptions Options(TrainingMode mode, int epochs = 4) => new()
     {
         Mode = mode,
@@ -20,12 +22,7 @@ public class TrainerTests
     };
 
     [Theory]
-    [InlineData(TrainingMode.Software)]
-    [InlineData(TrainingMode.Naive)]
-    [InlineData(TrainingMode.Noise)]
-    [InlineData(TrainingMode.Physical)]
-    [InlineData(TrainingMode.Hil)]
-    [InlineData(TrainingMode.Progressive)]
+    [MemberData(nameof(EveryMode))]
     public void EveryModeLearnsTheToyProblem(TrainingMode mode)
     {
         var (train, test) = SmallChips.Data();
@@ -152,12 +149,7 @@ public class TrainerTests
     /// <summary>A convolutional model of the caller's own, on 1×4×4 images: its Conv2d kernel (9×4) and Linear (16×3) take a
     /// tile each, and every mode trains it.</summary>
     [Theory]
-    [InlineData(TrainingMode.Software)]
-    [InlineData(TrainingMode.Naive)]
-    [InlineData(TrainingMode.Noise)]
-    [InlineData(TrainingMode.Physical)]
-    [InlineData(TrainingMode.Hil)]
-    [InlineData(TrainingMode.Progressive)]
+    [MemberData(nameof(EveryMode))]
     public void EveryModeTrainsACustomConvolutionalModel(TrainingMode mode)
     {
         var (train, test) = SmallChips.Data();
