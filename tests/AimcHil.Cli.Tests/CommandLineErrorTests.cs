@@ -13,6 +13,8 @@ public sealed class CommandLineErrorTests
     [InlineData(new[] { "mvm", "--rig", "hil-rigs/fmnist-hil-1.yaml", "--tile", "-1" }, "--tile -1: must be between 0 … 2147483647 (see 'aimc mvm --help')")]
     [InlineData(new[] { "probe", "--port", "127.0.0.1:9", "--timeout-ms", "715827883" }, "--timeout-ms 715827883: must be between 1 … 60000 (see 'aimc probe --help')")]
     [InlineData(new[] { "probe", "--port", "127.0.0.1:9", "--baud", "0" }, "--baud 0: must be between 50 … 100000000 (see 'aimc probe --help')")]
+    [InlineData(new[] { "train", "--model", "vgg", "--data", "synthetic" }, "--model vgg is not known: use mlp or lenet")]
+    [InlineData(new[] { "train", "--model", "lenet", "--layers", "784,10" }, "--layers sizes the MLP; --model lenet has its own layers (README lists them): leave out --layers")]
     public void IsOneLineAndExitTwo(string[] args, string message)
     {
         AimcProcess.AssertUserError(AimcProcess.Run(args), message);
