@@ -13,15 +13,16 @@ using AimcHil.Training.Runs;
 var rigPath = args.Length > 0 ? args[0] : "hil-rigs/fmnist-hil-1.yaml";
 var random = new SeededRandom(7);
 
-// Any nn.Sequential-like stack of our layers: a 6-channel 5×5 convolution, 4×4 max-pooling, a 96-16-10 head.
+// Any nn.Sequential-like stack of our layers: an 8-channel 5×5 convolution at stride 2 (14×14 = 196 positions, one MVM each),
+// 2×2 average pooling (which also averages the chip's read noise), a 392-32-10 head.
 var model = new Sequential(
-    new Conv2d("conv", 1, 6, 5, random.Fork("conv"), stride: 1, padding: 2),
+    new Conv2d("conv", 1, 8, 5, random.Fork("conv"), stride: 2, padding: 2),
     new Relu(),
-    new MaxPool2d(4),
+    new AvgPool2d(2),
     new Flatten(),
-    new Linear("fc1", 6 * 7 * 7, 16, random.Fork("fc1")),
+    new Linear("fc1", 8 * 7 * 7, 32, random.Fork("fc1")),
     new Relu(),
-    new Linear("fc2", 16, 10, random.Fork("fc2")));
+    new Linear("fc2", 32, 10, random.Fork("fc2")));
 model.Bind(new ImageShape(1, 28, 28));
 
 var (train, test) = FashionMnist.Load();
