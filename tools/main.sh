@@ -14,5 +14,7 @@ rm -rf "$runs"
 
 "$aimc" train --mode software --epochs 5 --out "$runs/software"
 "$aimc" train --mode naive --epochs 0 --init "$runs/software" --rig hil-rigs/fmnist-hil-1.yaml --out "$runs/naive"
-"$aimc" train --mode hil --epochs 1 --train-limit 6400 --lr 1e-4 --reprogram delta:0.005 \
+# Two epochs over all 60000 examples: on seeds 1-5 this lands within 0.5 point of the software model on every seed
+# (README, "Results on the benchmark chip"), where 6400 examples missed on two seeds in five.
+"$aimc" train --mode hil --epochs 2 --lr 1e-4 --reprogram delta:0.005 \
   --init "$runs/software" --rig hil-rigs/fmnist-hil-1.yaml --out "$runs/hil"
