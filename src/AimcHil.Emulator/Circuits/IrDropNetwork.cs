@@ -19,6 +19,13 @@ public static class IrDropNetwork
     /// <summary>Largest tile (cells) <see cref="SolveDense"/> accepts: 2·1600 unknowns is already a ~20 GFLOP LU.</summary>
     public const int DenseCellLimit = 1600;
 
+    /// <summary>Floating-point operations per node and input of one conjugate-gradient sweep: direction update 2, word
+    /// ladder 3 + 2, Schur product 7, pᵀq 2, solution and residual updates 4, bit preconditioner 3 + 2, rᵀz 2.</summary>
+    private const int ConjugateGradientFlops = 27;
+
+    /// <summary>Floating-point operations per cell of the closed forms with one wire family ideal: factor, solve, scale.</summary>
+    private const int LadderOnlyFlops = 12;
+
     /// <summary>Geff (rows×cols, row-major) of the resistive network, exact to <paramref name="tolerance"/>.</summary>
     /// <remarks>
     /// Method: the word-line node voltages are eliminated exactly (each word line is a tridiagonal ladder with the
@@ -47,41 +54,43 @@ public static class IrDropNetwork
         double wordSegmentOhm,
         double bitSegmentOhm,
         double tolerance = 1e-10,
+        int maxSweeps = 10000) =>
+        EffectiveConductance(conductanceSiemens, rows, cols, wordSegmentOhm, bitSegmentOhm, out _, tolerance, maxSweeps);
+
+    /// <summary><see cref="EffectiveConductance(ReadOnlySpan{double}, int, int, double, double, double, int)"/>, also
+    /// reporting the method, sweeps and floating-point operations of the solve (for benchmarks).</summary>
+    /// <exception cref="InvalidOperationException">The network did not converge within <paramref name="maxSweeps"/>.</exception>
+    public static double[] EffectiveConductance(
+        ReadOnlySpan<double> conductanceSiemens,
+        int rows,
+        int cols,
+        double wordSegmentOhm,
+        double bitSegmentOhm,
+        out IrDropSolveReport report,
+        double tolerance = 1e-10,
         int maxSweeps = 10000)
     {
         ValidateTile(conductanceSiemens, rows, cols);
         ValidateSegment(wordSegmentOhm, nameof(wordSegmentOhm));
         ValidateSegment(bitSegmentOhm, nameof(bitSegmentOhm));
-        if (!(tolerance > 0) || double.IsInfinity(tolerance))
-        {
-            throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "Tolerance must be positive and finite.");
-        }
-
-        if (maxSweeps < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxSweeps), maxSweeps, "At least one sweep is needed.");
-        }
+        ValidateIteration(tolerance, maxSweeps);
 
         if (wordSegmentOhm == 0 && bitSegmentOhm == 0)
         {
+            report = new IrDropSolveReport("ideal wires (Geff = G)", rows, conductanceSiemens.Length, 0, 0, 0, 0, 0);
             return conductanceSiemens.ToArray();
         }
 
         var g = conductanceSiemens.ToArray();
 
         // With one family of wires ideal, the other family's lines decouple and each is one exact ladder solve.
-        if (wordSegmentOhm == 0)
+        if (wordSegmentOhm == 0 || bitSegmentOhm == 0)
         {
-            return BitLadderOnly(g, rows, cols, 1 / bitSegmentOhm);
+            report = new IrDropSolveReport("one ladder solve per line", rows, g.Length, 0, 0, 0, 0, LadderOnlyFlops * (double)g.Length);
+            return wordSegmentOhm == 0 ? BitLadderOnly(g, rows, cols, 1 / bitSegmentOhm) : WordLadderOnly(g, rows, cols, 1 / wordSegmentOhm);
         }
 
-        if (bitSegmentOhm == 0)
-        {
-            return WordLadderOnly(g, rows, cols, 1 / wordSegmentOhm);
-        }
-
-        var tile = new FactoredTile(g, rows, cols, wordSegmentOhm, bitSegmentOhm);
-        return tile.Solve(tolerance, maxSweeps);
+        return RelaxedEffectiveConductance(g, rows, cols, wordSegmentOhm, bitSegmentOhm, tolerance, maxSweeps, out report);
     }
 
     /// <summary>dL/dG (rows×cols) for a loss L whose gradient with respect to Geff is <paramref name="geffGradient"/>.</summary>
@@ -93,7 +102,7 @@ public static class IrDropNetwork
     /// dL/dG[m,n] = −Σ_k (λ_k[u_mn] − λ_k[w_mn])·(u_k[mn] − w_k[mn]). Both systems are reduced to the same Schur system
     /// the forward solve uses (the adjoint's word voltages being T⁻¹(G∘λ_w)) and solved by the same preconditioned
     /// conjugate gradients, block by block of inputs, so memory stays O(lanes·rows·cols) and the cost is about twice
-    /// that of <see cref="EffectiveConductance"/>. With one family of wires ideal it reduces to one ladder solve per
+    /// that of <see cref="EffectiveConductance(ReadOnlySpan{double}, int, int, double, double, double, int)"/>. With one family of wires ideal it reduces to one ladder solve per
     /// line, and with both ideal Geff = G, so the product is the identity.
     /// </remarks>
     /// <exception cref="InvalidOperationException">The forward or adjoint network did not converge within <paramref name="maxSweeps"/>.</exception>
@@ -104,6 +113,21 @@ public static class IrDropNetwork
         double wordSegmentOhm,
         double bitSegmentOhm,
         ReadOnlySpan<double> geffGradient,
+        double tolerance = 1e-10,
+        int maxSweeps = 10000) =>
+        EffectiveConductanceVjp(conductanceSiemens, rows, cols, wordSegmentOhm, bitSegmentOhm, geffGradient, out _, tolerance, maxSweeps);
+
+    /// <summary><see cref="EffectiveConductanceVjp(ReadOnlySpan{double}, int, int, double, double, ReadOnlySpan{double}, double, int)"/>,
+    /// also reporting the method, sweeps and floating-point operations of the forward and adjoint solves together.</summary>
+    /// <exception cref="InvalidOperationException">The forward or adjoint network did not converge within <paramref name="maxSweeps"/>.</exception>
+    public static double[] EffectiveConductanceVjp(
+        ReadOnlySpan<double> conductanceSiemens,
+        int rows,
+        int cols,
+        double wordSegmentOhm,
+        double bitSegmentOhm,
+        ReadOnlySpan<double> geffGradient,
+        out IrDropSolveReport report,
         double tolerance = 1e-10,
         int maxSweeps = 10000)
     {
@@ -125,40 +149,30 @@ public static class IrDropNetwork
             }
         }
 
-        if (!(tolerance > 0) || double.IsInfinity(tolerance))
-        {
-            throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "Tolerance must be positive and finite.");
-        }
-
-        if (maxSweeps < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxSweeps), maxSweeps, "At least one sweep is needed.");
-        }
+        ValidateIteration(tolerance, maxSweeps);
 
         if (wordSegmentOhm == 0 && bitSegmentOhm == 0)
         {
+            report = new IrDropSolveReport("ideal wires (Geff = G)", rows, conductanceSiemens.Length, 0, 0, 0, 0, 0);
             return geffGradient.ToArray();
         }
 
         var g = conductanceSiemens.ToArray();
         var gamma = geffGradient.ToArray();
-        if (wordSegmentOhm == 0)
+        if (wordSegmentOhm == 0 || bitSegmentOhm == 0)
         {
-            return SingleLadderVjp(g, gamma, Ladder.BitLines(g, rows, cols, 1 / bitSegmentOhm, out _), atFirstNode: false);
+            report = new IrDropSolveReport("one ladder solve per line", rows, g.Length, 0, 0, 0, 0, 2 * LadderOnlyFlops * (double)g.Length);
+            return wordSegmentOhm == 0
+                ? SingleLadderVjp(g, gamma, Ladder.BitLines(g, rows, cols, 1 / bitSegmentOhm, out _), atFirstNode: false)
+                : SingleLadderVjp(g, gamma, Ladder.WordLines(g, rows, cols, 1 / wordSegmentOhm), atFirstNode: true);
         }
 
-        if (bitSegmentOhm == 0)
-        {
-            return SingleLadderVjp(g, gamma, Ladder.WordLines(g, rows, cols, 1 / wordSegmentOhm), atFirstNode: true);
-        }
-
-        var tile = new FactoredTile(g, rows, cols, wordSegmentOhm, bitSegmentOhm);
-        return tile.Vjp(gamma, tolerance, maxSweeps);
+        return RelaxedVjp(g, rows, cols, wordSegmentOhm, bitSegmentOhm, gamma, tolerance, maxSweeps, out report);
     }
 
     /// <summary>Reference Geff by dense LU of the full nodal system (2·rows·cols unknowns); for tests on small tiles.</summary>
     /// <remarks>
-    /// Independent of <see cref="EffectiveConductance"/> on purpose: it assembles every node, stamps every segment, and
+    /// Independent of <see cref="EffectiveConductance(ReadOnlySpan{double}, int, int, double, double, double, int)"/> on purpose: it assembles every node, stamps every segment, and
     /// reads the output as the sum of the device currents into each bit line (KCL at the sense node), not as the
     /// voltage across the last bit-line segment. A zero-ohm segment makes its nodes part of the driver or the ground.
     /// </remarks>
@@ -300,12 +314,85 @@ public static class IrDropNetwork
         }
     }
 
+    private static void ValidateIteration(double tolerance, int maxSweeps)
+    {
+        if (!(tolerance > 0) || double.IsInfinity(tolerance))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "Tolerance must be positive and finite.");
+        }
+
+        if (maxSweeps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxSweeps), maxSweeps, "At least one sweep is needed.");
+        }
+    }
+
     private static void ValidateSegment(double segmentOhm, string name)
     {
         if (!(segmentOhm >= 0) || double.IsInfinity(segmentOhm) || (segmentOhm > 0 && double.IsInfinity(1 / segmentOhm)))
         {
             throw new ArgumentOutOfRangeException(name, segmentOhm, "A wire segment needs a finite resistance ≥ 0 Ω.");
         }
+    }
+
+    /// <summary>Geff by <see cref="LineRelaxation"/> on the conducting cells, block by block of inputs on every core.</summary>
+    private static double[] RelaxedEffectiveConductance(
+        double[] g, int rows, int cols, double wordSegmentOhm, double bitSegmentOhm, double tolerance, int maxSweeps, out IrDropSolveReport report)
+    {
+        var run = new RelaxationRun(g, rows, cols, wordSegmentOhm, bitSegmentOhm);
+        var effective = new double[rows * cols];
+        run.ForEachBlock(
+            () => new LineRelaxation(run.Network),
+            (first, relaxation) => run.Settle(
+                relaxation.SolveUnitInputs(first, tolerance, maxSweeps, wholeTile: false),
+                relaxation,
+                () => relaxation.StoreOutputs(first, effective),
+                solver => solver.Solve(first, tolerance, maxSweeps, effective)),
+            run.AddPasses);
+
+        report = run.Finish($"The IR-drop network (word-line segment {wordSegmentOhm} Ω, bit-line segment {bitSegmentOhm} Ω, {rows}×{cols} cells)", tolerance);
+        return effective;
+    }
+
+    /// <summary>dL/dG by forward and adjoint <see cref="LineRelaxation"/> per block of inputs, partial sums per worker.</summary>
+    private static double[] RelaxedVjp(
+        double[] g, int rows, int cols, double wordSegmentOhm, double bitSegmentOhm, double[] gamma, double tolerance, int maxSweeps, out IrDropSolveReport report)
+    {
+        var run = new RelaxationRun(g, rows, cols, wordSegmentOhm, bitSegmentOhm);
+        var gradient = new double[rows * cols];
+        run.ForEachBlock(
+            () => new AdjointWorkspace(new LineRelaxation(run.Network), run.Network.CellCount * LineRelaxation.Lanes, rows * cols),
+            (first, workspace) =>
+            {
+                var relaxation = workspace.Solver;
+                var outcome = relaxation.SolveUnitInputs(first, tolerance, maxSweeps, wholeTile: true);
+                if (outcome == LineRelaxation.Outcome.Converged)
+                {
+                    // Settle counts the adjoint's sweeps; the forward system's are counted here.
+                    run.AddSweeps(relaxation.Sweeps);
+                    relaxation.Voltage.CopyTo(workspace.Forward, 0);
+                    outcome = relaxation.SolveSenseAdjoint(first, gamma, tolerance, maxSweeps);
+                }
+
+                run.Settle(
+                    outcome,
+                    relaxation,
+                    () => relaxation.AccumulateGradient(first, gamma, workspace.Forward, workspace.Gradient),
+                    solver => solver.AccumulateGradient(first, gamma, tolerance, maxSweeps, new double[solver.Length], workspace.Gradient));
+            },
+            workspace =>
+            {
+                run.AddPasses(workspace.Solver);
+                lock (gradient)
+                {
+                    TensorPrimitives.Add(gradient, workspace.Gradient, gradient);
+                }
+            });
+
+        report = run.Finish(
+            $"The IR-drop network's forward or adjoint system (word-line segment {wordSegmentOhm} Ω, bit-line segment {bitSegmentOhm} Ω, {rows}×{cols} cells)",
+            tolerance);
+        return gradient;
     }
 
     /// <summary>Word nodes tied to their drivers (r_w = 0): input k reaches sense j only along bit line j.</summary>
@@ -557,97 +644,117 @@ public static class IrDropNetwork
 
         /// <summary>Schur right-hand side of input row i, stored on row i (amperes per volt of input).</summary>
         public double[] Drive { get; }
-
-        public double[] Solve(double tolerance, int maxSweeps)
-        {
-            // Two hardware vectors of lanes amortize the per-node coefficient loads; wider blocks measured no faster (the
-            // sweeps are memory-bound) and leave fewer blocks to spread over the cores.
-            var lanes = Vector<double>.Count * 2;
-            var blockCount = (Rows + lanes - 1) / lanes;
-            var effective = new double[Rows * Cols];
-            var failures = new List<string>();
-            Parallel.For(
-                0,
-                blockCount,
-                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                () => new RhsBlock(this, lanes),
-                (block, _, workspace) =>
-                {
-                    var failure = workspace.Solve(block * lanes, tolerance, maxSweeps, effective);
-                    if (failure is not null)
-                    {
-                        lock (failures)
-                        {
-                            failures.Add(failure);
-                        }
-                    }
-
-                    return workspace;
-                },
-                _ => { });
-
-            if (failures.Count > 0)
-            {
-                throw new InvalidOperationException(
-                    $"The IR-drop network (word-line segment {WordSegmentOhm} Ω, bit-line segment {BitSegmentOhm} Ω, " +
-                    $"{Rows}×{Cols} cells) did not converge to relative KCL residual {tolerance}: {failures[0]}.");
-            }
-
-            return effective;
-        }
-
-        /// <summary>dL/dG from dL/dGeff = <paramref name="gamma"/>: forward and adjoint Schur solves per block of inputs.</summary>
-        public double[] Vjp(double[] gamma, double tolerance, int maxSweeps)
-        {
-            var lanes = Vector<double>.Count * 2;
-            var blockCount = (Rows + lanes - 1) / lanes;
-            var gradient = new double[Rows * Cols];
-            var failures = new List<string>();
-            Parallel.For(
-                0,
-                blockCount,
-                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                () => new AdjointWorkspace(new RhsBlock(this, lanes), Rows * Cols),
-                (block, _, workspace) =>
-                {
-                    var failure = workspace.Solver.AccumulateGradient(block * lanes, gamma, tolerance, maxSweeps, workspace.Forward, workspace.Gradient);
-                    if (failure is not null)
-                    {
-                        lock (failures)
-                        {
-                            failures.Add(failure);
-                        }
-                    }
-
-                    return workspace;
-                },
-                workspace =>
-                {
-                    lock (gradient)
-                    {
-                        TensorPrimitives.Add(gradient, workspace.Gradient, gradient);
-                    }
-                });
-
-            if (failures.Count > 0)
-            {
-                throw new InvalidOperationException(
-                    $"The IR-drop network's forward or adjoint system (word-line segment {WordSegmentOhm} Ω, bit-line segment " +
-                    $"{BitSegmentOhm} Ω, {Rows}×{Cols} cells) did not converge to relative KCL residual {tolerance}: {failures[0]}.");
-            }
-
-            return gradient;
-        }
     }
 
-    /// <summary>One worker's solver, its saved forward bit voltages and its partial sum of dL/dG.</summary>
-    private sealed class AdjointWorkspace(RhsBlock solver, int cells)
+    /// <summary>One worker's relaxation, its saved forward bit voltages and its partial sum of dL/dG.</summary>
+    private sealed class AdjointWorkspace(LineRelaxation solver, int voltages, int cells)
     {
-        public RhsBlock Solver { get; } = solver;
+        public LineRelaxation Solver { get; } = solver;
 
-        public double[] Forward { get; } = new double[solver.Length];
+        public double[] Forward { get; } = new double[voltages];
 
         public double[] Gradient { get; } = new double[cells];
+    }
+
+    /// <summary>One parallel relaxation solve of a tile: its conducting-cell network, the conjugate-gradient fallback,
+    /// and the sweeps, passes and first failure gathered from the workers.</summary>
+    private sealed class RelaxationRun
+    {
+        private readonly Lazy<FactoredTile> fallback;
+        private readonly Lock gate = new();
+        private long relaxationSweeps;
+        private long eliminationPasses;
+        private long substitutionPasses;
+        private long gradientPasses;
+        private long conjugateGradientSweeps;
+        private int fallbackBlocks;
+        private string? failure;
+
+        public RelaxationRun(double[] g, int rows, int cols, double wordSegmentOhm, double bitSegmentOhm)
+        {
+            Network = new ConductingCellNetwork(g, rows, cols, wordSegmentOhm, bitSegmentOhm);
+            fallback = new Lazy<FactoredTile>(() => new FactoredTile(g, rows, cols, wordSegmentOhm, bitSegmentOhm));
+        }
+
+        public ConductingCellNetwork Network { get; }
+
+        private int Blocks => (Network.Rows + LineRelaxation.Lanes - 1) / LineRelaxation.Lanes;
+
+        /// <summary>Runs <paramref name="solve"/> on every block of inputs (given its first input) across the cores, one worker state per thread.</summary>
+        public void ForEachBlock<TWorker>(Func<TWorker> start, Action<int, TWorker> solve, Action<TWorker> finish) =>
+            Parallel.For(
+                0,
+                Blocks,
+                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                start,
+                (block, _, worker) =>
+                {
+                    solve(block * LineRelaxation.Lanes, worker);
+                    return worker;
+                },
+                finish);
+
+        /// <summary>Acts on a block's relaxation outcome: <paramref name="converged"/>, the conjugate gradients on the full
+        /// tile when relaxation is slow (returning why they failed, or null), or the failure.</summary>
+        public void Settle(LineRelaxation.Outcome outcome, LineRelaxation relaxation, Action converged, Func<RhsBlock, string?> conjugateGradients)
+        {
+            AddSweeps(relaxation.Sweeps);
+            switch (outcome)
+            {
+                case LineRelaxation.Outcome.Converged:
+                    converged();
+                    break;
+                case LineRelaxation.Outcome.Slow:
+                    var solver = new RhsBlock(fallback.Value, LineRelaxation.Lanes);
+                    Fail(conjugateGradients(solver));
+                    Interlocked.Increment(ref fallbackBlocks);
+                    Interlocked.Add(ref conjugateGradientSweeps, solver.SweepsRun);
+                    break;
+                default:
+                    Fail(relaxation.Failure);
+                    break;
+            }
+        }
+
+        public void AddSweeps(int sweeps) => Interlocked.Add(ref relaxationSweeps, sweeps);
+
+        public void AddPasses(LineRelaxation relaxation)
+        {
+            Interlocked.Add(ref eliminationPasses, relaxation.EliminationPasses);
+            Interlocked.Add(ref substitutionPasses, relaxation.SubstitutionPasses);
+            Interlocked.Add(ref gradientPasses, relaxation.GradientPasses);
+        }
+
+        /// <summary>Throws if any block failed, else the report; its flops are each kernel's per-node count times the nodes,
+        /// lanes and passes run (the O(cells) factorizations are left out).</summary>
+        public IrDropSolveReport Finish(string network, double tolerance)
+        {
+            if (failure is not null)
+            {
+                throw new InvalidOperationException($"{network} did not converge to relative KCL residual {tolerance}: {failure}.");
+            }
+
+            var cells = (double)Network.Rows * Network.Cols;
+            var relaxation = Network.CellCount * ((LineRelaxation.EliminationFlops * (double)eliminationPasses) + (LineRelaxation.SubstitutionFlops * (double)substitutionPasses));
+            var flops = LineRelaxation.Lanes * (relaxation + (cells * ((ConjugateGradientFlops * (double)conjugateGradientSweeps) + (LineRelaxation.GradientFlops * (double)gradientPasses))));
+            var method = fallbackBlocks == 0
+                ? "line relaxation on the conducting cells"
+                : $"line relaxation on the conducting cells, {fallbackBlocks} of {Blocks} blocks by conjugate gradients";
+            return new IrDropSolveReport(method, Network.Rows, Network.CellCount, Blocks, relaxationSweeps, fallbackBlocks, conjugateGradientSweeps, flops);
+        }
+
+        private void Fail(string? reason)
+        {
+            if (reason is null)
+            {
+                return;
+            }
+
+            lock (gate)
+            {
+                failure ??= reason;
+            }
+        }
     }
 
     /// <summary>Conjugate-gradient state for one block of unit inputs, one lane per input, vectorized across lanes.</summary>
@@ -701,6 +808,9 @@ public static class IrDropNetwork
 
         /// <summary>Elements in each lane-major vector (rows·cols·lanes).</summary>
         public int Length => solution.Length;
+
+        /// <summary>Sweeps of every solve so far, for the flop count.</summary>
+        public long SweepsRun { get; private set; }
 
         /// <summary>Solves inputs firstInput.. of this block into <paramref name="effective"/>; returns why it failed, or null.</summary>
         public string? Solve(int firstInput, double tolerance, int maxSweeps, double[] effective)
@@ -856,6 +966,7 @@ public static class IrDropNetwork
                     }
 
                     sweeps++;
+                    SweepsRun++;
                     UpdateDirectionAndApplySchur(preconditioned, updateDirection: true, direction, product, curvature);
                     for (var lane = 0; lane < lanes; lane++)
                     {
