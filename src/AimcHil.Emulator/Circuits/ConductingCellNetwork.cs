@@ -54,6 +54,7 @@ internal sealed class ConductingCellNetwork
         }
 
         Below = new int[count];
+        BitBackwardCarry = new double[count];
         WordDriveResponse = new double[count];
         FirstInColumn = new int[cols];
         LastInColumn = new int[cols];
@@ -82,6 +83,9 @@ internal sealed class ConductingCellNetwork
 
     /// <summary>The next conducting cell down the bit line, or the cell itself for the last one (whose backward carry is 0).</summary>
     public int[] Below { get; }
+
+    /// <summary><see cref="CellCoefficients.BitBackwardCarry"/> alone, so the back substitution reads 8 bytes per cell, not 64.</summary>
+    public double[] BitBackwardCarry { get; }
 
     /// <summary>Word-node voltage per volt of the row's input with every bit node at 0 V.</summary>
     public double[] WordDriveResponse { get; }
@@ -188,6 +192,7 @@ internal sealed class ConductingCellNetwork
 
                 // The sense node is held at 0 V, so the last cell's coupling to it stays on the diagonal only.
                 k.BitBackwardCarry = t + 1 < length ? belowSiemens * pivot : 0;
+                BitBackwardCarry[c] = k.BitBackwardCarry;
                 Below[c] = t + 1 < length ? line[t + 1] : c;
                 previousPivot = pivot;
             }

@@ -348,7 +348,7 @@ public static class IrDropNetwork
                 relaxation,
                 () => relaxation.StoreOutputs(first, effective),
                 solver => solver.Solve(first, tolerance, maxSweeps, effective)),
-            run.AddPasses);
+            relaxation => run.AddPasses(relaxation, gradientPasses: 0));
 
         report = run.Finish($"The IR-drop network (word-line segment {wordSegmentOhm} Ω, bit-line segment {bitSegmentOhm} Ω, {rows}×{cols} cells)", tolerance);
         return effective;
@@ -361,7 +361,7 @@ public static class IrDropNetwork
         var run = new RelaxationRun(g, rows, cols, wordSegmentOhm, bitSegmentOhm);
         var gradient = new double[rows * cols];
         run.ForEachBlock(
-            () => new AdjointWorkspace(new LineRelaxation(run.Network), run.Network.CellCount * LineRelaxation.Lanes, rows * cols),
+            () => new AdjointWorkspace(run.Network),
             (first, workspace) =>
             {
                 var relaxation = workspace.Solver;
@@ -377,12 +377,12 @@ public static class IrDropNetwork
                 run.Settle(
                     outcome,
                     relaxation,
-                    () => relaxation.AccumulateGradient(first, gamma, workspace.Forward, workspace.Gradient),
+                    () => workspace.Assembler.Accumulate(first, gamma, workspace.Forward, relaxation.Voltage, workspace.Gradient),
                     solver => solver.AccumulateGradient(first, gamma, tolerance, maxSweeps, new double[solver.Length], workspace.Gradient));
             },
             workspace =>
             {
-                run.AddPasses(workspace.Solver);
+                run.AddPasses(workspace.Solver, workspace.Assembler.Passes);
                 lock (gradient)
                 {
                     TensorPrimitives.Add(gradient, workspace.Gradient, gradient);
@@ -646,14 +646,16 @@ public static class IrDropNetwork
         public double[] Drive { get; }
     }
 
-    /// <summary>One worker's relaxation, its saved forward bit voltages and its partial sum of dL/dG.</summary>
-    private sealed class AdjointWorkspace(LineRelaxation solver, int voltages, int cells)
+    /// <summary>One worker's relaxation and gradient assembly, its saved forward bit voltages and its partial sum of dL/dG.</summary>
+    private sealed class AdjointWorkspace(ConductingCellNetwork network)
     {
-        public LineRelaxation Solver { get; } = solver;
+        public LineRelaxation Solver { get; } = new(network);
 
-        public double[] Forward { get; } = new double[voltages];
+        public ConductingCellGradient Assembler { get; } = new(network, LineRelaxation.Lanes);
 
-        public double[] Gradient { get; } = new double[cells];
+        public double[] Forward { get; } = new double[network.CellCount * LineRelaxation.Lanes];
+
+        public double[] Gradient { get; } = new double[network.Rows * network.Cols];
     }
 
     /// <summary>One parallel relaxation solve of a tile: its conducting-cell network, the conjugate-gradient fallback,
@@ -718,11 +720,11 @@ public static class IrDropNetwork
 
         public void AddSweeps(int sweeps) => Interlocked.Add(ref relaxationSweeps, sweeps);
 
-        public void AddPasses(LineRelaxation relaxation)
+        public void AddPasses(LineRelaxation relaxation, long gradientPasses)
         {
             Interlocked.Add(ref eliminationPasses, relaxation.EliminationPasses);
             Interlocked.Add(ref substitutionPasses, relaxation.SubstitutionPasses);
-            Interlocked.Add(ref gradientPasses, relaxation.GradientPasses);
+            Interlocked.Add(ref this.gradientPasses, gradientPasses);
         }
 
         /// <summary>Throws if any block failed, else the report; its flops are each kernel's per-node count times the nodes,
@@ -736,7 +738,7 @@ public static class IrDropNetwork
 
             var cells = (double)Network.Rows * Network.Cols;
             var relaxation = Network.CellCount * ((LineRelaxation.EliminationFlops * (double)eliminationPasses) + (LineRelaxation.SubstitutionFlops * (double)substitutionPasses));
-            var flops = LineRelaxation.Lanes * (relaxation + (cells * ((ConjugateGradientFlops * (double)conjugateGradientSweeps) + (LineRelaxation.GradientFlops * (double)gradientPasses))));
+            var flops = LineRelaxation.Lanes * (relaxation + (cells * ((ConjugateGradientFlops * (double)conjugateGradientSweeps) + (ConductingCellGradient.Flops * (double)gradientPasses))));
             var method = fallbackBlocks == 0
                 ? "line relaxation on the conducting cells"
                 : $"line relaxation on the conducting cells, {fallbackBlocks} of {Blocks} blocks by conjugate gradients";

@@ -43,11 +43,6 @@ internal sealed class LineRelaxation
     /// <summary>Floating-point operations per conducting cell and input of one back-substitution pass.</summary>
     public const int SubstitutionFlops = 2;
 
-    /// <summary>Floating-point operations per cell and input of the gradient pass: two word-ladder solves (5 each) and
-    /// the product (4) on a conducting cell, four interpolations (3 each) and the product on an off cell; the larger
-    /// is counted.</summary>
-    public const int GradientFlops = 16;
-
     private const int VectorsPerCell = 2;
 
     /// <summary>Fraction of an input's largest output below which outputs need only absolute accuracy (below a 20-bit ADC's LSB).</summary>
@@ -101,7 +96,6 @@ internal sealed class LineRelaxation
 
     public long SubstitutionPasses { get; private set; }
 
-    public long GradientPasses { get; private set; }
 
     /// <summary>Why the last solve failed.</summary>
     public string Failure { get; private set; } = "";
@@ -176,68 +170,6 @@ internal sealed class LineRelaxation
         }
     }
 
-    /// <summary>Adds −Σ_k (λ_u − λ_w)(u − w) at every cell to <paramref name="gradient"/>, from the forward bit voltages
-    /// <paramref name="forward"/> and the adjoint ones in <see cref="Voltage"/>.</summary>
-    /// <remarks>
-    /// Word voltages follow exactly from the word ladders (u = T⁻¹(s + G∘w), λ_u = T⁻¹(G∘λ_w)). An off cell's nodes are
-    /// junctions of series segments, so their voltages are linear in position between the neighbouring conducting
-    /// cells; a word line's first run starts at its driver (1 V on the input's own row, 0 V otherwise and in the adjoint),
-    /// its last run is open and flat, as is a bit line's run above its first cell. Below its last cell a bit line runs
-    /// to the sense node one segment past row rows − 1: at 0 V in the forward system, while the adjoint injects γ/r_b
-    /// into node rows − 1, which puts that node at λ_p + (γ − λ_p)·(rows − 1 − p)/(rows − p) and the run in between on the
-    /// straight line from λ_p at row p to γ at row rows.
-    /// </remarks>
-    public void AccumulateGradient(int firstInput, double[] gamma, double[] forward, double[] gradient)
-    {
-        GradientPasses++;
-        var rows = network.Rows;
-        var cols = network.Cols;
-        var lanes = Lanes;
-        var forwardWord = new double[wordScratch.Length];
-        var adjointWord = new double[wordScratch.Length];
-        var forwardWordRow = new double[cols * lanes];
-        var adjointWordRow = new double[cols * lanes];
-        var forwardBit = new double[lanes];
-        var adjointBit = new double[lanes];
-        var nearestAbove = new int[cols];
-        Array.Fill(nearestAbove, -1);
-        for (var i = 0; i < rows; i++)
-        {
-            var start = network.RowStart[i];
-            var end = network.RowStart[i + 1];
-            SolveWordLine(i, forward, forwardWord);
-            SolveWordLine(i, voltage, adjointWord);
-            var drivenLane = i - firstInput is var lane && lane >= 0 && lane < lanes ? lane : -1;
-            if (drivenLane >= 0)
-            {
-                for (var c = start; c < end; c++)
-                {
-                    forwardWord[((c - start) * lanes) + drivenLane] += network.WordDriveResponse[c];
-                }
-            }
-
-            ExpandWordLine(i, forwardWord, drivenLane, forwardWordRow);
-            ExpandWordLine(i, adjointWord, -1, adjointWordRow);
-            for (var c = start; c < end; c++)
-            {
-                nearestAbove[network.Column[c]] = c;
-            }
-
-            for (var j = 0; j < cols; j++)
-            {
-                BitVoltagesAt(i, j, nearestAbove[j], firstInput, gamma, forward, forwardBit, adjointBit);
-                var sum = 0.0;
-                var at = j * lanes;
-                for (var l = 0; l < lanes; l++)
-                {
-                    sum += (adjointWordRow[at + l] - adjointBit[l]) * (forwardWordRow[at + l] - forwardBit[l]);
-                }
-
-                gradient[(i * cols) + j] -= sum;
-            }
-        }
-    }
-
     /// <summary>x ← x + z on every cell: the back substitution up every bit line, finishing the sweep.</summary>
     public void Substitute()
     {
@@ -245,13 +177,13 @@ internal sealed class LineRelaxation
         Array.Clear(columnCarry);
         ref var w = ref AsVectors(voltage);
         ref var carry = ref AsVectors(columnCarry);
-        ref var coefficients = ref MemoryMarshal.GetArrayDataReference(network.Coefficients);
+        ref var backwardCarry = ref MemoryMarshal.GetArrayDataReference(network.BitBackwardCarry);
         ref var column = ref MemoryMarshal.GetArrayDataReference(network.Column);
 
         // Cells in descending order meet each bit line bottom-up, so the column's carry holds the cell just below.
         for (var c = network.CellCount - 1; c >= 0; c--)
         {
-            var e = new Vector<double>(Unsafe.Add(ref coefficients, c).BitBackwardCarry);
+            var e = new Vector<double>(Unsafe.Add(ref backwardCarry, c));
             var col = VectorsPerCell * Unsafe.Add(ref column, c);
             ref var w0 = ref Unsafe.Add(ref w, VectorsPerCell * c);
             ref var w1 = ref Unsafe.Add(ref w0, 1);
@@ -494,122 +426,5 @@ internal sealed class LineRelaxation
         var sums = MemoryMarshal.Cast<double, Vector<double>>(energy.AsSpan());
         sums[0] = energy0;
         sums[1] = energy1;
-    }
-
-    /// <summary>Word voltages T⁻¹(G∘w) on row <paramref name="row"/>'s conducting cells (driver at 0 V), every lane.</summary>
-    private void SolveWordLine(int row, double[] bitVoltage, double[] wordVoltage)
-    {
-        var lanes = Lanes;
-        var start = network.RowStart[row];
-        var end = network.RowStart[row + 1];
-        for (var c = start; c < end; c++)
-        {
-            var k = network.Coefficients[c];
-            var at = (c - start) * lanes;
-            for (var l = 0; l < lanes; l++)
-            {
-                var carried = c > start ? k.WordForwardCarry * wordVoltage[at - lanes + l] : 0;
-                wordVoltage[at + l] = (k.WordPivotConductance * bitVoltage[(c * lanes) + l]) + carried;
-            }
-        }
-
-        for (var c = end - 2; c >= start; c--)
-        {
-            var carry = network.Coefficients[c].WordBackwardCarry;
-            var at = (c - start) * lanes;
-            for (var l = 0; l < lanes; l++)
-            {
-                wordVoltage[at + l] += carry * wordVoltage[at + lanes + l];
-            }
-        }
-    }
-
-    /// <summary>Every word node of row <paramref name="row"/> from its conducting cells' voltages: linear from the
-    /// driver (1 V on <paramref name="drivenLane"/>, else 0) to the first cell and between cells, flat past the last.</summary>
-    private void ExpandWordLine(int row, double[] cellVoltage, int drivenLane, double[] rowVoltage)
-    {
-        var lanes = Lanes;
-        var start = network.RowStart[row];
-        var end = network.RowStart[row + 1];
-        Span<double> previous = stackalloc double[lanes];
-        previous.Clear();
-        if (drivenLane >= 0)
-        {
-            previous[drivenLane] = 1;
-        }
-
-        var previousColumn = -1;
-        for (var c = start; c <= end; c++)
-        {
-            var j = c < end ? network.Column[c] : network.Cols;
-            for (var between = previousColumn + 1; between < j; between++)
-            {
-                // Past the last cell the line is open: the gap is flat at the last cell's voltage.
-                var fraction = c < end ? (double)(between - previousColumn) / (j - previousColumn) : 0;
-                for (var l = 0; l < lanes; l++)
-                {
-                    var next = c < end ? cellVoltage[((c - start) * lanes) + l] : previous[l];
-                    rowVoltage[(between * lanes) + l] = previous[l] + (fraction * (next - previous[l]));
-                }
-            }
-
-            if (c < end)
-            {
-                for (var l = 0; l < lanes; l++)
-                {
-                    previous[l] = cellVoltage[((c - start) * lanes) + l];
-                    rowVoltage[(j * lanes) + l] = previous[l];
-                }
-
-                previousColumn = j;
-            }
-        }
-    }
-
-    /// <summary>Forward and adjoint bit voltages at node (row, col), from the conducting cells of the bit line around it.</summary>
-    private void BitVoltagesAt(int row, int col, int above, int firstInput, double[] gamma, double[] forward, Span<double> forwardBit, Span<double> adjointBit)
-    {
-        var lanes = Lanes;
-        if (above >= 0 && network.CellRow[above] == row)
-        {
-            forward.AsSpan(above * lanes, lanes).CopyTo(forwardBit);
-            voltage.AsSpan(above * lanes, lanes).CopyTo(adjointBit);
-            return;
-        }
-
-        if (above < 0 && network.FirstInColumn[col] is var first and >= 0)
-        {
-            // Above the first conducting cell the line is open and flat.
-            forward.AsSpan(first * lanes, lanes).CopyTo(forwardBit);
-            voltage.AsSpan(first * lanes, lanes).CopyTo(adjointBit);
-            return;
-        }
-
-        if (above >= 0 && network.Below[above] != above)
-        {
-            var next = network.Below[above];
-            var fraction = (double)(row - network.CellRow[above]) / (network.CellRow[next] - network.CellRow[above]);
-            for (var l = 0; l < lanes; l++)
-            {
-                forwardBit[l] = forward[(above * lanes) + l] + (fraction * (forward[(next * lanes) + l] - forward[(above * lanes) + l]));
-                adjointBit[l] = voltage[(above * lanes) + l] + (fraction * (voltage[(next * lanes) + l] - voltage[(above * lanes) + l]));
-            }
-
-            return;
-        }
-
-        // Below the last conducting cell (or on a bit line without one): straight to 0 V (forward) or γ (adjoint) at row
-        // `rows`, one segment past the last node.
-        var rows = network.Rows;
-        var toSense = above >= 0 ? (double)(row - network.CellRow[above]) / (rows - network.CellRow[above]) : 1;
-        for (var l = 0; l < lanes; l++)
-        {
-            var input = firstInput + l;
-            var senseSide = input < rows ? gamma[(input * network.Cols) + col] : 0;
-            var forwardAbove = above >= 0 ? forward[(above * lanes) + l] : 0;
-            var adjointAbove = above >= 0 ? voltage[(above * lanes) + l] : 0;
-            forwardBit[l] = forwardAbove * (1 - toSense);
-            adjointBit[l] = adjointAbove + (toSense * (senseSide - adjointAbove));
-        }
     }
 }
