@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace AimcHil.Emulator.Circuits;
@@ -23,41 +24,42 @@ internal sealed class ConductingCellGradient
     public const int Flops = 16;
 
     private readonly ConductingCellNetwork network;
-    private readonly int lanes;
-    private readonly int vectorsPerCell;
+    private readonly int lanes = LineRelaxation.Lanes;
     private readonly double[] forwardWord;
     private readonly double[] adjointWord;
-    private readonly double[] forwardWordRow;
-    private readonly double[] adjointWordRow;
-    private readonly double[] senseSide;
     private readonly int[] nearestAbove;
 
-    public ConductingCellGradient(ConductingCellNetwork network, int lanes)
+    public ConductingCellGradient(ConductingCellNetwork network)
     {
         this.network = network;
-        this.lanes = lanes;
-        vectorsPerCell = lanes / Vector<double>.Count;
         forwardWord = new double[Math.Max(network.LongestWordLine, 1) * lanes];
         adjointWord = new double[forwardWord.Length];
-        forwardWordRow = new double[network.Cols * lanes];
-        adjointWordRow = new double[network.Cols * lanes];
-        senseSide = new double[lanes];
         nearestAbove = new int[network.Cols];
     }
 
     /// <summary>Calls of <see cref="Accumulate"/> since construction, for the flop count.</summary>
     public long Passes { get; private set; }
 
-    /// <summary>Adds the block's −Σ_k (λ_u − λ_w)(u − w) at every cell to <paramref name="gradient"/> (rows×cols).</summary>
+    /// <summary>Adds the block's −Σ_k (λ_u − λ_w)(u − w) at every cell to <paramref name="gradient"/> (rows×cols), from
+    /// the forward and adjoint bit voltages on the conducting cells in <see cref="LineRelaxation"/>'s layout (two
+    /// vectors of inputs per cell).</summary>
+    /// <remarks>One walk along each row carries the word line's last conducting cell (or its driver) and the next one,
+    /// and each column's nearest conducting cell above, so every node is interpolated where it is needed and never
+    /// stored.</remarks>
     public void Accumulate(int firstInput, double[] gamma, double[] forward, double[] adjoint, double[] gradient)
     {
         Passes++;
         var rows = network.Rows;
         var cols = network.Cols;
-        var f = MemoryMarshal.Cast<double, Vector<double>>(forward.AsSpan());
-        var a = MemoryMarshal.Cast<double, Vector<double>>(adjoint.AsSpan());
-        var fu = MemoryMarshal.Cast<double, Vector<double>>(forwardWordRow.AsSpan());
-        var au = MemoryMarshal.Cast<double, Vector<double>>(adjointWordRow.AsSpan());
+        ref var f = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(forward.AsSpan()));
+        ref var a = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(adjoint.AsSpan()));
+        ref var fw = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(forwardWord.AsSpan()));
+        ref var aw = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(adjointWord.AsSpan()));
+        var column = network.Column;
+        var cellRow = network.CellRow;
+        var below = network.Below;
+        var firstInColumn = network.FirstInColumn;
+        Span<double> driver = stackalloc double[lanes];
         Array.Fill(nearestAbove, -1);
         for (var i = 0; i < rows; i++)
         {
@@ -65,85 +67,131 @@ internal sealed class ConductingCellGradient
             var end = network.RowStart[i + 1];
             SolveWordLines(start, end, forward, adjoint);
             var drivenLane = i - firstInput is var lane && lane >= 0 && lane < lanes ? lane : -1;
+            driver.Clear();
             if (drivenLane >= 0)
             {
+                driver[drivenLane] = 1;
                 for (var c = start; c < end; c++)
                 {
                     forwardWord[((c - start) * lanes) + drivenLane] += network.WordDriveResponse[c];
                 }
             }
 
-            ExpandWordLine(start, end, forwardWord, drivenLane, forwardWordRow);
-            ExpandWordLine(start, end, adjointWord, -1, adjointWordRow);
-            for (var c = start; c < end; c++)
-            {
-                nearestAbove[network.Column[c]] = c;
-            }
-
+            // The word line's previous node starts as its driver: 1 V on the input's own lane forward, 0 V in the adjoint.
+            var driverVectors = MemoryMarshal.Cast<double, Vector<double>>(driver);
+            var pf0 = driverVectors[0];
+            var pf1 = driverVectors[1];
+            var pa0 = Vector<double>.Zero;
+            var pa1 = Vector<double>.Zero;
+            var previousColumn = -1;
+            var next = start;
+            var nextColumn = next < end ? column[next] : cols;
+            var rowGradient = gradient.AsSpan(i * cols, cols);
             for (var j = 0; j < cols; j++)
             {
-                var sum = 0.0;
-                var above = nearestAbove[j];
-                var at = j * vectorsPerCell;
-                if (above >= 0 && network.CellRow[above] == i)
+                Vector<double> uf0, uf1, ua0, ua1, bf0, bf1, ba0, ba1;
+                if (j == nextColumn)
                 {
-                    var cell = above * vectorsPerCell;
-                    for (var v = 0; v < vectorsPerCell; v++)
-                    {
-                        sum += Vector.Dot(au[at + v] - a[cell + v], fu[at + v] - f[cell + v]);
-                    }
-                }
-                else if (above < 0 && network.FirstInColumn[j] >= 0)
-                {
-                    // Above the first conducting cell the line is open and flat.
-                    var cell = network.FirstInColumn[j] * vectorsPerCell;
-                    for (var v = 0; v < vectorsPerCell; v++)
-                    {
-                        sum += Vector.Dot(au[at + v] - a[cell + v], fu[at + v] - f[cell + v]);
-                    }
-                }
-                else if (above >= 0 && network.Below[above] != above)
-                {
-                    var next = network.Below[above];
-                    var fraction = new Vector<double>((double)(i - network.CellRow[above]) / (network.CellRow[next] - network.CellRow[above]));
-                    var upper = above * vectorsPerCell;
-                    var lower = next * vectorsPerCell;
-                    for (var v = 0; v < vectorsPerCell; v++)
-                    {
-                        var w = Vector.FusedMultiplyAdd(fraction, f[lower + v] - f[upper + v], f[upper + v]);
-                        var lw = Vector.FusedMultiplyAdd(fraction, a[lower + v] - a[upper + v], a[upper + v]);
-                        sum += Vector.Dot(au[at + v] - lw, fu[at + v] - w);
-                    }
+                    ref var wf = ref Unsafe.Add(ref fw, 2 * (next - start));
+                    ref var wa = ref Unsafe.Add(ref aw, 2 * (next - start));
+                    uf0 = wf;
+                    uf1 = Unsafe.Add(ref wf, 1);
+                    ua0 = wa;
+                    ua1 = Unsafe.Add(ref wa, 1);
+                    ref var cf = ref Unsafe.Add(ref f, 2 * next);
+                    ref var ca = ref Unsafe.Add(ref a, 2 * next);
+                    bf0 = cf;
+                    bf1 = Unsafe.Add(ref cf, 1);
+                    ba0 = ca;
+                    ba1 = Unsafe.Add(ref ca, 1);
+                    nearestAbove[j] = next;
+                    pf0 = uf0;
+                    pf1 = uf1;
+                    pa0 = ua0;
+                    pa1 = ua1;
+                    previousColumn = j;
+                    next++;
+                    nextColumn = next < end ? column[next] : cols;
                 }
                 else
                 {
-                    sum = BelowLastCell(i, j, above, firstInput, gamma, forward, adjoint);
+                    if (next < end)
+                    {
+                        var fraction = new Vector<double>((double)(j - previousColumn) / (nextColumn - previousColumn));
+                        ref var wf = ref Unsafe.Add(ref fw, 2 * (next - start));
+                        ref var wa = ref Unsafe.Add(ref aw, 2 * (next - start));
+                        uf0 = Vector.FusedMultiplyAdd(fraction, wf - pf0, pf0);
+                        uf1 = Vector.FusedMultiplyAdd(fraction, Unsafe.Add(ref wf, 1) - pf1, pf1);
+                        ua0 = Vector.FusedMultiplyAdd(fraction, wa - pa0, pa0);
+                        ua1 = Vector.FusedMultiplyAdd(fraction, Unsafe.Add(ref wa, 1) - pa1, pa1);
+                    }
+                    else
+                    {
+                        // Past the last conducting cell the word line is open: flat at that cell's voltage.
+                        uf0 = pf0;
+                        uf1 = pf1;
+                        ua0 = pa0;
+                        ua1 = pa1;
+                    }
+
+                    var above = nearestAbove[j];
+                    if (above < 0 && firstInColumn[j] >= 0)
+                    {
+                        // Above the first conducting cell the bit line is open: flat at that cell's voltage.
+                        ref var cf = ref Unsafe.Add(ref f, 2 * firstInColumn[j]);
+                        ref var ca = ref Unsafe.Add(ref a, 2 * firstInColumn[j]);
+                        bf0 = cf;
+                        bf1 = Unsafe.Add(ref cf, 1);
+                        ba0 = ca;
+                        ba1 = Unsafe.Add(ref ca, 1);
+                    }
+                    else if (above >= 0 && below[above] != above)
+                    {
+                        var lower = below[above];
+                        var fraction = new Vector<double>((double)(i - cellRow[above]) / (cellRow[lower] - cellRow[above]));
+                        ref var uf = ref Unsafe.Add(ref f, 2 * above);
+                        ref var lf = ref Unsafe.Add(ref f, 2 * lower);
+                        ref var ua = ref Unsafe.Add(ref a, 2 * above);
+                        ref var la = ref Unsafe.Add(ref a, 2 * lower);
+                        bf0 = Vector.FusedMultiplyAdd(fraction, lf - uf, uf);
+                        bf1 = Vector.FusedMultiplyAdd(fraction, Unsafe.Add(ref lf, 1) - Unsafe.Add(ref uf, 1), Unsafe.Add(ref uf, 1));
+                        ba0 = Vector.FusedMultiplyAdd(fraction, la - ua, ua);
+                        ba1 = Vector.FusedMultiplyAdd(fraction, Unsafe.Add(ref la, 1) - Unsafe.Add(ref ua, 1), Unsafe.Add(ref ua, 1));
+                    }
+                    else
+                    {
+                        rowGradient[j] -= BelowLastCell(i, j, above, firstInput, gamma, forward, adjoint, uf0, uf1, ua0, ua1);
+                        continue;
+                    }
                 }
 
-                gradient[(i * cols) + j] -= sum;
+                rowGradient[j] -= Vector.Sum(Vector.FusedMultiplyAdd(ua0 - ba0, uf0 - bf0, (ua1 - ba1) * (uf1 - bf1)));
             }
         }
     }
 
     /// <summary>Σ_k (λ_u − λ_w)(u − w) at a node below its bit line's last conducting cell, or on a line without one:
     /// straight to 0 V (forward) or γ (adjoint) at row `rows`, one segment past the last node.</summary>
-    private double BelowLastCell(int row, int col, int above, int firstInput, double[] gamma, double[] forward, double[] adjoint)
+    private double BelowLastCell(int row, int col, int above, int firstInput, double[] gamma, double[] forward, double[] adjoint,
+        Vector<double> uf0, Vector<double> uf1, Vector<double> ua0, Vector<double> ua1)
     {
         var rows = network.Rows;
         var toSense = above >= 0 ? (double)(row - network.CellRow[above]) / (rows - network.CellRow[above]) : 1;
-        for (var l = 0; l < lanes; l++)
-        {
-            senseSide[l] = firstInput + l < rows ? gamma[((firstInput + l) * network.Cols) + col] : 0;
-        }
-
+        Span<double> word = stackalloc double[4 * Vector<double>.Count];
+        var words = MemoryMarshal.Cast<double, Vector<double>>(word);
+        words[0] = uf0;
+        words[1] = uf1;
+        words[2] = ua0;
+        words[3] = ua1;
         var sum = 0.0;
         for (var l = 0; l < lanes; l++)
         {
+            var senseSide = firstInput + l < rows ? gamma[((firstInput + l) * network.Cols) + col] : 0;
             var forwardAbove = above >= 0 ? forward[(above * lanes) + l] : 0;
             var adjointAbove = above >= 0 ? adjoint[(above * lanes) + l] : 0;
             var w = forwardAbove * (1 - toSense);
-            var lw = adjointAbove + (toSense * (senseSide[l] - adjointAbove));
-            sum += (adjointWordRow[(col * lanes) + l] - lw) * (forwardWordRow[(col * lanes) + l] - w);
+            var lw = adjointAbove + (toSense * (senseSide - adjointAbove));
+            sum += (word[lanes + l] - lw) * (word[l] - w);
         }
 
         return sum;
@@ -153,75 +201,47 @@ internal sealed class ConductingCellGradient
     /// voltages at once, every lane.</summary>
     private void SolveWordLines(int start, int end, double[] forward, double[] adjoint)
     {
-        var f = MemoryMarshal.Cast<double, Vector<double>>(forward.AsSpan());
-        var a = MemoryMarshal.Cast<double, Vector<double>>(adjoint.AsSpan());
-        var fw = MemoryMarshal.Cast<double, Vector<double>>(forwardWord.AsSpan());
-        var aw = MemoryMarshal.Cast<double, Vector<double>>(adjointWord.AsSpan());
-        var coefficients = network.Coefficients;
+        ref var f = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(forward.AsSpan()));
+        ref var a = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(adjoint.AsSpan()));
+        ref var fw = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(forwardWord.AsSpan()));
+        ref var aw = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(adjointWord.AsSpan()));
+        ref var coefficients = ref MemoryMarshal.GetArrayDataReference(network.Coefficients);
+        var f0 = Vector<double>.Zero;
+        var f1 = Vector<double>.Zero;
+        var a0 = Vector<double>.Zero;
+        var a1 = Vector<double>.Zero;
         for (var c = start; c < end; c++)
         {
-            var pg = new Vector<double>(coefficients[c].WordPivotConductance);
-            var carry = new Vector<double>(coefficients[c].WordForwardCarry);
-            var at = (c - start) * vectorsPerCell;
-            var previous = c > start ? at - vectorsPerCell : at;
-            for (var v = 0; v < vectorsPerCell; v++)
-            {
-                // The first cell's forward carry is 0, so reading its own slot for "previous" adds nothing.
-                fw[at + v] = Vector.FusedMultiplyAdd(carry, c > start ? fw[previous + v] : Vector<double>.Zero, pg * f[(c * vectorsPerCell) + v]);
-                aw[at + v] = Vector.FusedMultiplyAdd(carry, c > start ? aw[previous + v] : Vector<double>.Zero, pg * a[(c * vectorsPerCell) + v]);
-            }
+            ref var k = ref Unsafe.Add(ref coefficients, c);
+            var pg = new Vector<double>(k.WordPivotConductance);
+            var carry = new Vector<double>(k.WordForwardCarry);
+            ref var cf = ref Unsafe.Add(ref f, 2 * c);
+            ref var ca = ref Unsafe.Add(ref a, 2 * c);
+            f0 = Vector.FusedMultiplyAdd(carry, f0, pg * cf);
+            f1 = Vector.FusedMultiplyAdd(carry, f1, pg * Unsafe.Add(ref cf, 1));
+            a0 = Vector.FusedMultiplyAdd(carry, a0, pg * ca);
+            a1 = Vector.FusedMultiplyAdd(carry, a1, pg * Unsafe.Add(ref ca, 1));
+            ref var wf = ref Unsafe.Add(ref fw, 2 * (c - start));
+            ref var wa = ref Unsafe.Add(ref aw, 2 * (c - start));
+            wf = f0;
+            Unsafe.Add(ref wf, 1) = f1;
+            wa = a0;
+            Unsafe.Add(ref wa, 1) = a1;
         }
 
         for (var c = end - 2; c >= start; c--)
         {
-            var carry = new Vector<double>(coefficients[c].WordBackwardCarry);
-            var at = (c - start) * vectorsPerCell;
-            for (var v = 0; v < vectorsPerCell; v++)
-            {
-                fw[at + v] = Vector.FusedMultiplyAdd(carry, fw[at + vectorsPerCell + v], fw[at + v]);
-                aw[at + v] = Vector.FusedMultiplyAdd(carry, aw[at + vectorsPerCell + v], aw[at + v]);
-            }
-        }
-    }
-
-    /// <summary>Every word node of a row from its conducting cells' voltages: linear from the driver (1 V on
-    /// <paramref name="drivenLane"/>, else 0) to the first cell and between cells, flat past the last.</summary>
-    private void ExpandWordLine(int start, int end, double[] cellVoltage, int drivenLane, double[] rowVoltage)
-    {
-        var cells = MemoryMarshal.Cast<double, Vector<double>>(cellVoltage.AsSpan());
-        var line = MemoryMarshal.Cast<double, Vector<double>>(rowVoltage.AsSpan());
-        Span<double> driver = stackalloc double[lanes];
-        driver.Clear();
-        if (drivenLane >= 0)
-        {
-            driver[drivenLane] = 1;
-        }
-
-        // "previous" is the driver until the first cell, then the last cell passed, as a slot of cells or of driver.
-        var driverVectors = MemoryMarshal.Cast<double, Vector<double>>(driver);
-        var previousColumn = -1;
-        var previousCell = -1;
-        for (var c = start; c <= end; c++)
-        {
-            var j = c < end ? network.Column[c] : network.Cols;
-            for (var between = previousColumn + 1; between < j; between++)
-            {
-                // Past the last cell the line is open: the gap is flat at the last cell's voltage.
-                var fraction = new Vector<double>(c < end ? (double)(between - previousColumn) / (j - previousColumn) : 0);
-                for (var v = 0; v < vectorsPerCell; v++)
-                {
-                    var previous = previousCell >= 0 ? cells[(previousCell * vectorsPerCell) + v] : driverVectors[v];
-                    var next = c < end ? cells[((c - start) * vectorsPerCell) + v] : previous;
-                    line[(between * vectorsPerCell) + v] = Vector.FusedMultiplyAdd(fraction, next - previous, previous);
-                }
-            }
-
-            if (c < end)
-            {
-                cells.Slice((c - start) * vectorsPerCell, vectorsPerCell).CopyTo(line.Slice(j * vectorsPerCell, vectorsPerCell));
-                previousColumn = j;
-                previousCell = c - start;
-            }
+            var carry = new Vector<double>(Unsafe.Add(ref coefficients, c).WordBackwardCarry);
+            ref var wf = ref Unsafe.Add(ref fw, 2 * (c - start));
+            ref var wa = ref Unsafe.Add(ref aw, 2 * (c - start));
+            f0 = Vector.FusedMultiplyAdd(carry, f0, wf);
+            f1 = Vector.FusedMultiplyAdd(carry, f1, Unsafe.Add(ref wf, 1));
+            a0 = Vector.FusedMultiplyAdd(carry, a0, wa);
+            a1 = Vector.FusedMultiplyAdd(carry, a1, Unsafe.Add(ref wa, 1));
+            wf = f0;
+            Unsafe.Add(ref wf, 1) = f1;
+            wa = a0;
+            Unsafe.Add(ref wa, 1) = a1;
         }
     }
 }

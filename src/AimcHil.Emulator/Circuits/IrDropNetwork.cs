@@ -651,7 +651,7 @@ public static class IrDropNetwork
     {
         public LineRelaxation Solver { get; } = new(network);
 
-        public ConductingCellGradient Assembler { get; } = new(network, LineRelaxation.Lanes);
+        public ConductingCellGradient Assembler { get; } = new(network);
 
         public double[] Forward { get; } = new double[network.CellCount * LineRelaxation.Lanes];
 
