@@ -209,10 +209,13 @@ public class LineRelaxationTests
         var random = new Random(18);
         var gamma = Enumerable.Range(0, g.Length).Select(_ => (2 * random.NextDouble()) - 1).ToArray();
 
-        var vjp = IrDropNetwork.EffectiveConductanceVjp(g, rows, cols, wordSegmentOhm, bitSegmentOhm, gamma, Tight);
+        var vjp = IrDropNetwork.EffectiveConductanceVjp(g, rows, cols, wordSegmentOhm, bitSegmentOhm, gamma, out var report, Tight);
 
         double Loss(double[] conductance) =>
             IrDropNetwork.SolveDense(conductance, rows, cols, wordSegmentOhm, bitSegmentOhm).Zip(gamma, (a, b) => a * b).Sum();
+
+        // G·r = 1 is the conjugate gradients' case; the others are relaxation's.
+        Assert.Equal(unitSiemens * wordSegmentOhm >= 1, report.FallbackBlocks > 0);
 
         var expected = new double[g.Length];
         for (var n = 0; n < g.Length; n++)
