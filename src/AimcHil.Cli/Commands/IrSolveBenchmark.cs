@@ -18,7 +18,8 @@ namespace AimcHil.Cli.Commands;
 /// through the pair encoding the same way (+γ on G⁺, −γ on G⁻). Each figure is the median of <see cref="Runs"/> timed
 /// calls after one warm-up call. Flops are the solver's own analytic count (<see cref="IrDropSolveReport.Flops"/>):
 /// per conducting cell and input, 15 per elimination pass (word ladder forward 3 and backward 2, G·t 1, bit elimination
-/// 3, residual energy 6) and 2 per back substitution, times the passes actually run; the VJP adds the adjoint system's
+/// 3, residual energy 6; 10 in a solve's first pass, which starts from w = 0 and skips the word ladders) and 2 per back
+/// substitution, times the passes actually run; the VJP adds the adjoint system's
 /// sweeps and 16 per cell and input for the gradient assembly. The O(cells) ladder factorizations are not counted.
 /// </remarks>
 internal static class IrSolveBenchmark

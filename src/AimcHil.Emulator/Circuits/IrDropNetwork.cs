@@ -689,6 +689,7 @@ public static class IrDropNetwork
         private readonly Lazy<FactoredTile> fallback;
         private readonly Lock gate = new();
         private long relaxationSweeps;
+        private long relaxationSolves;
         private long eliminationPasses;
         private long substitutionPasses;
         private long gradientPasses;
@@ -746,6 +747,7 @@ public static class IrDropNetwork
 
         public void AddPasses(LineRelaxation relaxation, long gradientPasses)
         {
+            Interlocked.Add(ref relaxationSolves, relaxation.Solves);
             Interlocked.Add(ref eliminationPasses, relaxation.EliminationPasses);
             Interlocked.Add(ref substitutionPasses, relaxation.SubstitutionPasses);
             Interlocked.Add(ref this.gradientPasses, gradientPasses);
@@ -761,7 +763,10 @@ public static class IrDropNetwork
             }
 
             var cells = (double)Network.Rows * Network.Cols;
-            var relaxation = Network.CellCount * ((LineRelaxation.EliminationFlops * (double)eliminationPasses) + (LineRelaxation.SubstitutionFlops * (double)substitutionPasses));
+            var relaxation = Network.CellCount * (
+                (LineRelaxation.EliminationFlops * (double)eliminationPasses)
+                - (LineRelaxation.WordLadderFlops * (double)relaxationSolves)
+                + (LineRelaxation.SubstitutionFlops * (double)substitutionPasses));
             var flops = LineRelaxation.Lanes * (relaxation + (cells * ((ConjugateGradientFlops * (double)conjugateGradientSweeps) + (ConductingCellGradient.Flops * (double)gradientPasses))));
             var method = fallbackBlocks == 0
                 ? "line relaxation on the conducting cells"

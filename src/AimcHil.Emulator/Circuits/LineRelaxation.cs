@@ -40,6 +40,10 @@ internal sealed class LineRelaxation
     /// bit elimination, residual energy): 3 + 2 + 1 + 3 + 2 + 1 + 3.</summary>
     public const int EliminationFlops = 15;
 
+    /// <summary>The word ladder's share of <see cref="EliminationFlops"/> (3 + 2), skipped by each solve's first sweep,
+    /// which starts from w = 0.</summary>
+    public const int WordLadderFlops = 5;
+
     /// <summary>Floating-point operations per conducting cell and input of one back-substitution pass.</summary>
     public const int SubstitutionFlops = 2;
 
@@ -96,6 +100,8 @@ internal sealed class LineRelaxation
 
     public long SubstitutionPasses { get; private set; }
 
+    /// <summary>Solves since construction (each one's first elimination skips the word ladders).</summary>
+    public long Solves { get; private set; }
 
     /// <summary>Why the last solve failed.</summary>
     public string Failure { get; private set; } = "";
@@ -213,6 +219,7 @@ internal sealed class LineRelaxation
 
     private Outcome SolveLoaded(double tolerance, int maxSweeps, bool wholeTile)
     {
+        Solves++;
         Array.Clear(voltage);
         Array.Clear(energy);
         Sweeps = 0;
@@ -344,6 +351,7 @@ internal sealed class LineRelaxation
         var energy0 = Vector<double>.Zero;
         var energy1 = Vector<double>.Zero;
         var entry = 0;
+        var fromZero = Sweeps == 1;
         for (var i = 0; i < network.Rows; i++)
         {
             var start = network.RowStart[i];
@@ -353,10 +361,10 @@ internal sealed class LineRelaxation
                 continue;
             }
 
-            // Word ladder i, forward: t_c = m_c·G_c·w_c + carry_c·t_{c−1}.
+            // Word ladder i, forward: t_c = m_c·G_c·w_c + carry_c·t_{c−1}; the first sweep starts from w = 0, so t = 0.
             var t0 = Vector<double>.Zero;
             var t1 = Vector<double>.Zero;
-            for (var c = start; c < end; c++)
+            for (var c = start; c < end && !fromZero; c++)
             {
                 ref var k = ref Unsafe.Add(ref coefficients, c);
                 var pg = new Vector<double>(k.WordPivotConductance);
@@ -379,7 +387,7 @@ internal sealed class LineRelaxation
             for (var c = end - 1; c >= start; c--)
             {
                 ref var k = ref Unsafe.Add(ref coefficients, c);
-                if (c < end - 1)
+                if (c < end - 1 && !fromZero)
                 {
                     var bc = new Vector<double>(k.WordBackwardCarry);
                     ref var scratch = ref Unsafe.Add(ref t, VectorsPerCell * (c - start));
