@@ -42,17 +42,19 @@ public static class IrDropNetwork
     /// block sweep at 256×512). <paramref name="maxSweeps"/> bounds each block's relaxation sweeps, and again its
     /// conjugate-gradient sweeps.
     /// <para>
-    /// Measured on this project's machine (2-core AMD EPYC Zen 4 VM with AVX-512, shared: load average 11 during the
-    /// runs) on the fmnist-hil-1 tile (256 rows × 256 weights as differential pairs, 25 µS, 0.3 Ω, 1e-8), medians of
-    /// 5 interleaved runs: the conjugate gradients this replaced took 2.41 s wall (1.17 s CPU) per solve and 5.03 s
-    /// (2.47 s CPU) per VJP; relaxation takes 0.56 s (0.26 s CPU) and 1.60 s (0.80 s CPU), 0.15 s CPU single-threaded,
-    /// and agrees with them to 2.8e-10 relative (the tolerance semantics below bound both). Why relaxation wins: the
-    /// conjugate gradients need 4 sweeps but keep six vectors of 8 MB per block, so they stream memory; a relaxation
-    /// sweep keeps one vector per input (4 MB per block after the off cells drop out) and stays in the last-level
-    /// cache, at about 1.5 ns per conducting cell, input and sweep. Relaxation on the full tile (no drop-out)
-    /// measured 0.45–0.5 s CPU. A direct factorization was costed, not built: a banded Cholesky of the nodal matrix
-    /// (262144 unknowns, bandwidth 512) is 6.9e10 flops and the block-tridiagonal elimination over columns (512 dense
-    /// 256×256 inverses and products) 2.6e10, against 1.7e9 for the relaxation (the solve's own count,
+    /// Measured on this project's machine (2-core AMD EPYC Zen 4 VM with AVX-512, shared with other builds: load
+    /// average 7) on the fmnist-hil-1 tile (256 rows × 256 weights as differential pairs, 25 µS, 0.3 Ω, tolerance
+    /// 1e-8), medians of 7 interleaved runs: the conjugate gradients this replaced took 1.08 s wall (1.22 s CPU) per
+    /// solve and 2.18 s (2.49 s CPU) per VJP; relaxation takes 0.146 s (0.15 s CPU) and 0.42 s (0.45 s CPU); single-
+    /// threaded 1.17 s against 0.155 s and 2.40 s against 0.39 s; at load average 11, 2.41 s against 0.56 s wall. The
+    /// results agree to 2.8e-10 relative, and relaxation's is within 3.8e-11 of a 1e-12 solve where the conjugate
+    /// gradients' was within 2.6e-10 (the tolerance semantics below bound both). Why relaxation wins: the conjugate
+    /// gradients need 4 sweeps but keep six vectors of 8 MB per block, so they stream memory; a relaxation sweep keeps
+    /// one vector per input (4 MB per block after the off cells drop out) and stays in the last-level cache, at about
+    /// 1.5 ns per conducting cell, input and sweep. Relaxation on the full tile (no drop-out) measured 0.45–0.5 s CPU.
+    /// A direct factorization was costed, not built: a banded Cholesky of the nodal matrix (262144 unknowns, bandwidth
+    /// 512) is 6.9e10 flops and the block-tridiagonal elimination over columns (512 dense 256×256 inverses and
+    /// products) 2.6e10, against 1.6e9 for the relaxation (the solve's own count,
     /// <see cref="IrDropSolveReport.Flops"/>).
     /// </para>
     /// <para>
@@ -125,7 +127,7 @@ public static class IrDropNetwork
     /// same line relaxation, or conjugate-gradient fallback, block by block of inputs, so memory stays
     /// O(lanes·rows·cols); the gradient at off cells comes from the series wires' straight-line voltages
     /// (<see cref="ConductingCellGradient"/>). It costs about three forward solves (the forward system finished on
-    /// every cell, the adjoint system, the gradient at every cell: 1.6 s against 0.56 s under load, see
+    /// every cell, the adjoint system, the gradient at every cell: 0.42 s against 0.146 s, see
     /// <see cref="EffectiveConductance(ReadOnlySpan{double}, int, int, double, double, double, int)"/>). With one family
     /// of wires ideal it reduces to one ladder solve per line, and with both ideal Geff = G, so the product is the identity.
     /// </remarks>
