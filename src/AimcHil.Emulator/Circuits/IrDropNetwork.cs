@@ -100,7 +100,7 @@ public static class IrDropNetwork
 
         if (wordSegmentOhm == 0 && bitSegmentOhm == 0)
         {
-            report = new IrDropSolveReport("ideal wires (Geff = G)", rows, conductanceSiemens.Length, 0, 0, 0, 0, 0);
+            report = ClosedFormReport("ideal wires (Geff = G)", conductanceSiemens, rows, 0);
             return conductanceSiemens.ToArray();
         }
 
@@ -109,7 +109,7 @@ public static class IrDropNetwork
         // With one family of wires ideal, the other family's lines decouple and each is one exact ladder solve.
         if (wordSegmentOhm == 0 || bitSegmentOhm == 0)
         {
-            report = new IrDropSolveReport("one ladder solve per line", rows, g.Length, 0, 0, 0, 0, LadderOnlyFlops * (double)g.Length);
+            report = ClosedFormReport("one ladder solve per line", g, rows, LadderOnlyFlops);
             return wordSegmentOhm == 0 ? BitLadderOnly(g, rows, cols, 1 / bitSegmentOhm) : WordLadderOnly(g, rows, cols, 1 / wordSegmentOhm);
         }
 
@@ -179,7 +179,7 @@ public static class IrDropNetwork
 
         if (wordSegmentOhm == 0 && bitSegmentOhm == 0)
         {
-            report = new IrDropSolveReport("ideal wires (Geff = G)", rows, conductanceSiemens.Length, 0, 0, 0, 0, 0);
+            report = ClosedFormReport("ideal wires (Geff = G)", conductanceSiemens, rows, 0);
             return geffGradient.ToArray();
         }
 
@@ -187,7 +187,7 @@ public static class IrDropNetwork
         var gamma = geffGradient.ToArray();
         if (wordSegmentOhm == 0 || bitSegmentOhm == 0)
         {
-            report = new IrDropSolveReport("one ladder solve per line", rows, g.Length, 0, 0, 0, 0, 2 * LadderOnlyFlops * (double)g.Length);
+            report = ClosedFormReport("one ladder solve per line", g, rows, 2 * LadderOnlyFlops);
             return wordSegmentOhm == 0
                 ? SingleLadderVjp(g, gamma, Ladder.BitLines(g, rows, cols, 1 / bitSegmentOhm, out _), atFirstNode: false)
                 : SingleLadderVjp(g, gamma, Ladder.WordLines(g, rows, cols, 1 / wordSegmentOhm), atFirstNode: true);
@@ -198,9 +198,10 @@ public static class IrDropNetwork
 
     /// <summary>Reference Geff by dense LU of the full nodal system (2·rows·cols unknowns); for tests on small tiles.</summary>
     /// <remarks>
-    /// Independent of <see cref="EffectiveConductance(ReadOnlySpan{double}, int, int, double, double, double, int)"/> on purpose: it assembles every node, stamps every segment, and
-    /// reads the output as the sum of the device currents into each bit line (KCL at the sense node), not as the
-    /// voltage across the last bit-line segment. A zero-ohm segment makes its nodes part of the driver or the ground.
+    /// Independent of <see cref="EffectiveConductance(ReadOnlySpan{double}, int, int, double, double, double, int)"/> on
+    /// purpose: it assembles every node, stamps every segment, and reads the output as the sum of the device currents
+    /// into each bit line (KCL at the sense node), not as the voltage across the last bit-line segment. A zero-ohm
+    /// segment makes its nodes part of the driver or the ground.
     /// </remarks>
     public static double[] SolveDense(
         ReadOnlySpan<double> conductanceSiemens,
@@ -338,6 +339,18 @@ public static class IrDropNetwork
                     nameof(conductanceSiemens));
             }
         }
+    }
+
+    /// <summary>The report of a closed form: no sweeps, <paramref name="flopsPerCell"/> for every cell.</summary>
+    private static IrDropSolveReport ClosedFormReport(string method, ReadOnlySpan<double> conductanceSiemens, int rows, int flopsPerCell)
+    {
+        var conducting = 0;
+        foreach (var g in conductanceSiemens)
+        {
+            conducting += g > 0 ? 1 : 0;
+        }
+
+        return new IrDropSolveReport(method, rows, conducting, 0, 0, 0, 0, flopsPerCell * (double)conductanceSiemens.Length);
     }
 
     private static void ValidateIteration(double tolerance, int maxSweeps)
