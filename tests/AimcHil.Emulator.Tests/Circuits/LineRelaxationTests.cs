@@ -117,6 +117,17 @@ public class LineRelaxationTests
     }
 
     [Fact]
+    public void ToleranceBelowTheFloatingPointFloorIsReportedNotLoopedOn()
+    {
+        // Relaxation's corrections stop shrinking at the floor, it hands over, and the conjugate gradients report the stall.
+        var g = DifferentialPairs(20, 10, 25e-6, 21);
+
+        var error = Assert.Throws<InvalidOperationException>(() => IrDropNetwork.EffectiveConductance(g, 20, 20, 1, 1, tolerance: 1e-17));
+
+        Assert.Contains("did not converge", error.Message);
+    }
+
+    [Fact]
     public void ReportCountsEverySweepsFlops()
     {
         const int rows = 20;
