@@ -6,8 +6,8 @@ namespace AimcHil.Emulator.Circuits;
 /// <summary>One tile's effective conductance under IR drop, kept within a tolerance of the exact network solve across
 /// reprogramming without re-solving the network every time.</summary>
 /// <remarks>
-/// The exact network (<see cref="IrDropNetwork.EffectiveConductance"/>) costs about a second for a 256×512 tile, so
-/// solving it after every programming would make a training step that rewrites the tiles a second long. The
+/// The exact network (<see cref="IrDropNetwork.EffectiveConductance(ReadOnlySpan{double}, int, int, double, double, double, int)"/>) costs 0.1–0.5 s for a 256×512 tile, so
+/// solving it after every programming would add that to every training step that rewrites the tiles. The
 /// solution is split as Geff = S(G) + C(G): S is the separable part, the word-line and bit-line attenuations each
 /// solved exactly with the other family grounded (<see cref="LineAttenuation"/>, O(cells)), and C the coupling of
 /// the two families (second order in the wire resistance). C is taken from the last exact solve, at conductances
