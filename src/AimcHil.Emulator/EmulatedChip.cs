@@ -40,7 +40,6 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
     private float[][]? _selectedTargets;
     private int[]? _pulsesPerWeight;
     private ScratchBuffer<float> _sigma;
-    private ScratchBuffer<float> _heldTerm;
 
     public EmulatedChip(ChipPreset preset, ulong seed)
     {
@@ -80,6 +79,9 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
     /// <summary>Exact solves of the tiles' IR-drop networks so far (a rebuild that kept the last solve's coupling
     /// does not count): what dominates a step on a chip with wire resistance.</summary>
     public long ExactWireSolves => _tiles.Sum(t => (long)(t.Wires?.ExactSolves ?? 0));
+
+    /// <summary>Wall-clock seconds the exact IR-drop solves of <see cref="ExactWireSolves"/> took.</summary>
+    public double ExactWireSolveSeconds => _tiles.Sum(t => t.Wires?.ExactSolveSeconds ?? 0);
 
     public ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options, Grid<bool>? only = null)
     {
@@ -524,28 +526,22 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         var variance = core.ZeroedVarianceBuffer();
         var slow = held is null ? null : core.ZeroedSlowNoiseBuffer();
         var sigma = _sigma.Take(Piece);
-        var heldTerm = _heldTerm.Take(Piece);
         var any = false;
         for (var start = 0; start < n; start += Piece)
         {
             var length = Math.Min(Piece, n - start);
             var s = sigma[..length];
-            var pieceVariance = variance.AsSpan(start, length);
             for (var a = 0; a < gains.Length; a++)
             {
                 Device.ReadNoiseSigmas(tile.Programmed[a].AsSpan(start, length), states[a].AsSpan(start, length), readSeconds, s);
-                any |= TensorPrimitives.MaxMagnitude(s) != 0;
-                TensorPrimitives.Multiply(s, gains[a].AsSpan(start, length), s);
-                if (slow is not null)
-                {
-                    var term = heldTerm[..length];
-                    var pieceSlow = slow.AsSpan(start, length);
-                    TensorPrimitives.Multiply(s, held![a].AsSpan(start, length), term);
-                    TensorPrimitives.MultiplyAdd(term, heldScale, pieceSlow, pieceSlow);
-                }
-
-                TensorPrimitives.Multiply(s, s, s);
-                TensorPrimitives.MultiplyAdd(s, (float)white, pieceVariance, pieceVariance);
+                any |= ReadNoiseTerms.Accumulate(
+                    s,
+                    gains[a].AsSpan(start, length),
+                    held is null ? default : held[a].AsSpan(start, length),
+                    heldScale,
+                    (float)white,
+                    slow is null ? default : slow.AsSpan(start, length),
+                    variance.AsSpan(start, length));
             }
         }
 

@@ -179,7 +179,7 @@ internal static class BenchCommand
     private const string NoWires = "no_wires";
     private const string WiresCase = "fmnist_hil_1";
     private const int NoWiresSteps = 200;
-    private const int NoWiresWarmupSteps = 10;
+    private const int NoWiresWarmupSteps = 50;
     private const int WiresSteps = 10;
     private const int WiresWarmupSteps = 1;
     private static readonly int[] MlpLayers = [784, 256, 10];
@@ -203,6 +203,10 @@ internal static class BenchCommand
             ["ratio_to_software"] = hil.SamplesPerSecond / software.SamplesPerSecond,
             ["first_programming_seconds"] = hil.FirstStepSeconds,
             ["timed_network_solves"] = hil.TimedWireSolves,
+            ["timed_network_solve_seconds"] = hil.TimedWireSolveSeconds,
+            ["samples_per_second_without_network_solves"] = hil.TimedWireSolveSeconds is { } solving && hil.TimedSeconds > solving
+                ? spec.Steps * TrainBenchCase.Batch / (hil.TimedSeconds - solving)
+                : null,
         };
         var line = $"{spec.Name}: hil {hil.SamplesPerSecond:F0} samples/s, software {software.SamplesPerSecond:F0} ({hil.SamplesPerSecond / software.SamplesPerSecond:F3}×), first programming {hil.FirstStepSeconds:F2} s, {spec.Steps} steps of {TrainBenchCase.Batch}, reprogram {spec.Reprogram}, {spec.Rig.Path}";
         if (withPyTorch)

@@ -45,7 +45,9 @@ internal sealed record TrainBenchCase
 /// <param name="FirstStepSeconds">From the start of the run to the end of its first step: the input-range
 /// calibration, the first programming of every tile and the first MVMs (and so the first network solves).</param>
 /// <param name="TimedWireSolves">Exact IR-drop network solves during the timed steps (null without an emulator).</param>
-internal sealed record TrainThroughput(double SamplesPerSecond, double FirstStepSeconds, long? TimedWireSolves);
+/// <param name="TimedWireSolveSeconds">The seconds those solves took (null without an emulator).</param>
+/// <param name="TimedSeconds">The timed steps' wall-clock seconds.</param>
+internal sealed record TrainThroughput(double SamplesPerSecond, double FirstStepSeconds, long? TimedWireSolves, double? TimedWireSolveSeconds, double TimedSeconds);
 
 /// <summary>Times training runs through the real <see cref="Trainer"/>, step by step through its progress reports.</summary>
 internal static class TrainBenchmark
@@ -66,7 +68,7 @@ internal static class TrainBenchmark
         };
         using var chip = mode == TrainingMode.Software ? null : RigConnector.Open(spec.Rig);
         var emulated = chip as EmulatedChip;
-        var steps = new StepTimes(spec.WarmupSteps, () => emulated?.ExactWireSolves);
+        var steps = new StepTimes(spec.WarmupSteps, () => emulated is null ? null : (emulated.ExactWireSolves, emulated.ExactWireSolveSeconds));
         var trainer = new Trainer(options, train, test, chip);
         steps.Start();
         trainer.Run(null, false, false, steps, null, CancellationToken.None);
@@ -75,15 +77,15 @@ internal static class TrainBenchmark
             throw new AimcException($"bench case {spec.Name}: the run ended after {steps.Reports} of {spec.WarmupSteps + spec.Steps} steps");
         }
 
-        return new TrainThroughput(spec.Steps * TrainBenchCase.Batch / seconds, steps.FirstStepSeconds, steps.TimedWireSolves);
+        return new TrainThroughput(spec.Steps * TrainBenchCase.Batch / seconds, steps.FirstStepSeconds, steps.TimedWireSolves, steps.TimedWireSolveSeconds, seconds);
     }
 
     /// <summary>Clock readings at the trainer's progress reports, which it makes synchronously after every step.</summary>
-    private sealed class StepTimes(int warmupSteps, Func<long?> wireSolves) : IProgress<TrainingProgress>
+    private sealed class StepTimes(int warmupSteps, Func<(long Solves, double Seconds)?> wireSolves) : IProgress<TrainingProgress>
     {
         private long _start;
         private long _timedFrom;
-        private long? _solvesBefore;
+        private (long Solves, double Seconds)? _solvesBefore;
 
         public int Reports { get; private set; }
 
@@ -92,6 +94,8 @@ internal static class TrainBenchmark
         public double? TimedSeconds { get; private set; }
 
         public long? TimedWireSolves { get; private set; }
+
+        public double? TimedWireSolveSeconds { get; private set; }
 
         public void Start() => _start = Stopwatch.GetTimestamp();
 
@@ -113,7 +117,9 @@ internal static class TrainBenchmark
             if (Reports == value.Batches)
             {
                 TimedSeconds = Stopwatch.GetElapsedTime(_timedFrom, now).TotalSeconds;
-                TimedWireSolves = wireSolves() - _solvesBefore;
+                var solves = wireSolves();
+                TimedWireSolves = solves?.Solves - _solvesBefore?.Solves;
+                TimedWireSolveSeconds = solves?.Seconds - _solvesBefore?.Seconds;
             }
         }
     }

@@ -25,7 +25,7 @@ public class RebuildReuseTests
         // RRAM's default noise and I–V curve: the charge domain scales the pair's noise gains by its gain.
         _ => TestBench.Preset(ComputationDomain.Charge, 48, 40) with
         {
-            Charge = new Domains.ChargeDomainConfig { Saturation = false, KtcNoise = true },
+            Charge = new AimcHil.Emulator.Domains.ChargeDomainConfig { Saturation = false, KtcNoise = true },
         },
     };
 
