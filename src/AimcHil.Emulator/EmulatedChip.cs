@@ -32,6 +32,14 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
     private ScratchBuffer<float> _features;
     private ScratchBuffer<float> _analog;
     private ScratchBuffer<bool> _clipped;
+    private ScratchBuffer<float> _heldNormals;
+
+    // Programming's working grids (tile-sized, so large-object allocations): a hil step programs every tile.
+    private Grid<float>? _paddedTargets;
+    private Grid<bool>? _paddedSelection;
+    private float[][]? _selectedTargets;
+    private int[]? _pulsesPerWeight;
+    private ScratchBuffer<float> _sigma;
 
     public EmulatedChip(ChipPreset preset, ulong seed)
     {
@@ -68,35 +76,17 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
 
     public IChipClock Clock => _clock;
 
+    /// <summary>Exact solves of the tiles' IR-drop networks so far (a rebuild that kept the last solve's coupling
+    /// does not count): what dominates a step on a chip with wire resistance.</summary>
+    public long ExactWireSolves => _tiles.Sum(t => (long)(t.Wires?.ExactSolves ?? 0));
+
+    /// <summary>Wall-clock seconds the exact IR-drop solves of <see cref="ExactWireSolves"/> took.</summary>
+    public double ExactWireSolveSeconds => _tiles.Sum(t => t.Wires?.ExactSolveSeconds ?? 0);
+
     public ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options, Grid<bool>? only = null)
     {
         var state = TileAt(tile);
-        if (targets.Rows > state.Rows || targets.Cols > state.Cols)
-        {
-            throw new AimcException($"weights of shape {targets.Rows}×{targets.Cols} do not fit a {state.Rows}×{state.Cols} tile");
-        }
-
-        if (only is not null && (only.Rows != targets.Rows || only.Cols != targets.Cols))
-        {
-            throw new ArgumentException($"the cell selection is {only.Rows}×{only.Cols} but the targets are {targets.Rows}×{targets.Cols}", nameof(only));
-        }
-
-        var padded = Pad(targets, state.Rows, state.Cols);
-        CheckWeightRange(padded.Data, state.Cols);
-        var selected = only is null ? null : Pad(only, state.Rows, state.Cols).Data;
-        SetTargets(state, padded.Data, selected);
-
-        var result = WriteVerify.Run(state, Device, options, _programRng, states => ReadDevices(state, states, Preset.Timing.PulseSeconds, held: null), selected);
-        _clock.Advance(result.TotalPulses * Preset.Timing.PulseSeconds);
-        state.ProgrammedAtSeconds = _clock.Seconds;
-        Reprogrammed(state);
-        state.LastPulseAtSeconds = double.NaN;
-        if (Preset.DriftCompensation)
-        {
-            // The reference read is taken now, when the tile is programmed, whatever its first MVM's age will be.
-            CoreAt(state, 0);
-        }
-
+        var result = ProgramTile(state, targets, options, only, pulsesPerWeight: null);
         return new ProgrammingReport
         {
             Tile = tile,
@@ -108,6 +98,52 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
             TotalPulses = result.TotalPulses,
             Unconverged = result.UnconvergedWeights.ConvertAll(k => new CellAddress(k / state.Cols, k % state.Cols)),
         };
+    }
+
+    /// <summary>Programs a tile as <see cref="Program"/> does, the same pulses and draws, and returns only the pulses
+    /// spent: the per-weight report is four tile-sized grids, which hardware-in-the-loop reprogramming every step does
+    /// not read.</summary>
+    public long ProgramPulses(int tile, Grid<float> targets, WriteVerifyOptions options, Grid<bool>? only = null)
+    {
+        var state = TileAt(tile);
+        if (_pulsesPerWeight?.Length != state.Rows * state.Cols)
+        {
+            _pulsesPerWeight = new int[state.Rows * state.Cols];
+        }
+
+        return ProgramTile(state, targets, options, only, _pulsesPerWeight).TotalPulses;
+    }
+
+    /// <summary>Write-verify of the targets (the selected ones) into a tile, the clock advanced by its pulses.</summary>
+    private WriteVerifyResult ProgramTile(TileState state, Grid<float> targets, WriteVerifyOptions options, Grid<bool>? only, int[]? pulsesPerWeight)
+    {
+        if (targets.Rows > state.Rows || targets.Cols > state.Cols)
+        {
+            throw new AimcException($"weights of shape {targets.Rows}×{targets.Cols} do not fit a {state.Rows}×{state.Cols} tile");
+        }
+
+        if (only is not null && (only.Rows != targets.Rows || only.Cols != targets.Cols))
+        {
+            throw new ArgumentException($"the cell selection is {only.Rows}×{only.Cols} but the targets are {targets.Rows}×{targets.Cols}", nameof(only));
+        }
+
+        var padded = Pad(targets, ref _paddedTargets, state.Rows, state.Cols);
+        CheckWeightRange(padded.Data, state.Cols);
+        var selected = only is null ? null : Pad(only, ref _paddedSelection, state.Rows, state.Cols).Data;
+        SetTargets(state, padded.Data, selected);
+
+        var result = WriteVerify.Run(state, Device, options, _programRng, states => ReadDevices(state, states, Preset.Timing.PulseSeconds, held: null), selected, pulsesPerWeight);
+        _clock.Advance(result.TotalPulses * Preset.Timing.PulseSeconds);
+        state.ProgrammedAtSeconds = _clock.Seconds;
+        Reprogrammed(state);
+        state.LastPulseAtSeconds = double.NaN;
+        if (Preset.DriftCompensation)
+        {
+            // The reference read is taken now, when the tile is programmed, whatever its first MVM's age will be.
+            CoreAt(state, 0);
+        }
+
+        return result;
     }
 
     /// <summary>Single-device pulses applied by <see cref="ApplyPulse"/> (below-threshold and stuck ones included).</summary>
@@ -154,8 +190,11 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
     /// all belong to the old states.</summary>
     private static void Reprogrammed(TileState state)
     {
+        // What the old states made is kept only for its arrays, which the next build and draw overwrite.
+        state.RetiredCore = state.Core ?? state.RetiredCore;
         state.Core = null;
         state.DriftReference = 0;
+        state.RetiredHeldReadNoise = state.HeldReadNoise ?? state.RetiredHeldReadNoise;
         state.HeldReadNoise = null;
         state.HeldRng = null;
         state.Programmings++;
@@ -395,9 +434,12 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         if (stale)
         {
             states = tile.StatesAt(Device, ageSeconds);
+            tile.RetiredCore = core ?? tile.RetiredCore;
             core = Physics.Build(tile, states, ageSeconds);
             tile.CoreAgeSeconds = ageSeconds;
-            if (tile.DriftReference == 0)
+
+            // The reference read serves drift compensation only: without it, a column-by-column sum of the tile saved.
+            if (Preset.DriftCompensation && tile.DriftReference == 0)
             {
                 tile.DriftReference = core.OnesResponse();
             }
@@ -441,15 +483,23 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         }
 
         var correlation = fresh ? 0 : Device.ReadNoiseCorrelation(tile.HeldReadNoiseSeconds, readSeconds, window);
-        held ??= tile.Programmed.Select(p => new float[p.Length]).ToArray();
+        held ??= tile.RetiredHeldReadNoise ?? tile.Programmed.Select(p => new float[p.Length]).ToArray();
+        tile.RetiredHeldReadNoise = null;
 
         // A stream per tile and programming, apart from the white draws: the held noise after a tile's n-th
         // programming is the same whatever was read, and when, before it.
         var rng = tile.HeldRng ??= SeededRandom.For(_heldSeed, $"read/held/tile{tile.Index}/programming{tile.Programmings}");
         var renewed = (float)Math.Sqrt(1 - (correlation * correlation));
-        var normals = new float[held[0].Length];
         foreach (var draw in held)
         {
+            if (fresh)
+            {
+                // ρ = 0 and √(1 − ρ²) = 1: the draw is the normals themselves, whatever the array held before.
+                rng.FillStandardNormal(draw);
+                continue;
+            }
+
+            var normals = _heldNormals.Take(draw.Length);
             rng.FillStandardNormal(normals);
             TensorPrimitives.Multiply(draw, (float)correlation, draw);
             TensorPrimitives.MultiplyAdd(normals, renewed, draw, draw);
@@ -463,35 +513,36 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
 
     /// <summary>Fills a compute view's read noise at a read time: the white part as its output-referred variance
     /// Σ (gain·σ)²·f_white, the held part as weights Σ gain·σ·√(1 − f_white)·ξ.</summary>
+    /// <remarks>In pieces that stay in the first-level cache, every array's terms of a piece before the next piece:
+    /// each device gets the same float operations in the same order as whole-array passes would give it, and an array
+    /// whose σ is zero everywhere adds exact zeros, as leaving it out would.</remarks>
     private void SetReadNoise(TileState tile, LinearCore core, float[][] states, double readSeconds, float[][]? held)
     {
+        const int Piece = 2048;
         var gains = core.ReadNoiseGains!;
         var n = gains[0].Length;
         var white = Device.ReadNoiseWhiteFraction(readSeconds, Preset.Timing.MvmSeconds);
         var heldScale = (float)Math.Sqrt(1 - white);
-        var variance = new float[n];
-        var slow = held is null ? null : new float[n];
-        var sigma = new float[n];
-        var heldTerm = held is null ? null : new float[n];
+        var variance = core.ZeroedVarianceBuffer();
+        var slow = held is null ? null : core.ZeroedSlowNoiseBuffer();
+        var sigma = _sigma.Take(Piece);
         var any = false;
-        for (var a = 0; a < gains.Length; a++)
+        for (var start = 0; start < n; start += Piece)
         {
-            Device.ReadNoiseSigmas(tile.Programmed[a], states[a], readSeconds, sigma);
-            if (TensorPrimitives.MaxMagnitude(sigma) == 0)
+            var length = Math.Min(Piece, n - start);
+            var s = sigma[..length];
+            for (var a = 0; a < gains.Length; a++)
             {
-                continue;
+                Device.ReadNoiseSigmas(tile.Programmed[a].AsSpan(start, length), states[a].AsSpan(start, length), readSeconds, s);
+                any |= ReadNoiseTerms.Accumulate(
+                    s,
+                    gains[a].AsSpan(start, length),
+                    held is null ? default : held[a].AsSpan(start, length),
+                    heldScale,
+                    (float)white,
+                    slow is null ? default : slow.AsSpan(start, length),
+                    variance.AsSpan(start, length));
             }
-
-            any = true;
-            TensorPrimitives.Multiply(sigma, gains[a], sigma);
-            if (slow is not null)
-            {
-                TensorPrimitives.Multiply(sigma, held![a], heldTerm!);
-                TensorPrimitives.MultiplyAdd(heldTerm!, heldScale, slow, slow);
-            }
-
-            TensorPrimitives.Multiply(sigma, sigma, sigma);
-            TensorPrimitives.MultiplyAdd(sigma, (float)white, variance, variance);
         }
 
         core.NoiseVariance = any && white > 0 ? variance : null;
@@ -533,7 +584,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
             return;
         }
 
-        var encoded = Physics.Encoding.ArrayNames.Select(_ => new float[weights.Length]).ToArray();
+        var encoded = _selectedTargets ??= Physics.Encoding.ArrayNames.Select(_ => new float[weights.Length]).ToArray();
         Physics.Encoding.Encode(weights, encoded);
         for (var k = 0; k < weights.Length; k++)
         {
@@ -549,17 +600,27 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
     }
 
     /// <summary>The grid at the tile's size, zero-padded; the grid itself when it already fits, since callers only read it.</summary>
-    private static Grid<T> Pad<T>(Grid<T> source, int rows, int cols)
+    /// <remarks>A smaller grid is padded into <paramref name="scratch"/>, the chip's own buffer for the purpose, which
+    /// the next programming overwrites: nothing keeps a padded grid beyond the call that made it.</remarks>
+    private static Grid<T> Pad<T>(Grid<T> source, ref Grid<T>? scratch, int rows, int cols)
     {
         if (source.Rows == rows && source.Cols == cols)
         {
             return source;
         }
 
-        var padded = new Grid<T>(rows, cols);
-        for (var r = 0; r < source.Rows; r++)
+        var padded = scratch is { } kept && kept.Rows == rows && kept.Cols == cols ? kept : new Grid<T>(rows, cols);
+        scratch = padded;
+        for (var r = 0; r < rows; r++)
         {
-            source.Row(r).CopyTo(padded.Row(r));
+            var row = padded.Row(r);
+            var copied = r < source.Rows ? source.Cols : 0;
+            if (copied > 0)
+            {
+                source.Row(r).CopyTo(row);
+            }
+
+            row[copied..].Clear();
         }
 
         return padded;
@@ -682,6 +743,13 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
         }
 
         return Math.Max(read + (sigma * (float)noise), 0f);
+    }
+
+    /// <summary>The compute view an MVM of the tile would use now (built if need be).</summary>
+    internal LinearCore ComputeView(int tile)
+    {
+        var state = TileAt(tile);
+        return CoreAt(state, Age(state));
     }
 
     /// <summary>The weights of a tile with a stuck device (in any array): what write-verify cannot move.</summary>

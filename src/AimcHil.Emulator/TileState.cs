@@ -62,6 +62,14 @@ internal sealed class TileState
 
     public LinearCore? Core { get; set; }
 
+    /// <summary>The compute view the last programming made obsolete, whose arrays the next build takes over (null once
+    /// taken, or when there is none).</summary>
+    public LinearCore? RetiredCore { get; set; }
+
+    /// <summary>How each device of a differential pair reaches its column (<see cref="ConductanceCrossbar.PairNoiseGains"/>):
+    /// it follows the fixed pattern only, so it is computed on first use; null until then.</summary>
+    public float[][]? PairNoiseGains { get; set; }
+
     /// <summary>The tile's IR-drop network solution, carried from one programming to the next (null with ideal wires).</summary>
     public Circuits.WireSolution? Wires { get; set; }
 
@@ -75,6 +83,9 @@ internal sealed class TileState
     /// <summary>Per device array, one standard normal per device: the held (1/f) part of its read noise, in units of
     /// that part's standard deviation; null until first read after programming.</summary>
     public float[][]? HeldReadNoise { get; set; }
+
+    /// <summary>The held draw a programming made obsolete, whose arrays the next fresh draw overwrites.</summary>
+    public float[][]? RetiredHeldReadNoise { get; set; }
 
     /// <summary>Time since the programming pulse that <see cref="HeldReadNoise"/> was drawn for.</summary>
     public double HeldReadNoiseSeconds { get; set; }

@@ -41,6 +41,65 @@ public static unsafe class Blas
     /// <summary>What computes the products, for logs and reports, e.g. "openblas (libopenblas.so.0, 2 threads, ...)" or "managed".</summary>
     public static string Backend => Native.Value?.Describe() ?? "managed";
 
+    private static readonly Lock CallingThreadLock = new();
+    private static int _callingThreadScopes;
+    private static int _threadsBeforeScopes;
+
+    [ThreadStatic]
+    private static int _callingThreadDepth;
+
+    /// <summary>Until the scope is disposed, products run on the calling thread alone (OpenBLAS set to one thread,
+    /// the managed kernel serial): for the many small products of an emulated MVM, where handing half of a 0.1 ms
+    /// product to a second thread costs more than it saves, and on a loaded machine a sleeping BLAS thread can take
+    /// milliseconds to be scheduled.</summary>
+    /// <remarks>OpenBLAS's thread count is one setting per process, so while any scope is open every product in the
+    /// process runs on one thread (the last scope to close restores the count). OpenBLAS's sums may round
+    /// differently on one thread than on two: results agree to float rounding, not bit for bit.</remarks>
+    public static CallingThreadScope OnCallingThread()
+    {
+        _callingThreadDepth++;
+        if (Native.Value is { CanSetThreads: true } native)
+        {
+            lock (CallingThreadLock)
+            {
+                if (_callingThreadScopes++ == 0)
+                {
+                    _threadsBeforeScopes = native.Threads;
+                    native.Threads = 1;
+                }
+            }
+        }
+
+        return new CallingThreadScope(true);
+    }
+
+    private static void EndCallingThread()
+    {
+        _callingThreadDepth--;
+        if (Native.Value is { CanSetThreads: true } native)
+        {
+            lock (CallingThreadLock)
+            {
+                if (--_callingThreadScopes == 0)
+                {
+                    native.Threads = _threadsBeforeScopes;
+                }
+            }
+        }
+    }
+
+    /// <summary>What <see cref="OnCallingThread"/> returns: disposing it ends the scope.</summary>
+    public readonly struct CallingThreadScope(bool open) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (open)
+            {
+                EndCallingThread();
+            }
+        }
+    }
+
     /// <summary>C(m×n) = A(m×k)·B(k×n), all row-major.</summary>
     public static void Gemm(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c) =>
         Gemm(false, false, m, n, k, 1f, a, b, 0f, c);
@@ -263,7 +322,7 @@ public static unsafe class Blas
         }
 
         var work = (long)op.M * op.N * op.K;
-        var workers = work >= ParallelThreshold ? Environment.ProcessorCount : 1;
+        var workers = work >= ParallelThreshold && _callingThreadDepth == 0 ? Environment.ProcessorCount : 1;
         if (workers <= 1)
         {
             BlockedTile(op, 0, op.M, 0, op.N);
@@ -603,6 +662,7 @@ public static unsafe class Blas
         private readonly string _fileName;
         private readonly string? _config;
         private readonly delegate* unmanaged[Cdecl]<int> _getNumThreads;
+        private readonly delegate* unmanaged[Cdecl]<int, void> _setNumThreads;
 
         private OpenBlasLibrary(string fileName, nint handle, nint sgemm, nint dgemm)
         {
@@ -614,10 +674,25 @@ public static unsafe class Blas
                 _getNumThreads = (delegate* unmanaged[Cdecl]<int>)getNumThreads;
             }
 
+            if (NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out var setNumThreads))
+            {
+                _setNumThreads = (delegate* unmanaged[Cdecl]<int, void>)setNumThreads;
+            }
+
             if (NativeLibrary.TryGetExport(handle, "openblas_get_config", out var getConfig))
             {
                 _config = Marshal.PtrToStringUTF8(((delegate* unmanaged[Cdecl]<nint>)getConfig)())?.Trim();
             }
+        }
+
+        /// <summary>Whether the library's thread count can be read and set.</summary>
+        public bool CanSetThreads => _getNumThreads is not null && _setNumThreads is not null;
+
+        /// <summary>openblas_get_num_threads / openblas_set_num_threads (only when <see cref="CanSetThreads"/>).</summary>
+        public int Threads
+        {
+            get => _getNumThreads();
+            set => _setNumThreads(value);
         }
 
         /// <summary>cblas_sgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc).</summary>

@@ -64,68 +64,111 @@ internal static class BenchCommand
         return bench;
     }
 
-    /// <summary><c>aimc bench train</c>: hil fine-tuning throughput (784-256-10, batch 64, reprogram every step) on the
-    /// benchmark chip against the same steps in software mode, measured in the same run.</summary>
+    /// <summary><c>aimc bench train</c>: hardware-in-the-loop training throughput, case by case, each against software
+    /// training of the same steps (and, where the work is the same, a PyTorch loop) measured back to back.</summary>
+    /// <remarks>
+    /// Cases (JSON keys): <c>no_wires</c>, hil reprogramming every step on <c>fmnist-hil-nowire</c> (the hil step's own
+    /// cost) against the PyTorch loop of <see cref="PyTorchBaseline"/>; <c>fmnist_hil_1</c>, hil with
+    /// <c>delta:0.005</c> on the benchmark chip, wires and stuck devices included, in steady state (the first
+    /// programming and network solve reported apart). The top-level <c>samples_per_second</c> is no_wires'.
+    /// </remarks>
     private static Command CreateTrain()
     {
         var json = CommonOptions.Json();
         var rig = new Option<FileInfo>("--rig")
         {
-            Description = "benchmark chip (default hil-rigs/fmnist-hil-1.yaml)",
+            Description = "chip of the no_wires case (default hil-rigs/fmnist-hil-nowire.yaml)",
+            DefaultValueFactory = _ => new FileInfo(Path.Combine("hil-rigs", "fmnist-hil-nowire.yaml")),
+        };
+        var wiresRig = new Option<FileInfo>("--wires-rig")
+        {
+            Description = "chip of the fmnist_hil_1 case (default hil-rigs/fmnist-hil-1.yaml)",
             DefaultValueFactory = _ => new FileInfo(Path.Combine("hil-rigs", "fmnist-hil-1.yaml")),
         };
-        var steps = new Option<int>("--steps") { Description = "optimizer steps measured per mode (an epoch is 938)", DefaultValueFactory = _ => 20 };
-        var reprogram = new Option<string>("--reprogram") { Description = "hil reprogramming policy", DefaultValueFactory = _ => "every:1" };
-        var command = new Command("train", "hil training throughput against software training of the same network") { rig, steps, reprogram, json };
+        var steps = new Option<int?>("--steps") { Description = $"optimizer steps timed per mode and case (an epoch is 938; default {NoWiresSteps} for no_wires, {WiresSteps} for fmnist_hil_1)" };
+        var reprogram = new Option<string>("--reprogram") { Description = "hil reprogramming policy of the no_wires case", DefaultValueFactory = _ => "every:1" };
+        var only = new Option<string[]>("--case") { Description = "measure only these cases (no_wires, fmnist_hil_1; default all)", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("train", "hil training throughput against software training (and a PyTorch loop) of the same steps") { rig, wiresRig, steps, reprogram, only, json };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
-            var file = RigFileReader.Read(parse.GetValue(rig)!.FullName);
             var count = parse.GetValue(steps);
             if (count < 1)
             {
                 throw new AimcException($"--steps must be at least 1, not {count}");
             }
 
-            var (train, test) = Training.Data.FashionMnist.Load();
-            var examples = count * Batch;
-            double SamplesPerSecond(Training.Runs.TrainingMode mode)
+            var policy = parse.GetValue(reprogram)!;
+            Training.Runs.ReprogramPolicy.Parse(policy);
+            var wanted = parse.GetValue(only) is { Length: > 0 } names ? names : [NoWires, WiresCase];
+            foreach (var name in wanted.Where(n => n is not (NoWires or WiresCase)))
             {
-                var options = new Training.Runs.TrainingOptions
-                {
-                    Mode = mode,
-                    Epochs = 1,
-                    BatchSize = Batch,
-                    LearningRate = 1e-4f,
-                    TrainLimit = examples,
-                    TestLimit = 1,
-                    Reprogram = ReprogramPolicyText(parse.GetValue(reprogram)!),
-                };
-                using var chip = mode == Training.Runs.TrainingMode.Software ? null : RigConnector.Open(file);
-                var summary = new Training.Runs.Trainer(options, train, test, chip).Run(null, false, false, null, null, CancellationToken.None);
-                return summary.SamplesPerSecond;
+                throw new AimcException($"--case {name} is not known: use {NoWires} or {WiresCase}");
             }
 
-            var software = SamplesPerSecond(Training.Runs.TrainingMode.Software);
-            var hil = SamplesPerSecond(Training.Runs.TrainingMode.Hil);
-            var result = new
+            var (train, test) = Training.Data.FashionMnist.Load();
+            var result = new Dictionary<string, object?>();
+            var text = new List<string>();
+            TrainBenchCase? noWires = null;
+            CaseResult? noWiresResult = null;
+            if (wanted.Contains(NoWires))
             {
-                rig = file.Path,
-                blas_backend = Blas.Backend,
-                layers = "784-256-10",
-                batch = Batch,
-                steps = count,
-                reprogram = parse.GetValue(reprogram),
-                samples_per_second = hil,
-                software_samples_per_second = software,
-                slowdown_vs_software = software / hil,
+                noWires = new TrainBenchCase
+                {
+                    Name = NoWires,
+                    Rig = RigFileReader.Read(parse.GetValue(rig)!.FullName),
+                    Layers = MlpLayers,
+                    Reprogram = policy,
+                    Steps = count ?? NoWiresSteps,
+                    WarmupSteps = NoWiresWarmupSteps,
+                };
+                noWiresResult = MeasureCase(noWires, train, test, withPyTorch: true);
+                result[NoWires] = noWiresResult.Json;
+                text.Add(noWiresResult.Text);
+            }
+
+            if (wanted.Contains(WiresCase))
+            {
+                var wires = new TrainBenchCase
+                {
+                    Name = WiresCase,
+                    Rig = RigFileReader.Read(parse.GetValue(wiresRig)!.FullName),
+                    Layers = MlpLayers,
+                    Reprogram = "delta:0.005",
+                    Steps = count ?? WiresSteps,
+                    WarmupSteps = WiresWarmupSteps,
+                };
+                var measured = MeasureCase(wires, train, test, withPyTorch: false);
+                result[WiresCase] = measured.Json;
+                text.Add(measured.Text);
+            }
+
+            // LENET HOOK: a CNN case is one more MeasureCase with its model in the TrainBenchCase (once `--model lenet`
+            // exists), under the key "lenet", with the same two figures (hil against software, and against PyTorch).
+            // IR-SOLVE HOOK: result["ir_solve"] = IrSolveBenchmark.Measure(); (src/AimcHil.Cli/Commands/IrSolveBenchmark.cs).
+            var top = new Dictionary<string, object?>
+            {
+                ["rig"] = noWires?.Rig.Path,
+                ["blas_backend"] = Blas.Backend,
+                ["layers"] = string.Join('-', MlpLayers),
+                ["batch"] = TrainBenchCase.Batch,
+                ["steps"] = noWires?.Steps,
+                ["reprogram"] = noWires is null ? null : policy,
+                ["samples_per_second"] = noWiresResult?.Hil.SamplesPerSecond,
+                ["software_samples_per_second"] = noWiresResult?.Software.SamplesPerSecond,
+                ["slowdown_vs_software"] = noWiresResult is null ? null : noWiresResult.Software.SamplesPerSecond / noWiresResult.Hil.SamplesPerSecond,
             };
+            foreach (var (key, value) in result)
+            {
+                top[key] = value;
+            }
+
             if (parse.GetValue(json))
             {
-                JsonOutput.Write(result);
+                JsonOutput.Write(top);
             }
             else
             {
-                AnsiConsole.MarkupLineInterpolated($"hil: {hil:F0} samples/s, software: {software:F0} samples/s ({software / hil:F1}× slower), {count} steps of {Batch}, reprogram {parse.GetValue(reprogram)}, {file.Path}");
+                text.ForEach(line => AnsiConsole.MarkupLineInterpolated($"{line}"));
             }
 
             return 0;
@@ -133,7 +176,54 @@ internal static class BenchCommand
         return command;
     }
 
-    private static string ReprogramPolicyText(string text) => Training.Runs.ReprogramPolicy.Parse(text).ToString();
+    private const string NoWires = "no_wires";
+    private const string WiresCase = "fmnist_hil_1";
+    private const int NoWiresSteps = 200;
+    private const int NoWiresWarmupSteps = 50;
+    private const int WiresSteps = 10;
+    private const int WiresWarmupSteps = 1;
+    private static readonly int[] MlpLayers = [784, 256, 10];
+
+    /// <summary>One case's figures: hil and software (and PyTorch) back to back, in JSON and in one line of text.</summary>
+    private sealed record CaseResult(TrainThroughput Hil, TrainThroughput Software, Dictionary<string, object?> Json, string Text);
+
+    private static CaseResult MeasureCase(TrainBenchCase spec, Training.Data.Dataset train, Training.Data.Dataset test, bool withPyTorch)
+    {
+        var hil = TrainBenchmark.Measure(spec, Training.Runs.TrainingMode.Hil, train, test);
+        var software = TrainBenchmark.Measure(spec, Training.Runs.TrainingMode.Software, train, test);
+        var json = new Dictionary<string, object?>
+        {
+            ["rig"] = spec.Rig.Path,
+            ["layers"] = spec.LayersText,
+            ["reprogram"] = spec.Reprogram,
+            ["steps"] = spec.Steps,
+            ["warmup_steps"] = spec.WarmupSteps,
+            ["samples_per_second"] = hil.SamplesPerSecond,
+            ["software_samples_per_second"] = software.SamplesPerSecond,
+            ["ratio_to_software"] = hil.SamplesPerSecond / software.SamplesPerSecond,
+            ["first_programming_seconds"] = hil.FirstStepSeconds,
+            ["timed_network_solves"] = hil.TimedWireSolves,
+            ["timed_network_solve_seconds"] = hil.TimedWireSolveSeconds,
+            ["samples_per_second_without_network_solves"] = hil.TimedWireSolveSeconds is { } solving && hil.TimedSeconds > solving
+                ? spec.Steps * TrainBenchCase.Batch / (hil.TimedSeconds - solving)
+                : null,
+        };
+        var line = $"{spec.Name}: hil {hil.SamplesPerSecond:F0} samples/s, software {software.SamplesPerSecond:F0} ({hil.SamplesPerSecond / software.SamplesPerSecond:F3}×), first programming {hil.FirstStepSeconds:F2} s, {spec.Steps} steps of {TrainBenchCase.Batch}, reprogram {spec.Reprogram}, {spec.Rig.Path}";
+        if (withPyTorch)
+        {
+            var torch = PyTorchBaseline.Measure(spec, Training.Data.FashionMnist.DefaultDirectory);
+            json["pytorch_samples_per_second"] = torch.SamplesPerSecond;
+            json["ratio_to_pytorch"] = hil.SamplesPerSecond / torch.SamplesPerSecond;
+            json["pytorch_framework"] = torch.Framework;
+            json["pytorch_python"] = torch.Python;
+            json["pytorch_note"] = torch.Note;
+            line += torch.SamplesPerSecond is { } rate
+                ? $"; PyTorch loop {rate:F0} samples/s ({hil.SamplesPerSecond / rate:F2}×, {torch.Framework})"
+                : $"; no PyTorch figure: {torch.Note}";
+        }
+
+        return new CaseResult(hil, software, json, line);
+    }
 
     /// <summary>A rows → cols layer on as many tiles of the preset as it needs, partial sums added digitally, timed
     /// against one BLAS product of the same shape.</summary>

@@ -62,6 +62,9 @@ public sealed class WireSolution
     /// <summary>How many times the full network was solved (once per programming when the tolerance is 0).</summary>
     public int ExactSolves { get; private set; }
 
+    /// <summary>Wall-clock seconds spent in the exact solves so far.</summary>
+    public double ExactSolveSeconds { get; private set; }
+
     /// <summary>How many times the kept coupling was reused instead.</summary>
     public int Updates { get; private set; }
 
@@ -93,7 +96,9 @@ public sealed class WireSolution
             }
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var exact = IrDropNetwork.EffectiveConductance(conductanceSiemens, Rows, Cols, WordSegmentOhm, BitSegmentOhm);
+        ExactSolveSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         ExactSolves++;
         LastErrorEstimateSiemens = 0;
         _reference = conductanceSiemens.ToArray();

@@ -70,10 +70,14 @@ public sealed class ChargeDomain : ConductanceCrossbar
         {
             var gain = (float)iv.Gain(_config.ReadVoltage);
             System.Numerics.Tensors.TensorPrimitives.Multiply(core.Weights, gain, core.Weights);
-            foreach (var gains in core.ReadNoiseGains ?? [])
+
+            // Copies: the pair's gains are the tile's, kept from build to build.
+            core.ReadNoiseGains = core.ReadNoiseGains?.Select(gains =>
             {
-                System.Numerics.Tensors.TensorPrimitives.Multiply(gains, gain, gains);
-            }
+                var bent = new float[gains.Length];
+                System.Numerics.Tensors.TensorPrimitives.Multiply(gains, gain, bent);
+                return bent;
+            }).ToArray();
         }
 
         if (_config.KtcNoise)

@@ -19,13 +19,16 @@ internal static class WriteVerify
     /// <summary>Programs <paramref name="tile"/> to its <see cref="TileState.Targets"/>.</summary>
     /// <param name="verifyRead">Measures every device (normalized) from the current states.</param>
     /// <param name="selected">Weights to program (all when null); the devices of the others are left alone.</param>
+    /// <param name="pulsesPerWeight">Where to count the pulses per weight (one per cell of the tile), when the caller
+    /// keeps no report; a new array when null.</param>
     public static WriteVerifyResult Run(
         TileState tile,
         IDeviceModel device,
         WriteVerifyOptions options,
         SeededRandom rng,
         Func<float[][], float[][]> verifyRead,
-        bool[]? selected = null)
+        bool[]? selected = null,
+        int[]? pulsesPerWeight = null)
     {
         if (options.MaxPulsesPerCell < 1)
         {
@@ -52,13 +55,18 @@ internal static class WriteVerify
         }
 
         // Uninitialized when every weight is written: at tile size this is a large-object allocation.
-        var perWeight = chosen is null ? GC.AllocateUninitializedArray<int>(cells) : new int[cells];
+        var perWeight = pulsesPerWeight ?? (chosen is null ? GC.AllocateUninitializedArray<int>(cells) : new int[cells]);
         if (chosen is null)
         {
             Array.Fill(perWeight, arrays);
         }
         else
         {
+            if (pulsesPerWeight is not null)
+            {
+                Array.Clear(perWeight);
+            }
+
             foreach (var k in chosen)
             {
                 perWeight[k] = arrays;

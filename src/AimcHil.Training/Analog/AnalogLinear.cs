@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using AimcHil.Core;
+using AimcHil.Numerics;
 using AimcHil.Training.Layers;
 
 namespace AimcHil.Training.Analog;
@@ -15,6 +16,20 @@ public sealed class AnalogLinear : IAnalogLayer
     private float[]? _forwardWeight;
     private bool[]? _passGradient;
 
+    // Working memory kept from step to step: a hil step reprograms and measures every block, and fresh targets, masks
+    // and codes per block cost more than the host work they carry (a tile's grid is a large-object allocation).
+    private readonly float[] _normalized;
+    private readonly Grid<float>[] _blockTargets;
+    private readonly Grid<bool>[] _blockMoved;
+    private readonly Grid<int>?[] _blockCodes;
+    private bool[]? _moved;
+    private float[]? _noisy;
+    private Grid<int>? _codes;
+    private Grid<float>? _quantized;
+    private double[]? _macInput;
+    private double[]? _macWeight;
+    private double[]? _mac;
+
     public AnalogLinear(Linear shadow, IReadOnlyList<TileBlock> blocks, ChipInfo chip, float inputRange)
     {
         if (!(inputRange > 0))
@@ -28,6 +43,10 @@ public sealed class AnalogLinear : IAnalogLayer
         InputRange = inputRange;
         ColumnScale = new float[shadow.Outputs];
         ProgrammedWeight = new float[shadow.Weight.Length];
+        _normalized = new float[shadow.Weight.Length];
+        _blockTargets = blocks.Select(b => new Grid<float>(b.Rows, b.Cols)).ToArray();
+        _blockMoved = blocks.Select(b => new Grid<bool>(b.Rows, b.Cols)).ToArray();
+        _blockCodes = new Grid<int>?[blocks.Count];
         UpdateScale();
     }
 
@@ -100,19 +119,12 @@ public sealed class AnalogLinear : IAnalogLayer
         UpdateScale();
         long pulses = 0;
         var w = Shadow.Weight;
-        foreach (var block in Blocks)
+        Normalize(w.Value, _normalized);
+        for (var b = 0; b < Blocks.Count; b++)
         {
-            var targets = new Grid<float>(block.Rows, block.Cols);
-            for (var i = 0; i < block.Rows; i++)
-            {
-                for (var j = 0; j < block.Cols; j++)
-                {
-                    var col = block.ColStart + j;
-                    targets[i, j] = Math.Clamp(w.Value[Index(block.RowStart + i, col)] / ColumnScale[col], -1f, 1f);
-                }
-            }
-
-            pulses += chip.Program(block.Tile, targets, options).TotalPulses;
+            var targets = _blockTargets[b];
+            CrossbarLayout.ToBlock<float>(_normalized, Shadow.Inputs, Blocks[b], targets.Data);
+            pulses += ProgramBlock(chip, Blocks[b].Tile, targets, options, null);
         }
 
         Chip = chip;
@@ -126,37 +138,87 @@ public sealed class AnalogLinear : IAnalogLayer
     {
         long pulses = 0;
         var w = Shadow.Weight;
-        foreach (var block in Blocks)
+        var moved = _moved ??= new bool[w.Length];
+        if (!MarkMoved(w.Value, delta, moved))
         {
-            var targets = new Grid<float>(block.Rows, block.Cols);
-            var moved = new Grid<bool>(block.Rows, block.Cols);
-            var any = false;
-            for (var i = 0; i < block.Rows; i++)
+            return 0;
+        }
+
+        Normalize(w.Value, _normalized);
+        for (var b = 0; b < Blocks.Count; b++)
+        {
+            var block = Blocks[b];
+            var mask = _blockMoved[b];
+            CrossbarLayout.ToBlock<bool>(moved, Shadow.Inputs, block, mask.Data);
+            if (Array.IndexOf(mask.Data, true) < 0)
             {
-                for (var j = 0; j < block.Cols; j++)
-                {
-                    var col = block.ColStart + j;
-                    var k = Index(block.RowStart + i, col);
-                    targets[i, j] = Math.Clamp(w.Value[k] / ColumnScale[col], -1f, 1f);
-                    if (Math.Abs(w.Value[k] - ProgrammedWeight[k]) / ColumnScale[col] > delta)
-                    {
-                        moved[i, j] = true;
-                        ProgrammedWeight[k] = w.Value[k];
-                        any = true;
-                    }
-                }
+                continue;
             }
 
-            if (any)
-            {
-                pulses += chip.Program(block.Tile, targets, options, moved).TotalPulses;
-            }
+            var targets = _blockTargets[b];
+            CrossbarLayout.ToBlock<float>(_normalized, Shadow.Inputs, block, targets.Data);
+            pulses += ProgramBlock(chip, block.Tile, targets, options, mask);
         }
 
         return pulses;
     }
 
     public ImageShape Bind(ImageShape input) => Shadow.Bind(input);
+
+    /// <summary>Programs one block and returns the pulses spent; an emulated chip is asked for the count alone, sparing
+    /// the per-weight report (four tile-sized grids) that nothing here reads.</summary>
+    private static long ProgramBlock(IAimcChip chip, int tile, Grid<float> targets, WriteVerifyOptions options, Grid<bool>? only) =>
+        chip is Emulator.EmulatedChip emulated
+            ? emulated.ProgramPulses(tile, targets, options, only)
+            : chip.Program(tile, targets, options, only).TotalPulses;
+
+    /// <summary>clamp(W_ji / s_j, −1, 1) for every weight, in the shadow's layout (outputs × inputs).</summary>
+    private void Normalize(ReadOnlySpan<float> weight, Span<float> normalized)
+    {
+        var inputs = Shadow.Inputs;
+        for (var j = 0; j < Shadow.Outputs; j++)
+        {
+            var row = normalized.Slice(j * inputs, inputs);
+            TensorPrimitives.Divide(weight.Slice(j * inputs, inputs), ColumnScale[j], row);
+            TensorPrimitives.Max(row, -1f, row);
+            TensorPrimitives.Min(row, 1f, row);
+        }
+    }
+
+    /// <summary>Flags the weights whose normalized move since they were last programmed, |W − W_programmed| / s_j,
+    /// exceeds <paramref name="delta"/>, records them as programmed now, and says whether any did.</summary>
+    private bool MarkMoved(ReadOnlySpan<float> weight, double delta, bool[] moved)
+    {
+        // The float move exceeds the double delta exactly when it exceeds the largest float not above delta.
+        var threshold = (float)delta;
+        if (threshold > delta)
+        {
+            threshold = MathF.BitDecrement(threshold);
+        }
+
+        var inputs = Shadow.Inputs;
+        var move = _normalized.AsSpan(0, inputs);
+        var any = false;
+        for (var j = 0; j < Shadow.Outputs; j++)
+        {
+            var start = j * inputs;
+            TensorPrimitives.Subtract(weight.Slice(start, inputs), ProgrammedWeight.AsSpan(start, inputs), move);
+            TensorPrimitives.Abs(move, move);
+            TensorPrimitives.Divide(move, ColumnScale[j], move);
+            for (var i = 0; i < inputs; i++)
+            {
+                var k = start + i;
+                moved[k] = move[i] > threshold;
+                if (moved[k])
+                {
+                    ProgrammedWeight[k] = weight[k];
+                    any = true;
+                }
+            }
+        }
+
+        return any;
+    }
 
     public Grid<float> Forward(Grid<float> input, bool training)
     {
@@ -194,27 +256,26 @@ public sealed class AnalogLinear : IAnalogLayer
             }
         }
 
+        // A batch's products with one layer are small enough that a second BLAS thread costs more than it saves.
         var w = Shadow.Weight;
+        using var serial = Blas.OnCallingThread();
         return Linear.Backward(input, gradient, _forwardWeight ?? w.Value, w.Gradient, Shadow.Bias.Gradient);
     }
 
     /// <summary>Input DAC codes and the values they stand for.</summary>
+    /// <remarks>Into the layer's own buffers, kept until the next forward pass (the backward pass reads the values).</remarks>
     private (Grid<int> Codes, Grid<float> Quantized) Quantize(Grid<float> input)
     {
         var max = ChipInfo.InputCodeMax;
-        var codes = new Grid<int>(input.Rows, input.Cols);
-        var quantized = new Grid<float>(input.Rows, input.Cols);
-        var toCode = max / InputRange;
-        var toValue = InputRange / max;
-        for (var k = 0; k < input.Data.Length; k++)
-        {
-            var code = (int)Math.Clamp(MathF.Round(input.Data[k] * toCode, MidpointRounding.AwayFromZero), -max, max);
-            codes.Data[k] = code;
-            quantized.Data[k] = code * toValue;
-        }
-
+        var codes = _codes = Sized(_codes, input.Rows, input.Cols);
+        var quantized = _quantized = Sized(_quantized, input.Rows, input.Cols);
+        DacCodes.Quantize(input.Data, max / InputRange, InputRange / max, max, codes.Data, quantized.Data);
         return (codes, quantized);
     }
+
+    /// <summary><paramref name="grid"/> when it has the shape, else a new grid of it.</summary>
+    private static Grid<T> Sized<T>(Grid<T>? grid, int rows, int cols) =>
+        grid is not null && grid.Rows == rows && grid.Cols == cols ? grid : new Grid<T>(rows, cols);
 
     private Grid<float> ChipForward(Grid<float> input)
     {
@@ -229,27 +290,45 @@ public sealed class AnalogLinear : IAnalogLayer
             PreparePhysicalJacobian(quantized);
         }
 
-        foreach (var block in Blocks)
+        for (var b = 0; b < Blocks.Count; b++)
         {
-            var blockCodes = new Grid<int>(input.Rows, block.Rows);
+            var block = Blocks[b];
+            var result = chip.Mvm(block.Tile, BlockCodes(b, codes));
+            var macOffset = result.MacOffset;
+            var macPerCode = result.MacPerCode;
             for (var s = 0; s < input.Rows; s++)
             {
-                codes.Row(s).Slice(block.RowStart, block.Rows).CopyTo(blockCodes.Row(s));
-            }
-
-            var result = chip.Mvm(block.Tile, blockCodes);
-            for (var s = 0; s < input.Rows; s++)
-            {
-                var row = output.Row(s);
-                for (var j = 0; j < block.Cols; j++)
+                var row = output.Row(s).Slice(block.ColStart, block.Cols);
+                var scale = ColumnScale.AsSpan(block.ColStart, block.Cols);
+                var measured = result.Codes.Row(s);
+                for (var j = 0; j < row.Length; j++)
                 {
-                    var col = block.ColStart + j;
-                    row[col] += (float)(result.ToMac(s, j) * InputRange * ColumnScale[col]);
+                    // As MvmResult.ToMac, then into the layer's units: (o_j + code·m_j)·a·s_j in double.
+                    row[j] += (float)((macOffset[j] + (measured[j] * macPerCode[j])) * InputRange * scale[j]);
                 }
             }
         }
 
         return output;
+    }
+
+    /// <summary>The codes of block <paramref name="b"/>'s rows: all of them when the block spans the layer's inputs,
+    /// else copied into the block's own buffer.</summary>
+    private Grid<int> BlockCodes(int b, Grid<int> codes)
+    {
+        var block = Blocks[b];
+        if (block.RowStart == 0 && block.Rows == codes.Cols)
+        {
+            return codes;
+        }
+
+        var blockCodes = _blockCodes[b] = Sized(_blockCodes[b], codes.Rows, block.Rows);
+        for (var s = 0; s < codes.Rows; s++)
+        {
+            codes.Row(s).Slice(block.RowStart, block.Rows).CopyTo(blockCodes.Row(s));
+        }
+
+        return blockCodes;
     }
 
     /// <summary>Training forward of the noisy model: weights as one programming would leave them, quantized inputs,
@@ -258,17 +337,15 @@ public sealed class AnalogLinear : IAnalogLayer
     {
         var sampler = Noise ?? throw new InvalidOperationException($"{Name}: the noisy model needs a device model");
         var w = Shadow.Weight;
-        var normalized = new float[w.Length];
-        for (var k = 0; k < normalized.Length; k++)
-        {
-            normalized[k] = Math.Clamp(w.Value[k] / ColumnScale[k / w.Cols], -1f, 1f);
-        }
+        Normalize(w.Value, _normalized);
 
-        var noisy = new float[w.Length];
-        sampler.Sample(normalized, noisy);
-        for (var k = 0; k < noisy.Length; k++)
+        // A buffer of its own per step: the backward pass differentiates at this draw.
+        var noisy = _noisy ??= new float[w.Length];
+        sampler.Sample(_normalized, noisy);
+        for (var j = 0; j < w.Rows; j++)
         {
-            noisy[k] *= ColumnScale[k / w.Cols];
+            var row = noisy.AsSpan(j * w.Cols, w.Cols);
+            TensorPrimitives.Multiply(row, ColumnScale[j], row);
         }
 
         return ChipModelForward(input, noisy);
@@ -288,19 +365,16 @@ public sealed class AnalogLinear : IAnalogLayer
         var codeMin = (double)ChipInfo.AdcCodeMin;
         var codeMax = (double)ChipInfo.AdcCodeMax;
         var cols = Shadow.Outputs;
+        var batch = input.Rows;
         foreach (var block in Blocks)
         {
-            for (var s = 0; s < input.Rows; s++)
+            var macs = BlockMacs(quantized, weight, block);
+            for (var s = 0; s < batch; s++)
             {
-                var x = quantized.Row(s);
                 for (var j = 0; j < block.Cols; j++)
                 {
                     var col = block.ColStart + j;
-                    double mac = 0;
-                    for (var i = 0; i < block.Rows; i++)
-                    {
-                        mac += x[block.RowStart + i] * weight[Index(block.RowStart + i, col)];
-                    }
+                    var mac = macs[(s * block.Cols) + j];
 
                     // The chip sees x / a and W / s: its MAC is in those normalized units.
                     var scale = InputRange * ColumnScale[col];
@@ -318,6 +392,48 @@ public sealed class AnalogLinear : IAnalogLayer
 
         _passGradient = pass;
         return output;
+    }
+
+    /// <summary>Σᵢ x_si·W_ji over the block's rows for every sample s and block column j (batch × block.Cols), one
+    /// double-precision product: every float product and sum is exact or rounded at 2⁻⁵³, so the MACs differ from a
+    /// sample-by-sample double loop only in the order of the sums.</summary>
+    private ReadOnlySpan<double> BlockMacs(Grid<float> quantized, float[] weight, TileBlock block)
+    {
+        var batch = quantized.Rows;
+        var x = Doubles(ref _macInput, batch * block.Rows);
+        for (var s = 0; s < batch; s++)
+        {
+            var row = quantized.Row(s).Slice(block.RowStart, block.Rows);
+            for (var i = 0; i < row.Length; i++)
+            {
+                x[(s * block.Rows) + i] = row[i];
+            }
+        }
+
+        var w = Doubles(ref _macWeight, block.Cols * block.Rows);
+        for (var j = 0; j < block.Cols; j++)
+        {
+            var row = weight.AsSpan(Index(block.RowStart, block.ColStart + j), block.Rows);
+            for (var i = 0; i < row.Length; i++)
+            {
+                w[(j * block.Rows) + i] = row[i];
+            }
+        }
+
+        var macs = Doubles(ref _mac, batch * block.Cols);
+        using var serial = Blas.OnCallingThread();
+        Blas.Gemm(false, true, batch, block.Cols, block.Rows, 1.0, x, w, 0.0, macs);
+        return macs;
+    }
+
+    private static Span<double> Doubles(ref double[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new double[length];
+        }
+
+        return buffer.AsSpan(0, length);
     }
 
     private float[][]? _effective;

@@ -1,0 +1,55 @@
+using System.Text.Json;
+
+namespace AimcHil.Cli.Tests;
+
+/// <summary><c>aimc bench train</c>: its old keys, one key per case, and a PyTorch figure or the reason there is none.</summary>
+public class BenchTrainTests
+{
+    [Fact]
+    public void TheNoWiresCaseReportsHilSoftwareAndPyTorchThroughputUnderItsKeyAndAtTheTop()
+    {
+        var outcome = AimcProcess.Run("bench", "train", "--case", "no_wires", "--steps", "3", "--json");
+
+        Assert.Equal(0, outcome.ExitCode);
+        var json = outcome.Json;
+        var noWires = json.GetProperty("no_wires");
+        foreach (var key in new[] { "samples_per_second", "software_samples_per_second", "ratio_to_software", "first_programming_seconds" })
+        {
+            Assert.True(noWires.GetProperty(key).GetDouble() > 0, key);
+        }
+
+        Assert.Equal(noWires.GetProperty("samples_per_second").GetDouble(), json.GetProperty("samples_per_second").GetDouble());
+        Assert.True(json.GetProperty("software_samples_per_second").GetDouble() > 0);
+        Assert.True(json.GetProperty("slowdown_vs_software").GetDouble() > 0);
+        Assert.Equal("every:1", json.GetProperty("reprogram").GetString());
+        Assert.Equal(3, json.GetProperty("steps").GetInt32());
+        Assert.Equal("784-256-10", json.GetProperty("layers").GetString());
+        Assert.EndsWith("fmnist-hil-nowire.yaml", json.GetProperty("rig").GetString());
+        Assert.Equal(0, noWires.GetProperty("timed_network_solves").GetInt64());
+        Assert.False(json.TryGetProperty("fmnist_hil_1", out _));
+
+        // Either the PyTorch loop ran, or the keys are null and a note says why.
+        var torch = noWires.GetProperty("pytorch_samples_per_second");
+        if (torch.ValueKind == JsonValueKind.Null)
+        {
+            Assert.Equal(JsonValueKind.Null, noWires.GetProperty("ratio_to_pytorch").ValueKind);
+            Assert.False(string.IsNullOrWhiteSpace(noWires.GetProperty("pytorch_note").GetString()));
+        }
+        else
+        {
+            Assert.True(torch.GetDouble() > 0);
+            Assert.Equal(noWires.GetProperty("samples_per_second").GetDouble() / torch.GetDouble(), noWires.GetProperty("ratio_to_pytorch").GetDouble(), 9);
+            Assert.StartsWith("torch ", noWires.GetProperty("pytorch_framework").GetString());
+            Assert.Equal(JsonValueKind.Null, noWires.GetProperty("pytorch_note").ValueKind);
+        }
+    }
+
+    [Fact]
+    public void AnUnknownCaseIsOneErrorLine()
+    {
+        var outcome = AimcProcess.Run("bench", "train", "--case", "lenet");
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.StartsWith("aimc: error: --case lenet is not known", outcome.Stderr);
+    }
+}
