@@ -56,6 +56,11 @@ public sealed class AnalogLinear : IAnalogLayer
 
     public string Kind => "Linear";
 
+    /// <summary>Input vectors per MVM request: a convolution's batch of patches (64 images × 576 positions) can exceed
+    /// what a rig takes at once (65536 vectors and 64 MiB objects over the firmware protocol, PROTOCOL.md §5.1), so
+    /// larger batches go as several requests, each converted with its own answer's scale.</summary>
+    public const int MaxVectorsPerMvm = 16384;
+
     /// <summary>The layer itself: a Linear's matrix is what the tiles hold.</summary>
     public AnalogLinear Crossbar => this;
 
@@ -293,23 +298,36 @@ public sealed class AnalogLinear : IAnalogLayer
         for (var b = 0; b < Blocks.Count; b++)
         {
             var block = Blocks[b];
-            var result = chip.Mvm(block.Tile, BlockCodes(b, codes));
-            var macOffset = result.MacOffset;
-            var macPerCode = result.MacPerCode;
-            for (var s = 0; s < input.Rows; s++)
+            var blockCodes = BlockCodes(b, codes);
+            for (var start = 0; start < input.Rows; start += MaxVectorsPerMvm)
             {
-                var row = output.Row(s).Slice(block.ColStart, block.Cols);
-                var scale = ColumnScale.AsSpan(block.ColStart, block.Cols);
-                var measured = result.Codes.Row(s);
-                for (var j = 0; j < row.Length; j++)
-                {
-                    // As MvmResult.ToMac, then into the layer's units: (o_j + code·m_j)·a·s_j in double.
-                    row[j] += (float)((macOffset[j] + (measured[j] * macPerCode[j])) * InputRange * scale[j]);
-                }
+                var count = Math.Min(MaxVectorsPerMvm, input.Rows - start);
+                var part = count == input.Rows
+                    ? blockCodes
+                    : new Grid<int>(count, blockCodes.Cols, blockCodes.Data.AsSpan(start * blockCodes.Cols, count * blockCodes.Cols).ToArray());
+                AddMeasured(chip.Mvm(block.Tile, part), block, output, start);
             }
         }
 
         return output;
+    }
+
+    /// <summary>Adds one MVM answer, in the layer's units, to the output rows from <paramref name="firstRow"/> on.</summary>
+    private void AddMeasured(MvmResult result, TileBlock block, Grid<float> output, int firstRow)
+    {
+        var macOffset = result.MacOffset;
+        var macPerCode = result.MacPerCode;
+        var scale = ColumnScale.AsSpan(block.ColStart, block.Cols);
+        for (var s = 0; s < result.Codes.Rows; s++)
+        {
+            var row = output.Row(firstRow + s).Slice(block.ColStart, block.Cols);
+            var measured = result.Codes.Row(s);
+            for (var j = 0; j < row.Length; j++)
+            {
+                // As MvmResult.ToMac, then into the layer's units: (o_j + code·m_j)·a·s_j in double.
+                row[j] += (float)((macOffset[j] + (measured[j] * macPerCode[j])) * InputRange * scale[j]);
+            }
+        }
     }
 
     /// <summary>The codes of block <paramref name="b"/>'s rows: all of them when the block spans the layer's inputs,

@@ -89,6 +89,35 @@ public class AnalogConv2dTests
     }
 
     [Fact]
+    public void ABatchOfPatchesLargerThanOneRequestGoesAsSeveralEachWithItsOwnScale()
+    {
+        // 32 images of 28×28 with a 3×3 kernel: 32 · 26 · 26 = 21632 patches, more than one request carries.
+        var info = new EmulatedChip(SmallChips.Preset, 1).Info;
+        using var chip = new RecordingChip(info);
+        var conv = new Conv2d("conv", 1, 2, 3, SeededRandom.For(1, "w"));
+        conv.Bind(new ImageShape(1, 28, 28));
+        var layer = (AnalogConv2d)AnalogNetwork.Map(new Sequential(conv), info).AnalogLayers[0];
+        layer.Crossbar.Program(chip, WriteVerifyOptions.SinglePulse);
+        layer.Crossbar.Path = ForwardPath.Chip;
+        var x = new Grid<float>(32, 784);
+        SeededRandom.For(4, "x").FillUniform(x.Data, 0f, 1f);
+
+        var y = layer.Forward(x, training: false);
+
+        Assert.Equal([AnalogLinear.MaxVectorsPerMvm, 21632 - AnalogLinear.MaxVectorsPerMvm], chip.Measured.Select(m => m.Codes.Rows));
+
+        // Patch 16384 (image 24, position 160) is the second answer's first row, converted with that answer's scale.
+        var (image, position) = Math.DivRem(AnalogLinear.MaxVectorsPerMvm, 676);
+        var second = chip.Measured[1].Result;
+        for (var channel = 0; channel < 2; channel++)
+        {
+            var mac = second.ToMac(0, channel);
+            var expected = conv.Bias.Value[channel] + (float)(mac * layer.Crossbar.InputRange * layer.Crossbar.ColumnScale[channel]);
+            Assert.Equal(expected, y[image, (channel * 676) + position], 4);
+        }
+    }
+
+    [Fact]
     public void AModelThatDoesNotFitIsRefusedWithTheTilesEachLayerNeeds()
     {
         var conv = new Conv2d("0", 2, 20, 3, SeededRandom.For(1, "w"));
