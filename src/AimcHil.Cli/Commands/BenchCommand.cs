@@ -87,7 +87,7 @@ internal static class BenchCommand
         };
         var steps = new Option<int?>("--steps") { Description = $"optimizer steps timed per mode and case (an epoch is 938; default {NoWiresSteps} for no_wires, {WiresSteps} for fmnist_hil_1)" };
         var reprogram = new Option<string>("--reprogram") { Description = "hil reprogramming policy of the no_wires case", DefaultValueFactory = _ => "every:1" };
-        var only = new Option<string[]>("--case") { Description = "measure only these cases (no_wires, fmnist_hil_1; default all)", AllowMultipleArgumentsPerToken = true };
+        var only = new Option<string[]>("--case") { Description = "measure only these cases (no_wires, fmnist_hil_1, lenet, ir_solve; default all)", AllowMultipleArgumentsPerToken = true };
         var command = new Command("train", "hil training throughput against software training (and a PyTorch loop) of the same steps") { rig, wiresRig, steps, reprogram, only, json };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
@@ -99,10 +99,11 @@ internal static class BenchCommand
 
             var policy = parse.GetValue(reprogram)!;
             Training.Runs.ReprogramPolicy.Parse(policy);
-            var wanted = parse.GetValue(only) is { Length: > 0 } names ? names : [NoWires, WiresCase];
-            foreach (var name in wanted.Where(n => n is not (NoWires or WiresCase)))
+            string[] cases = [NoWires, WiresCase, LenetCase, IrSolveCase];
+            var wanted = parse.GetValue(only) is { Length: > 0 } names ? names : cases;
+            foreach (var name in wanted.Where(n => !cases.Contains(n)))
             {
-                throw new AimcException($"--case {name} is not known: use {NoWires} or {WiresCase}");
+                throw new AimcException($"--case {name} is not known: use {string.Join(", ", cases)}");
             }
 
             var (train, test) = Training.Data.FashionMnist.Load();
@@ -142,9 +143,37 @@ internal static class BenchCommand
                 text.Add(measured.Text);
             }
 
-            // LENET HOOK: a CNN case is one more MeasureCase with its model in the TrainBenchCase (once `--model lenet`
-            // exists), under the key "lenet", with the same two figures (hil against software, and against PyTorch).
-            // IR-SOLVE HOOK: result["ir_solve"] = IrSolveBenchmark.Measure(); (src/AimcHil.Cli/Commands/IrSolveBenchmark.cs).
+            if (wanted.Contains(LenetCase))
+            {
+                // The CNN on both chips: its own step cost (every:1, no wires) and the benchmark chip in steady state.
+                // Its PyTorch loop is not written (pytorch-baseline.py --mode hil does the MLP's work), so it has
+                // software for reference only.
+                var lenet = new Dictionary<string, object?>();
+                foreach (var (key, rigFile, policyText, timed, warmup) in new[]
+                {
+                    (NoWires, parse.GetValue(rig)!, "every:1", count ?? LenetSteps, LenetWarmupSteps),
+                    (WiresCase, parse.GetValue(wiresRig)!, "delta:0.005", count ?? LenetSteps, 1),
+                })
+                {
+                    var measured = MeasureCase(
+                        new TrainBenchCase { Name = $"{LenetCase}/{key}", Rig = RigFileReader.Read(rigFile.FullName), Model = "lenet", Layers = MlpLayers, Reprogram = policyText, Steps = timed, WarmupSteps = warmup },
+                        train,
+                        test,
+                        withPyTorch: false);
+                    lenet[key] = measured.Json;
+                    text.Add(measured.Text);
+                }
+
+                result[LenetCase] = lenet;
+            }
+
+            if (wanted.Contains(IrSolveCase))
+            {
+                var figures = IrSolveBenchmark.Measure();
+                result[IrSolveCase] = figures;
+                text.Add($"{IrSolveCase}: solve {figures.SolveSeconds:F3} s ({figures.SolveGflops:F1} GFLOP/s), adjoint {figures.AdjointSeconds:F3} s ({figures.AdjointGflops:F1} GFLOP/s), {figures.Method}");
+            }
+
             var top = new Dictionary<string, object?>
             {
                 ["rig"] = noWires?.Rig.Path,
@@ -182,6 +211,15 @@ internal static class BenchCommand
     private const int NoWiresWarmupSteps = 50;
     private const int WiresSteps = 10;
     private const int WiresWarmupSteps = 1;
+
+    private const string LenetCase = "lenet";
+
+    private const string IrSolveCase = "ir_solve";
+
+    /// <summary>lenet's steps cost 641 MVMs per image against the MLP's 5: fewer steps give the same seconds.</summary>
+    private const int LenetSteps = 20;
+
+    private const int LenetWarmupSteps = 5;
     private static readonly int[] MlpLayers = [784, 256, 10];
 
     /// <summary>One case's figures: hil and software (and PyTorch) back to back, in JSON and in one line of text.</summary>

@@ -9,13 +9,15 @@ namespace AimcHil.Cli.Commands;
 
 /// <summary>One case of <c>aimc bench train</c>: a model trained with the chip in the loop on a rig, and the same
 /// steps in software, each timed in steady state.</summary>
-/// <remarks>The model is the spec's part that grows: today an MLP's layer sizes; a CNN case adds its model here.</remarks>
 internal sealed record TrainBenchCase
 {
     /// <summary>The case's key in the JSON output.</summary>
     public required string Name { get; init; }
 
     public required RigFile Rig { get; init; }
+
+    /// <summary>The built-in model, as <c>--model</c> takes it.</summary>
+    public string Model { get; init; } = "mlp";
 
     /// <summary>Layer sizes of the MLP, inputs first.</summary>
     public required int[] Layers { get; init; }
@@ -37,7 +39,7 @@ internal sealed record TrainBenchCase
 
     public const float LearningRate = 1e-4f;
 
-    public string LayersText => string.Join('-', Layers);
+    public string LayersText => Model == "mlp" ? string.Join('-', Layers) : Model;
 }
 
 /// <summary>What one training run of a case measured.</summary>
@@ -58,6 +60,7 @@ internal static class TrainBenchmark
         var options = new TrainingOptions
         {
             Mode = mode,
+            Model = spec.Model,
             Layers = spec.Layers,
             Epochs = 1,
             BatchSize = TrainBenchCase.Batch,
