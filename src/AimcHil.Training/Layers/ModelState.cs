@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.RegularExpressions;
 using AimcHil.Core;
 
 namespace AimcHil.Training.Layers;
@@ -8,7 +10,7 @@ namespace AimcHil.Training.Layers;
 /// <remarks>Layout, little-endian: the 8 ASCII bytes "AIMCMODL", int32 format version, int32 parameter count, then per
 /// parameter its name (7-bit-length-prefixed UTF-8, as BinaryWriter writes strings), int32 rows, int32 cols and
 /// rows·cols float32 values. Binary rather than JSON so values round-trip bit for bit and large layers stay small.</remarks>
-public static class ModelState
+public static partial class ModelState
 {
     public const int FormatVersion = 1;
 
@@ -61,7 +63,7 @@ public static class ModelState
     /// <see cref="AimcException"/> names the file and the first parameter that does not match.</summary>
     public static void Load(string path, IEnumerable<Parameter> parameters)
     {
-        var saved = Read(path);
+        var saved = FromLegacyMlpNames(Read(path));
         var model = parameters.ToList();
         foreach (var parameter in model)
         {
@@ -88,6 +90,45 @@ public static class ModelState
             saved[parameter.Name].Values.CopyTo(parameter.Value, 0);
         }
     }
+
+    /// <summary>A model.bin written before parameters took PyTorch's names and layouts holds an MLP as "fc1.weight"
+    /// (inputs × outputs), "fc1.bias", "fc2.weight", …: read as "0.weight" (outputs × inputs), "0.bias", "2.weight", …,
+    /// so the weights of earlier runs still serve as --init. Files with any other name are returned as they are.</summary>
+    private static Dictionary<string, Entry> FromLegacyMlpNames(Dictionary<string, Entry> saved)
+    {
+        if (saved.Count == 0 || !saved.Keys.All(name => LegacyName().IsMatch(name)))
+        {
+            return saved;
+        }
+
+        var renamed = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        foreach (var entry in saved.Values)
+        {
+            var match = LegacyName().Match(entry.Name);
+            var name = $"{2 * (int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) - 1)}.{match.Groups[2].Value}";
+            if (match.Groups[2].Value == "bias")
+            {
+                renamed[name] = entry with { Name = name };
+                continue;
+            }
+
+            var transposed = new float[entry.Values.Length];
+            for (var i = 0; i < entry.Rows; i++)
+            {
+                for (var j = 0; j < entry.Cols; j++)
+                {
+                    transposed[(j * entry.Rows) + i] = entry.Values[(i * entry.Cols) + j];
+                }
+            }
+
+            renamed[name] = new Entry(name, entry.Cols, entry.Rows, transposed);
+        }
+
+        return renamed;
+    }
+
+    [GeneratedRegex(@"^fc([1-9][0-9]{0,3})\.(weight|bias)$")]
+    private static partial Regex LegacyName();
 
     private static void Write(BinaryWriter writer, List<Parameter> parameters)
     {

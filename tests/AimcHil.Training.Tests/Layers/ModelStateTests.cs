@@ -57,6 +57,31 @@ public sealed class ModelStateTests : IDisposable
     }
 
     [Fact]
+    public void AModelBinFromBeforePyTorchsNamesLoadsRenamedAndTransposed()
+    {
+        // Earlier runs saved the MLP as fc1.weight (inputs × outputs), fc1.bias, fc2.weight, fc2.bias.
+        var path = PathOf("legacy.bin");
+        var w1 = new Parameter("fc1.weight", 3, 2);
+        float[] first = [1, 2, 3, 4, 5, 6];
+        first.CopyTo(w1.Value, 0);
+        var b1 = new Parameter("fc1.bias", 1, 2);
+        b1.Value[1] = 7;
+        var w2 = new Parameter("fc2.weight", 2, 1);
+        w2.Value[0] = 8;
+        w2.Value[1] = 9;
+        var b2 = new Parameter("fc2.bias", 1, 1);
+        ModelState.Save(path, [w1, b1, w2, b2]);
+        var model = Mlp.Create([3, 2, 1], new SeededRandom(1));
+
+        ModelState.Load(path, model.Parameters);
+
+        // W[i, j] of input i to output j is now 0.weight[j, i].
+        Assert.Equal([1f, 3f, 5f, 2f, 4f, 6f], model.Parameters[0].Value);
+        Assert.Equal([0f, 7f], model.Parameters[1].Value);
+        Assert.Equal([8f, 9f], model.Parameters[2].Value);
+    }
+
+    [Fact]
     public void MissingParameterIsNamed()
     {
         var path = PathOf("half.ckpt");
