@@ -27,20 +27,43 @@ public class BenchTrainTests
         Assert.EndsWith("fmnist-hil-nowire.yaml", json.GetProperty("rig").GetString());
         Assert.Equal(0, noWires.GetProperty("timed_network_solves").GetInt64());
         Assert.False(json.TryGetProperty("fmnist_hil_1", out _));
+        AssertPyTorchFigureOrNote(noWires);
+    }
 
-        // Either the PyTorch loop ran, or the keys are null and a note says why.
-        var torch = noWires.GetProperty("pytorch_samples_per_second");
+    [Fact]
+    public void TheLenetNoWiresCaseReportsAPyTorchFigureAndItsWiresCaseNone()
+    {
+        var outcome = AimcProcess.Run("bench", "train", "--case", "lenet", "--steps", "1", "--json");
+
+        Assert.Equal(0, outcome.ExitCode);
+        var lenet = outcome.Json.GetProperty("lenet");
+        foreach (var key in new[] { "no_wires", "fmnist_hil_1" })
+        {
+            var measured = lenet.GetProperty(key);
+            Assert.Equal("lenet", measured.GetProperty("layers").GetString());
+            Assert.True(measured.GetProperty("samples_per_second").GetDouble() > 0, key);
+            Assert.True(measured.GetProperty("software_samples_per_second").GetDouble() > 0, key);
+        }
+
+        AssertPyTorchFigureOrNote(lenet.GetProperty("no_wires"));
+        Assert.False(lenet.GetProperty("fmnist_hil_1").TryGetProperty("pytorch_samples_per_second", out _));
+    }
+
+    /// <summary>Either the PyTorch loop ran, or the keys are null and a note says why.</summary>
+    private static void AssertPyTorchFigureOrNote(JsonElement measured)
+    {
+        var torch = measured.GetProperty("pytorch_samples_per_second");
         if (torch.ValueKind == JsonValueKind.Null)
         {
-            Assert.Equal(JsonValueKind.Null, noWires.GetProperty("ratio_to_pytorch").ValueKind);
-            Assert.False(string.IsNullOrWhiteSpace(noWires.GetProperty("pytorch_note").GetString()));
+            Assert.Equal(JsonValueKind.Null, measured.GetProperty("ratio_to_pytorch").ValueKind);
+            Assert.False(string.IsNullOrWhiteSpace(measured.GetProperty("pytorch_note").GetString()));
         }
         else
         {
             Assert.True(torch.GetDouble() > 0);
-            Assert.Equal(noWires.GetProperty("samples_per_second").GetDouble() / torch.GetDouble(), noWires.GetProperty("ratio_to_pytorch").GetDouble(), 9);
-            Assert.StartsWith("torch ", noWires.GetProperty("pytorch_framework").GetString());
-            Assert.Equal(JsonValueKind.Null, noWires.GetProperty("pytorch_note").ValueKind);
+            Assert.Equal(measured.GetProperty("samples_per_second").GetDouble() / torch.GetDouble(), measured.GetProperty("ratio_to_pytorch").GetDouble(), 9);
+            Assert.StartsWith("torch ", measured.GetProperty("pytorch_framework").GetString());
+            Assert.Equal(JsonValueKind.Null, measured.GetProperty("pytorch_note").ValueKind);
         }
     }
 

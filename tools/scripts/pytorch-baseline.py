@@ -6,9 +6,11 @@ plain (the default, as before): one epoch of a plain 784-256-10 MLP training loo
 
     pytorch-baseline.py [DIR] [THREADS]
 
-hil: the work of aimc's hil step that reprograms every step (`aimc bench train`, key no_wires), in plain PyTorch:
+hil: the work of aimc's hil step that reprograms every step (`aimc bench train`, keys no_wires and lenet.no_wires),
+in plain PyTorch:
 
-    pytorch-baseline.py --mode hil --chip CHIP_JSON [--steps N] [--warmup N] [--lr LR] [--batch B] [DIR] [THREADS]
+    pytorch-baseline.py --mode hil --chip CHIP_JSON [--model mlp|lenet] [--steps N] [--warmup N] [--lr LR] [--batch B]
+                        [--eval N] [DIR] [THREADS]
 
 Every step, for each layer: the column scale s_j = max_i |W_ji| and the normalized weights clamp(W/s, -1, 1) on
 differential pairs (G+ = max(w, 0), G- = max(-w, 0), states normalized to g_max); aihwkit's PCM programming noise
@@ -22,6 +24,15 @@ clipping, partial sums added digitally; the backward pass the ideal one at the q
 the rounding, gW = gy^T x_q, gx = gy W), then Adam. The tiles' unused rows and columns are not programmed here
 (aimc programs and reads whole tiles). CHIP_JSON carries the chip's numbers (aimc bench train passes the rig's).
 The first --warmup steps are not timed.
+
+--model lenet (aimc's `--model lenet`): nn.Sequential(Conv2d(1, 8, 5), ReLU, MaxPool2d(2), Conv2d(8, 16, 5), ReLU,
+MaxPool2d(2), Flatten, Linear(256, 10)) with each conv run as aimc's AnalogConv2d runs it: its kernel an
+(in kh kw) x out matrix on a tile, the patches cut by torch.nn.functional.unfold, every output position one MVM of its
+patch through the same analog linear (programming and held read noise drawn once per step and layer, white read noise
+per MVM, DAC, column pattern, ADC), the backward straight through (fold of the ideal patch gradients). DAC ranges:
+1 for the first layer, the 0.999 quantile of its inputs on 1000 examples for the others, as aimc calibrates them.
+--eval N: also the mean training loss of all steps and, after them, the accuracy of the analog forward on the first N
+test examples (a check that the loop learns as aimc's hil training does; 0, the default, skips both).
 """
 import argparse
 import gzip
@@ -41,6 +52,8 @@ parser.add_argument("--steps", type=int, default=100, help="hil: timed optimizer
 parser.add_argument("--warmup", type=int, default=5, help="hil: untimed steps first")
 parser.add_argument("--lr", type=float, default=1e-4, help="hil: Adam's learning rate")
 parser.add_argument("--batch", type=int, default=64)
+parser.add_argument("--model", choices=["mlp", "lenet"], default="mlp", help="hil: aimc's built-in model")
+parser.add_argument("--eval", type=int, default=0, help="hil: test examples to report the analog accuracy on")
 args = parser.parse_args()
 
 
@@ -77,7 +90,7 @@ class Chip:
     adc_inl_peak_lsb, gain_sigma, offset_sigma_full_scale (column mismatch), programming_noise_scale,
     read_noise_scale, t0_seconds, t_read_seconds (PCM), mvm_seconds (one read)."""
 
-    def __init__(self, spec, sizes):
+    def __init__(self, spec, shapes):
         self.rows, self.cols = spec["rows"], spec["cols"]
         self.dac_max = 2 ** (spec["dac_bits"] - 1) - 1
         self.adc_min, self.adc_max = -2 ** (spec["adc_bits"] - 1), 2 ** (spec["adc_bits"] - 1) - 1
@@ -92,9 +105,10 @@ class Chip:
         window = max(spec["mvm_seconds"], 2 * spec["t_read_seconds"])
         self.white = min(max(math.log(window / (2 * spec["t_read_seconds"])) / band, 0.0), 1.0) if band > 0 else 1.0
         self.held_scale = math.sqrt(1 - self.white)
-        # One read-out pattern per tile block: column gain 1 + sigma xi, offset sigma FS xi (MAC units).
+        # One read-out pattern per tile block of each (inputs, outputs) layer: column gain 1 + sigma xi, offset
+        # sigma FS xi (MAC units).
         self.blocks = []
-        for inputs, outputs in zip(sizes[:-1], sizes[1:]):
+        for inputs, outputs in shapes:
             layer = []
             for r0 in range(0, inputs, self.rows):
                 gain = 1 + spec["gain_sigma"] * torch.randn(outputs)
@@ -149,38 +163,96 @@ class AnalogLinear(torch.autograd.Function):
         return grad @ weight, grad.t() @ quantized, grad.sum(0), None, None, None
 
 
-def hil():
-    chip = Chip(json.loads(args.chip), [784, 256, 10])
-    # aimc's initialization: He-uniform weights, zero biases.
-    w1 = torch.empty(256, 784).uniform_(-math.sqrt(6 / 784), math.sqrt(6 / 784)).requires_grad_()
-    b1 = torch.zeros(256, requires_grad=True)
-    w2 = torch.empty(10, 256).uniform_(-math.sqrt(6 / 256), math.sqrt(6 / 256)).requires_grad_()
-    b2 = torch.zeros(10, requires_grad=True)
-    optimizer = torch.optim.Adam([w1, b1, w2, b2], lr=args.lr)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    # The DAC range of the hidden layer: the 0.999 quantile of its inputs on 1000 examples, as aimc calibrates it.
+def he_uniform(*shape):
+    """aimc's initialization: He-uniform weights (fan_in = everything but the first dimension), zero biases."""
+    weight = torch.empty(*shape).uniform_(-math.sqrt(6 / math.prod(shape[1:])), math.sqrt(6 / math.prod(shape[1:])))
+    return weight.requires_grad_(), torch.zeros(shape[0], requires_grad=True)
+
+
+def quantile_range(values):
+    """The DAC range aimc calibrates: the 0.999 quantile of a layer's inputs (1 when it is not positive)."""
+    values = values.flatten().sort().values
+    value = values[max(0, math.ceil(0.999 * len(values)) - 1)].item()
+    return value if value > 0 else 1.0
+
+
+def analog_conv(inputs, weight, bias, chip, blocks, input_range):
+    """A Conv2d as aimc's AnalogConv2d: the kernel an (in kh kw) x out matrix, each output position one MVM of its
+    unfolded patch through AnalogLinear."""
+    n, _, height, width = inputs.shape
+    outputs, _, kh, kw = weight.shape
+    patches = torch.nn.functional.unfold(inputs, (kh, kw)).transpose(1, 2).reshape(-1, weight[0].numel())
+    out = AnalogLinear.apply(patches, weight.reshape(outputs, -1), bias, chip, blocks, input_range)
+    return out.reshape(n, -1, outputs).transpose(1, 2).reshape(n, outputs, height - kh + 1, width - kw + 1)
+
+
+def mlp(chip_spec):
+    """The 784-256-10 MLP: its parameters, its forward pass on the chip and the chip."""
+    chip = Chip(chip_spec, [(784, 256), (256, 10)])
+    (w1, b1), (w2, b2) = he_uniform(256, 784), he_uniform(10, 256)
     with torch.no_grad():
-        hidden = torch.relu(x[:1000] @ w1.t() + b1).flatten().sort().values
-        hidden_range = hidden[max(0, math.ceil(0.999 * len(hidden)) - 1)].item()
-        hidden_range = hidden_range if hidden_range > 0 else 1.0
+        hidden_range = quantile_range(torch.relu(x[:1000] @ w1.t() + b1))
+
+    def forward(images):
+        h = torch.relu(AnalogLinear.apply(images, w1, b1, chip, chip.blocks[0], 1.0))
+        return AnalogLinear.apply(h, w2, b2, chip, chip.blocks[1], hidden_range)
+
+    return [w1, b1, w2, b2], forward
+
+
+def lenet(chip_spec):
+    """aimc's lenet for 1 x 28 x 28 images: its parameters, its forward pass on the chip and the chip."""
+    chip = Chip(chip_spec, [(25, 8), (200, 16), (256, 10)])
+    (c1, d1), (c2, d2), (w3, b3) = he_uniform(8, 1, 5, 5), he_uniform(16, 8, 5, 5), he_uniform(10, 256)
+    pool = torch.nn.functional.max_pool2d
+    with torch.no_grad():
+        images = x[:1000].reshape(-1, 1, 28, 28)
+        first = pool(torch.relu(torch.nn.functional.conv2d(images, c1, d1)), 2)
+        second = pool(torch.relu(torch.nn.functional.conv2d(first, c2, d2)), 2)
+        ranges = [1.0, quantile_range(first), quantile_range(second)]
+
+    def forward(images):
+        h = pool(torch.relu(analog_conv(images.reshape(-1, 1, 28, 28), c1, d1, chip, chip.blocks[0], ranges[0])), 2)
+        h = pool(torch.relu(analog_conv(h, c2, d2, chip, chip.blocks[1], ranges[1])), 2)
+        return AnalogLinear.apply(h.flatten(1), w3, b3, chip, chip.blocks[2], ranges[2])
+
+    return [c1, d1, c2, d2, w3, b3], forward
+
+
+def hil():
+    parameters, forward = (lenet if args.model == "lenet" else mlp)(json.loads(args.chip))
+    optimizer = torch.optim.Adam(parameters, lr=args.lr)
+    loss_fn = torch.nn.CrossEntropyLoss()
     order = torch.randperm(len(y))
     total = args.warmup + args.steps
     start = None
+    losses = []
     for step in range(total):
         if step == args.warmup:
             start = time.perf_counter()
         i = (step * args.batch) % (len(y) - args.batch)
         batch = order[i:i + args.batch]
         optimizer.zero_grad()
-        h = torch.relu(AnalogLinear.apply(x[batch], w1, b1, chip, chip.blocks[0], 1.0))
-        loss = loss_fn(AnalogLinear.apply(h, w2, b2, chip, chip.blocks[1], hidden_range), y[batch])
+        loss = loss_fn(forward(x[batch]), y[batch])
         loss.backward()
         optimizer.step()
+        if args.eval > 0:
+            losses.append(loss.item())
     seconds = time.perf_counter() - start
     samples = args.steps * args.batch
-    return {"framework": f"torch {torch.__version__}", "threads": args.threads, "mode": "hil", "steps": args.steps,
-            "warmup_steps": args.warmup, "samples": samples, "seconds": seconds,
-            "samples_per_second": samples / seconds, "final_loss": loss.item()}
+    result = {"framework": f"torch {torch.__version__}", "threads": args.threads, "mode": "hil", "model": args.model,
+              "steps": args.steps, "warmup_steps": args.warmup, "samples": samples, "seconds": seconds,
+              "samples_per_second": samples / seconds, "final_loss": loss.item()}
+    if args.eval > 0:
+        test_x = torch.tensor(idx(f"{args.directory}/t10k-images-idx3-ubyte.gz", 16).reshape(-1, 784) / 255.0,
+                              dtype=torch.float32)[:args.eval]
+        test_y = torch.tensor(idx(f"{args.directory}/t10k-labels-idx1-ubyte.gz", 8).astype(np.int64))[:args.eval]
+        with torch.no_grad():
+            predicted = torch.cat([forward(test_x[k:k + 256]).argmax(1) for k in range(0, len(test_y), 256)])
+        result["mean_loss"] = sum(losses) / len(losses)
+        result["test_examples"] = len(test_y)
+        result["test_accuracy"] = (predicted == test_y).double().mean().item()
+    return result
 
 
 if args.mode == "hil":

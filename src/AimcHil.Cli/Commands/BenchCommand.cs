@@ -70,7 +70,8 @@ internal static class BenchCommand
     /// Cases (JSON keys): <c>no_wires</c>, hil reprogramming every step on <c>fmnist-hil-nowire</c> (the hil step's own
     /// cost) against the PyTorch loop of <see cref="PyTorchBaseline"/>; <c>fmnist_hil_1</c>, hil with
     /// <c>delta:0.005</c> on the benchmark chip, wires and stuck devices included, in steady state (the first
-    /// programming and network solve reported apart). The top-level <c>samples_per_second</c> is no_wires'.
+    /// programming and network solve reported apart); <c>lenet</c>, both again for the CNN, its no_wires case against
+    /// the PyTorch loop too. The top-level <c>samples_per_second</c> is no_wires'.
     /// </remarks>
     private static Command CreateTrain()
     {
@@ -145,9 +146,8 @@ internal static class BenchCommand
 
             if (wanted.Contains(LenetCase))
             {
-                // The CNN on both chips: its own step cost (every:1, no wires) and the benchmark chip in steady state.
-                // Its PyTorch loop is not written (pytorch-baseline.py --mode hil does the MLP's work), so it has
-                // software for reference only.
+                // The CNN on both chips: its own step cost (every:1, no wires), against the PyTorch loop doing the same
+                // work (pytorch-baseline.py --mode hil --model lenet), and the benchmark chip in steady state.
                 var lenet = new Dictionary<string, object?>();
                 foreach (var (key, rigFile, policyText, timed, warmup) in new[]
                 {
@@ -159,7 +159,7 @@ internal static class BenchCommand
                         new TrainBenchCase { Name = $"{LenetCase}/{key}", Rig = RigFileReader.Read(rigFile.FullName), Model = "lenet", Layers = MlpLayers, Reprogram = policyText, Steps = timed, WarmupSteps = warmup },
                         train,
                         test,
-                        withPyTorch: false);
+                        withPyTorch: key == NoWires);
                     lenet[key] = measured.Json;
                     text.Add(measured.Text);
                 }

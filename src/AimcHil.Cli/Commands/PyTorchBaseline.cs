@@ -10,7 +10,8 @@ namespace AimcHil.Cli.Commands;
 internal sealed record PyTorchResult(double? SamplesPerSecond, string? Framework, string? Python, string? Note);
 
 /// <summary>The hil step's work in plain PyTorch (<c>tools/scripts/pytorch-baseline.py --mode hil</c>), run in the first
-/// python3 on PATH that imports torch, with the rig's chip numbers and the case's steps and batch.</summary>
+/// python3 on PATH that imports torch, with the case's model (mlp or lenet), the rig's chip numbers and the case's steps
+/// and batch.</summary>
 internal static class PyTorchBaseline
 {
     public const string Script = "tools/scripts/pytorch-baseline.py";
@@ -41,7 +42,7 @@ internal static class PyTorchBaseline
         var chip = ChipNumbers(spec.Rig.Chip!);
         var arguments = new List<string>
         {
-            script, "--mode", "hil", "--chip", chip,
+            script, "--mode", "hil", "--model", spec.Model, "--chip", chip,
             "--steps", Invariant(spec.Steps), "--warmup", Invariant(spec.WarmupSteps),
             "--lr", Invariant(TrainBenchCase.LearningRate), "--batch", Invariant(TrainBenchCase.Batch),
             dataDirectory, Invariant(Threads),
