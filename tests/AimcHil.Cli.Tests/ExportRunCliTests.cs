@@ -40,6 +40,21 @@ public sealed class ShortSoftwareRun : IDisposable
 /// runs them: the JSON, the files (and PyTorch reading them), and the one line each mistake ends in.</summary>
 public sealed class ExportRunCliTests(ShortSoftwareRun run) : IClassFixture<ShortSoftwareRun>
 {
+    [Fact]
+    public void ARunWithDamagedSettingsSaysWhyItCannotBeExported()
+    {
+        Assert.True(run.Train.ExitCode == 0, run.Train.Stderr);
+        var copy = run.NewPath("damaged");
+        Directory.CreateDirectory(copy);
+        File.Copy(Path.Combine(run.RunDirectory, "model.bin"), Path.Combine(copy, "model.bin"));
+        var settings = Path.Combine(copy, "settings.json");
+        File.WriteAllText(settings, "{\"options\": ");
+
+        var outcome = AimcProcess.Run("export", copy, "--npz");
+
+        AimcProcess.AssertUserError(outcome, $"{settings}: not a run's settings (empty, truncated or corrupt); the model's shapes are unknown without them, so its weights cannot be exported: restore the run directory from a copy");
+    }
+
     [Theory]
     [InlineData("--safetensors", "model.safetensors", "safetensors")]
     [InlineData("--npz", "model.npz", "npz")]

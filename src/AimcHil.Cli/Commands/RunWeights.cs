@@ -45,7 +45,7 @@ internal sealed record RunWeights(string RunDirectory, string ModelPath, IReadOn
 
         var directory = RunDirectoryOf(model)
             ?? throw new AimcException($"{model}: no run's settings.json beside it or above it, so the model's shapes are unknown; export it from its run directory");
-        var parameters = RunModel.Parameters(RunSettings.Load(directory));
+        var parameters = RunModel.Parameters(RunSettings.Load(directory, "the model's shapes are unknown without them, so its weights cannot be exported: restore the run directory from a copy"));
         ModelState.Load(model, parameters);
         return new RunWeights(directory, model, parameters);
     }

@@ -416,7 +416,9 @@ internal sealed record RunSettings
 
     public void Save(string directory) => DurableFile.Replace(PathIn(directory), JsonSerializer.SerializeToUtf8Bytes(this, Json));
 
-    public static RunSettings Load(string directory)
+    /// <summary>The settings of the run in <paramref name="directory"/>; <paramref name="unusable"/> ends the message
+    /// when they cannot be read, saying what that prevents (resuming, by default).</summary>
+    public static RunSettings Load(string directory, string unusable = CheckpointStore.CannotResume)
     {
         var path = PathIn(directory);
         if (!File.Exists(path))
@@ -435,6 +437,6 @@ internal sealed record RunSettings
         {
         }
 
-        throw new AimcException($"{path}: not a run's settings (empty, truncated or corrupt); {CheckpointStore.CannotResume}");
+        throw new AimcException($"{path}: not a run's settings (empty, truncated or corrupt); {unusable}");
     }
 }
