@@ -36,14 +36,14 @@ public sealed class AnalogConv2d : IAnalogLayer
 
     public ImageShape Bind(ImageShape input)
     {
-        var output = Conv.Bind(input);
-        if (Conv.Geometry.Input != Geometry.Input)
+        if (input != Geometry.Input)
         {
             // The tiles were allocated for the patches of the first shape; another image size is another mapping.
+            // Checked before Conv.Bind, which would rebind the software layer to the new shape.
             throw new ArgumentException($"{Name}: was mapped onto the chip for {Geometry.Input} images, not {input}; map the model again");
         }
 
-        return output;
+        return Conv.Bind(input);
     }
 
     public Grid<float> Forward(Grid<float> input, bool training)

@@ -56,9 +56,10 @@ public sealed class AnalogLinear : IAnalogLayer
 
     public string Kind => "Linear";
 
-    /// <summary>Input vectors per MVM request: a convolution's batch of patches (64 images × 576 positions) can exceed
-    /// what a rig takes at once (65536 vectors and 64 MiB objects over the firmware protocol, PROTOCOL.md §5.1), so
-    /// larger batches go as several requests, each converted with its own answer's scale.</summary>
+    /// <summary>Input vectors per MVM request: a convolution's batch of patches (an evaluation batch of 256 images × 576
+    /// positions is 147456) can exceed what a rig takes at once (65536 vectors and 64 MiB objects over the firmware
+    /// protocol, PROTOCOL.md §5.1), so larger batches go as several requests, each converted with its own answer's
+    /// scale.</summary>
     public const int MaxVectorsPerMvm = 16384;
 
     /// <summary>The layer itself: a Linear's matrix is what the tiles hold.</summary>

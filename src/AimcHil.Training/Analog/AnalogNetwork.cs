@@ -54,10 +54,12 @@ public sealed class AnalogNetwork
         var analog = new List<IAnalogLayer>();
         foreach (var layer in model.Layers)
         {
+            var matrix = CrossbarMatrix.Of(layer);
+            IReadOnlyList<TileBlock> blocks = matrix is null ? [] : tiles.Allocate(matrix.Name, matrix.Inputs, matrix.Outputs);
             IAnalogLayer? mapped = layer switch
             {
-                Linear linear => new AnalogLinear(linear, tiles.Allocate(linear.Name, linear.Inputs, linear.Outputs), chip, 1f),
-                Conv2d conv => new AnalogConv2d(conv, tiles.Allocate(conv.Name, conv.Kernel.Inputs, conv.Kernel.Outputs), chip),
+                Linear linear => new AnalogLinear(linear, blocks, chip, 1f),
+                Conv2d conv => new AnalogConv2d(conv, blocks, chip),
                 _ => null,
             };
             if (mapped is not null)

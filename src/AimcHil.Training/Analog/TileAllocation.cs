@@ -17,14 +17,16 @@ public sealed class TileAllocation
     public int Used => _next;
 
     /// <summary>Tiles an inputs × outputs matrix spans on this chip: row blocks times column blocks.</summary>
-    public static int TilesFor(ChipInfo info, int inputs, int outputs) =>
-        ((inputs + info.Rows - 1) / info.Rows) * ((outputs + info.Cols - 1) / info.Cols);
+    public static int TilesFor(ChipInfo info, int inputs, int outputs)
+    {
+        var (rowBlocks, colBlocks) = Blocks(info, inputs, outputs);
+        return rowBlocks * colBlocks;
+    }
 
     public IReadOnlyList<TileBlock> Allocate(string layer, int inputs, int outputs)
     {
-        var rowBlocks = (inputs + _info.Rows - 1) / _info.Rows;
-        var colBlocks = (outputs + _info.Cols - 1) / _info.Cols;
-        var needed = TilesFor(_info, inputs, outputs);
+        var (rowBlocks, colBlocks) = Blocks(_info, inputs, outputs);
+        var needed = rowBlocks * colBlocks;
         if (_next + needed > _info.Tiles)
         {
             throw new AimcException(
@@ -45,4 +47,8 @@ public sealed class TileAllocation
 
         return blocks;
     }
+
+    /// <summary>Row blocks (inputs per tile's rows) and column blocks (outputs per tile's columns) of a matrix.</summary>
+    private static (int Rows, int Cols) Blocks(ChipInfo info, int inputs, int outputs) =>
+        ((inputs + info.Rows - 1) / info.Rows, (outputs + info.Cols - 1) / info.Cols);
 }

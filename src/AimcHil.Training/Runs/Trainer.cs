@@ -25,11 +25,12 @@ public sealed class Trainer
     private readonly Dataset _test;
     private readonly IAimcChip? _chip;
     private readonly DigitalTwin? _twin;
+    private readonly string _modelName;
     private int _checkpointsWritten;
 
     /// <summary>A run of the built-in model <see cref="TrainingOptions.Model"/>.</summary>
     public Trainer(TrainingOptions options, Dataset train, Dataset test, IAimcChip? chip)
-        : this(options, train, test, chip, BuiltIn(options, train))
+        : this(options, train, test, chip, BuiltIn(options, train), options.Model)
     {
     }
 
@@ -38,6 +39,12 @@ public sealed class Trainer
     /// place, so the caller's model holds the weights afterwards. <see cref="TrainingOptions.Model"/> and
     /// <see cref="TrainingOptions.Layers"/> are not used.</summary>
     public Trainer(TrainingOptions options, Dataset train, Dataset test, IAimcChip? chip, Sequential model)
+        : this(options, train, test, chip, model, "custom")
+    {
+    }
+
+    /// <summary><paramref name="modelName"/> is what the summary reports: a built-in model's name, or "custom".</summary>
+    private Trainer(TrainingOptions options, Dataset train, Dataset test, IAimcChip? chip, Sequential model, string modelName)
     {
         if (options.NeedsChip && chip is null)
         {
@@ -47,6 +54,7 @@ public sealed class Trainer
         options.Validate();
         CheckFits(model, train);
         _options = options;
+        _modelName = modelName;
         _train = options.TrainLimit > 0 ? train.Take(Math.Min(options.TrainLimit, train.Count)) : train;
         _test = options.TestLimit > 0 ? test.Take(Math.Min(options.TestLimit, test.Count)) : test;
         _chip = chip;
@@ -507,7 +515,7 @@ public sealed class Trainer
     private TrainingSummary Summary(RunState state, bool interrupted, double? chipAccuracy, double finalLoss) => new()
     {
         Mode = _options.Mode,
-        Model = _options.Model,
+        Model = _modelName,
         MvmsPerSample = Network.MvmsPerSample,
         SoftwareTestAccuracy = SoftwareAccuracy(_test),
         ChipTestAccuracy = chipAccuracy,

@@ -5,7 +5,7 @@ public sealed record TrainingSummary
 {
     public required TrainingMode Mode { get; init; }
 
-    /// <summary>The built-in model trained ("mlp", "lenet").</summary>
+    /// <summary>The built-in model trained ("mlp", "lenet"), or "custom" for a model given to the trainer.</summary>
     public string Model { get; init; } = "mlp";
 
     /// <summary>Tile MVMs one example costs on the chip in a forward pass: what the model costs on a real chip.</summary>

@@ -118,6 +118,19 @@ public class AnalogConv2dTests
     }
 
     [Fact]
+    public void AnotherImageSizeIsRefusedAndLeavesTheSoftwareLayerAsMapped()
+    {
+        var (layer, chip) = Mapped(SmallChips.Preset, 1, 2, 3, new ImageShape(1, 6, 6));
+        using var _ = chip;
+
+        var error = Assert.Throws<ArgumentException>(() => layer.Bind(new ImageShape(1, 8, 8)));
+
+        Assert.Equal("conv: was mapped onto the chip for 1×6×6 images, not 1×8×8; map the model again", error.Message);
+        Assert.Equal(new ImageShape(1, 6, 6), layer.Conv.Geometry.Input);
+        Assert.Equal(new ImageShape(2, 4, 4), layer.Bind(new ImageShape(1, 6, 6)));
+    }
+
+    [Fact]
     public void AModelThatDoesNotFitIsRefusedWithTheTilesEachLayerNeeds()
     {
         var conv = new Conv2d("0", 2, 20, 3, SeededRandom.For(1, "w"));

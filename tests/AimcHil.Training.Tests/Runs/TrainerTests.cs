@@ -164,6 +164,7 @@ public class TrainerTests
 
         // 4 positions on the kernel's tile, one MVM on the classifier's.
         Assert.Equal(4 + 1, summary.MvmsPerSample);
+        Assert.Equal("custom", summary.Model);
         Assert.True(metrics[^1].TrainLoss < 0.6 * metrics[0].TrainLoss, $"{mode}: loss {metrics[0].TrainLoss} → {metrics[^1].TrainLoss}");
         Assert.True((summary.ChipTestAccuracy ?? summary.SoftwareTestAccuracy) > 0.5, $"{mode}: {summary.ChipTestAccuracy} {summary.SoftwareTestAccuracy} (chance is 1/3)");
         Assert.Same(model.Parameters[0], trainer.Network.Parameters[0]);
