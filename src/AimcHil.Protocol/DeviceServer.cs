@@ -19,6 +19,7 @@ public sealed class DeviceServer
     private readonly DeviceServerOptions _options;
     private readonly FrameDecoder _decoder;
     private bool _helloSeen;
+    private byte _minor;
     private int _maxPayload;
     private ushort _window;
     private CachedResponse? _cache;
@@ -33,6 +34,11 @@ public sealed class DeviceServer
         _chip = chip;
         _stream = stream;
         _options = options ?? new DeviceServerOptions();
+        if (_options.MaxMinor > ProtocolVersion.Minor || (_options.Secret is not null && _options.MaxMinor < 1))
+        {
+            throw new ArgumentException($"a rig speaks protocol {ProtocolVersion.Major}.0 to {ProtocolVersion.Major}.{ProtocolVersion.Minor}, and needs 1.1 or later for a shared secret; not {ProtocolVersion.Major}.{_options.MaxMinor}", nameof(options));
+        }
+
         _decoder = new FrameDecoder(_options.MaxPayload);
         _maxPayload = _options.MaxPayload;
         _window = _options.Window;
@@ -282,13 +288,13 @@ public sealed class DeviceServer
 
         if (hello.Major != ProtocolVersion.Major)
         {
-            Nak(frame, ErrorCode.Version, $"the host speaks protocol {hello.Major}.{hello.Minor}, this firmware {ProtocolVersion.Major}.{ProtocolVersion.Minor}");
+            Nak(frame, ErrorCode.Version, $"the host speaks protocol {hello.Major}.{hello.Minor}, this firmware {ProtocolVersion.Major}.{_options.MaxMinor}");
             return;
         }
 
         if (_options.Secret is not null && hello.Minor < 1)
         {
-            Refuse(frame, $"this rig needs a shared secret, which a protocol {hello.Major}.{hello.Minor} host cannot give; update the host to protocol {ProtocolVersion.Major}.{ProtocolVersion.Minor}");
+            Refuse(frame, $"this rig needs a shared secret, which a protocol {hello.Major}.{hello.Minor} host cannot give; update the host to protocol {ProtocolVersion.Major}.{_options.MaxMinor}");
             return;
         }
 
@@ -300,9 +306,11 @@ public sealed class DeviceServer
         _maxPayload = (int)Math.Clamp(hello.MaxPayload, 64u, (uint)_options.MaxPayload);
         _window = Math.Max((ushort)1, Math.Min(hello.Window, _options.Window));
 
-        // A 1.0 host gets the 1.0 layout (it rejects bytes it does not know); a 1.1 host also gets limits and challenge.
+        // Each side uses what the lower minor defines: a 1.0 host gets the 1.0 layout (it rejects bytes it does not
+        // know), a 1.1 host also gets limits and challenge, and only a 1.2 host may send the 1.2 opcodes.
+        _minor = Math.Min(hello.Minor, _options.MaxMinor);
         var capabilities = Capabilities;
-        if (hello.Minor >= 1)
+        if (_minor >= 1)
         {
             capabilities |= Capabilities.Limits | (_options.Secret is null ? Capabilities.None : Capabilities.Auth);
         }
@@ -310,11 +318,11 @@ public sealed class DeviceServer
         _challenge = capabilities.HasFlag(Capabilities.Auth) ? RigAuthentication.NewNonce() : null;
         var answer = new RigHello(
             ProtocolVersion.Major,
-            ProtocolVersion.Minor,
+            _options.MaxMinor,
             _window,
             (uint)_maxPayload,
             _options.FirmwareVersion,
-            hello.Minor >= 1 ? ProtocolVersion.SchemaHash : ProtocolVersion.SchemaHash10,
+            ProtocolVersion.SchemaHashOf(_minor),
             capabilities,
             _options.BootCounter,
             _options.Firmware)
@@ -490,7 +498,7 @@ public sealed class DeviceServer
     private void Execute(Frame frame, byte[] payload, uint requestCrc)
     {
         Counters.CountExecuted();
-        if (frame.Opcode is Opcode.Program or Opcode.ReadBack or Opcode.Mvm)
+        if (frame.Opcode is Opcode.Program or Opcode.ReadBack or Opcode.Mvm or Opcode.ProgramCells or Opcode.MvmPacked)
         {
             // Tells the host to wait the long execution timeout instead of retrying while the chip works.
             Send(Reply(frame, FrameKind.Ack, FrameFlags.Working, []));
@@ -538,6 +546,11 @@ public sealed class DeviceServer
 
     private byte[] Dispatch(Opcode opcode, byte[] payload)
     {
+        if (opcode is Opcode.ProgramCells or Opcode.MvmPacked && _minor < 2)
+        {
+            throw new DeviceError(ErrorCode.UnknownOpcode, $"{OpcodeNames.Of(opcode)} is protocol 1.2; this session speaks {ProtocolVersion.Major}.{_minor}");
+        }
+
         switch (opcode)
         {
             case Opcode.GetInfo:
@@ -549,17 +562,25 @@ public sealed class DeviceServer
                 var report = _chip.Program(program.Tile, program.Targets, program.Options, program.Only);
                 _options.Log?.Invoke($"{_options.HostName} programmed tile {report.Tile}: {(program.Only is null ? program.Targets.Data.Length : program.Only.Data.Count(b => b))} cells, {report.TotalPulses} pulses");
                 return ProgrammingReportLayout.Encode(report);
+            case Opcode.ProgramCells:
+                var cells = ProgramCellsRequest.Decode(payload);
+                CheckBudget(cells.Options);
+                var programmed = _chip.Program(cells.Tile, cells.Targets, cells.Options, cells.Only, cells.Detail);
+                _options.Log?.Invoke($"{_options.HostName} programmed tile {programmed.Tile}: {(cells.Only is null ? cells.Targets.Data.Length : cells.Only.Data.Count(b => b))} cells, {programmed.TotalPulses} pulses");
+                return ProgrammingSummaryLayout.Encode(programmed, cells.Detail, (cells.Targets.Rows, cells.Targets.Cols));
             case Opcode.ReadBack:
                 return DeviceStatesLayout.Encode(_chip.ReadBack(Single(payload, r => r.I32())));
             case Opcode.Mvm:
                 var mvm = MvmRequest.Decode(payload);
-                if (mvm.InputCodes.Rows > _options.MaxMvmBatch)
-                {
-                    throw new DeviceError(ErrorCode.TooLarge, $"an MVM of {mvm.InputCodes.Rows} vectors: this rig takes at most {_options.MaxMvmBatch} per request; send fewer");
-                }
+                CheckBatch(mvm.InputCodes);
 
                 CheckInputCodes(mvm.InputCodes);
                 return MvmResultLayout.Encode(_chip.Mvm(mvm.Tile, mvm.InputCodes));
+            case Opcode.MvmPacked:
+                var packed = MvmPackedRequest.Decode(payload);
+                CheckBatch(packed.InputCodes);
+                CheckInputCodes(packed.InputCodes);
+                return MvmPackedResultLayout.Encode(_chip.Mvm(packed.Tile, packed.InputCodes), _chip.Info.AdcCodeMin, _chip.Info.AdcCodeMax, packed.KnownScales);
             case Opcode.ClockGet:
                 End(payload);
                 return new ClockReading(_chip.Clock.Seconds, _chip.Clock.IsVirtual).Encode();
@@ -591,6 +612,14 @@ public sealed class DeviceServer
         if (options.Enabled && (options.MaxPulsesPerCell < 1 || options.MaxPulsesPerCell > _options.MaxPulsesPerCell))
         {
             throw new DeviceError(ErrorCode.Chip, $"write-verify budget of {options.MaxPulsesPerCell} pulses per device: this rig allows 1 to {_options.MaxPulsesPerCell} per PROGRAM (its pulse budget); ask for fewer");
+        }
+    }
+
+    private void CheckBatch(Grid<int> codes)
+    {
+        if (codes.Rows > _options.MaxMvmBatch)
+        {
+            throw new DeviceError(ErrorCode.TooLarge, $"an MVM of {codes.Rows} vectors: this rig takes at most {_options.MaxMvmBatch} per request; send fewer");
         }
     }
 

@@ -11,6 +11,10 @@ public sealed record DeviceServerOptions
 
     public string Firmware { get; init; } = "aimc-hil virtual rig";
 
+    /// <summary>The highest minor protocol version this rig speaks: a lower one serves as firmware of that version
+    /// does (its HELLO answer, its opcodes), for compatibility tests.</summary>
+    public byte MaxMinor { get; init; } = ProtocolVersion.Minor;
+
     /// <summary>Largest payload offered in HELLO; the smaller of this and the host's offer is used.</summary>
     public int MaxPayload { get; init; } = FrameCodec.DefaultMaxPayload;
 

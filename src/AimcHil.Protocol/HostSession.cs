@@ -37,6 +37,11 @@ public sealed class HostSession : IDisposable
             throw new ArgumentException("a session needs at least one attempt, a positive timeout and a max payload of at least 64 bytes", nameof(options));
         }
 
+        if (Options.MaxMinor > ProtocolVersion.Minor)
+        {
+            throw new ArgumentException($"this host speaks protocol {ProtocolVersion.Major}.{ProtocolVersion.Minor} at most, not {ProtocolVersion.Major}.{Options.MaxMinor}", nameof(options));
+        }
+
         _decoder = new FrameDecoder(Options.MaxPayload);
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = $"aimc-protocol {port}" };
         _reader.Start();
@@ -49,6 +54,9 @@ public sealed class HostSession : IDisposable
     /// <summary>The rig's latest answer to HELLO; null before the first handshake.</summary>
     public RigHello? Rig { get; private set; }
 
+    /// <summary>The minor protocol version both sides speak since the last handshake: the lower of the two.</summary>
+    public byte Minor { get; private set; }
+
     public HostSessionCounters Counters { get; } = new();
 
     /// <summary>Raised (on the calling thread, inside the request that found it) when a HELLO shows a changed boot
@@ -60,7 +68,7 @@ public sealed class HostSession : IDisposable
     {
         lock (_gate)
         {
-            var request = new HelloRequest(ProtocolVersion.Major, ProtocolVersion.Minor, (uint)Options.MaxPayload, Options.Window);
+            var request = new HelloRequest(ProtocolVersion.Major, Options.MaxMinor, (uint)Options.MaxPayload, Options.Window);
             var answer = Transact(new Frame(FrameKind.Request, NextSequence(), Opcode.Hello, FrameFlags.None, request.Encode()), AnswerKind.Response);
             if (answer.Kind == FrameKind.Nak)
             {
@@ -70,12 +78,15 @@ public sealed class HostSession : IDisposable
             var rig = Decode(Opcode.Hello, answer.Payload, RigHello.Decode);
             if (rig.Major != ProtocolVersion.Major)
             {
-                throw new AimcException($"rig on {Port} speaks protocol {rig.Major}.{rig.Minor}, this host {ProtocolVersion.Major}.{ProtocolVersion.Minor}: update the firmware or the host so the major versions match");
+                throw new AimcException($"rig on {Port} speaks protocol {rig.Major}.{rig.Minor}, this host {ProtocolVersion.Major}.{Options.MaxMinor}: update the firmware or the host so the major versions match");
             }
 
-            if (rig.Minor == ProtocolVersion.Minor && rig.SchemaHash != ProtocolVersion.SchemaHash)
+            // Both sides use the lower minor's layouts, and the rig sends that version's schema hash.
+            var minor = Math.Min(rig.Minor, Options.MaxMinor);
+            var expected = ProtocolVersion.SchemaHashOf(minor);
+            if (rig.SchemaHash != expected)
             {
-                throw new AimcException($"rig on {Port} has message layouts (schema hash 0x{rig.SchemaHash:X8}) that differ from this host's (0x{ProtocolVersion.SchemaHash:X8}) for protocol {rig.Major}.{rig.Minor}: firmware {rig.FirmwareVersionText} was built from another draft; update it");
+                throw new AimcException($"rig on {Port} has message layouts (schema hash 0x{rig.SchemaHash:X8}) that differ from this host's (0x{expected:X8}) for protocol {rig.Major}.{minor}: firmware {rig.FirmwareVersionText} was built from another draft; update it");
             }
 
             if (rig.Capabilities.HasFlag(Capabilities.Auth))
@@ -86,6 +97,7 @@ public sealed class HostSession : IDisposable
             _maxPayload = (int)Math.Clamp(rig.MaxPayload, 64u, (uint)Options.MaxPayload);
             _window = Math.Max((ushort)1, Math.Min(rig.Window, Options.Window));
             var previous = Rig;
+            Minor = minor;
             Rig = rig;
             if (previous is not null && previous.BootCounter != rig.BootCounter)
             {

@@ -17,6 +17,14 @@ public sealed record HostSessionOptions
 
     public ushort Window { get; init; } = 8;
 
+    /// <summary>The highest minor protocol version this host offers in HELLO (a lower one makes it talk as an older
+    /// host would, for compatibility tests and to work around a rig's faulty newer layouts).</summary>
+    public byte MaxMinor { get; init; } = ProtocolVersion.Minor;
+
+    /// <summary>How PROGRAM_CELLS (1.2) sends weight targets: 16-bit fixed point by default (finer than any device
+    /// holds a weight), or f32 when a run must match an in-process run bit for bit.</summary>
+    public TargetFormat TargetFormat { get; init; } = TargetFormat.Q14;
+
     /// <summary>The rig's shared secret (from the rig file's secret_file), for a rig whose HELLO asks for it.</summary>
     public byte[]? Secret { get; init; }
 }

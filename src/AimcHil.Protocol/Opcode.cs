@@ -11,7 +11,17 @@ public enum Opcode : ushort
 
     Program = 0x0010,
     ReadBack = 0x0011,
+
+    /// <summary>Protocol 1.2: programs the cells it lists (all, a gap-coded list or a bitmap) with targets at the
+    /// device's precision, and answers with a short report unless the per-weight grids are asked for.</summary>
+    ProgramCells = 0x0012,
+
     Mvm = 0x0020,
+
+    /// <summary>Protocol 1.2: MVM with input and output codes packed at their bit width, and the column scales only
+    /// when they differ from the ones the host holds.</summary>
+    MvmPacked = 0x0021,
+
     ClockGet = 0x0030,
     ClockAdvance = 0x0031,
     Reseed = 0x0040,

@@ -97,6 +97,9 @@ public sealed class PayloadReader
     /// <summary>Exactly <paramref name="count"/> raw bytes (a nonce, a MAC).</summary>
     public byte[] Fixed(int count) => Take(count).ToArray();
 
+    /// <summary>The next <paramref name="count"/> bytes without a copy (valid while the payload is).</summary>
+    public ReadOnlySpan<byte> Span(int count) => Take(count);
+
     public byte[] Rest() => Take(Remaining).ToArray();
 
     /// <summary>Fails when bytes are left over: a payload longer than its layout is as wrong as a short one.</summary>

@@ -83,6 +83,9 @@ public sealed class PayloadWriter
         return this;
     }
 
+    /// <summary>The next <paramref name="count"/> bytes of the payload, for a caller that writes them in place.</summary>
+    public Span<byte> Reserve(int count) => Take(count);
+
     public PayloadWriter F32s(ReadOnlySpan<float> values) => Array(values);
 
     public PayloadWriter I32s(ReadOnlySpan<int> values) => Array(values);

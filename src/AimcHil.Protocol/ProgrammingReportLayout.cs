@@ -7,11 +7,12 @@ public static class ProgrammingReportLayout
 {
     public static byte[] Encode(ProgrammingReport report)
     {
-        int rows = report.Targets.Rows, cols = report.Targets.Cols;
+        var (targets, representable, achieved, pulses) = report.PerWeightGrids();
+        int rows = targets.Rows, cols = targets.Cols;
         var w = new PayloadWriter(32 + (rows * cols * 16) + (report.Unconverged.Count * 8))
             .I32(report.Tile).I32(rows).I32(cols)
-            .F32s(report.Targets.Data).F32s(Same(report.Representable, rows, cols)).F32s(Same(report.Achieved, rows, cols))
-            .I32s(Same(report.Pulses, rows, cols)).I64(report.TotalPulses).I32(report.Unconverged.Count);
+            .F32s(targets.Data).F32s(Same(representable, rows, cols)).F32s(Same(achieved, rows, cols))
+            .I32s(Same(pulses, rows, cols)).I64(report.TotalPulses).I32(report.Unconverged.Count);
         foreach (var cell in report.Unconverged)
         {
             w.I32(cell.Row).I32(cell.Col);

@@ -8,10 +8,14 @@ namespace AimcHil.Protocol;
 /// It keeps a shadow of what it programmed into every tile (the full tile's targets, with masked updates merged in,
 /// and the last write-verify options), so when a HELLO shows that the rig reset and lost its weights, every tile is
 /// programmed again before the interrupted request goes on.
+/// <para>With a 1.2 rig, codes travel at their bit width, a masked PROGRAM sends only the cells it rewrites, and the
+/// rig answers PROGRAM with a short report unless <see cref="ProgrammingDetail.PerWeight"/> is asked for; the column
+/// scales of the last MVM of each tile are kept, so the rig sends them again only when they change.</para>
 /// </remarks>
-public sealed class ProtocolChip : IAimcChip, IReseedableChip, ILinkedChip
+public sealed class ProtocolChip : IAimcChip, IReseedableChip, ILinkedChip, IDetailedProgrammingChip
 {
     private readonly Dictionary<int, TileShadow> _shadows = [];
+    private readonly Dictionary<int, HeldScales> _scales = [];
 
     public ProtocolChip(HostSession session)
     {
@@ -52,19 +56,60 @@ public sealed class ProtocolChip : IAimcChip, IReseedableChip, ILinkedChip
         }
     }
 
-    public ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options, Grid<bool>? only = null)
+    /// <summary>Programs and answers with the short report from a 1.2 rig (totals, pulse histogram, unconverged
+    /// weights; the per-weight grids null), the full one from an older rig.</summary>
+    public ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options, Grid<bool>? only = null) =>
+        Program(tile, targets, options, only, ProgrammingDetail.Summary);
+
+    public ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options, Grid<bool>? only, ProgrammingDetail detail)
     {
-        var answer = Session.Request(Opcode.Program, new ProgramRequest(tile, targets, options, only).Encode());
-        var report = ProgrammingReportLayout.Decode(answer);
-        Remember(tile, targets, options, only);
+        if (Session.Minor < 2)
+        {
+            var answer = Session.Request(Opcode.Program, new ProgramRequest(tile, targets, options, only).Encode());
+            var full = ProgrammingReportLayout.Decode(answer);
+            Remember(tile, targets, options, only);
+            return full;
+        }
+
+        var request = ProgramCellsRequest.For(tile, targets, options, only, Session.Options.TargetFormat, detail);
+        var report = ProgrammingSummaryLayout.Decode(Session.Request(Opcode.ProgramCells, request.Encode()));
+        // The shadow holds what the rig was sent, so a reset restores the same weights.
+        Remember(tile, request.Format == TargetFormat.Q14 ? Rounded(targets) : targets, options, only);
         return report;
     }
 
     public DeviceStates ReadBack(int tile) =>
         DeviceStatesLayout.Decode(Session.Request(Opcode.ReadBack, new PayloadWriter(4).I32(tile).ToArray()));
 
-    public MvmResult Mvm(int tile, Grid<int> inputCodes) =>
-        MvmResultLayout.Decode(Session.Request(Opcode.Mvm, new MvmRequest(tile, inputCodes).Encode()));
+    public MvmResult Mvm(int tile, Grid<int> inputCodes)
+    {
+        if (Session.Minor < 2)
+        {
+            return MvmResultLayout.Decode(Session.Request(Opcode.Mvm, new MvmRequest(tile, inputCodes).Encode()));
+        }
+
+        var held = _scales.GetValueOrDefault(tile);
+        var request = MvmPackedRequest.For(tile, inputCodes, held?.Crc ?? 0, Info.DacBits);
+        var answer = Session.Request(Opcode.MvmPacked, request.Encode());
+        MvmPackedResult decoded;
+        try
+        {
+            decoded = MvmPackedResultLayout.Decode(answer, crc => held is not null && held.Crc == crc ? (held.MacPerCode, held.MacOffset) : null);
+        }
+        catch (MalformedPayloadException e)
+        {
+            throw new AimcException($"rig on {Session.Port} sent a malformed MVM_PACKED answer: {e.Message}");
+        }
+
+        var result = decoded.Result;
+        if (decoded.ScalesSent)
+        {
+            _scales[tile] = new HeldScales(decoded.ScalesCrc, result.MacPerCode, result.MacOffset);
+        }
+
+        // Each result gets its own scale arrays: a caller may scale them in place.
+        return result with { MacPerCode = (double[])result.MacPerCode.Clone(), MacOffset = (double[])result.MacOffset.Clone() };
+    }
 
     public void Reseed(ulong seed)
     {
@@ -110,10 +155,32 @@ public sealed class ProtocolChip : IAimcChip, IReseedableChip, ILinkedChip
     {
         foreach (var (tile, shadow) in _shadows.OrderBy(p => p.Key))
         {
-            Session.Request(Opcode.Program, new ProgramRequest(tile, shadow.Targets, shadow.Options, null).Encode());
+            if (Session.Minor < 2)
+            {
+                Session.Request(Opcode.Program, new ProgramRequest(tile, shadow.Targets, shadow.Options, null).Encode());
+            }
+            else
+            {
+                Session.Request(Opcode.ProgramCells, ProgramCellsRequest.For(tile, shadow.Targets, shadow.Options, null, Session.Options.TargetFormat, ProgrammingDetail.Summary).Encode());
+            }
+
             Reprograms++;
         }
     }
+
+    private static Grid<float> Rounded(Grid<float> targets)
+    {
+        var rounded = new Grid<float>(targets.Rows, targets.Cols);
+        for (var k = 0; k < rounded.Data.Length; k++)
+        {
+            rounded.Data[k] = ProgramCellsRequest.Q14(targets.Data[k]);
+        }
+
+        return rounded;
+    }
+
+    /// <summary>The column scales of a tile's last MVM answer that carried them, and their CRC.</summary>
+    private sealed record HeldScales(uint Crc, double[] MacPerCode, double[] MacOffset);
 
     /// <summary>What a tile should hold, as the host last programmed it.</summary>
     private sealed class TileShadow(Grid<float> targets, WriteVerifyOptions options)

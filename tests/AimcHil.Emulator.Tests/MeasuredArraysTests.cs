@@ -32,7 +32,7 @@ public class MeasuredArraysTests
         var preset = Small() with { ColumnMismatch = new ColumnMismatchConfig { MeasuredGain = Gain, MeasuredOffset = Offset } };
         using var chip = new EmulatedChip(preset, seed: 5);
         var report = chip.Program(0, Weights(), WriteVerifyOptions.SinglePulse);
-        Assert.Equal(Weights().Data, report.Representable.Data);
+        Assert.Equal(Weights().Data, report.Representable!.Data);
 
         // x = (1, 1, 1, 1): W·x = (1.25, 0, 0.75) → gain (1.875, 0, 0.9) + offset (0, 0.4, −0.2) = (1.875, 0.4, 0.7).
         // x = (1, −1, 0, 0): W·x = (0.5, 0, −0.5) → gain (0.75, 0, −0.6) + offset = (0.75, 0.4, −0.8).

@@ -58,7 +58,7 @@ public class DeviceServerLimitsTests
         var decoded = RigHello.Decode(old);
         Assert.Null(decoded.Limits);
         Assert.Equal(ProtocolVersion.SchemaHash10, decoded.SchemaHash);
-        Assert.Equal(new RigHello(1, 1, 8, 4096, 0x010000, ProtocolVersion.SchemaHash10, Capabilities.Reseed | Capabilities.VirtualClock, 1, "aimc-hil virtual rig").Encode(), old);
+        Assert.Equal(new RigHello(1, ProtocolVersion.Minor, 8, 4096, 0x010000, ProtocolVersion.SchemaHash10, Capabilities.Reseed | Capabilities.VirtualClock, 1, "aimc-hil virtual rig").Encode(), old);
     }
 
     [Fact]
@@ -100,29 +100,7 @@ public class DeviceServerLimitsTests
 
     private static Grid<float> Weights() => new(32, 32, Enumerable.Range(0, 1024).Select(k => ((k % 9) - 4) / 4f).ToArray());
 
-    private static Frame Hello(byte major, byte minor) => Request(1, Opcode.Hello, new HelloRequest(major, minor, 4096, 8).Encode());
+    private static Frame Hello(byte major, byte minor) => FrameByFrame.Hello(major, minor);
 
-    private static Frame Request(ushort sequence, Opcode opcode, byte[] payload) => new(FrameKind.Request, sequence, opcode, FrameFlags.None, payload);
-
-    /// <summary>A device server driven one frame at a time, as a firmware unit test drives its session.</summary>
-    private sealed class FrameByFrame
-    {
-        private readonly MemoryStream _wire = new();
-        private readonly DeviceServer _server;
-
-        public FrameByFrame(DeviceServerOptions options)
-        {
-            _server = new DeviceServer(new EmulatedChip(VirtualRig.SmallPcm(), 1), _wire, options with { AnnounceBoot = false, Log = Log.Add });
-        }
-
-        public List<string> Log { get; } = [];
-
-        /// <summary>The last frame the server sent in answer to <paramref name="request"/>.</summary>
-        public Frame Ask(Frame request)
-        {
-            _wire.SetLength(0);
-            _server.Handle(request);
-            return new FrameDecoder().Push(_wire.ToArray()).Last();
-        }
-    }
+    private static Frame Request(ushort sequence, Opcode opcode, byte[] payload) => FrameByFrame.Request(sequence, opcode, payload);
 }

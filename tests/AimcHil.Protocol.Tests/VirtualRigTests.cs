@@ -12,13 +12,26 @@ public class VirtualRigTests
 
     private static readonly HostSessionOptions Quick = new() { Timeout = TimeSpan.FromMilliseconds(300) };
 
-    [Fact]
-    public void OverTheWireEveryResultIsBitIdenticalToTheChipInProcess()
+    /// <summary>Every pairing of host and rig versions (1.2 with 1.2, a 1.2 host with 1.1 and 1.0 rigs, 1.1 and 1.0
+    /// hosts with a 1.2 rig), with f32 targets so the weights are the caller's bits, and a timeout no first call
+    /// (with its JIT) reaches, so a clean link shows no retry.</summary>
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(2, 1)]
+    [InlineData(2, 0)]
+    [InlineData(1, 2)]
+    [InlineData(0, 2)]
+    public void OverTheWireEveryResultIsBitIdenticalToTheChipInProcess(byte hostMinor, byte rigMinor)
     {
         var preset = VirtualRig.SmallPcm();
         using var direct = new EmulatedChip(preset, Seed);
-        using var rig = new VirtualRig(new EmulatedChip(preset, Seed));
+        using var rig = new VirtualRig(
+            new EmulatedChip(preset, Seed),
+            new HostSessionOptions { MaxMinor = hostMinor, TargetFormat = TargetFormat.F32, Timeout = TimeSpan.FromSeconds(5) },
+            new DeviceServerOptions { MaxMinor = rigMinor });
         var chip = rig.Chip;
+        Assert.Equal(Math.Min(hostMinor, rigMinor), chip.Session.Minor);
+        Assert.Equal(rigMinor, chip.Session.Rig!.Minor);
         var weights = RandomWeights(32, 32, 1);
         var inputs = RandomCodes(24, 32, direct.Info.InputCodeMax, 2);
         var moved = new Grid<bool>(32, 32, Enumerable.Range(0, 1024).Select(k => k % 7 == 0).ToArray());
@@ -26,7 +39,9 @@ public class VirtualRigTests
         Assert.Equal(direct.Info with { Transport = "virtual", NonIdealities = [] }, chip.Info with { NonIdealities = [] });
         Assert.Equal(direct.Info.NonIdealities, chip.Info.NonIdealities);
         Same.Report(direct.Program(0, weights, WriteVerifyOptions.Default), chip.Program(0, weights, WriteVerifyOptions.Default));
-        Same.Report(direct.Program(1, weights.TopLeft(20, 10), WriteVerifyOptions.SinglePulse), chip.Program(1, weights.TopLeft(20, 10), WriteVerifyOptions.SinglePulse));
+        var corner = chip.Program(1, weights.TopLeft(20, 10), WriteVerifyOptions.SinglePulse, null, ProgrammingDetail.PerWeight);
+        Assert.True(corner.HasPerWeight);
+        Same.Report(direct.Program(1, weights.TopLeft(20, 10), WriteVerifyOptions.SinglePulse), corner);
         Same.Mvm(direct.Mvm(0, inputs), chip.Mvm(0, inputs));
         direct.Clock.Advance(3600);
         chip.Clock.Advance(3600);
@@ -39,6 +54,8 @@ public class VirtualRigTests
         chip.Reseed(42);
         Same.Mvm(direct.Mvm(1, inputs.TopLeft(5, 20)), chip.Mvm(1, inputs.TopLeft(5, 20)));
         Assert.Equal(0, rig.Chip.Session.Counters.Retries);
+        // A 1.2 session answers a plain PROGRAM with the short report; older ones can only send the full one.
+        Assert.Equal(chip.Session.Minor < 2, chip.Program(1, weights, WriteVerifyOptions.SinglePulse).HasPerWeight);
     }
 
     [Fact]
@@ -52,7 +69,7 @@ public class VirtualRigTests
         var small = RandomCodes(2, 32, direct.Info.InputCodeMax, 2);
         direct.Program(0, weights, WriteVerifyOptions.Default);
         rig.Chip.Program(0, weights, WriteVerifyOptions.Default);
-        rig.Device.WriteFilter = DropOnce(f => f.Kind == FrameKind.Response && f.Opcode == Opcode.Mvm);
+        rig.Device.WriteFilter = DropOnce(f => f.Kind == FrameKind.Response && f.Opcode == Opcode.MvmPacked);
 
         // Programming may itself take a retry on a slow first call (the chip's first compute view is built, and its
         // code compiled, when a tile is programmed): count only what the lost MVM response adds.
@@ -72,13 +89,14 @@ public class VirtualRigTests
     {
         var preset = VirtualRig.SmallPcm();
         using var direct = new EmulatedChip(preset, Seed);
-        using var rig = new VirtualRig(new EmulatedChip(preset, Seed), Quick);
+        // f32 targets and the per-weight report, so both the upload and the download span several DATA frames.
+        using var rig = new VirtualRig(new EmulatedChip(preset, Seed), Quick with { TargetFormat = TargetFormat.F32 });
         var weights = RandomWeights(32, 32, 1);
-        var inputs = RandomCodes(64, 32, direct.Info.InputCodeMax, 2);
+        var inputs = RandomCodes(256, 32, direct.Info.InputCodeMax, 2);
         rig.Host.WriteFilter = DropOnce(f => f.Kind == FrameKind.Data && DataChunk.Decode(f.Payload).Offset > 0);
         rig.Device.WriteFilter = DropOnce(f => f.Kind == FrameKind.Data && DataChunk.Decode(f.Payload).Offset > 4092);
 
-        Same.Report(direct.Program(0, weights, WriteVerifyOptions.Default), rig.Chip.Program(0, weights, WriteVerifyOptions.Default));
+        Same.Report(direct.Program(0, weights, WriteVerifyOptions.Default), rig.Chip.Program(0, weights, WriteVerifyOptions.Default, null, ProgrammingDetail.PerWeight));
         Same.Mvm(direct.Mvm(0, inputs), rig.Chip.Mvm(0, inputs));
         Assert.True(rig.Chip.Session.Counters.Retries >= 2);
     }
@@ -133,14 +151,16 @@ public class VirtualRigTests
             merged.Data[k] = moved.Data[k] ? update.Data[k] : merged.Data[k];
         }
 
-        // The rebooted rig got exactly the merged shadow of every tile, in tile order.
+        // The rebooted rig got exactly the merged shadow of every tile, in tile order, as the targets travelled (Q14).
         using var replay = new EmulatedChip(preset, Seed + 1);
-        replay.Program(0, merged, WriteVerifyOptions.Default);
+        replay.Program(0, Q14(merged), WriteVerifyOptions.Default);
         var corner = new Grid<float>(32, 32);
         for (var r = 0; r < 8; r++)
         {
             weights.Row(r)[..8].CopyTo(corner.Row(r));
         }
+
+        corner = Q14(corner);
 
         replay.Program(1, corner, WriteVerifyOptions.SinglePulse);
         Same.States(replay.ReadBack(0), states);
@@ -171,6 +191,9 @@ public class VirtualRigTests
         Assert.False(rig.Chip.CanReseed);
         Assert.Equal("rig on virtual cannot be reseeded: it is hardware (firmware 'aimc-hil virtual rig' does not advertise RESEED)", e.Message);
     }
+
+    /// <summary>Targets as they travel at Q14, the default precision.</summary>
+    internal static Grid<float> Q14(Grid<float> targets) => new(targets.Rows, targets.Cols, Array.ConvertAll(targets.Data, ProgramCellsRequest.Q14));
 
     internal static Grid<float> RandomWeights(int rows, int cols, int seed)
     {

@@ -35,11 +35,12 @@ public sealed class BlockContext
     /// cannot replay it (measuring it again would only cost time).</summary>
     public bool Skip(int index) => !Replays && _sink.Contains(Block.FirstSeq + index);
 
-    /// <summary>Programs a tile and marks the block's time zero for <see cref="WaitUntilAge"/>.</summary>
-    public ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options)
+    /// <summary>Programs a tile and marks the block's time zero for <see cref="WaitUntilAge"/>; the report has the
+    /// per-weight grids only when <paramref name="detail"/> asks for them (a rig over a link sends them slowly).</summary>
+    public ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options, ProgrammingDetail detail = ProgrammingDetail.Summary)
     {
         _checkBudget();
-        var report = Chip.Program(tile, targets, options);
+        var report = Chip.Program(tile, targets, options, null, detail);
         _programmedAtSeconds = Chip.Clock.Seconds;
         return report;
     }

@@ -39,7 +39,7 @@ public sealed class ProgrammingProcedure(ProgrammingSettings settings) : Procedu
     private void Measure(BlockContext ctx, ChipInfo chip, int tile, WriteVerifyOptions options)
     {
         var targets = LevelPattern.Create(chip.Rows, chip.Cols, Settings.Levels);
-        var report = ctx.Program(tile, targets, options);
+        var report = ctx.Program(tile, targets, options, ProgrammingDetail.PerWeight);
         var states = ctx.Chip.ReadBack(tile);
         ctx.Record(
             0,
@@ -56,7 +56,7 @@ public sealed class ProgrammingProcedure(ProgrammingSettings settings) : Procedu
                 ["target_weight"] = Readings.Of(targets),
                 ["read_weight"] = Readings.Of(states.Weights),
                 ["read_state"] = Readings.States(states),
-                ["pulses"] = Readings.Of(report.Pulses),
+                ["pulses"] = Readings.Of(report.PerWeightGrids().Pulses),
             });
     }
 }

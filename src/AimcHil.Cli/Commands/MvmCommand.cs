@@ -53,10 +53,11 @@ internal static class MvmCommand
 
             var clock = Stopwatch.StartNew();
             var options = parse.GetValue(noVerify) ? WriteVerifyOptions.SinglePulse : WriteVerifyOptions.Default;
-            var report = chip.Program(tileIndex, w, options);
+            // The exact W·x needs the weights as the chip represents them: the per-weight report.
+            var report = chip.Program(tileIndex, w, options, null, ProgrammingDetail.PerWeight);
             var programSeconds = clock.Elapsed.TotalSeconds;
             clock.Restart();
-            var representable = report.Representable.TopLeft(w.Rows, w.Cols);
+            var representable = report.PerWeightGrids().Representable.TopLeft(w.Rows, w.Cols);
             var (error, lsbMac, saturatedOutputs, mac) = Run(chip, tileIndex, x, representable, info, showProgress: !isJson && x.Rows > 4 * ChunkRows);
             var mvmSeconds = clock.Elapsed.TotalSeconds;
             if (parse.GetValue(output) is { } yf)

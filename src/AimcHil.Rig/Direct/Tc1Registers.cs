@@ -153,10 +153,10 @@ public sealed class Tc1Registers
     public void WriteReportRow(int row) => Write(Tc1Register.ReportRow, U16(row, "report row"));
 
     /// <summary>ACHIEVED of row REPORT_ROW into <paramref name="weights"/> (one per column); REPORT_ROW advances.</summary>
-    public void ReadAchieved(Span<float> weights) => ReadQ15(Tc1Register.Achieved, weights);
+    public void ReadAchieved(Span<float> weights) => ReadQ14(Tc1Register.Achieved, weights);
 
     /// <summary>REPRESENTABLE of row REPORT_ROW into <paramref name="weights"/>; REPORT_ROW advances.</summary>
-    public void ReadRepresentable(Span<float> weights) => ReadQ15(Tc1Register.Representable, weights);
+    public void ReadRepresentable(Span<float> weights) => ReadQ14(Tc1Register.Representable, weights);
 
     /// <summary>PULSES of row REPORT_ROW (saturating at 255 per weight); REPORT_ROW advances.</summary>
     public void ReadPulses(Span<int> pulses)
@@ -217,7 +217,7 @@ public sealed class Tc1Registers
         return rx[ReadHeader..];
     }
 
-    private void ReadQ15(Tc1Register register, Span<float> weights)
+    private void ReadQ14(Tc1Register register, Span<float> weights)
     {
         var data = Read(register, 2 * weights.Length);
         for (var j = 0; j < weights.Length; j++)

@@ -58,7 +58,7 @@ public class IdealDomainTests
         var (error, result, report) = TestBench.Run(chip, w, x);
 
         Assert.Equal(16, result.Codes.Cols);
-        Assert.Equal(0f, report.Representable[25, 12]);
+        Assert.Equal(0f, report.Representable![25, 12]);
         Assert.True(error.MaxAbsLsb <= 0.5 + 1e-4);
     }
 

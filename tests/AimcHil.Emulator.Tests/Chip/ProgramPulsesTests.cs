@@ -56,7 +56,7 @@ public class ProgramPulsesTests
         {
             for (var j = 0; j < 16; j++)
             {
-                Assert.Equal(i < 3 && j < 7 ? 0.25f : 0f, report.Targets[i, j]);
+                Assert.Equal(i < 3 && j < 7 ? 0.25f : 0f, report.Targets![i, j]);
             }
         }
     }

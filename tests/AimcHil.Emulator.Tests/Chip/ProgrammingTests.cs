@@ -15,9 +15,9 @@ public class ProgrammingTests
     private static double RmsError(ProgrammingReport report)
     {
         double sum = 0;
-        for (var k = 0; k < report.Achieved.Data.Length; k++)
+        for (var k = 0; k < report.Achieved!.Data.Length; k++)
         {
-            var e = report.Achieved.Data[k] - report.Representable.Data[k];
+            var e = report.Achieved.Data[k] - report.Representable!.Data[k];
             sum += e * e;
         }
 
@@ -45,7 +45,7 @@ public class ProgrammingTests
         {
             if (!unconverged.Contains(new CellAddress(k / 64, k % 64)))
             {
-                Assert.InRange(verify.Achieved.Data[k] - verify.Representable.Data[k], -0.04f - 1e-6f, 0.04f + 1e-6f);
+                Assert.InRange(verify.Achieved!.Data[k] - verify.Representable!.Data[k], -0.04f - 1e-6f, 0.04f + 1e-6f);
             }
         }
     }
@@ -57,7 +57,7 @@ public class ProgrammingTests
 
         var report = chip.Program(0, TestBench.RandomWeights(32, 32, 1), new WriteVerifyOptions(true, 0.001, 3));
 
-        Assert.All(report.Pulses.Data, p => Assert.InRange(p, 2, 6));
+        Assert.All(report.Pulses!.Data, p => Assert.InRange(p, 2, 6));
         Assert.NotEmpty(report.Unconverged);
         Assert.Equal(report.Pulses.Data.Sum(), report.TotalPulses);
     }
@@ -100,7 +100,7 @@ public class ProgrammingTests
 
         // With access transistors a read is the device itself.
         Assert.Equal(clean, oneTOneR.ReadBack(0).Arrays[0].States.Data);
-        Assert.Equal(oneTOneR.Program(0, w, WriteVerifyOptions.SinglePulse).Representable.Data, representable.Data);
+        Assert.Equal(oneTOneR.Program(0, w, WriteVerifyOptions.SinglePulse).Representable!.Data, representable.Data);
         for (var k = 0; k < clean.Length; k++)
         {
             Assert.True(sneaky[k] > clean[k], $"cell {k}: passive read {sneaky[k]} should exceed {clean[k]}");
@@ -122,12 +122,12 @@ public class ProgrammingTests
         var after = chip.ReadBack(0);
 
         Assert.Equal(4L, report.TotalPulses);
-        Assert.Equal(0.9f, report.Targets[3, 4]);
-        Assert.Equal(first.Targets[5, 5], report.Targets[5, 5]);
+        Assert.Equal(0.9f, report.Targets![3, 4]);
+        Assert.Equal(first.Targets![5, 5], report.Targets[5, 5]);
         for (var k = 0; k < 256; k++)
         {
             var selected = k == (3 * 16) + 4 || k == (10 * 16) + 0;
-            Assert.Equal(selected ? 2 : 0, report.Pulses.Data[k]);
+            Assert.Equal(selected ? 2 : 0, report.Pulses!.Data[k]);
             if (!selected)
             {
                 Assert.Equal(before.Arrays[0].States.Data[k], after.Arrays[0].States.Data[k]);
@@ -149,10 +149,10 @@ public class ProgrammingTests
         var first = a.Program(0, w, WriteVerifyOptions.SinglePulse);
         var second = b.Program(0, w, WriteVerifyOptions.SinglePulse);
 
-        Assert.Equal(first.Achieved.Data, second.Achieved.Data);
-        Assert.Equal(first.Representable.Data, second.Representable.Data);
+        Assert.Equal(first.Achieved!.Data, second.Achieved!.Data);
+        Assert.Equal(first.Representable!.Data, second.Representable!.Data);
         Assert.Equal(2L * 64 * 64, first.TotalPulses);
-        Assert.All(first.Pulses.Data, p => Assert.Equal(2, p));
+        Assert.All(first.Pulses!.Data, p => Assert.Equal(2, p));
         Assert.Empty(first.Unconverged);
 
         // G+ aims at 0.5 and G- at 0: a stuck-on G+ reads exactly 1, a stuck-off one exactly 0, and a healthy one
@@ -174,8 +174,8 @@ public class ProgrammingTests
         var first = chip.Program(0, w, WriteVerifyOptions.SinglePulse);
         var second = chip.Program(0, w, WriteVerifyOptions.SinglePulse);
 
-        Assert.Equal(first.Representable.Data, second.Representable.Data);
-        Assert.NotEqual(first.Achieved.Data, second.Achieved.Data);
+        Assert.Equal(first.Representable!.Data, second.Representable!.Data);
+        Assert.NotEqual(first.Achieved!.Data, second.Achieved!.Data);
     }
 
     [Theory]
@@ -203,8 +203,8 @@ public class ProgrammingTests
 
         var report = chip.Program(0, w, WriteVerifyOptions.SinglePulse);
 
-        Assert.Equal(w.Data, report.Representable.Data);
-        Assert.Equal(w.Data, report.Achieved.Data);
+        Assert.Equal(w.Data, report.Representable!.Data);
+        Assert.Equal(w.Data, report.Achieved!.Data);
     }
 
     public static TheoryData<string> Devices() => ["pcm", "rram"];

@@ -132,7 +132,7 @@ public class ReadNoiseTimeTests
         // the pulse: σ = 0.5·Q_s(0.5)·sqrt(ln(1.25 µs/0.5 µs)) = 0.0066, not the 0.0289 of a read t0 = 20 s later.
         var sigma = Sigma(0.5, 1e-6);
         Assert.Equal(0.0066, sigma, 4);
-        var spread = TestBench.MeanStd(report.Achieved.Data.Select(v => (double)v - 0.5).ToArray()).Std;
+        var spread = TestBench.MeanStd(report.Achieved!.Data.Select(v => (double)v - 0.5).ToArray()).Std;
         Assert.InRange(spread / sigma, 0.95, 1.05);
 
         // 2 % tolerance is 3σ: about 0.27 % of devices need a second pulse, none runs out of its 20.

@@ -22,7 +22,7 @@ public class ReprogrammingStatisticsTests
         var achieved = new List<double>();
         for (var programming = 0; programming < 12; programming++)
         {
-            achieved.AddRange(chip.Program(0, TestBench.ConstantWeights(64, 64, weight), WriteVerifyOptions.SinglePulse).Achieved.Data.Select(v => (double)v));
+            achieved.AddRange(chip.Program(0, TestBench.ConstantWeights(64, 64, weight), WriteVerifyOptions.SinglePulse).Achieved!.Data.Select(v => (double)v));
         }
 
         var (expectedMean, sigma) = PcmProgrammingLaw.PairWeight(weight);

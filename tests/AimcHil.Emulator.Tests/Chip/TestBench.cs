@@ -62,7 +62,7 @@ internal static class TestBench
     {
         var report = chip.Program(0, w, options ?? WriteVerifyOptions.SinglePulse);
         var result = chip.Mvm(0, x);
-        var exact = MvmError.Exact(report.Representable.TopLeft(w.Rows, w.Cols), x, chip.Info.InputCodeMax);
+        var exact = MvmError.Exact(report.Representable!.TopLeft(w.Rows, w.Cols), x, chip.Info.InputCodeMax);
         return (MvmError.Measure(result, exact, chip.Info.MacFullScale), result, report);
     }
 

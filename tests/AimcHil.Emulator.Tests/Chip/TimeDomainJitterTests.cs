@@ -144,7 +144,7 @@ public class TimeDomainJitterTests
         }
 
         var mac = chip.Mvm(0, x).ToMac();
-        var exact = MvmError.Exact(report.Representable, vector, chip.Info.InputCodeMax);
+        var exact = MvmError.Exact(report.Representable!, vector, chip.Info.InputCodeMax);
 
         var perColumn = 4 * RelativeStandardError(Repeats);
         var ratios = new List<double>();

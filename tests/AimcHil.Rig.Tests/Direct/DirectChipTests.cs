@@ -153,9 +153,9 @@ public class DirectChipTests
                 rowOf(0x33, 8),
             ],
             bench.Tc1.Frames.Skip(opened));
-        Assert.Equal([1f, -1f, 16384 / 32767f, 0f], report.Representable.Data);
-        Assert.Equal([1f, -1f, 16284 / 32767f, 0f], report.Achieved.Data);
-        Assert.Equal([1, 2, 1, 2], report.Pulses.Data);
+        Assert.Equal([1f, -1f, 16384 / 32767f, 0f], report.Representable!.Data);
+        Assert.Equal([1f, -1f, 16284 / 32767f, 0f], report.Achieved!.Data);
+        Assert.Equal([1, 2, 1, 2], report.Pulses!.Data);
         Assert.Equal(8, report.TotalPulses);
         Assert.Equal([new CellAddress(1, 0)], report.Unconverged);
     }
@@ -186,7 +186,7 @@ public class DirectChipTests
         Assert.Equal(
             [[0x02, 0x11, 0x00, 0x00], [0x02, 0x13, 0x01], [0x02, 0x11, 0x00, 0x01], [0x02, 0x13, 0x00]],
             bench.Tc1.Frames.Skip(before + 1).Take(4));
-        Assert.Equal([-16384 / 32767f, 8192 / 32767f, 8192 / 32767f, 8192 / 32767f], report.Achieved.Data);
+        Assert.Equal([-16384 / 32767f, 8192 / 32767f, 8192 / 32767f, 8192 / 32767f], report.Achieved!.Data);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public class AnalogReadOutTests
         var report = chip.Program(0, weights, WriteVerifyOptions.Default);
         var result = chip.Mvm(0, x);
 
-        var exact = MvmError.Exact(report.Representable, x, 127);
+        var exact = MvmError.Exact(report.Representable!, x, 127);
         var worst = 0.0;
         for (var s = 0; s < x.Rows; s++)
         {
@@ -143,7 +143,7 @@ public class AnalogReadOutTests
         Assert.Equal(16384, result.Codes[0, 0]);
         Assert.InRange(result.Codes[0, 1], 16300, 16383 - 10);
         Assert.Equal(1, result.SaturatedOutputs);
-        Assert.Equal(report.Representable[0, 1] * 32, result.ToMac(0, 1), 3);
+        Assert.Equal(report.Representable![0, 1] * 32, result.ToMac(0, 1), 3);
     }
 
     [Fact]

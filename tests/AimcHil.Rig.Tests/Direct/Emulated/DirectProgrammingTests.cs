@@ -31,12 +31,12 @@ public class DirectProgrammingTests
         Assert.NotEmpty(expected.Unconverged);
         Assert.Equal(expected.Unconverged, actual.Unconverged);
         Assert.Equal(expected.TotalPulses, actual.TotalPulses);
-        Assert.Equal(expected.Pulses.Data, actual.Pulses.Data);
+        Assert.Equal(expected.Pulses!.Data, actual.Pulses!.Data);
         for (var k = 0; k < weights.Data.Length; k++)
         {
             // Q15 on the register interface: half a step of 1/32767, and a verify read beyond ±1 reads as ±1.
-            var reached = Math.Clamp(expected.Achieved.Data[k], -1f, 1f);
-            Assert.InRange(actual.Achieved.Data[k] - reached, -0.5f / 32767, 0.5f / 32767);
+            var reached = Math.Clamp(expected.Achieved!.Data[k], -1f, 1f);
+            Assert.InRange(actual.Achieved!.Data[k] - reached, -0.5f / 32767, 0.5f / 32767);
         }
     }
 }

@@ -104,19 +104,19 @@ public class EmulatedTc1Tests
         WriteRegister(tc1, 0x30, 0x00, 0x00);
         for (var r = 0; r < 8; r++)
         {
-            Assert.Equal(Q15Row(expected.Achieved.Row(r).ToArray()), ReadRegister(tc1, 0x31, 8));
+            Assert.Equal(Q15Row(expected.Achieved!.Row(r).ToArray()), ReadRegister(tc1, 0x31, 8));
         }
 
         WriteRegister(tc1, 0x30, 0x00, 0x00);
         for (var r = 0; r < 8; r++)
         {
-            Assert.Equal(expected.Pulses.Row(r).ToArray().Select(p => (byte)Math.Min(p, 255)), ReadRegister(tc1, 0x32, 4));
+            Assert.Equal(expected.Pulses!.Row(r).ToArray().Select(p => (byte)Math.Min(p, 255)), ReadRegister(tc1, 0x32, 4));
         }
 
         WriteRegister(tc1, 0x30, 0x00, 0x00);
         for (var r = 0; r < 8; r++)
         {
-            Assert.Equal(Q15Row(expected.Representable.Row(r).ToArray()), ReadRegister(tc1, 0x34, 8));
+            Assert.Equal(Q15Row(expected.Representable!.Row(r).ToArray()), ReadRegister(tc1, 0x34, 8));
         }
 
         var totals = ReadRegister(tc1, 0x33, 8);
@@ -157,10 +157,10 @@ public class EmulatedTc1Tests
         using var direct = new EmulatedChip(Small, Seed);
         direct.Program(0, first, WriteVerifyOptions.SinglePulse);
         var expected = direct.Program(0, second, WriteVerifyOptions.SinglePulse, only);
-        Assert.Equal(expected.Achieved.Data, tc1.LastReport!.Achieved.Data);
+        Assert.Equal(expected.Achieved!.Data, tc1.LastReport!.Achieved!.Data);
         WriteRegister(tc1, 0x30, 0x00, 0x02);
         Assert.Equal(new byte[] { 0, 2, 0, 2 }, ReadRegister(tc1, 0x32, 4)); // one pulse on each device of the pair
-        Assert.Equal(expected.Pulses.Row(2).ToArray().Select(p => (byte)p), new byte[] { 0, 2, 0, 2 });
+        Assert.Equal(expected.Pulses!.Row(2).ToArray().Select(p => (byte)p), new byte[] { 0, 2, 0, 2 });
         Assert.Equal(new byte[] { 0x00 }, ReadRegister(tc1, 0x02, 1)[..1].Select(b => (byte)(b & 0x04)));
     }
 
