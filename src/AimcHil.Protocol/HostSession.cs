@@ -68,25 +68,17 @@ public sealed class HostSession : IDisposable
     {
         lock (_gate)
         {
-            var request = new HelloRequest(ProtocolVersion.Major, Options.MaxMinor, (uint)Options.MaxPayload, Options.Window);
-            var answer = Transact(new Frame(FrameKind.Request, NextSequence(), Opcode.Hello, FrameFlags.None, request.Encode()), AnswerKind.Response);
-            if (answer.Kind == FrameKind.Nak)
+            var (answer, rig, minor) = Greet();
+            if (!SameSchema(rig, minor))
             {
-                throw NakMessage.Decode(answer.Payload).ToException(Port, Opcode.Hello);
-            }
-
-            var rig = Decode(Opcode.Hello, answer.Payload, RigHello.Decode);
-            if (rig.Major != ProtocolVersion.Major)
-            {
-                throw new AimcException($"rig on {Port} speaks protocol {rig.Major}.{rig.Minor}, this host {ProtocolVersion.Major}.{Options.MaxMinor}: update the firmware or the host so the major versions match");
-            }
-
-            // Both sides use the lower minor's layouts, and the rig sends that version's schema hash.
-            var minor = Math.Min(rig.Minor, Options.MaxMinor);
-            var expected = ProtocolVersion.SchemaHashOf(minor);
-            if (rig.SchemaHash != expected)
-            {
-                throw new AimcException($"rig on {Port} has message layouts (schema hash 0x{rig.SchemaHash:X8}) that differ from this host's (0x{expected:X8}) for protocol {rig.Major}.{minor}: firmware {rig.FirmwareVersionText} was built from another draft; update it");
+                // On a serial line the answer to an older host's HELLO (same sequence 1, that version's schema hash)
+                // may still wait in the buffer: greet once more, under a sequence number nobody else used.
+                Counters.CountStale();
+                (answer, rig, minor) = Greet();
+                if (!SameSchema(rig, minor))
+                {
+                    throw new AimcException($"rig on {Port} has message layouts (schema hash 0x{rig.SchemaHash:X8}) that differ from this host's (0x{ProtocolVersion.SchemaHashOf(minor):X8}) for protocol {rig.Major}.{minor}: firmware {rig.FirmwareVersionText} was built from another draft; update it");
+                }
             }
 
             if (rig.Capabilities.HasFlag(Capabilities.Auth))
@@ -108,6 +100,28 @@ public sealed class HostSession : IDisposable
             return rig;
         }
     }
+
+    /// <summary>One HELLO: the rig's answer, and the minor version both sides speak (the lower of the two).</summary>
+    private (Frame Answer, RigHello Rig, byte Minor) Greet()
+    {
+        var request = new HelloRequest(ProtocolVersion.Major, Options.MaxMinor, (uint)Options.MaxPayload, Options.Window);
+        var answer = Transact(new Frame(FrameKind.Request, NextSequence(), Opcode.Hello, FrameFlags.None, request.Encode()), AnswerKind.Response);
+        if (answer.Kind == FrameKind.Nak)
+        {
+            throw NakMessage.Decode(answer.Payload).ToException(Port, Opcode.Hello);
+        }
+
+        var rig = Decode(Opcode.Hello, answer.Payload, RigHello.Decode);
+        if (rig.Major != ProtocolVersion.Major)
+        {
+            throw new AimcException($"rig on {Port} speaks protocol {rig.Major}.{rig.Minor}, this host {ProtocolVersion.Major}.{Options.MaxMinor}: update the firmware or the host so the major versions match");
+        }
+
+        return (answer, rig, Math.Min(rig.Minor, Options.MaxMinor));
+    }
+
+    /// <summary>Whether the rig sent the schema hash of the version both speak, as it must.</summary>
+    private static bool SameSchema(RigHello rig, byte minor) => rig.SchemaHash == ProtocolVersion.SchemaHashOf(minor);
 
     /// <summary>Answers the rig's HELLO challenge with the shared secret and checks the rig's proof that it holds
     /// the secret too, so neither side talks to an impostor.</summary>

@@ -132,7 +132,7 @@ public static class RigConnector
         }
 
         var secret = rig.SecretFile is { } secretFile ? SharedSecret.Read(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(rig.Path) ?? ".", secretFile)) : null;
-        var session = new HostSessionOptions { Timeout = TimeSpan.FromMilliseconds(rig.TimeoutMs), Attempts = rig.Attempts, Secret = secret };
+        var session = new HostSessionOptions { Timeout = TimeSpan.FromMilliseconds(rig.TimeoutMs), Attempts = rig.Attempts, Secret = secret, TargetFormat = rig.TargetFormat };
         Stream stream;
         if (address.IsTcp)
         {

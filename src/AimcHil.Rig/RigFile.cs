@@ -39,6 +39,10 @@ public sealed record RigFile
     /// to the rig file; readable only by its owner. The secret itself never goes into a rig file.</summary>
     public string? SecretFile { get; init; }
 
+    /// <summary>How PROGRAM sends weight targets to a protocol 1.2 bridge: q14 (16-bit fixed point, the default, finer
+    /// than any device holds a weight) or f32 (bit-exact, for runs that must equal an in-process run).</summary>
+    public Protocol.TargetFormat TargetFormat { get; init; } = Protocol.TargetFormat.Q14;
+
     /// <summary>Where the file was read from, for messages.</summary>
     public string Path { get; init; } = string.Empty;
 }

@@ -14,7 +14,10 @@ public sealed class VirtualRigCliTests : IDisposable
         var port = StartEmulator("--rig", "hil-rigs/rram-1t1r-charge.yaml", "--pty");
         string[] run = ["train", "--mode", "hil", "--data", "synthetic", "--layers", "16,8,3", "--epochs", "2", "--reprogram", "every:10", "--json"];
 
-        var overWire = AimcProcess.Run([.. run, "--rig", "hil-rigs/virtual-serial.yaml", "--port", port, "--out", NewRunDirectory()]);
+        // f32 targets: the default Q14 rounds each target by up to 3e-5, which changes a run's last digits.
+        var exactRig = Path.Combine(Directory.CreateTempSubdirectory("aimc-vr-").FullName, "virtual-serial.yaml");
+        File.WriteAllText(exactRig, File.ReadAllText(Path.Combine(RepositoryPaths.Rigs, "virtual-serial.yaml")) + "target_format: f32\n");
+        var overWire = AimcProcess.Run([.. run, "--rig", exactRig, "--port", port, "--out", NewRunDirectory()]);
         var inProcess = AimcProcess.Run([.. run, "--rig", "hil-rigs/rram-1t1r-charge.yaml", "--out", NewRunDirectory()]);
 
         Assert.Equal(0, overWire.ExitCode);
@@ -33,7 +36,7 @@ public sealed class VirtualRigCliTests : IDisposable
         var probe = AimcProcess.Run("probe", "--port", port, "--json");
 
         Assert.Equal(0, probe.ExitCode);
-        Assert.Equal("1.1", probe.Json.GetProperty("protocol").GetString());
+        Assert.Equal("1.2", probe.Json.GetProperty("protocol").GetString());
         Assert.Equal(1000, probe.Json.GetProperty("max_pulses_per_cell").GetInt32());
         Assert.Equal(60000, probe.Json.GetProperty("idle_timeout_ms").GetInt32());
         Assert.Equal(64 << 20, probe.Json.GetProperty("max_object_bytes").GetInt32());

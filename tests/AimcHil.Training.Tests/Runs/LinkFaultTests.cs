@@ -30,14 +30,38 @@ public class LinkFaultTests
             inProcess = new Trainer(Options(), train, test, chip).Run(null, false, false, null, null, CancellationToken.None);
         }
 
-        // A timeout no first call (with its JIT) reaches, so a clean link shows no retry at all.
-        using var rig = new Rig(SmallChips.Chip(), null, TimeSpan.FromSeconds(5));
+        // A timeout no first call (with its JIT) reaches, so a clean link shows no retry at all; f32 targets, since
+        // the default Q14 rounds each target by up to 3e-5 and so changes a run's last digits.
+        using var rig = new Rig(SmallChips.Chip(), null, TimeSpan.FromSeconds(5), targets: TargetFormat.F32);
         var overLink = new Trainer(Options(), train, test, rig.Chip).Run(null, false, false, null, null, CancellationToken.None);
 
         AssertSameRun(inProcess, overLink);
         Assert.Equal(0, overLink.LinkRetries);
         Assert.Equal(0, overLink.RigResets);
         Assert.Null(inProcess.LinkRetries);
+    }
+
+    /// <summary>Over the virtual rig paced as a 921600-baud UART, speaking protocol 1.2 (packed codes, sparse
+    /// reprogramming, short reports, held scales), and with the rig limited to 1.1 (the old layouts), a hil run ends
+    /// exactly as in process.</summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(1)]
+    public void HilOverThePacedVirtualRigEndsExactlyAsInProcess(byte rigMinor)
+    {
+        var (train, test) = SmallChips.Data();
+        TrainingSummary inProcess;
+        using (var chip = SmallChips.Chip())
+        {
+            inProcess = new Trainer(Options(), train, test, chip).Run(null, false, false, null, null, CancellationToken.None);
+        }
+
+        using var rig = new Rig(SmallChips.Chip(), null, TimeSpan.FromSeconds(5), targets: TargetFormat.F32, paceBaud: 921600, rigMinor: rigMinor);
+        var overLink = new Trainer(Options(), train, test, rig.Chip).Run(null, false, false, null, null, CancellationToken.None);
+
+        Assert.Equal(rigMinor, rig.Chip.Session.Minor);
+        AssertSameRun(inProcess, overLink);
+        Assert.Equal(0, overLink.LinkRetries);
     }
 
     [Fact]
@@ -99,13 +123,16 @@ public class LinkFaultTests
     private sealed class Rig : IDisposable
     {
         private readonly DuplexPipe _pipe = new();
+        private readonly Stream _line;
         private CancellationTokenSource _stop = new();
         private Thread? _serving;
 
         /// <param name="rebootBeforeFrame">Cut the rig's power just before the host writes this frame (1-based).</param>
-        public Rig(IAimcChip deviceChip, FaultProfile? faults, TimeSpan? timeout = null, int? rebootBeforeFrame = null)
+        /// <param name="paceBaud">Carry the rig's bytes no faster than a UART at this rate, as <c>aimc emulate --pace-baud</c>.</param>
+        public Rig(IAimcChip deviceChip, FaultProfile? faults, TimeSpan? timeout = null, int? rebootBeforeFrame = null, TargetFormat targets = TargetFormat.Q14, int? paceBaud = null, byte rigMinor = ProtocolVersion.Minor)
         {
-            Serve(deviceChip, new DeviceServerOptions());
+            _line = paceBaud is { } baud ? new PacedStream(_pipe.Device, baud, leaveOpen: true) : _pipe.Device;
+            Serve(deviceChip, new DeviceServerOptions { MaxMinor = rigMinor });
             Stream host = _pipe.Host;
             if (faults is not null)
             {
@@ -118,7 +145,7 @@ public class LinkFaultTests
                 host = new Tripwire(host, frame, Reboot);
             }
 
-            Chip = ProtocolChip.Open(host, "test link", new HostSessionOptions { Timeout = timeout ?? TimeSpan.FromMilliseconds(100), Attempts = 30 });
+            Chip = ProtocolChip.Open(host, "test link", new HostSessionOptions { Timeout = timeout ?? TimeSpan.FromMilliseconds(100), Attempts = 30, TargetFormat = targets });
         }
 
         public ProtocolChip Chip { get; }
@@ -148,7 +175,7 @@ public class LinkFaultTests
 
         private void Serve(IAimcChip chip, DeviceServerOptions options)
         {
-            var server = new DeviceServer(chip, _pipe.Device, options);
+            var server = new DeviceServer(chip, _line, options);
             var token = _stop.Token;
             // A thread of its own: xunit keeps the pool busy, and a served rig must answer within the host's timeout.
             _serving = new Thread(() => server.Run(token)) { IsBackground = true };
