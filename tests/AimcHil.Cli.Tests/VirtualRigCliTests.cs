@@ -74,11 +74,26 @@ public sealed class VirtualRigCliTests : IDisposable
     }
 
     [Fact]
+    public void BenchLinkRefusesAProtocolThisHostDoesNotSpeak()
+    {
+        AimcProcess.AssertUserError(AimcProcess.Run("bench", "link", "--protocol", "1.3"), "--protocol 1.3: this host speaks 1.0, 1.1 or 1.2");
+    }
+
+    [Fact]
     public void BenchLinkReportsEfficiencyRoundTripAndUtilization()
     {
-        var outcome = AimcProcess.Run("bench", "link", "--baud", "20000000", "--round-trips", "50", "--json");
+        var outcome = AimcProcess.Run("bench", "link", "--baud", "20000000", "--round-trips", "50", "--hil-steps", "1", "--json");
 
         Assert.Equal(0, outcome.ExitCode);
+        // Byte counts, not times: the seeded tile, batch and 1 % reprogramming go on the wire in the same bytes every
+        // run, within the targets of their information minimum.
+        var json = outcome.Json;
+        Assert.Equal("1.2", json.GetProperty("protocol").GetString());
+        Assert.InRange(json.GetProperty("wire_bytes_per_mvm").GetDouble() / json.GetProperty("min_wire_bytes_per_mvm").GetDouble(), 1.0, 1.1);
+        Assert.InRange(json.GetProperty("wire_bytes_per_reprogram").GetDouble() / json.GetProperty("min_wire_bytes_per_reprogram").GetDouble(), 1.0, 1.5);
+        Assert.True(json.GetProperty("program_tile_seconds").GetDouble() > 0);
+        Assert.True(json.GetProperty("hil_step_seconds").GetDouble() > json.GetProperty("hil_step_min_seconds").GetDouble());
+        Assert.InRange(json.GetProperty("hil").GetProperty("wire_bytes").GetDouble() / json.GetProperty("hil").GetProperty("min_wire_bytes").GetDouble(), 1.0, 1.1);
         var efficiency = outcome.Json.GetProperty("payload_efficiency");
         Assert.InRange(efficiency.GetProperty("weight_matrix").GetDouble(), 0.5, 1.0);
         Assert.InRange(efficiency.GetProperty("mvm_batch").GetDouble(), 0.5, 1.0);

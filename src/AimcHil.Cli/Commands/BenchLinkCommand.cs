@@ -25,7 +25,14 @@ internal static class BenchLinkCommand
         };
         var baud = new Option<int>("--baud") { Description = "line rate the paced virtual rig keeps for the utilization measurement", DefaultValueFactory = _ => 921600 };
         var trips = new Option<int>("--round-trips") { Description = "minimal requests timed for the round trip", DefaultValueFactory = _ => 2000 };
-        var command = new Command("link", "protocol payload efficiency, round trip and line utilization over a pseudo-terminal") { rig, baud, trips, json };
+        var hilRig = new Option<FileInfo>("--hil-rig")
+        {
+            Description = "emulator rig of the hil step measurement (default hil-rigs/fmnist-hil-1.yaml)",
+            DefaultValueFactory = _ => new FileInfo(Path.Combine("hil-rigs", "fmnist-hil-1.yaml")),
+        };
+        var hilSteps = new Option<int>("--hil-steps") { Description = "hil steps of the 784-256-10 MLP timed over the paced rig (0: skip that measurement)", DefaultValueFactory = _ => 3 };
+        var protocol = new Option<string>("--protocol") { Description = "protocol version the host offers: 1.2 (default), or 1.1 or 1.0 to measure the older layouts", DefaultValueFactory = _ => $"{ProtocolVersion.Major}.{ProtocolVersion.Minor}" };
+        var command = new Command("link", "protocol payload efficiency, wire bytes against the information minimum, round trip, line utilization and hil step time over a pseudo-terminal") { rig, baud, trips, hilRig, hilSteps, protocol, json };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             var file = RigFileReader.Read(parse.GetValue(rig)!.FullName);
@@ -35,12 +42,28 @@ internal static class BenchLinkCommand
             }
 
             var lineRate = parse.GetValue(baud);
-            if (lineRate < 1 || parse.GetValue(trips) < 1)
+            if (lineRate < 1 || parse.GetValue(trips) < 1 || parse.GetValue(hilSteps) < 0)
             {
-                throw new AimcException("--baud and --round-trips must be positive");
+                throw new AimcException("--baud and --round-trips must be positive, --hil-steps at least 0");
             }
 
-            var result = Measure(file, lineRate, parse.GetValue(trips));
+            var minor = parse.GetValue(protocol) switch
+            {
+                "1.0" => (byte)0,
+                "1.1" => (byte)1,
+                "1.2" => (byte)2,
+                var other => throw new AimcException($"--protocol {other}: this host speaks 1.0, 1.1 or 1.2"),
+            };
+            var hilFile = parse.GetValue(hilSteps) > 0 ? RigFileReader.Read(parse.GetValue(hilRig)!.FullName) : null;
+            if (hilFile is not null && hilFile.Chip is null)
+            {
+                throw new AimcException($"{hilFile.Path}: --hil-rig serves an emulator rig; give one of the presets in hil-rigs/");
+            }
+
+            var result = Measure(file, lineRate, parse.GetValue(trips), minor) with
+            {
+                Hil = hilFile is null ? null : MeasureHilStep(hilFile, lineRate, parse.GetValue(hilSteps), minor),
+            };
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(result);
@@ -53,6 +76,14 @@ internal static class BenchLinkCommand
                 table.AddRow($"payload efficiency, {Batch} MVMs", result.PayloadEfficiency.MvmBatch.ToString("F4"), "≥ 0.98");
                 table.AddRow("round trip, median", $"{result.RoundTripMs:F3} ms (p90 {result.RoundTripMsP90:F3}, p99 {result.RoundTripMsP99:F3})", "≤ 1 ms");
                 table.AddRow($"line utilization at {lineRate} baud", result.LinkUtilization.ToString("F3"), "≥ 0.9");
+                table.AddRow($"wire bytes per {Batch}-vector MVM", $"{result.WireBytesPerMvm} ({result.WireBytesPerMvm / (double)result.MinWireBytesPerMvm:F3}× the minimum {result.MinWireBytesPerMvm})", "≤ 1.1×");
+                table.AddRow($"wire bytes per 1 % reprogramming", $"{result.WireBytesPerReprogram} ({result.WireBytesPerReprogram / (double)result.MinWireBytesPerReprogram:F3}× the minimum {result.MinWireBytesPerReprogram})", "≤ 1.5×");
+                table.AddRow($"full tile write-verify at {lineRate} baud", $"{result.ProgramTileSeconds:F2} s", "");
+                if (result.Hil is { } hil)
+                {
+                    table.AddRow($"hil step at {lineRate} baud", $"{hil.StepSeconds:F2} s ({hil.StepSeconds / hil.MinSeconds:F2}× the line-time minimum {hil.MinSeconds:F2} s)", "≤ 1.3×");
+                }
+
                 AnsiConsole.Write(table);
             }
 
@@ -61,7 +92,7 @@ internal static class BenchLinkCommand
         return command;
     }
 
-    private static LinkBench Measure(RigFile file, int baud, int roundTrips)
+    private static LinkBench Measure(RigFile file, int baud, int roundTrips, byte minor)
     {
         using var chip = RigConnector.OpenEmulator(file, new RigOptions());
         var info = chip.Info;
@@ -81,13 +112,27 @@ internal static class BenchLinkCommand
         double weightEfficiency, mvmEfficiency;
         double[] trips;
         int maxPayload, window;
-        using (var rigSide = new VirtualRigOnPty(chip, baud: null))
+        long mvmWire, mvmMinimum, reprogramWire, reprogramMinimum;
+        using (var rigSide = new VirtualRigOnPty(chip, baud: null, minor))
         {
             var session = rigSide.Host.Session;
             maxPayload = (int)session.Rig!.MaxPayload;
             window = session.Rig.Window;
             weightEfficiency = Efficiency(session, Opcode.Program, program);
             mvmEfficiency = Efficiency(session, Opcode.Mvm, mvm);
+
+            // The layouts the host chooses: a batch of MVMs in steady state (the tile's scales held since the first),
+            // and a write-verify of 1 % of the tile's weights to new targets.
+            rigSide.Host.Program(0, weights, WriteVerifyOptions.SinglePulse);
+            rigSide.Host.Mvm(0, inputs);
+            mvmWire = WireBytes(session, () => rigSide.Host.Mvm(0, inputs));
+            var (up, down) = LinkMinimum.Mvm(Batch, info.Rows, info.Cols, info.DacBits, info.AdcBits, maxPayload);
+            mvmMinimum = up + down;
+            var (moved, targets) = OnePercent(weights, rng);
+            reprogramWire = WireBytes(session, () => rigSide.Host.Program(0, targets, WriteVerifyOptions.Default, moved));
+            var targetBits = info.WeightLevels > 0 ? (int)Math.Ceiling(Math.Log2(info.WeightLevels)) : 16;
+            (up, down) = LinkMinimum.Reprogram(moved.Data.Length, moved.Data.Count(b => b), targetBits, maxPayload);
+            reprogramMinimum = up + down;
             for (var warm = 0; warm < 100; warm++)
             {
                 session.Request(Opcode.ClockGet, []);
@@ -102,9 +147,10 @@ internal static class BenchLinkCommand
             }
         }
 
-        // At a UART's pace: how much of the line a weight matrix's programming keeps busy.
-        double utilization;
-        using (var rigSide = new VirtualRigOnPty(chip, baud))
+        // At a UART's pace: how much of the line a weight matrix's programming keeps busy, and how long a full
+        // write-verify of the tile takes in the layouts the host chooses.
+        double utilization, programTileSeconds;
+        using (var rigSide = new VirtualRigOnPty(chip, baud, minor))
         {
             var session = rigSide.Host.Session;
             var sent = session.Counters.BytesSent;
@@ -114,6 +160,9 @@ internal static class BenchLinkCommand
             var seconds = clock.Elapsed.TotalSeconds;
             var wireBytes = session.Counters.BytesSent - sent + session.Counters.BytesReceived - received;
             utilization = wireBytes * 10.0 / baud / seconds;
+            clock.Restart();
+            rigSide.Host.Program(0, weights, WriteVerifyOptions.Default);
+            programTileSeconds = clock.Elapsed.TotalSeconds;
         }
 
         Array.Sort(trips);
@@ -126,7 +175,66 @@ internal static class BenchLinkCommand
             Percentile(trips, 0.5),
             Percentile(trips, 0.9),
             Percentile(trips, 0.99),
-            utilization);
+            utilization)
+        {
+            Protocol = $"{ProtocolVersion.Major}.{minor}",
+            WireBytesPerMvm = mvmWire,
+            MinWireBytesPerMvm = mvmMinimum,
+            WireBytesPerReprogram = reprogramWire,
+            MinWireBytesPerReprogram = reprogramMinimum,
+            ProgramTileSeconds = programTileSeconds,
+        };
+    }
+
+    /// <summary>Steady-state hil steps of the 784-256-10 MLP (batch 64, reprogramming weights that moved by 0.005)
+    /// on <paramref name="file"/>'s chip served on a pseudo-terminal paced at <paramref name="baud"/>, against the
+    /// line time of the same steps' information.</summary>
+    private static HilStepBench MeasureHilStep(RigFile file, int baud, int steps, byte minor)
+    {
+        var (train, test) = Training.Data.FashionMnist.Load();
+        using var served = RigConnector.OpenEmulator(file, new RigOptions());
+        using var rigSide = new VirtualRigOnPty(served, baud, minor);
+        var session = rigSide.Host.Session;
+        var metered = new MeteredChip(rigSide.Host, (int)session.Rig!.MaxPayload);
+        var spec = new TrainBenchCase { Name = "link", Rig = file, Layers = [784, 256, 10], Reprogram = "delta:0.005", Steps = steps, WarmupSteps = 2 };
+        var run = TrainBenchmark.Measure(spec, Training.Runs.TrainingMode.Hil, train, test, metered,
+            () => [session.Counters.BytesSent, session.Counters.BytesReceived, metered.MinimumUp, metered.MinimumDown]);
+        var moved = run.TimedMeter!;
+        var bytesPerSecond = baud / 10.0;
+        return new HilStepBench(
+            run.TimedSeconds / steps,
+            (moved[2] + moved[3]) / bytesPerSecond / steps,
+            Math.Max(moved[2], moved[3]) / bytesPerSecond / steps,
+            (moved[0] + moved[1]) / steps,
+            (moved[2] + moved[3]) / steps);
+    }
+
+    /// <summary>1 % of the tile's weights chosen at random, and targets that move each of them.</summary>
+    private static (Grid<bool> Moved, Grid<float> Targets) OnePercent(Grid<float> weights, SeededRandom rng)
+    {
+        var moved = new Grid<bool>(weights.Rows, weights.Cols);
+        var targets = weights.Clone();
+        var count = weights.Data.Length / 100;
+        for (var chosen = 0; chosen < count;)
+        {
+            var k = rng.NextInt(weights.Data.Length);
+            if (!moved.Data[k])
+            {
+                moved.Data[k] = true;
+                targets.Data[k] = Math.Clamp(weights.Data[k] + 0.1f, -1f, 1f) == weights.Data[k] ? weights.Data[k] - 0.1f : Math.Clamp(weights.Data[k] + 0.1f, -1f, 1f);
+                chosen++;
+            }
+        }
+
+        return (moved, targets);
+    }
+
+    /// <summary>Wire bytes both ways of what <paramref name="call"/> sends and receives.</summary>
+    private static long WireBytes(HostSession session, Action call)
+    {
+        var before = session.Counters.BytesSent + session.Counters.BytesReceived;
+        call();
+        return session.Counters.BytesSent + session.Counters.BytesReceived - before;
     }
 
     /// <summary>Object bytes (request and answer) over wire bytes (every frame both ways, control frames included).</summary>
@@ -149,7 +257,7 @@ internal static class BenchLinkCommand
         private readonly CancellationTokenSource _stop = new();
         private readonly Thread _server;
 
-        public VirtualRigOnPty(IAimcChip chip, int? baud)
+        public VirtualRigOnPty(IAimcChip chip, int? baud, byte minor)
         {
             _terminal = PseudoTerminal.Open();
             Stream line = baud is { } rate ? new PacedStream(_terminal.Master, rate, leaveOpen: true) : _terminal.Master;
@@ -158,7 +266,7 @@ internal static class BenchLinkCommand
             _server.Start();
             var serial = new SerialPort(_terminal.SlavePath, baud ?? 921600);
             serial.Open();
-            Host = ProtocolChip.Open(serial.BaseStream, _terminal.SlavePath, new HostSessionOptions { Timeout = TimeSpan.FromSeconds(30) });
+            Host = ProtocolChip.Open(serial.BaseStream, _terminal.SlavePath, new HostSessionOptions { Timeout = TimeSpan.FromSeconds(30), MaxMinor = minor });
         }
 
         public ProtocolChip Host { get; }
@@ -185,7 +293,43 @@ internal sealed record LinkBench(
     double RoundTripMs,
     double RoundTripMsP90,
     double RoundTripMsP99,
-    double LinkUtilization);
+    double LinkUtilization)
+{
+    /// <summary>The protocol version the host spoke ("1.2"; "1.1" or "1.0" with --protocol).</summary>
+    public string Protocol { get; init; } = "";
+
+    /// <summary>Wire bytes both ways of one 64-vector MVM on the tile, in steady state (column scales held).</summary>
+    public long WireBytesPerMvm { get; init; }
+
+    /// <summary>The same MVM's codes at their bit width, in frames (<see cref="LinkMinimum"/>).</summary>
+    public long MinWireBytesPerMvm { get; init; }
+
+    /// <summary>Wire bytes both ways of a write-verify of 1 % of the tile's weights to new targets.</summary>
+    public long WireBytesPerReprogram { get; init; }
+
+    /// <summary>Which cells (their set's entropy) and their targets at the device's precision, in frames, plus the
+    /// pulses spent.</summary>
+    public long MinWireBytesPerReprogram { get; init; }
+
+    /// <summary>A full write-verify of the tile over the paced line, short report.</summary>
+    public double ProgramTileSeconds { get; init; }
+
+    /// <summary>The hil step measurement; null with --hil-steps 0.</summary>
+    public HilStepBench? Hil { get; init; }
+
+    public double? HilStepSeconds => Hil?.StepSeconds;
+
+    public double? HilStepMinSeconds => Hil?.MinSeconds;
+}
+
+/// <summary>A steady-state hil step over the paced virtual rig against its line-time minimum.</summary>
+/// <param name="StepSeconds">Wall-clock seconds per step.</param>
+/// <param name="MinSeconds">Line time of the step's information (<see cref="LinkMinimum"/>), both directions one
+/// after the other, as request and answer alternate.</param>
+/// <param name="MinSecondsFullDuplex">The same with both directions overlapped (a bound only pipelining can approach).</param>
+/// <param name="WireBytes">Wire bytes per step, both ways.</param>
+/// <param name="MinWireBytes">Minimum wire bytes per step, both ways.</param>
+internal sealed record HilStepBench(double StepSeconds, double MinSeconds, double MinSecondsFullDuplex, long WireBytes, long MinWireBytes);
 
 /// <summary>Payload over wire bytes of the two bulk transfers the bench measures.</summary>
 internal sealed record PayloadEfficiencies(double WeightMatrix, double MvmBatch);

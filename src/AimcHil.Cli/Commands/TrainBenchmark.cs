@@ -49,13 +49,15 @@ internal sealed record TrainBenchCase
 /// <param name="TimedWireSolves">Exact IR-drop network solves during the timed steps (null without an emulator).</param>
 /// <param name="TimedWireSolveSeconds">The seconds those solves took (null without an emulator).</param>
 /// <param name="TimedSeconds">The timed steps' wall-clock seconds.</param>
-internal sealed record TrainThroughput(double SamplesPerSecond, double FirstStepSeconds, long? TimedWireSolves, double? TimedWireSolveSeconds, double TimedSeconds);
+/// <param name="TimedMeter">How far each of the caller's meter readings moved during the timed steps (null without one).</param>
+internal sealed record TrainThroughput(double SamplesPerSecond, double FirstStepSeconds, long? TimedWireSolves, double? TimedWireSolveSeconds, double TimedSeconds, long[]? TimedMeter = null);
 
 /// <summary>Times training runs through the real <see cref="Trainer"/>, step by step through its progress reports.</summary>
 internal static class TrainBenchmark
 {
-    /// <summary>The case trained in <paramref name="mode"/> for its warm-up and timed steps.</summary>
-    public static TrainThroughput Measure(TrainBenchCase spec, TrainingMode mode, Dataset train, Dataset test)
+    /// <summary>The case trained in <paramref name="mode"/> for its warm-up and timed steps, on the case's rig or on
+    /// <paramref name="onChip"/> (left open), reading <paramref name="meter"/> where the timed steps start and end.</summary>
+    public static TrainThroughput Measure(TrainBenchCase spec, TrainingMode mode, Dataset train, Dataset test, IAimcChip? onChip = null, Func<long[]>? meter = null)
     {
         var options = new TrainingOptions
         {
@@ -69,9 +71,10 @@ internal static class TrainBenchmark
             TestLimit = 1,
             Reprogram = Training.Runs.ReprogramPolicy.Parse(spec.Reprogram).ToString(),
         };
-        using var chip = mode == TrainingMode.Software ? null : RigConnector.Open(spec.Rig);
+        using var opened = mode == TrainingMode.Software || onChip is not null ? null : RigConnector.Open(spec.Rig);
+        var chip = mode == TrainingMode.Software ? null : onChip ?? opened;
         var emulated = chip as EmulatedChip;
-        var steps = new StepTimes(spec.WarmupSteps, () => emulated is null ? null : (emulated.ExactWireSolves, emulated.ExactWireSolveSeconds));
+        var steps = new StepTimes(spec.WarmupSteps, () => emulated is null ? null : (emulated.ExactWireSolves, emulated.ExactWireSolveSeconds), meter);
         var trainer = new Trainer(options, train, test, chip);
         steps.Start();
         trainer.Run(null, false, false, steps, null, CancellationToken.None);
@@ -80,15 +83,18 @@ internal static class TrainBenchmark
             throw new AimcException($"bench case {spec.Name}: the run ended after {steps.Reports} of {spec.WarmupSteps + spec.Steps} steps");
         }
 
-        return new TrainThroughput(spec.Steps * TrainBenchCase.Batch / seconds, steps.FirstStepSeconds, steps.TimedWireSolves, steps.TimedWireSolveSeconds, seconds);
+        return new TrainThroughput(spec.Steps * TrainBenchCase.Batch / seconds, steps.FirstStepSeconds, steps.TimedWireSolves, steps.TimedWireSolveSeconds, seconds, steps.TimedMeter);
     }
 
     /// <summary>Clock readings at the trainer's progress reports, which it makes synchronously after every step.</summary>
-    private sealed class StepTimes(int warmupSteps, Func<(long Solves, double Seconds)?> wireSolves) : IProgress<TrainingProgress>
+    private sealed class StepTimes(int warmupSteps, Func<(long Solves, double Seconds)?> wireSolves, Func<long[]>? meter) : IProgress<TrainingProgress>
     {
         private long _start;
         private long _timedFrom;
         private (long Solves, double Seconds)? _solvesBefore;
+        private long[]? _meterBefore;
+
+        public long[]? TimedMeter { get; private set; }
 
         public int Reports { get; private set; }
 
@@ -115,6 +121,7 @@ internal static class TrainBenchmark
             {
                 _timedFrom = now;
                 _solvesBefore = wireSolves();
+                _meterBefore = meter?.Invoke();
             }
 
             if (Reports == value.Batches)
@@ -123,6 +130,7 @@ internal static class TrainBenchmark
                 var solves = wireSolves();
                 TimedWireSolves = solves?.Solves - _solvesBefore?.Solves;
                 TimedWireSolveSeconds = solves?.Seconds - _solvesBefore?.Seconds;
+                TimedMeter = meter?.Invoke().Zip(_meterBefore ?? [], (after, before) => after - before).ToArray();
             }
         }
     }
