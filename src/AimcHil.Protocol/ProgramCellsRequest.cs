@@ -43,7 +43,7 @@ public sealed record ProgramCellsRequest(int Tile, Grid<float> Targets, WriteVer
         if (Only is not null && (Only.Rows != Targets.Rows || Only.Cols != Targets.Cols))
         {
             // The same refusal the chip gives a mismatched mask in process; PROGRAM_CELLS has one shape for both.
-            throw new ArgumentException($"the cell selection is {Only.Rows}×{Only.Cols} but the targets are {Targets.Rows}×{Targets.Cols}", nameof(Only));
+            throw new ArgumentException($"the cell selection is {Only.Rows}×{Only.Cols} but the targets are {Targets.Rows}×{Targets.Cols}", "only");
         }
 
         var cells = Selected();

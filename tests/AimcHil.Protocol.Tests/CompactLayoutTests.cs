@@ -180,6 +180,21 @@ public class CompactLayoutTests
         Assert.Equal(TargetFormat.F32, ProgramCellsRequest.For(0, weights, WriteVerifyOptions.Default, null, TargetFormat.Q14, ProgrammingDetail.Summary).Format);
     }
 
+    [Fact]
+    public void AMaskOfAnotherShapeIsRefusedAsInProcess()
+    {
+        var preset = VirtualRig.SmallPcm();
+        using var direct = new EmulatedChip(preset, Seed);
+        using var rig = new VirtualRig(new EmulatedChip(preset, Seed));
+        var weights = new Grid<float>(2, 2);
+        var mask = new Grid<bool>(2, 3);
+
+        var local = Assert.Throws<ArgumentException>(() => direct.Program(0, weights, WriteVerifyOptions.Default, mask));
+        var remote = Assert.Throws<ArgumentException>(() => rig.Chip.Program(0, weights, WriteVerifyOptions.Default, mask));
+
+        Assert.Equal(local.Message, remote.Message);
+    }
+
     private static FrameByFrame Greeted(byte minor)
     {
         var server = new FrameByFrame(new DeviceServerOptions());

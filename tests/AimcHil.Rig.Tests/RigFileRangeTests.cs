@@ -51,7 +51,7 @@ public class RigFileRangeTests
     [InlineData(Chip + "  domain: {current: 1}\n", "r.yaml:5: domain: expected one of current, charge, charge_redistribution, capacitive_division, resistive_division, time_domain, not a section")]
     [InlineData("kind: emulator\n? [a]\n: b\n", "r.yaml:2: a key is a field name such as kind or rows, not a list or a section")]
     [InlineData(Chip + "---\nkind: tcp\n", "r.yaml:5: a rig file is one YAML document, and a second one starts here (after ---); remove it or put it in a file of its own")]
-    [InlineData("\u007fELF\u0002\u0001\u0001\0\0\0", "r.yaml:1: the rig file: expected a section with fields kind, description, seed, chip, direct, port, baud_rate, timeout_ms, attempts, secret_file, not a single value")]
+    [InlineData("\u007fELF\u0002\u0001\u0001\0\0\0", "r.yaml:1: the rig file: expected a section with fields kind, description, seed, chip, direct, port, baud_rate, timeout_ms, attempts, secret_file, target_format, not a single value")]
     public void ShapesARigFileCannotHaveAreRefusedAtTheirLine(string yaml, string message) => AssertRefused(yaml, message);
 
     [Fact]
