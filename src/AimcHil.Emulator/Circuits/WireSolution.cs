@@ -16,8 +16,8 @@ namespace AimcHil.Emulator.Circuits;
 /// (C is of degree 3 in the conductances, one factor from the column's own devices, two from word lines, plus one
 /// for the higher orders) with δ the largest relative partial sum of the conductance changes along the column's bit
 /// line or along any word line, stays within what the solve left of the tolerance; otherwise the network is solved
-/// again. The solve itself is held to <see cref="SolveShare"/> of the tolerance (not to 1e-10: four relaxation
-/// sweeps per block instead of six), so a result is always within the tolerance of the exact network. Tests check
+/// again. The solve itself is held to <see cref="SolveShare"/> of the tolerance (not to 1e-10: five relaxation
+/// sweeps per block instead of six on the benchmark chip), so a result is always within the tolerance of the exact network. Tests check
 /// the estimate against exact solves for random, systematic (Adam-like) and position-dependent changes and a single
 /// cell solved by hand. A tolerance of 0 solves the network to 1e-10 after every change.
 /// </remarks>
@@ -35,8 +35,9 @@ public sealed class WireSolution
     /// the solver tolerance times the column's Σ_i Geff + 1e-6 of the tile's total (the solver's output floor); Geff is
     /// a transfer conductance of a resistive network, 0 ≤ Geff ≤ G summed over a column or a row, so the device
     /// conductances bound that sum before the solve. An eighth costs the kept coupling an eighth of its room and
-    /// saves two of six sweeps (measured on the benchmark tile: 4 instead of 6 per block, the result within 2e-14 S of a
-    /// 1e-12 solve against a tolerance of 6e-8 S).</remarks>
+    /// saves one or two of six sweeps: 5 per block on fmnist-hil-1's layer-1 tiles in training (solver tolerance
+    /// 2.5e-5, about a fifth less solve time), 4 on a synthetic 256×512 tile at 1e-5, whose result was within 2e-14 S
+    /// of a 1e-12 solve against a tolerance of 6e-8 S.</remarks>
     private const double SolveShare = 1.0 / 8;
 
     /// <summary>The solver tolerance with no tolerance to share (every programming solved), and the tightest used.</summary>
