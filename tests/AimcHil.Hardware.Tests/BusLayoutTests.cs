@@ -98,6 +98,8 @@ public class BusLayoutTests(ITestOutputHelper output)
         Assert.Equal(0x40016B03u, Spi.WriteBitsPerWord);
         Assert.Equal(0x40046B04u, Spi.WriteMaxSpeedHz);
         Assert.Equal(0x0707u, I2c.ReadWrite);
+        Assert.Equal(0x8044B401u, Gpio.GetChipInfo); // _IOR(0xB4, 0x01, struct gpiochip_info), 68 bytes
+        Assert.Equal(68, System.Runtime.InteropServices.Marshal.SizeOf<GpioChipInformation>());
         Assert.Equal(0xC250B407u, Gpio.GetLine);
         Assert.Equal(0xC110B40Du, Gpio.SetConfig);
         Assert.Equal(0xC010B40Eu, Gpio.GetValues);

@@ -1,3 +1,6 @@
+using System.Device.Gpio;
+using System.Device.I2c;
+using System.Device.Spi;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 using AimcHil.Hardware.Native;
@@ -25,7 +28,7 @@ public unsafe class LinuxBusTests
     [Fact]
     public void AMissingGpioChipSaysHowToFindOne()
     {
-        var e = Assert.Throws<AimcException>(() => new LinuxGpioController(97));
+        var e = Assert.Throws<AimcException>(() => new LinuxGpioDriver(97));
         Assert.Equal("/dev/gpiochip97: no such device: this machine has no such GPIO chip (ls /dev/gpiochip*; gpiodetect names them)", e.Message);
     }
 
@@ -37,7 +40,7 @@ public unsafe class LinuxBusTests
         Assert.Equal("/dev/i2c-1: permission denied: add your user to the i2c group (sudo usermod -aG i2c $USER) and log in again",
             LinuxI2cDevice.OpenFailure(new I2cConnectionSettings(1, 0x48), Errno.AccessDenied).Message);
         Assert.Equal("/dev/gpiochip0: permission denied: add your user to the gpio group (sudo usermod -aG gpio $USER) and log in again",
-            LinuxGpioController.OpenFailure("/dev/gpiochip0", Errno.NotPermitted).Message);
+            LinuxGpioDriver.OpenFailure("/dev/gpiochip0", Errno.NotPermitted).Message);
     }
 
     [Fact]
@@ -104,7 +107,7 @@ public unsafe class LinuxBusTests
     [Fact]
     public void AnOutputLineRequestCarriesItsInitialLevel()
     {
-        var request = LinuxGpioController.Describe(17, LinuxGpioController.Flags(PinMode.Output), PinValue.High);
+        var request = LinuxGpioDriver.Describe(17, LinuxGpioDriver.Flags(PinMode.Output), PinValue.High);
         Assert.Equal(17u, request.Offsets[0]);
         Assert.Equal(1u, request.LineCount);
         Assert.Equal("aimc", new string((sbyte*)request.Consumer));
@@ -114,27 +117,26 @@ public unsafe class LinuxBusTests
         Assert.Equal(1UL, request.Config.Attributes[0].Attribute.Values);
         Assert.Equal(1UL, request.Config.Attributes[0].Mask);
 
-        var input = LinuxGpioController.Describe(4, LinuxGpioController.Flags(PinMode.InputPullUp) | Gpio.EdgeRising | Gpio.EdgeFalling, PinValue.High);
+        var input = LinuxGpioDriver.Describe(4, LinuxGpioDriver.Flags(PinMode.InputPullUp) | Gpio.EdgeRising | Gpio.EdgeFalling, PinValue.High);
         Assert.Equal(Gpio.Input | Gpio.BiasPullUp | Gpio.EdgeRising | Gpio.EdgeFalling, input.Config.Flags);
         Assert.Equal(0u, input.Config.AttributeCount);
-        Assert.Equal(Gpio.Input | Gpio.BiasPullDown, LinuxGpioController.Flags(PinMode.InputPullDown));
-        Assert.Equal(Gpio.Input, LinuxGpioController.Flags(PinMode.Input));
+        Assert.Equal(Gpio.Input | Gpio.BiasPullDown, LinuxGpioDriver.Flags(PinMode.InputPullDown));
+        Assert.Equal(Gpio.Input, LinuxGpioDriver.Flags(PinMode.Input));
     }
 
     [Fact]
     public void EdgeEventsMatchTheEdgesAskedFor()
     {
-        Assert.True(LinuxGpioController.Matches(GpioLineEvent.RisingEdge, PinEdge.Rising));
-        Assert.False(LinuxGpioController.Matches(GpioLineEvent.RisingEdge, PinEdge.Falling));
-        Assert.True(LinuxGpioController.Matches(GpioLineEvent.FallingEdge, PinEdge.Both));
-        Assert.False(LinuxGpioController.Matches(GpioLineEvent.FallingEdge, PinEdge.Rising));
+        Assert.Equal(PinEventTypes.Rising, LinuxGpioDriver.Edge(GpioLineEvent.RisingEdge));
+        Assert.Equal(PinEventTypes.Falling, LinuxGpioDriver.Edge(GpioLineEvent.FallingEdge));
+        Assert.Equal(PinEventTypes.None, LinuxGpioDriver.Edge(7));
     }
 
     [Fact]
     public void ANodeThatIsNotAGpioChipFailsWithAClearMessage()
     {
         // /dev/null opens but answers every ioctl with ENOTTY: the line request names the line and the errno.
-        using var controller = new LinuxGpioController("/dev/null");
+        using var controller = new GpioController(new LinuxGpioDriver("/dev/null"));
         var e = Assert.Throws<AimcException>(() => controller.OpenPin(4, PinMode.Input));
         Assert.StartsWith("/dev/null: cannot open line 4: ", e.Message);
         Assert.Throws<InvalidOperationException>(() => controller.Read(4));

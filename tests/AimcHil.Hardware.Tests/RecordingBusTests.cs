@@ -1,3 +1,4 @@
+using System.Device.I2c;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 

@@ -1,3 +1,4 @@
+using System.Device.Spi;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Hardware.Tests;
@@ -87,7 +88,7 @@ public class SpidevChunksTests
         Assert.Throws<ArgumentOutOfRangeException>(() => SpidevChunks.Split([Segment(1)], 64));
 }
 
-/// <summary>A bus that splits messages counts each kernel call in <see cref="SpiDevice.Messages"/>.</summary>
+/// <summary>A bus that splits messages counts each kernel call in <see cref="SpiMessageDevice.Messages"/>.</summary>
 public class SpiKernelCallCountTests
 {
     [Fact]
@@ -101,7 +102,7 @@ public class SpiKernelCallCountTests
         Assert.Equal(3, spi.Messages);
     }
 
-    private sealed class ChunkingSpi : SpiDevice
+    private sealed class ChunkingSpi : SpiMessageDevice
     {
         public override SpiConnectionSettings ConnectionSettings { get; } = new(0, 0);
 

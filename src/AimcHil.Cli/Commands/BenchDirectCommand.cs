@@ -8,8 +8,8 @@ using Spectre.Console;
 namespace AimcHil.Cli.Commands;
 
 /// <summary><c>aimc bench direct</c>: what one MVM sample costs on a direct rig's buses — a 64-column read-out through
-/// eight AD7606s and through eight MCP3008s, on emulated buses wired to the rig file's chip — next to the floor the
-/// parts' protocols allow. Kernel calls are SPI messages (as the kernel sees them), I2C transactions and GPIO reads,
+/// eight AD7606s, through eight MCP3008s with our driver and with the Iot.Device.Bindings binding (iot:mcp3008), on
+/// emulated buses wired to the rig file's chip — next to the floor the parts' protocols allow. Kernel calls are SPI messages (as the kernel sees them), I2C transactions and GPIO reads,
 /// writes and edge waits; bus bytes are SPI bytes clocked (plus I2C data bytes, none here).</summary>
 internal static class BenchDirectCommand
 {
@@ -24,7 +24,7 @@ internal static class BenchDirectCommand
             Description = "direct rig whose chip section the emulated buses are wired to (default hil-rigs/direct-emulated.yaml)",
             DefaultValueFactory = _ => new FileInfo(Path.Combine("hil-rigs", "direct-emulated.yaml")),
         };
-        var command = new Command("direct", "kernel calls and bus bytes per MVM of a direct rig's 64-column read-out (AD7606, MCP3008) against the parts' minimums") { rig, json };
+        var command = new Command("direct", "kernel calls and bus bytes per MVM of a direct rig's 64-column read-out (AD7606, MCP3008 by our driver and by the Iot.Device binding) against the parts' minimums") { rig, json };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             var file = RigFileReader.Read(parse.GetValue(rig)!.FullName);
@@ -57,13 +57,13 @@ internal static class BenchDirectCommand
     {
         var sized = preset with { Cols = Columns, Tiles = 1 };
         var cases = new Dictionary<string, DirectBenchCase>();
-        foreach (var part in new[] { "ad7606", "mcp3008" })
+        foreach (var part in new[] { "ad7606", "mcp3008", "iot:mcp3008" })
         {
             var config = DirectBusCost.ReadOutCase(part, sized.Rows, Columns);
             using var emulator = new EmulatedChip(sized, seed);
             var measured = DirectBusCost.Measure(config, emulator, buses);
             var minimum = DirectBusCost.Minimum(config, sized.Rows, Columns);
-            cases[$"{part}_{Columns}"] = new DirectBenchCase
+            cases[$"{part.Replace(':', '_')}_{Columns}"] = new DirectBenchCase
             {
                 KernelCallsPerMvm = measured.KernelCalls,
                 BusBytesPerMvm = measured.BusBytes,

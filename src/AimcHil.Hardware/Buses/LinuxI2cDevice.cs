@@ -1,3 +1,4 @@
+using System.Device.I2c;
 using AimcHil.Core;
 using AimcHil.Hardware.Native;
 
@@ -5,7 +6,7 @@ namespace AimcHil.Hardware.Buses;
 
 /// <summary>An I2C device through the Linux i2c-dev driver (/dev/i2c-N): every transaction is one I2C_RDWR ioctl,
 /// a write-then-read two messages joined by a repeated start, so no other master can slip in between.</summary>
-public sealed unsafe class LinuxI2cDevice : I2cDevice
+public sealed unsafe class LinuxI2cDevice : I2cTransactionDevice
 {
     private int _fd;
 

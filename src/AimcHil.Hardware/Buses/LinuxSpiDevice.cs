@@ -1,3 +1,5 @@
+using System.Device.Gpio;
+using System.Device.Spi;
 using AimcHil.Core;
 using AimcHil.Hardware.Native;
 
@@ -6,8 +8,8 @@ namespace AimcHil.Hardware.Buses;
 /// <summary>An SPI device through the Linux spidev driver (/dev/spidevB.C): mode, word size and clock set once at
 /// open, each message one SPI_IOC_MESSAGE ioctl — or several when it exceeds spidev's buffer (see
 /// <see cref="SpidevChunks"/>): then chip select is released between the parts and each part counts in
-/// <see cref="SpiDevice.Messages"/>.</summary>
-public sealed unsafe class LinuxSpiDevice : SpiDevice
+/// <see cref="SpiMessageDevice.Messages"/>.</summary>
+public sealed unsafe class LinuxSpiDevice : SpiMessageDevice
 {
     private const string BufferSizeParameter = "/sys/module/spidev/parameters/bufsiz";
 
@@ -136,7 +138,10 @@ public sealed unsafe class LinuxSpiDevice : SpiDevice
     private void Configure(SpiConnectionSettings settings)
     {
         var path = settings.DevicePath;
-        var mode = (uint)settings.Mode;
+        // The mode word carries CPOL/CPHA in bits 0-1, SPI_CS_HIGH (bit 2) and SPI_LSB_FIRST (bit 3).
+        var mode = (uint)settings.Mode
+            | (settings.ChipSelectLineActiveState == PinValue.High ? Spi.ChipSelectHigh : 0u)
+            | (settings.DataFlow == DataFlow.LsbFirst ? Spi.LsbFirst : 0u);
         // The u8 request carries the CPOL/CPHA bits; the 32-bit one is only needed for mode flags above bit 7.
         if (mode <= byte.MaxValue)
         {

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
+using System.Device.I2c;
 
 namespace AimcHil.Hardware.Buses;
 
 /// <summary>An I2C device for driver tests: records every transaction (golden bytes), answers reads from a queue of
 /// canned responses or else from <see cref="Responder"/> (else zeros), and can refuse to acknowledge, throwing the
 /// same <see cref="AimcHil.Core.AimcException"/> a real bus does.</summary>
-public sealed class RecordingI2cDevice(I2cConnectionSettings? settings = null) : I2cDevice
+public sealed class RecordingI2cDevice(I2cConnectionSettings? settings = null) : I2cTransactionDevice
 {
     private readonly List<RecordedI2cTransaction> _recorded = [];
     private readonly ConcurrentQueue<byte[]> _responses = new();
@@ -30,6 +31,15 @@ public sealed class RecordingI2cDevice(I2cConnectionSettings? settings = null) :
     public byte[] AllWritten => [.. _recorded.SelectMany(t => t.Written)];
 
     /// <summary>Queues the bytes the next read returns; each read takes one response, which must have its length.</summary>
+    /// <summary>Whether the device was disposed (a driver built to own its bus disposes it with itself).</summary>
+    public bool Disposed { get; private set; }
+
+    protected override void Dispose(bool disposing)
+    {
+        Disposed = true;
+        base.Dispose(disposing);
+    }
+
     public void EnqueueResponse(params byte[] response) => _responses.Enqueue(response);
 
     /// <summary>The next <paramref name="count"/> transactions are not acknowledged (a glitch), later ones are.</summary>

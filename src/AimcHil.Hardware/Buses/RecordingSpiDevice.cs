@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Device.Spi;
 
 namespace AimcHil.Hardware.Buses;
 
@@ -6,7 +7,7 @@ namespace AimcHil.Hardware.Buses;
 /// frames), and answers each reading segment from a queue of canned responses or else from
 /// <see cref="Responder"/> (else zeros). The responder sees every segment, reading or not, so it can keep the state
 /// of a device that answers a command in the next frame.</summary>
-public sealed class RecordingSpiDevice(SpiConnectionSettings? settings = null) : SpiDevice
+public sealed class RecordingSpiDevice(SpiConnectionSettings? settings = null) : SpiMessageDevice
 {
     private readonly List<IReadOnlyList<RecordedSpiSegment>> _recorded = [];
     private readonly ConcurrentQueue<byte[]> _responses = new();
@@ -46,6 +47,15 @@ public sealed class RecordingSpiDevice(SpiConnectionSettings? settings = null) :
     public byte[] AllWritten => [.. _recorded.SelectMany(m => m).SelectMany(s => s.Written)];
 
     /// <summary>Queues the bytes the next reading segment clocks in; each must be as long as that segment.</summary>
+    /// <summary>Whether the device was disposed (a driver built to own its bus disposes it with itself).</summary>
+    public bool Disposed { get; private set; }
+
+    protected override void Dispose(bool disposing)
+    {
+        Disposed = true;
+        base.Dispose(disposing);
+    }
+
     public void EnqueueResponse(params byte[] response) => _responses.Enqueue(response);
 
     protected override void TransferCore(IReadOnlyList<SpiTransfer> segments)

@@ -1,10 +1,11 @@
+using System.Device.Spi;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Hardware.Converters;
 
 /// <summary>The argument checks every converter makes, worded the same way for every part.</summary>
-internal static class ConverterChecks
+public static class ConverterChecks
 {
     public static void Channel(string name, int channel, int channels)
     {

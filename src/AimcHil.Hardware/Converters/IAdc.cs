@@ -1,8 +1,12 @@
+using UnitsNet;
+
 namespace AimcHil.Hardware.Converters;
 
 /// <summary>An analog-to-digital converter read in scans: a list of channels converted and read in as few bus calls as
-/// the part allows, with codes at either rail flagged so a caller can report clipped outputs.</summary>
-public interface IAdc
+/// the part allows, with codes at either rail flagged so a caller can report clipped outputs. Disposing the driver
+/// disposes the bus devices it was given, unless it was built with <c>shouldDispose: false</c> (as dotnet/iot
+/// bindings do).</summary>
+public interface IAdc : IDisposable
 {
     /// <summary>The part and where it sits, for messages, e.g. "MCP3008 on /dev/spidev0.0".</summary>
     string Name { get; }
@@ -33,4 +37,12 @@ public interface IAdc
 
     /// <summary>The input voltage a code stands for, with the range configured for <paramref name="channel"/>.</summary>
     double ToVolts(int channel, int code);
+
+    /// <summary>Converts one channel and returns its input voltage, as a dotnet/iot binding's ReadVoltage does.</summary>
+    ElectricPotential ReadVoltage(int channel)
+    {
+        Span<int> code = stackalloc int[1];
+        ReadCodes([channel], code);
+        return ElectricPotential.FromVolts(ToVolts(channel, code[0]));
+    }
 }

@@ -1,8 +1,11 @@
+using UnitsNet;
+
 namespace AimcHil.Hardware.Converters;
 
 /// <summary>A multi-channel digital-to-analog converter: one channel or all of them at once (batched in one bus call),
-/// with volts to codes against the configured reference.</summary>
-public interface IDac
+/// with volts to codes against the configured reference. Disposing the driver disposes the SPI device it was given,
+/// unless it was built with <c>shouldDispose: false</c>.</summary>
+public interface IDac : IDisposable
 {
     /// <summary>The part and where it sits, for messages, e.g. "AD5328 on /dev/spidev0.1".</summary>
     string Name { get; }
@@ -26,4 +29,8 @@ public interface IDac
     int ToCode(double volts);
 
     double ToVolts(int code);
+
+    /// <summary>Sets one output to the nearest code to <paramref name="voltage"/>, as a dotnet/iot DAC binding's
+    /// SetVoltage does; outside 0 … full scale is an error.</summary>
+    void SetVoltage(int channel, ElectricPotential voltage) => Write(channel, ToCode(voltage.Volts));
 }

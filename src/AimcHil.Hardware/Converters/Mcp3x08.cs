@@ -1,3 +1,4 @@
+using System.Device.Spi;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 
@@ -8,11 +9,13 @@ namespace AimcHil.Hardware.Converters;
 public abstract class Mcp3x08 : IAdc
 {
     private readonly SpiDevice _spi;
+    private readonly OwnedBuses _owned;
     private readonly double _referenceVolts;
     private readonly ScanFrames _frames = new(3);
 
-    private protected Mcp3x08(SpiDevice spi, double referenceVolts, string part, int bits)
+    private protected Mcp3x08(SpiDevice spi, double referenceVolts, string part, int bits, bool shouldDispose)
     {
+        _owned = new OwnedBuses(shouldDispose, spi);
         _spi = spi;
         _referenceVolts = referenceVolts;
         Bits = bits;
@@ -59,7 +62,7 @@ public abstract class Mcp3x08 : IAdc
         }
 
         // Each conversion starts at a falling chip select, so every frame releases it.
-        _spi.Transfer(_frames.Segments);
+        _spi.TransferMessage(_frames.Segments);
         var dataMask = (1 << (Bits - 8)) - 1;
         var nullBit = 1 << (Bits - 8);
         for (var i = 0; i < channels.Length; i++)
@@ -85,4 +88,7 @@ public abstract class Mcp3x08 : IAdc
 
     /// <summary>The three command bytes of a single-ended conversion of <paramref name="channel"/>.</summary>
     private protected abstract void Command(int channel, Span<byte> tx);
+
+    /// <summary>Disposes the bus devices given at construction, unless built with shouldDispose: false.</summary>
+    public void Dispose() => _owned.Dispose();
 }

@@ -5,6 +5,7 @@ internal static class Gpio
 {
     public const uint Magic = 0xB4;
 
+    public static readonly uint GetChipInfo = IoctlNumber.R(Magic, 0x01, GpioChipInformation.Size);   // GPIO_GET_CHIPINFO_IOCTL
     public static readonly uint GetLine = IoctlNumber.WR(Magic, 0x07, GpioLineRequest.Size);          // GPIO_V2_GET_LINE_IOCTL
     public static readonly uint SetConfig = IoctlNumber.WR(Magic, 0x0D, GpioLineConfig.Size);        // GPIO_V2_LINE_SET_CONFIG_IOCTL
     public static readonly uint GetValues = IoctlNumber.WR(Magic, 0x0E, GpioLineValues.Size);        // GPIO_V2_LINE_GET_VALUES_IOCTL

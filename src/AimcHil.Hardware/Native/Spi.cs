@@ -10,6 +10,12 @@ internal static class Spi
     public static readonly uint WriteBitsPerWord = IoctlNumber.W(Magic, 3, sizeof(byte));   // SPI_IOC_WR_BITS_PER_WORD
     public static readonly uint WriteMaxSpeedHz = IoctlNumber.W(Magic, 4, sizeof(uint));    // SPI_IOC_WR_MAX_SPEED_HZ
 
+    /// <summary>Mode bit SPI_CS_HIGH: chip select active high.</summary>
+    public const uint ChipSelectHigh = 0x04;
+
+    /// <summary>Mode bit SPI_LSB_FIRST: words go out least significant bit first.</summary>
+    public const uint LsbFirst = 0x08;
+
     /// <summary>SPI_MSGSIZE(N) is 0 once N records no longer fit the 14-bit size field, so one message carries at
     /// most 511 segments (511 × 32 = 16352 &lt; 16384).</summary>
     public const int MaxSegmentsPerMessage = IoctlNumber.MaxSize / SpiIocTransfer.Size;

@@ -33,7 +33,7 @@ public static class DirectBusCost
             }
 
             calls += 1;
-            bytes += dac.Part.ToLowerInvariant() switch
+            bytes += ConverterParts.Silicon(dac.Part) switch
             {
                 "ad5328" => Ad5328.MinimumBytesPerUpdate(k),
                 "ad5676" => Ad5676.MinimumBytesPerUpdate(k),
@@ -45,7 +45,7 @@ public static class DirectBusCost
         var convstLines = new HashSet<int>();
         foreach (var adc in config.Outputs.Adcs)
         {
-            var part = adc.Part.ToLowerInvariant();
+            var part = ConverterParts.Silicon(adc.Part);
             var k = Math.Min(left, adc.ChannelsUsed ?? (part == "ads1115" ? 4 : 8));
             left -= k;
             if (k == 0)
@@ -90,7 +90,8 @@ public static class DirectBusCost
 
     /// <summary>A rig of <paramref name="rows"/> × <paramref name="cols"/> with AD5676 inputs (SPI 1) and
     /// <paramref name="adcPart"/> read-out (SPI 2, chip select per part): ad7606 (±5 V, CONVST on line 5 shared, BUSY on
-    /// lines 6, 7, …) or mcp3008 (3.3 V reference); the wiring of the emulated rig, widened.</summary>
+    /// lines 6, 7, …), mcp3008 or iot:mcp3008 (the Iot.Device.Bindings binding; 3.3 V reference); the wiring of the
+    /// emulated rig, widened.</summary>
     public static DirectRigConfig ReadOutCase(string adcPart, int rows, int cols)
     {
         var dacs = Enumerable.Range(0, (rows + 7) / 8)
@@ -102,10 +103,10 @@ public static class DirectBusCost
             "ad7606" => (
                 new OutputStageConfig { MidVolts = 0, HalfSpanVolts = 5 },
                 Enumerable.Range(0, parts).Select(i => new ConverterConfig { Part = "ad7606", Bus = 2, ChipSelect = i, ClockHz = 10_000_000, RangeVolts = 5, ConvstLine = 5, BusyLine = 6 + i })),
-            "mcp3008" => (
+            "mcp3008" or "iot:mcp3008" => (
                 new OutputStageConfig { MidVolts = 1.65, HalfSpanVolts = 1.65 },
-                Enumerable.Range(0, parts).Select(i => new ConverterConfig { Part = "mcp3008", Bus = 2, ChipSelect = i, ClockHz = 1_000_000, ReferenceVolts = 3.3 })),
-            _ => throw new AimcException($"no read-out case for '{adcPart}'; use ad7606 or mcp3008"),
+                Enumerable.Range(0, parts).Select(i => new ConverterConfig { Part = adcPart, Bus = 2, ChipSelect = i, ClockHz = 1_000_000, ReferenceVolts = 3.3 })),
+            _ => throw new AimcException($"no read-out case for '{adcPart}'; use ad7606, mcp3008 or iot:mcp3008"),
         };
         return new DirectRigConfig
         {

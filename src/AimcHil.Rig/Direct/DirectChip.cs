@@ -1,3 +1,4 @@
+using System.Device.Gpio;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 using AimcHil.Hardware.Converters;
@@ -175,13 +176,13 @@ public sealed class DirectChip : IAimcChip
 
         _registers.Command(Tc1Command.Program);
         var timeout = TimeSpan.FromMilliseconds((double)rows * _config.DoneTimeoutMs);
-        if (!_gpio.WaitForEdge(_config.DoneLine, PinEdge.Rising, timeout))
+        if (_gpio.WaitForEvent(_config.DoneLine, PinEventTypes.Rising, timeout).TimedOut)
         {
             var status = _registers.ReadStatus();
             var state = status.HasFlag(Tc1Status.Done)
                 ? "STATUS says it finished, so the DONE wire does not reach the line"
                 : status.HasFlag(Tc1Status.Busy) ? "STATUS says it is still busy: raise done_timeout_ms (per row) in the rig file" : $"STATUS reads 0x{(byte)status:X2}";
-            throw new AimcException($"{_registers.Name}: PROGRAM of tile {tile} did not raise DONE (line {_config.DoneLine} of {_gpio.Name}) within {timeout.TotalMilliseconds:0} ms; {state}");
+            throw new AimcException($"{_registers.Name}: PROGRAM of tile {tile} did not raise DONE (line {_config.DoneLine} of {_gpio.ChipName}) within {timeout.TotalMilliseconds:0} ms; {state}");
         }
 
         CheckStatus("PROGRAM");
@@ -308,9 +309,9 @@ public sealed class DirectChip : IAimcChip
             _gpio.Write(_config.StartLine, PinValue.High);
             try
             {
-                if (!_gpio.WaitForEdge(_config.DoneLine, PinEdge.Rising, timeout))
+                if (_gpio.WaitForEvent(_config.DoneLine, PinEventTypes.Rising, timeout).TimedOut)
                 {
-                    throw new AimcException($"{_registers.Name}: DONE (line {_config.DoneLine} of {_gpio.Name}) did not rise within {_config.DoneTimeoutMs} ms of START (line {_config.StartLine}); check the DONE and START wires and the chip's supplies, or raise done_timeout_ms in the rig file");
+                    throw new AimcException($"{_registers.Name}: DONE (line {_config.DoneLine} of {_gpio.ChipName}) did not rise within {_config.DoneTimeoutMs} ms of START (line {_config.StartLine}); check the DONE and START wires and the chip's supplies, or raise done_timeout_ms in the rig file");
                 }
 
                 var target = codes.Row(s);

@@ -105,7 +105,8 @@ public sealed record OutputStageConfig
 /// <summary>One converter part on the board: which part, where it sits, its reference or range, its control lines.</summary>
 public sealed record ConverterConfig
 {
-    /// <summary>mcp3008, mcp3208, ads1115, ads8688, ad7606 (ADCs); ad5328, ad5676 (DACs).</summary>
+    /// <summary>mcp3008, mcp3208, ads1115, ads8688, ad7606 (ADCs); ad5328, ad5676 (DACs); iot:mcp3008, iot:ads1115,
+    /// iot:ad5328 for the Iot.Device.Bindings bindings of those parts.</summary>
     public string Part { get; init; } = string.Empty;
 
     /// <summary>SPI or I2C bus number.</summary>

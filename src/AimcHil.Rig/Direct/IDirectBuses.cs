@@ -1,3 +1,4 @@
+using System.Device.Gpio;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 
@@ -8,10 +9,10 @@ namespace AimcHil.Rig.Direct;
 public interface IDirectBuses : IDisposable
 {
     /// <summary>The SPI device at bus / chip select, opened with that mode and clock.</summary>
-    SpiDevice Spi(SpiBusConfig device);
+    SpiMessageDevice Spi(SpiBusConfig device);
 
     /// <summary>The I2C device at bus / address.</summary>
-    I2cDevice I2c(int bus, int address);
+    I2cTransactionDevice I2c(int bus, int address);
 
     /// <summary>The GPIO chip the rig's control lines are on.</summary>
     GpioController Gpio { get; }

@@ -1,3 +1,6 @@
+using System.Device.Gpio;
+using System.Device.Spi;
+using System.Device.I2c;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 
@@ -8,16 +11,16 @@ namespace AimcHil.Rig.Direct;
 public sealed class LinuxDirectBuses(int gpioChip) : IDirectBuses
 {
     private readonly List<IDisposable> _opened = [];
-    private LinuxGpioController? _gpio;
+    private GpioController? _gpio;
 
     public LinuxDirectBuses(DirectRigConfig config)
         : this(config.GpioChip)
     {
     }
 
-    public GpioController Gpio => _gpio ??= Track(new LinuxGpioController(gpioChip));
+    public GpioController Gpio => _gpio ??= Track(new GpioController(new LinuxGpioDriver(gpioChip)));
 
-    public SpiDevice Spi(SpiBusConfig device)
+    public SpiMessageDevice Spi(SpiBusConfig device)
     {
         var settings = new SpiConnectionSettings(device.Bus, device.ChipSelect) { Mode = (SpiMode)device.Mode, ClockFrequency = device.ClockHz };
         if (device.Bus > 0 && !File.Exists(settings.DevicePath))
@@ -29,7 +32,7 @@ public sealed class LinuxDirectBuses(int gpioChip) : IDirectBuses
         return Track(new LinuxSpiDevice(settings));
     }
 
-    public I2cDevice I2c(int bus, int address) => Track(new LinuxI2cDevice(new I2cConnectionSettings(bus, address)));
+    public I2cTransactionDevice I2c(int bus, int address) => Track(new LinuxI2cDevice(new I2cConnectionSettings(bus, address)));
 
     public void Dispose()
     {

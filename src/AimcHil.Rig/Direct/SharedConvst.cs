@@ -8,5 +8,5 @@ internal sealed class SharedConvst(int line)
     public bool Opened { get; set; }
 
     /// <summary>The part's view of the GPIO chip that pulses the line; the first to pulse it.</summary>
-    public SharedLineGpio? Leader { get; set; }
+    public SharedLineGpioDriver? Leader { get; set; }
 }

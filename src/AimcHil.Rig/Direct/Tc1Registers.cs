@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Device.Spi;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 

@@ -1,3 +1,5 @@
+using System.Device.Gpio;
+using System.Device.I2c;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 using AimcHil.Hardware.Converters;
@@ -101,7 +103,7 @@ public class Ads1115Tests
     {
         var i2c = Part(int.MaxValue, 0x40, 0x00);
         var gpio = new ScriptedGpio();
-        var adc = new Ads1115(i2c, gpio, readyPin: 17, Ads1115FullScale.PlusMinus6_144V, Ads1115DataRate.Sps860);
+        var adc = new Ads1115(i2c, gpio.Controller, readyPin: 17, Ads1115FullScale.PlusMinus6_144V, Ads1115DataRate.Sps860);
         var codes = new int[2];
 
         adc.ReadCodes([1, 3], codes);
@@ -125,8 +127,8 @@ public class Ads1115Tests
     [Fact]
     public void AReadyPinThatNeverFallsTimesOutNamingTheLine()
     {
-        var gpio = new ScriptedGpio { EdgeArrives = (_, _, _) => false };
-        var adc = new Ads1115(Part(0, 0, 0), gpio, 17, conversionTimeout: TimeSpan.FromMilliseconds(20));
+        var gpio = new ScriptedGpio { EdgeArrives = (_, _) => false };
+        var adc = new Ads1115(Part(0, 0, 0), gpio.Controller, 17, conversionTimeout: TimeSpan.FromMilliseconds(20));
         var error = Assert.Throws<AimcException>(() => adc.ReadCodes([2], new int[1]));
         Assert.StartsWith("ADS1115 at 0x48 on bus 1: conversion on AIN2 did not complete within 20 ms", error.Message);
         Assert.Contains("line 17 of /dev/gpiochip0", error.Message);

@@ -1,3 +1,5 @@
+using System.Device.I2c;
+using System.Device.Spi;
 using AimcHil.Hardware.Buses;
 using AimcHil.Hardware.Converters;
 
@@ -41,7 +43,7 @@ public class ConverterContractTests
             default:
             {
                 var spi = ScriptedSpi.Replying();
-                return (new Ad7606(spi, new ScriptedGpio(), 1, 2), () => spi.Messages);
+                return (new Ad7606(spi, new ScriptedGpio().Controller, 1, 2), () => spi.Messages);
             }
         }
     }

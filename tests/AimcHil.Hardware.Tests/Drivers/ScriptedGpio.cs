@@ -1,45 +1,74 @@
+using System.Device.Gpio;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Hardware.Tests.Drivers;
 
-/// <summary>GPIO lines that record what was opened and written, and answer edge waits from a script.</summary>
-internal sealed class ScriptedGpio : GpioController
+/// <summary>GPIO lines that record what was opened and written, and answer edge waits from a script; a
+/// System.Device GpioDriver, handed to drivers as <see cref="Controller"/>.</summary>
+internal sealed class ScriptedGpio : GpioDriver
 {
-    public override string Name => "/dev/gpiochip0";
+    public ScriptedGpio() => Controller = new GpioController(this);
+
+    /// <summary>The controller over these lines, what a converter driver takes.</summary>
+    public GpioController Controller { get; }
 
     public Dictionary<int, PinMode> Opened { get; } = [];
 
     /// <summary>Everything done to the lines, in order: "open 5 Output High", "write 5 Low", "wait 6 Falling".</summary>
     public List<string> Log { get; } = [];
 
-    /// <summary>Whether an edge wait sees its edge (false: it times out).</summary>
-    public Func<int, PinEdge, TimeSpan, bool> EdgeArrives { get; set; } = (_, _, _) => true;
+    /// <summary>Whether an edge wait sees its edge; false: it waits until its token is cancelled and times out.</summary>
+    public Func<int, PinEventTypes, bool> EdgeArrives { get; set; } = (_, _) => true;
 
     public Dictionary<int, PinValue> Levels { get; } = [];
 
-    public override void OpenPin(int pin, PinMode mode, PinValue initial = PinValue.Low)
+    public override System.Device.ComponentInformation QueryComponentInformation() => GpioChips.Describe(this, "scripted", "/dev/gpiochip0");
+
+    protected override int PinCount => 64;
+
+    protected override void OpenPin(int pinNumber) => Opened[pinNumber] = PinMode.Input;
+
+    protected override void ClosePin(int pinNumber)
     {
-        Opened[pin] = mode;
-        Log.Add($"open {pin} {mode} {initial}");
+        Opened.Remove(pinNumber);
+        Log.Add($"close {pinNumber}");
     }
 
-    public override void ClosePin(int pin)
+    protected override void SetPinMode(int pinNumber, PinMode mode) => SetPinMode(pinNumber, mode, PinValue.Low);
+
+    protected override void SetPinMode(int pinNumber, PinMode mode, PinValue initialValue)
     {
-        Opened.Remove(pin);
-        Log.Add($"close {pin}");
+        Opened[pinNumber] = mode;
+        Log.Add($"open {pinNumber} {mode} {initialValue}");
     }
 
-    public override PinValue Read(int pin) => Levels.GetValueOrDefault(pin);
+    protected override PinMode GetPinMode(int pinNumber) => Opened[pinNumber];
 
-    public override void Write(int pin, PinValue value)
+    protected override bool IsPinModeSupported(int pinNumber, PinMode mode) => true;
+
+    protected override PinValue Read(int pinNumber) => Levels.GetValueOrDefault(pinNumber, PinValue.Low);
+
+    protected override void Write(int pinNumber, PinValue value)
     {
-        Levels[pin] = value;
-        Log.Add($"write {pin} {value}");
+        Levels[pinNumber] = value;
+        Log.Add($"write {pinNumber} {value}");
     }
 
-    public override bool WaitForEdge(int pin, PinEdge edge, TimeSpan timeout)
+    protected override WaitForEventResult WaitForEvent(int pinNumber, PinEventTypes eventTypes, CancellationToken cancellationToken)
     {
-        Log.Add($"wait {pin} {edge}");
-        return EdgeArrives(pin, edge, timeout);
+        Log.Add($"wait {pinNumber} {eventTypes}");
+        if (EdgeArrives(pinNumber, eventTypes))
+        {
+            return new WaitForEventResult { EventTypes = eventTypes };
+        }
+
+        cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(10));
+        return new WaitForEventResult { TimedOut = true };
     }
+
+    protected override void AddCallbackForPinValueChangedEvent(int pinNumber, PinEventTypes eventTypes, PinChangeEventHandler callback) =>
+        throw new NotSupportedException();
+
+    protected override void RemoveCallbackForPinValueChangedEvent(int pinNumber, PinChangeEventHandler callback) =>
+        throw new NotSupportedException();
 }

@@ -1,9 +1,10 @@
+using System.Device.I2c;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Hardware.Tests.Drivers;
 
 /// <summary>An I2C device that records every transaction (bytes written, bytes asked for) and answers reads from a script.</summary>
-internal sealed class ScriptedI2c(I2cConnectionSettings settings, Func<byte[], int, byte[]> respond) : I2cDevice
+internal sealed class ScriptedI2c(I2cConnectionSettings settings, Func<byte[], int, byte[]> respond) : I2cTransactionDevice
 {
     public override I2cConnectionSettings ConnectionSettings => settings;
 

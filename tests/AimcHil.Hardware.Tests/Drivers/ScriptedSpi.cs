@@ -1,10 +1,11 @@
+using System.Device.Spi;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Hardware.Tests.Drivers;
 
 /// <summary>An SPI device that records every message segment by segment and answers each segment from a script
 /// (a function of the bytes sent), as the part on the other end would.</summary>
-internal sealed class ScriptedSpi(SpiConnectionSettings settings, Func<byte[], byte[]> respond) : SpiDevice
+internal sealed class ScriptedSpi(SpiConnectionSettings settings, Func<byte[], byte[]> respond) : SpiMessageDevice
 {
     public ScriptedSpi(Func<byte[], byte[]> respond)
         : this(new SpiConnectionSettings(0, 0), respond)

@@ -1,3 +1,4 @@
+using System.Device.Gpio;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 using AimcHil.Rig.Direct;
@@ -257,7 +258,7 @@ public class DirectChipTests
 
         var e = Assert.Throws<AimcException>(() => new DirectChip(config, new ScriptedBench(config, TwoByTwo)));
 
-        Assert.Equal("direct.outputs.adcs[0]: part 'max11131' is not an ADC this version drives; allowed: mcp3008, mcp3208, ads1115, ads8688, ad7606", e.Message);
+        Assert.Equal("direct.outputs.adcs[0]: part 'max11131' is not an ADC this version drives; allowed: mcp3008, mcp3208, ads1115, ads8688, ad7606, iot:mcp3008, iot:ads1115", e.Message);
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using System.Device.Gpio;
+using System.Device.I2c;
+using System.Device.Spi;
 using System.Buffers.Binary;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
@@ -56,9 +59,9 @@ internal sealed class ScriptedBench : IDirectBuses
     /// <summary>The volts on each column's output pin.</summary>
     public Func<int, double> ColumnVolts { get; set; } = _ => 0;
 
-    public FakeGpioController Fake { get; } = new();
+    public RecordingGpioDriver Fake { get; } = new();
 
-    public GpioController Gpio => Fake;
+    public GpioController Gpio => Fake.Controller;
 
     public RecordingSpiDevice? Tc1 { get; private set; }
 
@@ -68,7 +71,7 @@ internal sealed class ScriptedBench : IDirectBuses
 
     public bool Disposed { get; private set; }
 
-    public SpiDevice Spi(SpiBusConfig device)
+    public SpiMessageDevice Spi(SpiBusConfig device)
     {
         var spi = new RecordingSpiDevice(new SpiConnectionSettings(device.Bus, device.ChipSelect) { Mode = (SpiMode)device.Mode, ClockFrequency = device.ClockHz });
         if (device.Bus == _config.RegisterSpi.Bus && device.ChipSelect == _config.RegisterSpi.ChipSelect)
@@ -89,7 +92,7 @@ internal sealed class ScriptedBench : IDirectBuses
         return spi;
     }
 
-    public I2cDevice I2c(int bus, int address) => new RecordingI2cDevice(new I2cConnectionSettings(bus, address));
+    public I2cTransactionDevice I2c(int bus, int address) => new RecordingI2cDevice(new I2cConnectionSettings(bus, address));
 
     public void Dispose() => Disposed = true;
 
@@ -110,7 +113,7 @@ internal sealed class ScriptedBench : IDirectBuses
     private byte[]? Convert(ConverterConfig part, int firstCol, byte[] written)
     {
         var answer = new byte[written.Length];
-        if (part.Part == "mcp3008")
+        if (ConverterParts.Silicon(part.Part) == "mcp3008")
         {
             var channel = (written[1] >> 4) & 7;
             var code = (int)Math.Clamp(Math.Round(ColumnVolts(firstCol + channel) / part.ReferenceVolts * 1024), 0, 1023);

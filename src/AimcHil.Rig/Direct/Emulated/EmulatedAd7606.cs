@@ -1,3 +1,5 @@
+using System.Device.Gpio;
+using System.Device.Spi;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Rig.Direct.Emulated;
@@ -29,7 +31,7 @@ public sealed class EmulatedAd7606 : EmulatedSpiPart
         RangeVolts = rangeVolts;
         gpio.Listen(convstLine, edge =>
         {
-            if (edge == PinEdge.Rising)
+            if (edge == PinEventTypes.Rising)
             {
                 Convert();
             }

@@ -1,3 +1,5 @@
+using System.Device.Gpio;
+using System.Device.I2c;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Rig.Direct.Emulated;
@@ -10,7 +12,7 @@ namespace AimcHil.Rig.Direct.Emulated;
 /// sees a fresh conversion. With <c>readyLine</c> wired and the conversion-ready pattern in the thresholds (Hi_thresh
 /// MSB 1, Lo_thresh MSB 0) and COMP_QUE ≠ 11, ALERT/RDY goes high when a single shot starts and low when it ends (the
 /// pin's active-low assertion with COMP_POL = 0).</remarks>
-public sealed class EmulatedAds1115 : I2cDevice
+public sealed class EmulatedAds1115 : I2cTransactionDevice
 {
     private readonly Func<int, double> _inputs;
     private readonly EmulatedGpio? _gpio;

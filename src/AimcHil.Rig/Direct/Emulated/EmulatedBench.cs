@@ -1,3 +1,6 @@
+using System.Device.Gpio;
+using System.Device.I2c;
+using System.Device.Spi;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 
@@ -47,7 +50,7 @@ public sealed class EmulatedBench : IDirectBuses
 
     public EmulatedGpio Gpio { get; }
 
-    GpioController IDirectBuses.Gpio => Gpio;
+    GpioController IDirectBuses.Gpio => Gpio.Controller;
 
     /// <summary>The emulator's clock when it is virtual: the devices behind the emulated pins age by it alone, so the
     /// host reads and advances that time (a wall clock would wait while the emulated devices stood still).</summary>
@@ -84,7 +87,7 @@ public sealed class EmulatedBench : IDirectBuses
             .Select(p => new EmulatedBusTraffic($"{p.Value.ConnectionSettings.DevicePath}@0x{p.Key.Address:X2}", "ADS1115", p.Value.Transactions, p.Value.BytesMoved)),
     ];
 
-    public SpiDevice Spi(SpiBusConfig device)
+    public SpiMessageDevice Spi(SpiBusConfig device)
     {
         if (!_spi.TryGetValue((device.Bus, device.ChipSelect), out var part))
         {
@@ -96,7 +99,7 @@ public sealed class EmulatedBench : IDirectBuses
         return part;
     }
 
-    public I2cDevice I2c(int bus, int address)
+    public I2cTransactionDevice I2c(int bus, int address)
     {
         if (!_i2c.TryGetValue((bus, address), out var part))
         {
@@ -107,11 +110,11 @@ public sealed class EmulatedBench : IDirectBuses
         return part;
     }
 
-    public void Dispose() => Gpio.Dispose();
+    public void Dispose() => Gpio.Controller.Dispose();
 
     private static int Channels(ConverterConfig part) => Lower(part.Part) == "ads1115" ? 4 : 8;
 
-    private static string Lower(string part) => part.Trim().ToLowerInvariant();
+    private static string Lower(string part) => ConverterParts.Silicon(part);
 
     private static int Used(ConverterConfig part, int channels)
     {
@@ -133,7 +136,7 @@ public sealed class EmulatedBench : IDirectBuses
         {
             "ad5676" => new EmulatedAd5676(Settings(dac, SpiMode.Mode1), dac.ReferenceVolts),
             "ad5328" => new EmulatedAd5328(Settings(dac, SpiMode.Mode1), dac.ReferenceVolts),
-            _ => throw new AimcException($"emulated direct rig: '{dac.Part}' is not a DAC part the emulation has (ad5328, ad5676); check inputs.dacs in the rig file"),
+            _ => throw new AimcException($"emulated direct rig: '{dac.Part}' is not a DAC part the emulation has (ad5328, ad5676, iot:ad5328); check inputs.dacs in the rig file"),
         };
         Add(dac.Bus, dac.ChipSelect, part);
         return (IWordLineDriver)part;
@@ -167,7 +170,7 @@ public sealed class EmulatedBench : IDirectBuses
                 adc.BusyLine ?? throw Missing(adc, "busy_line"),
                 adc.RangeVolts is 5 or 10 ? adc.RangeVolts : throw new AimcException($"emulated direct rig: AD7606 on SPI bus {adc.Bus}, chip select {adc.ChipSelect} has range ±{adc.RangeVolts} V; the part has ±5 V and ±10 V"),
                 inputs),
-            _ => throw new AimcException($"emulated direct rig: '{adc.Part}' is not an ADC part the emulation has (mcp3008, mcp3208, ads1115, ads8688, ad7606); check outputs.adcs in the rig file"),
+            _ => throw new AimcException($"emulated direct rig: '{adc.Part}' is not an ADC part the emulation has (mcp3008, mcp3208, ads1115, ads8688, ad7606, iot:mcp3008, iot:ads1115); check outputs.adcs in the rig file"),
         };
         Add(adc.Bus, adc.ChipSelect, part);
         return part;

@@ -1,3 +1,4 @@
+using System.Device.Spi;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 
@@ -7,7 +8,7 @@ namespace AimcHil.Rig.Direct.Emulated;
 /// answered as the part would answer it, and the answer lands in the segments' read buffers byte for byte.</summary>
 /// <remarks>A frame is answered after all its MOSI bytes are known, which is sound because every part modelled here
 /// decides what it shifts out from its state before the frame and from bits that come earlier in the frame.</remarks>
-public abstract class EmulatedSpiPart : SpiDevice
+public abstract class EmulatedSpiPart : SpiMessageDevice
 {
     private readonly object _gate = new();
     private readonly SpiMode[] _modes;
@@ -44,48 +45,15 @@ public abstract class EmulatedSpiPart : SpiDevice
 
         lock (_gate)
         {
-            var start = 0;
-            for (var i = 0; i < segments.Count; i++)
+            SpiMessages.ByFrame(segments, (mosi, miso, _) =>
             {
-                if (segments[i].DeselectAfter || i == segments.Count - 1)
-                {
-                    Frame(segments, start, i);
-                    start = i + 1;
-                }
-            }
+                Exchange(mosi, miso);
+                Frames++;
+            });
         }
     }
 
     /// <summary>Answers one chip-select frame: <paramref name="mosi"/> is every byte clocked in, <paramref name="miso"/>
     /// (zeroed, the same length) receives what the part drives out.</summary>
     private protected abstract void Exchange(ReadOnlySpan<byte> mosi, Span<byte> miso);
-
-    private void Frame(IReadOnlyList<SpiTransfer> segments, int first, int last)
-    {
-        var length = 0;
-        for (var i = first; i <= last; i++)
-        {
-            length += segments[i].Length;
-        }
-
-        var mosi = new byte[length];
-        var at = 0;
-        for (var i = first; i <= last; i++)
-        {
-            // An empty write buffer clocks zeros, as spidev does with a null tx_buf.
-            segments[i].Write.Span.CopyTo(mosi.AsSpan(at));
-            at += segments[i].Length;
-        }
-
-        var miso = new byte[length];
-        Exchange(mosi, miso);
-        Frames++;
-        at = 0;
-        for (var i = first; i <= last; i++)
-        {
-            var read = segments[i].Read.Span;
-            miso.AsSpan(at, read.Length).CopyTo(read);
-            at += segments[i].Length;
-        }
-    }
 }

@@ -1,3 +1,5 @@
+using System.Device.Gpio;
+using System.Device.Spi;
 using System.Buffers.Binary;
 using AimcHil.Core;
 using AimcHil.Emulator;
@@ -518,11 +520,11 @@ public sealed class EmulatedTc1 : EmulatedSpiPart
         Put(data, at + 2, (ushort)value);
     }
 
-    private void OnStart(PinEdge edge)
+    private void OnStart(PinEventTypes edge)
     {
         lock (_state)
         {
-            if (edge == PinEdge.Falling)
+            if (edge == PinEventTypes.Falling)
             {
                 _gpio.Drive(_doneLine, PinValue.Low);
                 return;

@@ -1,3 +1,4 @@
+using System.Device.Gpio;
 using AimcHil.Core;
 using AimcHil.Emulator;
 using AimcHil.Hardware.Buses;
@@ -52,7 +53,7 @@ public class EmulatedBenchTests
         chip.Program(0, weights, options);
         reference.Program(0, weights, options);
         var dacs = Enumerable.Range(0, 4).Select(cs => new Ad5676(bench.Spi(new SpiBusConfig { Bus = 1, ChipSelect = cs, Mode = 1 }))).ToArray();
-        var gpio = bench.Gpio;
+        var gpio = bench.Gpio.Controller;
         gpio.OpenPin(20, PinMode.Output);
         gpio.OpenPin(21, PinMode.Input);
         gpio.OpenPin(13, PinMode.Input); // the second AD7606's BUSY; the first one's driver owns CONVST and BUSY 6
@@ -69,10 +70,10 @@ public class EmulatedBenchTests
             }
 
             gpio.Write(20, PinValue.High);
-            Assert.True(gpio.WaitForEdge(21, PinEdge.Rising, TimeSpan.FromMilliseconds(100)));
+            Assert.False(gpio.WaitForEvent(21, PinEventTypes.Rising, TimeSpan.FromMilliseconds(100)).TimedOut);
             var codes = new int[16];
             adc0.ReadCodes([0, 1, 2, 3, 4, 5, 6, 7], codes);
-            Assert.True(gpio.WaitForEdge(13, PinEdge.Falling, TimeSpan.Zero));
+            Assert.False(gpio.WaitForEvent(13, PinEventTypes.Falling, TimeSpan.Zero).TimedOut);
             var words = new byte[16];
             adc1.Read(words);
             for (var k = 0; k < 8; k++)
@@ -81,7 +82,7 @@ public class EmulatedBenchTests
             }
 
             gpio.Write(20, PinValue.Low);
-            Assert.True(gpio.WaitForEdge(21, PinEdge.Falling, TimeSpan.Zero));
+            Assert.False(gpio.WaitForEvent(21, PinEventTypes.Falling, TimeSpan.Zero).TimedOut);
 
             Assert.Equal(x, bench.Tc1.LastInputCodes);
             // TC1's outputs are the chip's analog values (no column ADC on the chip): the AD7606 alone quantizes them.
@@ -119,8 +120,8 @@ public class EmulatedBenchTests
             new Ad5676(bench.Spi(new SpiBusConfig { Bus = 1, ChipSelect = cs, Mode = 1 })).WriteAll([.. Enumerable.Repeat(65535, 8)]);
         }
 
-        bench.Gpio.OpenPin(20, PinMode.Output);
-        bench.Gpio.Write(20, PinValue.High);
+        bench.Gpio.Controller.OpenPin(20, PinMode.Output);
+        bench.Gpio.Controller.Write(20, PinValue.High);
 
         Assert.Equal(5.0, bench.Tc1.OutputVolts(0));
         Assert.Equal(-5.0, bench.Tc1.OutputVolts(1));
@@ -148,7 +149,7 @@ public class EmulatedBenchTests
         var clash = Wiring() with { RegisterSpi = new() { Bus = 1, ChipSelect = 2 } };
         var noBusy = Wiring() with { Outputs = new() { Adcs = [new ConverterConfig { Part = "ad7606", Bus = 2, ConvstLine = 5 }] } };
 
-        Assert.Equal("emulated direct rig: 'ad9999' is not a DAC part the emulation has (ad5328, ad5676); check inputs.dacs in the rig file", Assert.Throws<AimcException>(() => new EmulatedBench(unknown, chip)).Message);
+        Assert.Equal("emulated direct rig: 'ad9999' is not a DAC part the emulation has (ad5328, ad5676, iot:ad5328); check inputs.dacs in the rig file", Assert.Throws<AimcException>(() => new EmulatedBench(unknown, chip)).Message);
         Assert.Equal("emulated direct rig: AD5676 and TC1 both sit on SPI bus 1, chip select 2; check the rig file", Assert.Throws<AimcException>(() => new EmulatedBench(clash, chip)).Message);
         Assert.Equal("emulated direct rig: ad7606 on SPI bus 2, chip select 0 needs busy_line; add it to the rig file", Assert.Throws<AimcException>(() => new EmulatedBench(noBusy, chip)).Message);
     }
@@ -171,7 +172,7 @@ public class EmulatedBenchTests
             },
         };
         using var bench = new EmulatedBench(config, chip);
-        var ads = new Ads1115(bench.I2c(1, 0x48), bench.Gpio, 17, Ads1115FullScale.PlusMinus4_096V, Ads1115DataRate.Sps860);
+        var ads = new Ads1115(bench.I2c(1, 0x48), bench.Gpio.Controller, 17, Ads1115FullScale.PlusMinus4_096V, Ads1115DataRate.Sps860);
         var mcp = new Mcp3208(bench.Spi(new SpiBusConfig { Bus = 0, ChipSelect = 1 }), 3.3);
         var twoCodes = new int[4];
         var eightCodes = new int[8];

@@ -1,3 +1,6 @@
+using System.Device.Gpio;
+using System.Device.I2c;
+using System.Device.Spi;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 using AimcHil.Hardware.Converters;
@@ -152,14 +155,14 @@ public class EmulatedConverterTests
         double[] volts = [0, 2.5, -2.5, 5.0, -5.1, 0.0001, -0.0001, 1.2345];
         var gpio = new EmulatedGpio();
         var model = new EmulatedAd7606(On(2, 0, SpiMode.Mode2), gpio, 5, 6, 5, channel => volts[channel]);
-        var adc = new Ad7606(model, gpio, 5, 6, Ad7606Range.PlusMinus5V);
+        var adc = new Ad7606(model, gpio.Controller, 5, 6, Ad7606Range.PlusMinus5V);
         var codes = new int[8];
 
         adc.ReadCodes([0, 1, 2, 3, 4, 5, 6, 7], codes);
 
         Assert.Equal(new[] { 0, 16384, -16384, 32767, -32768, 1, -1, 8090 }, codes);
         Assert.Equal(2, model.Conversions); // opening CONVST high is a rising edge too, as on the wire
-        Assert.Equal(PinValue.Low, gpio.Read(6));
+        Assert.Equal(PinValue.Low, gpio.Controller.Read(6));
         var raw = new byte[4];
         model.Read(raw);
         Assert.Equal(new byte[] { 0x00, 0x00, 0x40, 0x00 }, raw); // each frame starts at V1
@@ -170,15 +173,15 @@ public class EmulatedConverterTests
     {
         var gpio = new EmulatedGpio();
         _ = new EmulatedAd7606(On(2, 0, SpiMode.Mode2), gpio, 5, 6, 10, _ => 1.0);
-        gpio.OpenPin(5, PinMode.Output, PinValue.High);
-        gpio.OpenPin(6, PinMode.Input);
+        gpio.Controller.OpenPin(5, PinMode.Output, PinValue.High);
+        gpio.Controller.OpenPin(6, PinMode.Input);
 
-        gpio.Write(5, PinValue.Low);
-        gpio.Write(5, PinValue.High);
+        gpio.Controller.Write(5, PinValue.Low);
+        gpio.Controller.Write(5, PinValue.High);
 
-        Assert.True(gpio.WaitForEdge(6, PinEdge.Rising, TimeSpan.Zero));
-        Assert.True(gpio.WaitForEdge(6, PinEdge.Falling, TimeSpan.Zero));
-        Assert.False(gpio.WaitForEdge(6, PinEdge.Falling, TimeSpan.FromMilliseconds(5)));
+        Assert.False(gpio.Controller.WaitForEvent(6, PinEventTypes.Rising, TimeSpan.Zero).TimedOut);
+        Assert.False(gpio.Controller.WaitForEvent(6, PinEventTypes.Falling, TimeSpan.Zero).TimedOut);
+        Assert.True(gpio.Controller.WaitForEvent(6, PinEventTypes.Falling, TimeSpan.FromMilliseconds(5)).TimedOut);
     }
 
     [Fact]
@@ -201,7 +204,7 @@ public class EmulatedConverterTests
     {
         var gpio = new EmulatedGpio();
         var model = new EmulatedAds1115(new I2cConnectionSettings(1, 0x49), channel => 0.25 * channel, gpio, readyLine: 17);
-        var adc = new Ads1115(model, gpio, 17, Ads1115FullScale.PlusMinus1_024V, Ads1115DataRate.Sps8);
+        var adc = new Ads1115(model, gpio.Controller, 17, Ads1115FullScale.PlusMinus1_024V, Ads1115DataRate.Sps8);
         var codes = new int[2];
 
         adc.ReadCodes([2, 3], codes);
@@ -209,7 +212,7 @@ public class EmulatedConverterTests
         Assert.Equal(0x8000, model.Register(3));
         Assert.Equal(0x0000, model.Register(2));
         Assert.Equal(new[] { 16000, 24000 }, codes); // 0.5 V and 0.75 V of ±1.024 V
-        Assert.Equal(PinValue.Low, gpio.Read(17));
+        Assert.Equal(PinValue.Low, gpio.Controller.Read(17));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Device.Gpio;
 using AimcHil.Hardware.Buses;
 using AimcHil.Rig.Direct.Emulated;
 
@@ -11,29 +12,29 @@ public class EmulatedGpioTests
     {
         var gpio = new EmulatedGpio();
         gpio.Drive(21, PinValue.High);
-        gpio.OpenPin(21, PinMode.Input);
+        gpio.Controller.OpenPin(21, PinMode.Input);
 
-        Assert.Equal(PinValue.High, gpio.Read(21));
-        Assert.False(gpio.WaitForEdge(21, PinEdge.Rising, TimeSpan.Zero)); // it rose before anyone listened
+        Assert.Equal(PinValue.High, gpio.Controller.Read(21));
+        Assert.True(gpio.Controller.WaitForEvent(21, PinEventTypes.Rising, TimeSpan.Zero).TimedOut); // it rose before anyone listened
         gpio.Drive(21, PinValue.Low);
         gpio.Drive(21, PinValue.High);
-        Assert.True(gpio.WaitForEdge(21, PinEdge.Rising, TimeSpan.Zero)); // the falling edge is dropped on the way
-        Assert.False(gpio.WaitForEdge(21, PinEdge.Both, TimeSpan.Zero));
+        Assert.False(gpio.Controller.WaitForEvent(21, PinEventTypes.Rising, TimeSpan.Zero).TimedOut); // the falling edge is dropped on the way
+        Assert.True(gpio.Controller.WaitForEvent(21, PinEventTypes.Rising | PinEventTypes.Falling, TimeSpan.Zero).TimedOut);
     }
 
     [Fact]
     public void PartsHearOnlyChangesOfTheHostsOutputs()
     {
         var gpio = new EmulatedGpio();
-        var heard = new List<PinEdge>();
+        var heard = new List<PinEventTypes>();
         gpio.Listen(20, heard.Add);
-        gpio.OpenPin(20, PinMode.Output);
+        gpio.Controller.OpenPin(20, PinMode.Output);
 
-        gpio.Write(20, PinValue.High);
-        gpio.Write(20, PinValue.High);
-        gpio.Write(20, PinValue.Low);
+        gpio.Controller.Write(20, PinValue.High);
+        gpio.Controller.Write(20, PinValue.High);
+        gpio.Controller.Write(20, PinValue.Low);
 
-        Assert.Equal([PinEdge.Rising, PinEdge.Falling], heard);
+        Assert.Equal([PinEventTypes.Rising, PinEventTypes.Falling], heard);
         Assert.Equal(2, gpio.OutputEdges);
     }
 
@@ -41,11 +42,11 @@ public class EmulatedGpioTests
     public async Task AWaitEndsWhenAPartDrivesTheLineFromAnotherThread()
     {
         var gpio = new EmulatedGpio();
-        gpio.OpenPin(6, PinMode.Input);
+        gpio.Controller.OpenPin(6, PinMode.Input);
 
         var later = Task.Delay(20).ContinueWith(_ => gpio.Drive(6, PinValue.High), TaskScheduler.Default);
 
-        Assert.True(gpio.WaitForEdge(6, PinEdge.Rising, TimeSpan.FromSeconds(5)));
+        Assert.False(gpio.Controller.WaitForEvent(6, PinEventTypes.Rising, TimeSpan.FromSeconds(5)).TimedOut);
         await later;
     }
 
@@ -53,10 +54,10 @@ public class EmulatedGpioTests
     public void APartDrivingAHostOutputIsTwoDriversOnOneWire()
     {
         var gpio = new EmulatedGpio();
-        gpio.OpenPin(21, PinMode.Output);
+        gpio.Controller.OpenPin(21, PinMode.Output);
 
         var error = Assert.Throws<InvalidOperationException>(() => gpio.Drive(21, PinValue.High));
 
-        Assert.Equal("emulated-gpiochip0: line 21 is driven by a part, but the host opened it as an output: two drivers on one wire; check the rig's line numbers", error.Message);
+        Assert.Equal("emulated-gpiochip0: line 21 is driven from outside, but the host opened it as an output: two drivers on one wire; check the line numbers", error.Message);
     }
 }

@@ -1,3 +1,5 @@
+using System.Device.Gpio;
+using System.Device.Spi;
 using AimcHil.Core;
 using AimcHil.Emulator;
 using AimcHil.Emulator.Devices;
@@ -78,7 +80,7 @@ public class EmulatedTc1Tests
     public void ProgramReportsWhatTheChipReportsDirectlyAndRaisesDone()
     {
         var (tc1, gpio) = Tc1(Small);
-        gpio.OpenPin(21, PinMode.Input);
+        gpio.Controller.OpenPin(21, PinMode.Input);
         var targets = new Grid<float>(8, 4);
         var rng = new Random(3);
         for (var k = 0; k < targets.Data.Length; k++)
@@ -97,7 +99,7 @@ public class EmulatedTc1Tests
 
         WriteRegister(tc1, 0x20, 0x01);
 
-        Assert.True(gpio.WaitForEdge(21, PinEdge.Rising, TimeSpan.Zero));
+        Assert.False(gpio.Controller.WaitForEvent(21, PinEventTypes.Rising, TimeSpan.Zero).TimedOut);
         Assert.Equal(new byte[] { 0x02 }, ReadRegister(tc1, 0x02, 1));
         using var direct = new EmulatedChip(Small, Seed);
         var expected = direct.Program(1, targets, new WriteVerifyOptions(true, 1311 / 65535.0, 10));
@@ -209,21 +211,21 @@ public class EmulatedTc1Tests
         var config = new DirectRigConfig { Outputs = new() { MidVolts = 0, HalfSpanVolts = 5 }, MacFullScale = 4 };
         double[] wordLines = [2.5, 0.0, 1.25, 1.25 + (1.25 / 127), 1.3, 1.25, 1.25, 3.0];
         var tc1 = new EmulatedTc1(chip, config, gpio, i => wordLines[i], wordLines.Length);
-        gpio.OpenPin(20, PinMode.Output);
-        gpio.OpenPin(21, PinMode.Input);
+        gpio.Controller.OpenPin(20, PinMode.Output);
+        gpio.Controller.OpenPin(21, PinMode.Input);
 
-        gpio.Write(20, PinValue.High);
+        gpio.Controller.Write(20, PinValue.High);
 
-        Assert.True(gpio.WaitForEdge(21, PinEdge.Rising, TimeSpan.Zero));
-        Assert.Equal(PinValue.High, gpio.Read(21));
+        Assert.False(gpio.Controller.WaitForEvent(21, PinEventTypes.Rising, TimeSpan.Zero).TimedOut);
+        Assert.Equal(PinValue.High, gpio.Controller.Read(21));
         Assert.Equal(new[] { 127, -127, 0, 1, 5, 0, 0, 127 }, tc1.LastInputCodes);
         for (var j = 0; j < 4; j++)
         {
             Assert.Equal(Math.Clamp(tc1.LastMac[j] / 4 * 5, -5, 5), tc1.OutputVolts(j), 12);
         }
 
-        gpio.Write(20, PinValue.Low);
-        Assert.True(gpio.WaitForEdge(21, PinEdge.Falling, TimeSpan.Zero));
+        gpio.Controller.Write(20, PinValue.Low);
+        Assert.False(gpio.Controller.WaitForEvent(21, PinEventTypes.Falling, TimeSpan.Zero).TimedOut);
         Assert.Equal(1, tc1.Computes);
     }
 

@@ -1,3 +1,5 @@
+using System.Device.Gpio;
+using System.Device.Spi;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 
@@ -12,13 +14,15 @@ namespace AimcHil.Hardware.Converters;
 public sealed class Ad7606 : IAdc
 {
     private readonly SpiDevice _spi;
+    private readonly OwnedBuses _owned;
     private readonly GpioController _gpio;
     private readonly int _convstPin;
     private readonly int _busyPin;
 
-    public Ad7606(SpiDevice spi, GpioController gpio, int convstPin, int busyPin, Ad7606Range range = Ad7606Range.PlusMinus10V, TimeSpan? busyTimeout = null)
+    public Ad7606(SpiDevice spi, GpioController gpio, int convstPin, int busyPin, Ad7606Range range = Ad7606Range.PlusMinus10V, TimeSpan? busyTimeout = null, bool shouldDispose = true)
     {
         _spi = spi;
+        _owned = new OwnedBuses(shouldDispose, spi, gpio);
         _gpio = gpio;
         _convstPin = convstPin;
         _busyPin = busyPin;
@@ -74,13 +78,13 @@ public sealed class Ad7606 : IAdc
 
         _gpio.Write(_convstPin, PinValue.Low);
         _gpio.Write(_convstPin, PinValue.High);
-        if (!_gpio.WaitForEdge(_busyPin, PinEdge.Falling, BusyTimeout))
+        if (_gpio.WaitForEvent(_busyPin, PinEventTypes.Falling, BusyTimeout).TimedOut)
         {
-            throw new AimcException($"{Name}: BUSY stayed high {BusyTimeout.TotalMilliseconds:0.###} ms after CONVST (conversion takes about 4 µs); check the BUSY wire to line {_busyPin} and CONVST to line {_convstPin} of {_gpio.Name}, RESET low and the part's supplies");
+            throw new AimcException($"{Name}: BUSY stayed high {BusyTimeout.TotalMilliseconds:0.###} ms after CONVST (conversion takes about 4 µs); check the BUSY wire to line {_busyPin} and CONVST to line {_convstPin} of {_gpio.ChipName}, RESET low and the part's supplies");
         }
 
         var words = new byte[2 * (highest + 1)];
-        _spi.Transfer([new SpiTransfer(ReadOnlyMemory<byte>.Empty, words)]);
+        _spi.TransferMessage([new SpiTransfer(ReadOnlyMemory<byte>.Empty, words)]);
         for (var i = 0; i < channels.Length; i++)
         {
             codes[i] = (short)(words[2 * channels[i]] << 8 | words[2 * channels[i] + 1]);
@@ -92,4 +96,7 @@ public sealed class Ad7606 : IAdc
         ConverterChecks.Channel(Name, channel, Channels);
         return code / 32768.0 * RangeVolts;
     }
+
+    /// <summary>Disposes the bus devices given at construction, unless built with shouldDispose: false.</summary>
+    public void Dispose() => _owned.Dispose();
 }

@@ -1,3 +1,4 @@
+using System.Device.Gpio;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Rig.Direct;
@@ -7,28 +8,23 @@ namespace AimcHil.Rig.Direct;
 /// parts' CONVST writes are dropped; they take the BUSY edge of the leader's conversion (scanned after it, as DirectChip
 /// scans parts in rig-file order every sample). Pulsing per part instead would leave every other part a stale BUSY
 /// edge per pulse, which a later scan would take for its own and read before its conversion ends.</summary>
-internal sealed class SharedLineGpio(GpioController inner, SharedConvst group) : GpioController
+internal sealed class SharedLineGpioDriver(GpioController inner, SharedConvst group) : LayeredGpioDriver(inner)
 {
-    public override string Name => inner.Name;
-
-    public override void OpenPin(int pin, PinMode mode, PinValue initial = PinValue.Low)
+    /// <summary>The shared line is opened once, by the first part; the others find it open and leave it as it is.</summary>
+    protected override void SetPinMode(int pinNumber, PinMode mode, PinValue initialValue)
     {
-        if (pin == group.Line && group.Opened)
+        if (pinNumber == group.Line && group.Opened)
         {
             return;
         }
 
-        inner.OpenPin(pin, mode, initial);
-        group.Opened |= pin == group.Line;
+        base.SetPinMode(pinNumber, mode, initialValue);
+        group.Opened |= pinNumber == group.Line;
     }
 
-    public override void ClosePin(int pin) => inner.ClosePin(pin);
-
-    public override PinValue Read(int pin) => inner.Read(pin);
-
-    public override void Write(int pin, PinValue value)
+    protected override void Write(int pinNumber, PinValue value)
     {
-        if (pin == group.Line)
+        if (pinNumber == group.Line)
         {
             group.Leader ??= this;
             if (group.Leader != this)
@@ -37,8 +33,6 @@ internal sealed class SharedLineGpio(GpioController inner, SharedConvst group) :
             }
         }
 
-        inner.Write(pin, value);
+        base.Write(pinNumber, value);
     }
-
-    public override bool WaitForEdge(int pin, PinEdge edge, TimeSpan timeout) => inner.WaitForEdge(pin, edge, timeout);
 }

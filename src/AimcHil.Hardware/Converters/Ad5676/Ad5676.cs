@@ -1,3 +1,4 @@
+using System.Device.Spi;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Hardware.Converters;
@@ -12,11 +13,13 @@ public sealed class Ad5676 : IDac
     public const int WriteAndUpdate = 0b0011;
 
     private readonly SpiDevice _spi;
+    private readonly OwnedBuses _owned;
 
     /// <param name="doubleGain">The GAIN pin tied to VLOGIC: outputs span 0 … 2 VREF.</param>
-    public Ad5676(SpiDevice spi, double referenceVolts = 2.5, bool doubleGain = false)
+    public Ad5676(SpiDevice spi, double referenceVolts = 2.5, bool doubleGain = false, bool shouldDispose = true)
     {
         _spi = spi;
+        _owned = new OwnedBuses(shouldDispose, spi);
         Name = $"AD5676 on {spi.ConnectionSettings.DevicePath}";
         ConverterChecks.Positive(Name, "the reference voltage", referenceVolts);
         ConverterChecks.Mode(Name, spi.ConnectionSettings, SpiMode.Mode1, SpiMode.Mode2);
@@ -48,7 +51,7 @@ public sealed class Ad5676 : IDac
         ConverterChecks.Code(Name, channel, code, MaxCode);
         var frame = new byte[3];
         Frame(channel, code, frame);
-        _spi.Transfer([new SpiTransfer(frame, Memory<byte>.Empty, DeselectAfter: true)]);
+        _spi.TransferMessage([new SpiTransfer(frame, Memory<byte>.Empty, DeselectAfter: true)]);
     }
 
     public void WriteAll(ReadOnlySpan<int> codes)
@@ -73,7 +76,7 @@ public sealed class Ad5676 : IDac
             segments[channel] = new SpiTransfer(frames.AsMemory(3 * channel, 3), Memory<byte>.Empty, DeselectAfter: true);
         }
 
-        _spi.Transfer(segments);
+        _spi.TransferMessage(segments);
     }
 
     public int ToCode(double volts) => ConverterChecks.DacCode(Name, volts, FullScaleVolts, MaxCode);
@@ -86,4 +89,7 @@ public sealed class Ad5676 : IDac
         frame[1] = (byte)(code >> 8);
         frame[2] = (byte)code;
     }
+
+    /// <summary>Disposes the bus devices given at construction, unless built with shouldDispose: false.</summary>
+    public void Dispose() => _owned.Dispose();
 }

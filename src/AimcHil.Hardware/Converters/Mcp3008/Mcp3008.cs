@@ -1,3 +1,4 @@
+using System.Device.Spi;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Hardware.Converters;
@@ -6,8 +7,8 @@ namespace AimcHil.Hardware.Converters;
 /// null bit rx1 bit 2.</summary>
 public sealed class Mcp3008 : Mcp3x08
 {
-    public Mcp3008(SpiDevice spi, double referenceVolts = 3.3)
-        : base(spi, referenceVolts, "MCP3008", 10)
+    public Mcp3008(SpiDevice spi, double referenceVolts = 3.3, bool shouldDispose = true)
+        : base(spi, referenceVolts, "MCP3008", 10, shouldDispose)
     {
     }
 

@@ -1,3 +1,4 @@
+using System.Device.Spi;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Hardware.Converters;
@@ -6,8 +7,8 @@ namespace AimcHil.Hardware.Converters;
 /// code = (rx1 &amp; 0F) &lt;&lt; 8 | rx2, null bit rx1 bit 4.</summary>
 public sealed class Mcp3208 : Mcp3x08
 {
-    public Mcp3208(SpiDevice spi, double referenceVolts = 3.3)
-        : base(spi, referenceVolts, "MCP3208", 12)
+    public Mcp3208(SpiDevice spi, double referenceVolts = 3.3, bool shouldDispose = true)
+        : base(spi, referenceVolts, "MCP3208", 12, shouldDispose)
     {
     }
 

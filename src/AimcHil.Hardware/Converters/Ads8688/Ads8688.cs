@@ -1,3 +1,4 @@
+using System.Device.Spi;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
 
@@ -15,12 +16,14 @@ public sealed class Ads8688 : IAdc
     private const ushort NoOp = 0x0000;
 
     private readonly SpiDevice _spi;
+    private readonly OwnedBuses _owned;
     private readonly Ads8688Range[] _ranges;
     private readonly ScanFrames _frames = new(FrameBytes);
 
     /// <summary>Programs every channel's range (default ±2.5 × VREF) in one message.</summary>
-    public Ads8688(SpiDevice spi, IReadOnlyList<Ads8688Range>? ranges = null, double referenceVolts = 4.096)
+    public Ads8688(SpiDevice spi, IReadOnlyList<Ads8688Range>? ranges = null, double referenceVolts = 4.096, bool shouldDispose = true)
     {
+        _owned = new OwnedBuses(shouldDispose, spi);
         _spi = spi;
         Name = $"ADS8688 on {spi.ConnectionSettings.DevicePath}";
         ReferenceVolts = referenceVolts;
@@ -44,7 +47,7 @@ public sealed class Ads8688 : IAdc
             segments[channel] = new SpiTransfer(frame, Memory<byte>.Empty, DeselectAfter: true);
         }
 
-        _spi.Transfer(segments);
+        _spi.TransferMessage(segments);
     }
 
     public string Name { get; }
@@ -80,7 +83,7 @@ public sealed class Ads8688 : IAdc
         CheckRange(channel, range);
         var frame = new byte[FrameBytes];
         Frame(RangeWrite(channel, range), frame);
-        _spi.Transfer([new SpiTransfer(frame, Memory<byte>.Empty, DeselectAfter: true)]);
+        _spi.TransferMessage([new SpiTransfer(frame, Memory<byte>.Empty, DeselectAfter: true)]);
         _ranges[channel] = range;
     }
 
@@ -99,7 +102,7 @@ public sealed class Ads8688 : IAdc
             Frame(i < channels.Length ? ManualChannel(channels[i]) : NoOp, _frames.Sent(i));
         }
 
-        _spi.Transfer(_frames.Segments);
+        _spi.TransferMessage(_frames.Segments);
         // Frame 0's data is whatever the part converted before this scan; channel i's result is in frame i + 1, on
         // clocks 16..31.
         for (var i = 0; i < channels.Length; i++)
@@ -144,4 +147,7 @@ public sealed class Ads8688 : IAdc
             throw new AimcException($"{Name}: input range 0x{(int)range:X2} for channel {channel} is not one the part has; check the rig file");
         }
     }
+
+    /// <summary>Disposes the bus devices given at construction, unless built with shouldDispose: false.</summary>
+    public void Dispose() => _owned.Dispose();
 }

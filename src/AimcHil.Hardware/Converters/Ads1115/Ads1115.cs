@@ -1,3 +1,5 @@
+using System.Device.Gpio;
+using System.Device.I2c;
 using System.Diagnostics;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;
@@ -16,25 +18,27 @@ public sealed class Ads1115 : IAdc
     internal const byte HiThresh = 0x03;
 
     private readonly I2cDevice _i2c;
+    private readonly OwnedBuses _owned;
     private readonly GpioController? _gpio;
     private readonly int _readyPin;
     private readonly byte[] _word = new byte[2];
 
     /// <summary>Polls the OS bit for completion.</summary>
-    public Ads1115(I2cDevice i2c, Ads1115FullScale fullScale = Ads1115FullScale.PlusMinus2_048V, Ads1115DataRate dataRate = Ads1115DataRate.Sps128, TimeSpan? conversionTimeout = null)
-        : this(i2c, fullScale, dataRate, conversionTimeout, null, -1)
+    public Ads1115(I2cDevice i2c, Ads1115FullScale fullScale = Ads1115FullScale.PlusMinus2_048V, Ads1115DataRate dataRate = Ads1115DataRate.Sps128, TimeSpan? conversionTimeout = null, bool shouldDispose = true)
+        : this(i2c, fullScale, dataRate, conversionTimeout, null, -1, shouldDispose)
     {
     }
 
     /// <summary>Waits for ALERT/RDY (open drain, active low) on <paramref name="readyPin"/> of <paramref name="gpio"/>:
     /// the threshold registers are set to the datasheet's conversion-ready pattern (Hi_thresh MSB 1, Lo_thresh MSB 0).</summary>
-    public Ads1115(I2cDevice i2c, GpioController gpio, int readyPin, Ads1115FullScale fullScale = Ads1115FullScale.PlusMinus2_048V, Ads1115DataRate dataRate = Ads1115DataRate.Sps128, TimeSpan? conversionTimeout = null)
-        : this(i2c, fullScale, dataRate, conversionTimeout, gpio, readyPin)
+    public Ads1115(I2cDevice i2c, GpioController gpio, int readyPin, Ads1115FullScale fullScale = Ads1115FullScale.PlusMinus2_048V, Ads1115DataRate dataRate = Ads1115DataRate.Sps128, TimeSpan? conversionTimeout = null, bool shouldDispose = true)
+        : this(i2c, fullScale, dataRate, conversionTimeout, gpio, readyPin, shouldDispose)
     {
     }
 
-    private Ads1115(I2cDevice i2c, Ads1115FullScale fullScale, Ads1115DataRate dataRate, TimeSpan? conversionTimeout, GpioController? gpio, int readyPin)
+    private Ads1115(I2cDevice i2c, Ads1115FullScale fullScale, Ads1115DataRate dataRate, TimeSpan? conversionTimeout, GpioController? gpio, int readyPin, bool shouldDispose)
     {
+        _owned = new OwnedBuses(shouldDispose, i2c, gpio);
         _i2c = i2c;
         _gpio = gpio;
         _readyPin = readyPin;
@@ -141,9 +145,9 @@ public sealed class Ads1115 : IAdc
         _i2c.Write([Config, (byte)(config >> 8), (byte)config]);
         if (_gpio is not null)
         {
-            if (!_gpio.WaitForEdge(_readyPin, PinEdge.Falling, ConversionTimeout))
+            if (_gpio.WaitForEvent(_readyPin, PinEventTypes.Falling, ConversionTimeout).TimedOut)
             {
-                throw Timeout(channel, $"check the ALERT/RDY wire to line {_readyPin} of {_gpio.Name} and its pull-up");
+                throw Timeout(channel, $"check the ALERT/RDY wire to line {_readyPin} of {_gpio.ChipName} and its pull-up");
             }
         }
         else
@@ -190,4 +194,7 @@ public sealed class Ads1115 : IAdc
 
     private AimcException Timeout(int channel, string check) =>
         new($"{Name}: conversion on AIN{channel} did not complete within {ConversionTimeout.TotalMilliseconds:0.#} ms; {check}");
+
+    /// <summary>Disposes the bus devices given at construction, unless built with shouldDispose: false.</summary>
+    public void Dispose() => _owned.Dispose();
 }

@@ -1,3 +1,4 @@
+using System.Device.Spi;
 using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Hardware.Converters;
@@ -15,12 +16,14 @@ public sealed class Ad5328 : IDac
     public const ushort LdacContinuous = 0xA000;
 
     private readonly SpiDevice _spi;
+    private readonly OwnedBuses _owned;
 
     /// <summary>Sends the GAIN/BUF/VDD word for both halves and the LDAC mode in one message, so a part left in another
     /// state by an earlier program behaves as configured.</summary>
-    public Ad5328(SpiDevice spi, double referenceVolts, Ad5328Reference reference = Ad5328Reference.Unbuffered, bool doubleGain = false)
+    public Ad5328(SpiDevice spi, double referenceVolts, Ad5328Reference reference = Ad5328Reference.Unbuffered, bool doubleGain = false, bool shouldDispose = true)
     {
         _spi = spi;
+        _owned = new OwnedBuses(shouldDispose, spi);
         Name = $"AD5328 on {spi.ConnectionSettings.DevicePath}";
         ConverterChecks.Positive(Name, "the reference voltage", referenceVolts);
         ConverterChecks.Mode(Name, spi.ConnectionSettings, SpiMode.Mode1, SpiMode.Mode2);
@@ -36,7 +39,7 @@ public sealed class Ad5328 : IDac
         var words = new byte[4];
         Word(ControlWord, words.AsSpan(0, 2));
         Word(LdacContinuous, words.AsSpan(2, 2));
-        _spi.Transfer([new SpiTransfer(words.AsMemory(0, 2), Memory<byte>.Empty, DeselectAfter: true), new SpiTransfer(words.AsMemory(2, 2), Memory<byte>.Empty, DeselectAfter: true)]);
+        _spi.TransferMessage([new SpiTransfer(words.AsMemory(0, 2), Memory<byte>.Empty, DeselectAfter: true), new SpiTransfer(words.AsMemory(2, 2), Memory<byte>.Empty, DeselectAfter: true)]);
     }
 
     public string Name { get; }
@@ -71,7 +74,7 @@ public sealed class Ad5328 : IDac
         ConverterChecks.Code(Name, channel, code, MaxCode);
         var word = new byte[2];
         Word(DataWord(channel, code), word);
-        _spi.Transfer([new SpiTransfer(word, Memory<byte>.Empty, DeselectAfter: true)]);
+        _spi.TransferMessage([new SpiTransfer(word, Memory<byte>.Empty, DeselectAfter: true)]);
     }
 
     public void WriteAll(ReadOnlySpan<int> codes)
@@ -96,7 +99,7 @@ public sealed class Ad5328 : IDac
             segments[channel] = new SpiTransfer(words.AsMemory(2 * channel, 2), Memory<byte>.Empty, DeselectAfter: true);
         }
 
-        _spi.Transfer(segments);
+        _spi.TransferMessage(segments);
     }
 
     public int ToCode(double volts) => ConverterChecks.DacCode(Name, volts, FullScaleVolts, MaxCode);
@@ -108,4 +111,7 @@ public sealed class Ad5328 : IDac
         bytes[0] = (byte)(word >> 8);
         bytes[1] = (byte)word;
     }
+
+    /// <summary>Disposes the bus devices given at construction, unless built with shouldDispose: false.</summary>
+    public void Dispose() => _owned.Dispose();
 }

@@ -1,11 +1,13 @@
+using System.Device.Spi;
+
 namespace AimcHil.Hardware.Buses;
 
-/// <summary>A device on an SPI bus, shaped like System.Device.Spi.SpiDevice, with multi-segment messages: one
-/// <see cref="Transfer"/> is one kernel call (SPI_IOC_MESSAGE), which is what read-out scans are counted in.</summary>
-public abstract class SpiDevice : IDisposable
+/// <summary>A System.Device.Spi.SpiDevice that also takes multi-segment messages: one <see cref="Transfer"/> is one
+/// kernel call (SPI_IOC_MESSAGE) with chip-select releases and delays between segments, which is what read-out scans are
+/// counted in. The single-buffer calls of SpiDevice are one-segment messages, so an Iot.Device binding on this device
+/// is counted the same way.</summary>
+public abstract class SpiMessageDevice : SpiDevice
 {
-    public abstract SpiConnectionSettings ConnectionSettings { get; }
-
     /// <summary>Messages sent so far (kernel calls on a real bus).</summary>
     public long Messages { get; private set; }
 
@@ -31,27 +33,26 @@ public abstract class SpiDevice : IDisposable
         }
     }
 
-    /// <summary>Full duplex in one segment: <paramref name="write"/> out while <paramref name="read"/> comes in.</summary>
-    public void TransferFullDuplex(ReadOnlySpan<byte> write, Span<byte> read)
+    /// <summary>Full duplex in one segment: <paramref name="writeBuffer"/> out while <paramref name="readBuffer"/> comes in.</summary>
+    public sealed override void TransferFullDuplex(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer)
     {
-        var input = new byte[read.Length];
-        Transfer([new SpiTransfer(write.ToArray(), input)]);
-        input.CopyTo(read);
+        if (writeBuffer.Length != readBuffer.Length)
+        {
+            throw new ArgumentException($"a full-duplex SPI transfer clocks as many bytes in as out: write {writeBuffer.Length}, read {readBuffer.Length}", nameof(readBuffer));
+        }
+
+        var input = new byte[readBuffer.Length];
+        Transfer([new SpiTransfer(writeBuffer.ToArray(), input)]);
+        input.CopyTo(readBuffer);
     }
 
-    public void Write(ReadOnlySpan<byte> buffer) => Transfer([new SpiTransfer(buffer.ToArray(), Memory<byte>.Empty)]);
+    public sealed override void Write(ReadOnlySpan<byte> buffer) => Transfer([new SpiTransfer(buffer.ToArray(), Memory<byte>.Empty)]);
 
-    public void Read(Span<byte> buffer)
+    public sealed override void Read(Span<byte> buffer)
     {
         var input = new byte[buffer.Length];
         Transfer([new SpiTransfer(ReadOnlyMemory<byte>.Empty, input)]);
         input.CopyTo(buffer);
-    }
-
-    public void Dispose()
-    {
-        Dispose(true);
-        GC.SuppressFinalize(this);
     }
 
     /// <summary>Carries out one message (a real bus: one SPI_IOC_MESSAGE ioctl; an emulated one: the peripheral's
@@ -61,8 +62,4 @@ public abstract class SpiDevice : IDisposable
     /// <summary>Counts kernel calls beyond the one <see cref="Transfer"/> counts, for a bus that had to split a
     /// message (spidev's buffer limit), so <see cref="Messages"/> stays the number of kernel calls.</summary>
     protected void CountAdditionalMessages(int count) => Messages += count;
-
-    protected virtual void Dispose(bool disposing)
-    {
-    }
 }
