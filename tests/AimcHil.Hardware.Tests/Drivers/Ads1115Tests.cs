@@ -154,9 +154,9 @@ public class Ads1115Tests
     }
 
     [Fact]
-    public void TheDefaultTimeoutCoversTwoConversionPeriods()
+    public void TheDefaultTimeoutCoversTwoConversionPeriodsAndASchedulingMargin()
     {
         var adc = new Ads1115(Part(0, 0, 0), dataRate: Ads1115DataRate.Sps8);
-        Assert.Equal(TimeSpan.FromMilliseconds(252), adc.ConversionTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(2 * 125 + 50), adc.ConversionTimeout);
     }
 }

@@ -51,9 +51,10 @@ public sealed class Ads1115 : IAdc
             throw new AimcException($"{Name}: full scale {fullScale} or data rate {dataRate} is not one the part has; check the rig file");
         }
 
-        // The internal oscillator may run 10 % slow; twice the nominal conversion time plus a scheduling margin is
-        // generous without hiding a dead part for long.
-        ConversionTimeout = conversionTimeout ?? TimeSpan.FromSeconds(2.0 / SamplesPerSecond(dataRate)) + TimeSpan.FromMilliseconds(2);
+        // The internal oscillator may run 10 % slow, so twice the nominal conversion time covers the part; the 50 ms
+        // covers the host: a loaded Linux board can deschedule the poller for tens of milliseconds (a 2 ms margin
+        // failed a two-poll read on a busy 2-core machine), and a dead part is still named within a third of a second.
+        ConversionTimeout = conversionTimeout ?? TimeSpan.FromSeconds(2.0 / SamplesPerSecond(dataRate)) + TimeSpan.FromMilliseconds(50);
         if (gpio is not null)
         {
             // COMP_QUE != 11 with Hi_thresh MSB = 1 and Lo_thresh MSB = 0 turns ALERT/RDY into a conversion-ready
