@@ -1,3 +1,5 @@
+using AimcHil.Training.Runs;
+
 namespace AimcHil.Cli.Tests;
 
 /// <summary>A mistyped command line is a user's mistake like any other: one <c>aimc: error:</c> line, exit 2, no
@@ -27,5 +29,47 @@ public sealed class CommandLineErrorTests
 
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("number of uniform random input vectors (default 64) (1 … 1048576)", help.Stdout, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string[]> TrainChoices() => new()
+    {
+        { "--mode", TrainingChoices.Modes.ToArray() },
+        { "--optimizer", TrainingChoices.Optimizers.ToArray() },
+        { "--model", TrainingChoices.Models.ToArray() },
+        { "--backward-model", TrainingChoices.BackwardModels.ToArray() },
+    };
+
+    [Theory]
+    [MemberData(nameof(TrainChoices))]
+    public void TrainsHelpNamesEveryValueItsParserAccepts(string option, string[] values)
+    {
+        var help = AimcProcess.Run("train", "--help");
+
+        Assert.Equal(0, help.ExitCode);
+        var line = help.Stdout.Split('\n').Single(l => l.TrimStart().StartsWith(option + " ", StringComparison.Ordinal));
+        Assert.Contains(string.Join(" | ", values), line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryListedTrainingChoiceIsAccepted()
+    {
+        Assert.Equal(["software", "naive", "noise", "physical", "hil", "progressive"], TrainingChoices.Modes);
+        foreach (var mode in TrainingChoices.Modes)
+        {
+            Assert.Equal(mode, AimcHil.Core.SnakeCase.Of(TrainingChoices.Mode(mode)));
+        }
+
+        foreach (var optimizer in TrainingChoices.Optimizers)
+        {
+            Assert.NotNull(TrainingChoices.Optimizer(optimizer, 1e-3f));
+        }
+
+        foreach (var backward in TrainingChoices.BackwardModels)
+        {
+            TrainingChoices.CheckBackwardModel(backward);
+        }
+
+        Assert.Equal("--backward-model exact is not known: use ideal, physical or calibrated", Assert.Throws<AimcHil.Core.AimcException>(() => TrainingChoices.CheckBackwardModel("exact")).Message);
+        Assert.Equal("optimizer 'rmsprop' is not known: use adam or sgd", Assert.Throws<AimcHil.Core.AimcException>(() => TrainingChoices.Optimizer("rmsprop", 1e-3f)).Message);
     }
 }

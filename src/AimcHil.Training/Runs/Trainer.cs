@@ -60,12 +60,7 @@ public sealed class Trainer
         _chip = chip;
         _twin = OpenTwin(options, chip);
         Network = AnalogNetwork.Map(model, chip?.Info ?? AnalogNetwork.UnboundedChip(model));
-        Optimizer = options.Optimizer switch
-        {
-            "adam" => new Adam(options.LearningRate),
-            "sgd" => new Sgd(options.LearningRate, 0.9f),
-            _ => throw new AimcException($"optimizer '{options.Optimizer}' is not known: use adam or sgd"),
-        };
+        Optimizer = TrainingChoices.Optimizer(options.Optimizer, options.LearningRate);
     }
 
     public AnalogNetwork Network { get; }
@@ -330,9 +325,9 @@ public sealed class Trainer
     private static DigitalTwin? OpenTwin(TrainingOptions options, IAimcChip? chip)
     {
         var hil = options.Mode == TrainingMode.Hil;
-        if (hil && options.BackwardModel is not ("ideal" or "physical" or "calibrated"))
+        if (hil)
         {
-            throw new AimcException($"--backward-model {options.BackwardModel} is not known: use ideal, physical or calibrated");
+            TrainingChoices.CheckBackwardModel(options.BackwardModel);
         }
 
         var calibrated = hil && options.BackwardModel == "calibrated";
