@@ -46,12 +46,54 @@ internal static class InfoCommand
         table.AddRow("ADC", $"{info.AdcBits} bit, full scale {info.OutputFullScale:g4} {info.OutputUnit} = {info.MacFullScale:g4} MAC, codes {info.AdcCodeMin} … {info.AdcCodeMax}");
         table.AddRow("transport", info.Transport);
         AnsiConsole.Write(table);
-        var effects = new Table().AddColumns("non-ideality", "on", "value", "unit", "what");
+        // The descriptions carry formulas; as a fifth column they wrapped every row into five lines at 80 columns, so
+        // each goes under its row instead, across the whole width.
+        var effects = new Table().AddColumns("non-ideality", "on", "value", "unit");
         foreach (var e in info.NonIdealities)
         {
-            effects.AddRow(Markup.Escape(e.Name), e.Enabled ? "[green]on[/]" : "[grey]off[/]", e.Value.ToString("g4"), Markup.Escape(e.Unit), Markup.Escape(e.Description));
+            effects.AddRow(Markup.Escape(e.Name), e.Enabled ? "[green]on[/]" : "[grey]off[/]", e.Value.ToString("g4"), Markup.Escape(e.Unit));
         }
 
         AnsiConsole.Write(effects);
+        var width = Math.Max(AnsiConsole.Profile.Width, 40);
+        foreach (var e in info.NonIdealities)
+        {
+            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(e.Name)}[/]");
+            foreach (var line in Wrap(e.Description, width - DescriptionIndent.Length))
+            {
+                AnsiConsole.WriteLine(DescriptionIndent + line);
+            }
+        }
+    }
+
+    private const string DescriptionIndent = "    ";
+
+    /// <summary>Breaks <paramref name="text"/> at spaces into lines of at most <paramref name="width"/> characters; a
+    /// word longer than the width (a long formula) is cut.</summary>
+    internal static IEnumerable<string> Wrap(string text, int width)
+    {
+        var line = new System.Text.StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            {
+                yield return line.ToString();
+                line.Clear();
+            }
+
+            var rest = word;
+            while (rest.Length > width)
+            {
+                yield return rest[..width];
+                rest = rest[width..];
+            }
+
+            line.Append(line.Length > 0 ? " " : "").Append(rest);
+        }
+
+        if (line.Length > 0)
+        {
+            yield return line.ToString();
+        }
     }
 }
