@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the solution and ends with one line "N passed, N failed" counted from the test results.
+# Runs every test of the solution, then the C firmware's CTest suite (tools/firmware.sh test), and ends with one line
+# "N passed, N failed" counted from both.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh || exit 1
@@ -25,5 +26,20 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 
+# The firmware's counts come from its own last line, "firmware: N passed, N failed".
+firmware_log=$(mktemp)
+tools/firmware.sh test | tee "$firmware_log"
+firmware_status=${PIPESTATUS[0]}
+firmware_line=$(tail -n 1 "$firmware_log")
+rm -f "$firmware_log"
+fp=$(echo "$firmware_line" | sed -n 's/^firmware: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+ff=$(echo "$firmware_line" | sed -n 's/^firmware: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+if [ -z "$fp" ] || { [ "$firmware_status" -ne 0 ] && [ "${ff:-0}" -eq 0 ]; }; then
+  fp=${fp:-0}
+  ff=1
+fi
+passed=$((passed + fp))
+failed=$((failed + ff))
+
 echo "$passed passed, $failed failed"
-[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$firmware_status" -eq 0 ] && [ "$failed" -eq 0 ]
