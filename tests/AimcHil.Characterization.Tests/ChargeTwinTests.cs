@@ -37,7 +37,7 @@ public sealed class ChargeTwinTests(ITestOutputHelper output) : IDisposable
 
     /// <summary>A map (0 healthy, 1 stuck off, 2 stuck on) with exactly <paramref name="each"/> devices stuck each way
     /// at seeded places.</summary>
-    private static sbyte[] StuckMap(int devices, int each)
+    internal static sbyte[] StuckMap(int devices, int each)
     {
         var rng = AimcHil.Numerics.SeededRandom.For(6, "test/stuck");
         var map = new sbyte[devices];

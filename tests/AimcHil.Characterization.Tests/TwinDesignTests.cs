@@ -32,8 +32,8 @@ public sealed class TwinDesignTests
     [Fact]
     public void AnotherDomainIsRefusedByName()
     {
-        var e = Assert.Throws<AimcException>(() => TwinDesign.From(InfoOf("rram-resistive-division.yaml"), 100e-6));
-        Assert.Equal("calibration covers current- and charge-domain chips so far; rram-resistive-division-64 computes in the resistive_division domain", e.Message);
+        var e = Assert.Throws<AimcException>(() => TwinDesign.From(InfoOf("sram-time-domain.yaml"), 100e-6));
+        Assert.Equal("calibration covers current-, charge- and resistive-division-domain chips so far; sram-time-domain-128 computes in the time_domain domain", e.Message);
     }
 
     /// <summary>5 pF, 300 K and 0.9 V rails on the preset: the chip states T0 (input full scale), its volts per MAC

@@ -40,10 +40,16 @@ public static class TwinCalibration
             throw new AimcException($"the transfer dataset lacks tile(s) {string.Join(", ", missingTiles)}: the twin needs every column's gain (--resume it)");
         }
 
-        var lines = ReadoutFit.Wires(design, sameTile, irDrop, fullScale);
-        var wires = new WireConfig { WordSegmentOhm = lines.WordOhm, BitSegmentOhm = lines.BitOhm };
-        report.Add(new FitParameter("wires.word_segment_ohm", lines.WordOhm, lines.WordSigmaOhm, "Ω", lines.ResidualMac, "MAC", "ir-drop, transfer"));
-        report.Add(new FitParameter("wires.bit_segment_ohm", lines.BitOhm, lines.BitSigmaOhm, "Ω", lines.ResidualMac, "MAC", "ir-drop, transfer"));
+        // A floating bit line (resistive division) is no IR-drop network: such a chip has no line resistance to fit,
+        // and the emulator refuses any.
+        var wires = new WireConfig();
+        if (chip.Domain != ComputationDomain.ResistiveDivision)
+        {
+            var lines = ReadoutFit.Wires(design, sameTile, irDrop, fullScale);
+            wires = new WireConfig { WordSegmentOhm = lines.WordOhm, BitSegmentOhm = lines.BitOhm };
+            report.Add(new FitParameter("wires.word_segment_ohm", lines.WordOhm, lines.WordSigmaOhm, "Ω", lines.ResidualMac, "MAC", "ir-drop, transfer"));
+            report.Add(new FitParameter("wires.bit_segment_ohm", lines.BitOhm, lines.BitSigmaOhm, "Ω", lines.ResidualMac, "MAC", "ir-drop, transfer"));
+        }
 
         progress?.Report("column gains, offsets and ADC bow");
         var gains = new float[chip.Tiles][];

@@ -7,17 +7,17 @@ using AimcHil.Emulator.Periphery;
 namespace AimcHil.Characterization.Calibration;
 
 /// <summary>The part of a twin that a chip states about itself rather than being measured: geometry, domain, device
-/// kind and full scale, DAC and ADC widths and range, drift compensation, and in the charge domain the pulse width,
-/// the integrator's output per MAC, its rails and its kT/C noise; every other non-ideality starts off and is switched
-/// on by a fit.</summary>
+/// kind and full scale, DAC and ADC widths and range, drift compensation, in the charge domain the pulse width, the
+/// integrator's output per MAC, its rails and its kT/C noise, in the resistive-division domain the read voltage and
+/// whether the loads are balanced; every other non-ideality starts off and is switched on by a fit.</summary>
 public static class TwinDesign
 {
     /// <summary>The design preset of a chip from its info and its devices' full scale (from a read-back).</summary>
     public static ChipPreset From(ChipInfo chip, double deviceFullScale)
     {
-        if (chip.Domain is not (ComputationDomain.Current or ComputationDomain.Charge))
+        if (chip.Domain is not (ComputationDomain.Current or ComputationDomain.Charge or ComputationDomain.ResistiveDivision))
         {
-            throw new AimcException($"calibration covers current- and charge-domain chips so far; {chip.Name} computes in the {SnakeCase.Of(chip.Domain)} domain");
+            throw new AimcException($"calibration covers current-, charge- and resistive-division-domain chips so far; {chip.Name} computes in the {SnakeCase.Of(chip.Domain)} domain");
         }
 
         if (chip.WeightEncoding != WeightEncoding.DifferentialPair)
@@ -52,6 +52,9 @@ public static class TwinDesign
             DriftCompensation = Stated(chip, "drift_compensation"),
             Current = chip.Domain == ComputationDomain.Current ? new CurrentDomainConfig { ReadVoltage = chip.InputFullScale } : null,
             Charge = chip.Domain == ComputationDomain.Charge ? Integrator(chip, deviceFullScale) : null,
+            ResistiveDivision = chip.Domain == ComputationDomain.ResistiveDivision
+                ? new ResistiveDivisionConfig { ReadVoltage = chip.InputFullScale, BalanceLoads = !Stated(chip, "unbalanced_divider") }
+                : null,
         };
         return chip.Device switch
         {
