@@ -32,8 +32,26 @@ public sealed class TwinDesignTests
     [Fact]
     public void AnotherDomainIsRefusedByName()
     {
-        var e = Assert.Throws<AimcException>(() => TwinDesign.From(InfoOf("rram-1t1r-charge.yaml"), 100e-6));
-        Assert.Equal("calibration covers current-domain chips so far; rram-1t1r-charge-128 computes in the charge domain", e.Message);
+        var e = Assert.Throws<AimcException>(() => TwinDesign.From(InfoOf("sram-time-domain.yaml"), 100e-6));
+        Assert.Equal("calibration covers current-, charge- and resistive-division-domain chips so far; sram-time-domain-128 computes in the time_domain domain", e.Message);
+    }
+
+    /// <summary>5 pF, 300 K and 0.9 V rails on the preset: the chip states T0 (input full scale), its volts per MAC
+    /// (0.2 V · 100 µS · 10 ns / 5 pF · span 0.9 = 0.036 V), the rails and σ = √(kT/C) = 28.8 µV; with the twin's floor
+    /// set to the chip's (span 0.9), the capacitance and temperature that give those come back.</summary>
+    [Fact]
+    public void AChargeDomainChipsIntegratorIsTakenAsItStatesIt()
+    {
+        var info = InfoOf("rram-1t1r-charge.yaml");
+        var design = TwinDesign.WithChipOutputScale(DeviceKnobs.WithMinState(TwinDesign.From(info, 100e-6), 0.1), info);
+        var charge = design.Charge!;
+        Assert.Equal(10e-9, charge.PulseFullScaleSeconds);
+        Assert.Equal(5e-12, charge.IntegrationCapacitanceFarad, 5e-21);
+        Assert.Equal(300, charge.TemperatureKelvin, 1e-6);
+        Assert.True(charge.Saturation);
+        Assert.Equal(0.9, charge.RailVolts);
+        Assert.True(charge.KtcNoise);
+        Assert.Null(design.Current);
     }
 
     [Fact]

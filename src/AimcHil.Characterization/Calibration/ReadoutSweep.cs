@@ -8,9 +8,10 @@ namespace AimcHil.Characterization.Calibration;
 /// of every drive, and the measured MAC per drive and column (mean over repeats, NaN where a repeat sat at a rail).</summary>
 internal sealed class ReadoutSweep
 {
-    private ReadoutSweep(int tile, Grid<float> weights, Grid<int> inputs, Grid<double> measured)
+    private ReadoutSweep(int tile, Grid<float> weights, sbyte[]? stuck, Grid<int> inputs, Grid<double> measured)
     {
         Tile = tile;
+        Stuck = stuck;
         Weights = weights;
         Inputs = inputs;
         Measured = measured;
@@ -18,9 +19,14 @@ internal sealed class ReadoutSweep
 
     public int Tile { get; }
 
-    /// <summary>The weights the tile holds as the twin knows them: the targets (write-verified), with every stuck device
-    /// at its rail. Not the read-back: its read noise in the predictor would bias every slope fitted on it.</summary>
+    /// <summary>The weights the tile was asked to hold (write-verified). Not the read-back: its read noise in the
+    /// predictor would bias every slope fitted on it.</summary>
     public Grid<float> Weights { get; }
+
+    /// <summary>The tile's stuck map (arrays × rows × cols), or null: the predictor's tile has those devices stuck, so
+    /// each sits at the very state the chip's does (an RRAM device stuck off holds 0, below the 1/on-off floor of a
+    /// healthy one), with both devices of its pair loading the lines as on the chip.</summary>
+    public sbyte[]? Stuck { get; }
 
     /// <summary>Drives × rows input codes.</summary>
     public Grid<int> Inputs { get; }
@@ -43,11 +49,8 @@ internal sealed class ReadoutSweep
                 throw new AimcException($"the {what} dataset was measured on {read.Shape[0]}×{read.Shape[1]} tiles; this chip's are {chip.Rows}×{chip.Cols}");
             }
 
-            var weights = new Grid<float>(chip.Rows, chip.Cols, (float[])read.Values.Clone());
-            if (stuck is not null)
-            {
-                Pin(weights.Data, stuck, tileGroup.Key.Item1);
-            }
+            var tileStuck = stuck?.OfTile(tileGroup.Key.Item1);
+            var weights = new Grid<float>(chip.Rows, chip.Cols, Representable(chip, read.Values, head.Array("read_weight").Values, tileStuck));
 
             var perCode = head.Array("mac_per_code").Values;
             var offset = head.Array("mac_offset").Values;
@@ -74,7 +77,7 @@ internal sealed class ReadoutSweep
                 }
             }
 
-            sweeps.Add(new ReadoutSweep(tileGroup.Key.Item1, weights, inputs, measured));
+            sweeps.Add(new ReadoutSweep(tileGroup.Key.Item1, weights, tileStuck, inputs, measured));
         }
 
         return sweeps;
@@ -84,33 +87,52 @@ internal sealed class ReadoutSweep
     /// column read-out and ADC, on an emulator of <paramref name="design"/> (noise-free devices).</summary>
     public Grid<double> Predict(ChipPreset design)
     {
-        using var chip = new EmulatedChip(design with { Tiles = 1 }, CandidateRun.Seed);
+        using var chip = new EmulatedChip(design with { Tiles = 1, MeasuredStuck = Stuck }, CandidateRun.Seed);
         chip.Program(0, Weights, WriteVerifyOptions.SinglePulse);
         var mac = chip.MvmAnalog(0, Inputs).Mac;
         return new Grid<double>(mac.Rows, mac.Cols, Array.ConvertAll(mac.Data, v => (double)v));
     }
 
-    /// <summary>Replaces each weight that has a stuck device by what the pair then holds: the stuck device at its
-    /// rail (the lowest or highest state the stuck map saw), its partner at its target.</summary>
-    private static void Pin(float[] weights, StuckFit stuck, int tile)
+    /// <summary>The targets as the levels the chip holds them at: on a device with finite levels a pair holds weights
+    /// k/(L − 1) only, and a target between two (the ir-drop's 0.5 on 16 levels sits exactly halfway) goes to the one
+    /// the chip's rounding chose, which the mean read-back of that target's healthy cells tells. Left to the twin, the
+    /// same halfway target rounds by its own fitted on/off ratio, a hair off the chip's, and may take the other level
+    /// on every cell: a 1/(2(L − 1)) weight error the line fit then explains with wrong resistances.</summary>
+    private static float[] Representable(ChipInfo chip, float[] targets, float[] readBack, sbyte[]? stuckOfTile)
     {
-        var map = stuck.OfTile(tile);
-        var cells = weights.Length;
-        var low = (float)stuck.LowState;
-        var span = 1f - low;
+        var weights = (float[])targets.Clone();
+        if (chip.WeightLevels <= 1)
+        {
+            return weights;
+        }
+
+        var steps = (chip.WeightLevels - 1) / 2.0;
+        var cells = targets.Length;
+        var readSums = new Dictionary<float, (double Sum, int Count)>();
         for (var k = 0; k < cells; k++)
         {
-            sbyte plus = map[k], minus = map[cells + k];
-            if (plus == 0 && minus == 0)
+            if (stuckOfTile is null || (stuckOfTile[k] == 0 && stuckOfTile[cells + k] == 0))
             {
-                continue;
+                readSums.TryGetValue(targets[k], out var s);
+                readSums[targets[k]] = (s.Sum + readBack[k], s.Count + 1);
             }
-
-            var w = weights[k];
-            var gPlus = plus switch { 1 => low, 2 => 1f, _ => low + (span * Math.Max(w, 0f)) };
-            var gMinus = minus switch { 1 => low, 2 => 1f, _ => low + (span * Math.Max(-w, 0f)) };
-            weights[k] = Math.Clamp((gPlus - gMinus) / span, -1f, 1f);
         }
+
+        var level = new Dictionary<float, float>();
+        foreach (var target in targets.Distinct())
+        {
+            var below = Math.Floor(target * steps) / steps;
+            var above = Math.Ceiling(target * steps) / steps;
+            var read = readSums.TryGetValue(target, out var s) ? s.Sum / s.Count : target;
+            level[target] = (float)(Math.Abs(read - below) <= Math.Abs(read - above) ? below : above);
+        }
+
+        for (var k = 0; k < cells; k++)
+        {
+            weights[k] = level[targets[k]];
+        }
+
+        return weights;
     }
 
     private static void Drive(ChipInfo chip, DataPoint point, Span<int> row)

@@ -19,7 +19,7 @@ public static class TwinCalibration
         report.Add(new FitParameter("stuck_off_fraction", stuck.OffFraction, Binomial(stuck.OffFraction, stuck.Devices), "", double.NaN, "", "stuck"));
 
         var fullScale = measured.Points("ir-drop").First(p => p.Scalars.ContainsKey("device_full_scale")).Scalar("device_full_scale");
-        var design = DeviceKnobs.WithMinState(TwinDesign.From(chip, fullScale), stuck.LowState);
+        var design = TwinDesign.WithChipOutputScale(DeviceKnobs.WithMinState(TwinDesign.From(chip, fullScale), stuck.LowState), chip);
 
         progress?.Report("drift");
         var twin = DeviceFit.Drift(design, measured.Points("drift"), measured.Settings<TimedReadSettings>("drift"), stuck, report);
@@ -40,10 +40,16 @@ public static class TwinCalibration
             throw new AimcException($"the transfer dataset lacks tile(s) {string.Join(", ", missingTiles)}: the twin needs every column's gain (--resume it)");
         }
 
-        var lines = ReadoutFit.Wires(design, sameTile, irDrop, fullScale);
-        var wires = new WireConfig { WordSegmentOhm = lines.WordOhm, BitSegmentOhm = lines.BitOhm };
-        report.Add(new FitParameter("wires.word_segment_ohm", lines.WordOhm, lines.WordSigmaOhm, "Ω", lines.ResidualMac, "MAC", "ir-drop, transfer"));
-        report.Add(new FitParameter("wires.bit_segment_ohm", lines.BitOhm, lines.BitSigmaOhm, "Ω", lines.ResidualMac, "MAC", "ir-drop, transfer"));
+        // A floating bit line (resistive division) is no IR-drop network: such a chip has no line resistance to fit,
+        // and the emulator refuses any.
+        var wires = new WireConfig();
+        if (chip.Domain != ComputationDomain.ResistiveDivision)
+        {
+            var lines = ReadoutFit.Wires(design, sameTile, irDrop, fullScale);
+            wires = new WireConfig { WordSegmentOhm = lines.WordOhm, BitSegmentOhm = lines.BitOhm };
+            report.Add(new FitParameter("wires.word_segment_ohm", lines.WordOhm, lines.WordSigmaOhm, "Ω", lines.ResidualMac, "MAC", "ir-drop, transfer"));
+            report.Add(new FitParameter("wires.bit_segment_ohm", lines.BitOhm, lines.BitSigmaOhm, "Ω", lines.ResidualMac, "MAC", "ir-drop, transfer"));
+        }
 
         progress?.Report("column gains, offsets and ADC bow");
         var gains = new float[chip.Tiles][];
@@ -63,7 +69,10 @@ public static class TwinCalibration
         var allGains = gains.SelectMany(g => g).Select(v => (double)v).ToArray();
         var allOffsets = offsets.SelectMany(o => o).Select(v => (double)v).ToArray();
         var inl = peaks.Average();
-        report.Add(new FitParameter("column_mismatch.gain_sigma", Spread(allGains), Spread(allGains) / Math.Sqrt(2 * allGains.Length), "relative", columnResidual, "MAC", "transfer"));
+        // Relative to the mean gain, which also holds what all columns share (a charge-domain chip's device I–V bend
+        // at its read voltage, 10 % on the RRAM preset): the mismatch is the spread around it.
+        var gainSigma = Spread(allGains) / allGains.Average();
+        report.Add(new FitParameter("column_mismatch.gain_sigma", gainSigma, gainSigma / Math.Sqrt(2 * allGains.Length), "relative", columnResidual, "MAC", "transfer"));
         report.Add(new FitParameter("column_mismatch.offset_sigma_full_scale", Spread(allOffsets), Spread(allOffsets) / Math.Sqrt(2 * allOffsets.Length), "full scale", columnResidual, "MAC", "transfer"));
         report.Add(new FitParameter("adc.inl_peak_lsb", inl, Spread(peaks.ToArray()) / Math.Sqrt(peaks.Count), "LSB", columnResidual, "MAC", "transfer"));
 
@@ -71,7 +80,7 @@ public static class TwinCalibration
         {
             Wires = wires,
             Adc = twin.Adc with { InlPeakLsb = inl },
-            ColumnMismatch = new ColumnMismatchConfig { Enabled = true, GainSigma = Spread(allGains), OffsetSigmaFullScale = Spread(allOffsets) },
+            ColumnMismatch = new ColumnMismatchConfig { Enabled = true, GainSigma = gainSigma, OffsetSigmaFullScale = Spread(allOffsets) },
         };
         return new TwinFit(twin, gains, offsets, stuck, report);
     }
