@@ -4,7 +4,7 @@ namespace AimcHil.Core;
 public sealed class Grid<T>
 {
     public Grid(int rows, int cols)
-        : this(rows, cols, new T[checked(rows * cols)])
+        : this(rows, cols, Allocate(rows, cols))
     {
     }
 
@@ -54,5 +54,13 @@ public sealed class Grid<T>
         }
 
         return block;
+    }
+
+    // Checked before allocating, so a negative shape is named as such rather than as an overflow of the product.
+    private static T[] Allocate(int rows, int cols)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(cols);
+        return new T[checked(rows * cols)];
     }
 }
