@@ -6,16 +6,11 @@ namespace AimcHil.Cli.Tests;
 /// under the table rather than wrapped into a column.</summary>
 public sealed class InfoTableWidthTests
 {
+    public static TheoryData<string> EmulatedRigs() =>
+        new(RepositoryPaths.Presets().Append(Path.Combine(RepositoryPaths.Rigs, "direct-emulated.yaml")));
+
     [Theory]
-    [InlineData("hil-rigs/fmnist-hil-1.yaml")]
-    [InlineData("hil-rigs/pcm-current-256.yaml")]
-    [InlineData("hil-rigs/rram-1t1r-charge.yaml")]
-    [InlineData("hil-rigs/rram-passive-1r.yaml")]
-    [InlineData("hil-rigs/rram-resistive-division.yaml")]
-    [InlineData("hil-rigs/sram-capacitive-division.yaml")]
-    [InlineData("hil-rigs/sram-charge-redistribution.yaml")]
-    [InlineData("hil-rigs/sram-time-domain.yaml")]
-    [InlineData("hil-rigs/direct-emulated.yaml")]
+    [MemberData(nameof(EmulatedRigs))]
     public void EveryLineFitsEightyColumnsAndEveryDescriptionIsThere(string rig)
     {
         var text = AimcProcess.Run("info", "--rig", rig);
