@@ -104,7 +104,7 @@ internal sealed class LineRelaxation
     public long Solves { get; private set; }
 
     /// <summary>Why the last solve failed.</summary>
-    public string Failure { get; private set; } = "";
+    public SolveFailure? Failure { get; private set; }
 
     /// <summary>Bit voltages (cell-major, input-minor) of the last solve.</summary>
     public double[] Voltage => voltage;
@@ -228,7 +228,7 @@ internal sealed class LineRelaxation
         {
             if (Sweeps == maxSweeps)
             {
-                Failure = $"still at {worst:G3} after {Sweeps} sweeps (maxSweeps)";
+                Failure = new SolveFailure(SolveFailure.Limit.SweepLimit, worst, Sweeps);
                 return Outcome.Failed;
             }
 

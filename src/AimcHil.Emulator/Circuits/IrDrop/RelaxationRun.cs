@@ -19,7 +19,7 @@ internal sealed class RelaxationRun
     private long gradientPasses;
     private long conjugateGradientSweeps;
     private int fallbackBlocks;
-    private string? failure;
+    private SolveFailure? failure;
 
     public RelaxationRun(double[] g, int rows, int cols, double wordSegmentOhm, double bitSegmentOhm)
     {
@@ -47,7 +47,7 @@ internal sealed class RelaxationRun
 
     /// <summary>Acts on a block's relaxation outcome: <paramref name="converged"/>, the conjugate gradients on the full
     /// tile when relaxation is slow (returning why they failed, or null), or the failure.</summary>
-    public void Settle(LineRelaxation.Outcome outcome, LineRelaxation relaxation, Action converged, Func<RhsBlock, string?> conjugateGradients)
+    public void Settle(LineRelaxation.Outcome outcome, LineRelaxation relaxation, Action converged, Func<RhsBlock, SolveFailure?> conjugateGradients)
     {
         AddSweeps(relaxation.Sweeps);
         switch (outcome)
@@ -98,7 +98,7 @@ internal sealed class RelaxationRun
         return new IrDropSolveReport(method, Network.Rows, Network.CellCount, Blocks, relaxationSweeps, fallbackBlocks, conjugateGradientSweeps, flops);
     }
 
-    private void Fail(string? reason)
+    private void Fail(SolveFailure? reason)
     {
         if (reason is null)
         {

@@ -65,7 +65,7 @@ internal sealed class RhsBlock
     public long SweepsRun { get; private set; }
 
     /// <summary>Solves inputs firstInput.. of this block into <paramref name="effective"/>; returns why it failed, or null.</summary>
-    public string? Solve(int firstInput, double tolerance, int maxSweeps, double[] effective)
+    public SolveFailure? Solve(int firstInput, double tolerance, int maxSweeps, double[] effective)
     {
         LoadUnitDrives(firstInput);
         var failure = SolveLoaded(tolerance, maxSweeps);
@@ -83,7 +83,7 @@ internal sealed class RhsBlock
     /// node j, gives λ_w; the word voltages follow exactly from the word ladders, u_k = T⁻¹(s_k + G∘w_k) and
     /// λ_u = T⁻¹(G∘λ_w), one row at a time so only the bit voltages are held for the whole block.
     /// </remarks>
-    public string? AccumulateGradient(int firstInput, double[] gamma, double tolerance, int maxSweeps, double[] forward, double[] gradient)
+    public SolveFailure? AccumulateGradient(int firstInput, double[] gamma, double tolerance, int maxSweeps, double[] forward, double[] gradient)
     {
         var rows = tile.Rows;
         var cols = tile.Cols;
@@ -191,7 +191,7 @@ internal sealed class RhsBlock
     }
 
     /// <summary>Solves S·x = rhs for every lane into <see cref="solution"/>; returns why it failed, or null.</summary>
-    private string? SolveLoaded(double tolerance, int maxSweeps)
+    private SolveFailure? SolveLoaded(double tolerance, int maxSweeps)
     {
         // p is cleared too because β = 0 still multiplies it, and 0·NaN from a failed earlier block would survive.
         Array.Clear(solution);
@@ -214,7 +214,7 @@ internal sealed class RhsBlock
             {
                 if (sweeps == maxSweeps)
                 {
-                    return $"still at {WorstResidual(energy):G3} after {sweeps} sweeps (maxSweeps)";
+                    return new SolveFailure(SolveFailure.Limit.SweepLimit, WorstResidual(energy), sweeps);
                 }
 
                 sweeps++;
@@ -224,7 +224,7 @@ internal sealed class RhsBlock
                 {
                     if (active[lane] && !(curvature[lane] > 0))
                     {
-                        return $"loss of positive definiteness (pᵀSp = {curvature[lane]}) after {sweeps} sweeps";
+                        return new SolveFailure(SolveFailure.Limit.LostDefiniteness, curvature[lane], sweeps);
                     }
 
                     step[lane] = active[lane] ? energy[lane] / curvature[lane] : 0;
@@ -269,7 +269,7 @@ internal sealed class RhsBlock
 
                 if (!(trueResidual < 0.5 * bestTrueResidual[lane]))
                 {
-                    return $"true residual stalled at {trueResidual:G3} after {sweeps} sweeps (floating-point floor above the tolerance)";
+                    return new SolveFailure(SolveFailure.Limit.Stalled, trueResidual, sweeps);
                 }
 
                 bestTrueResidual[lane] = trueResidual;
