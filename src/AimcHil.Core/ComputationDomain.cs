@@ -1,6 +1,6 @@
 namespace AimcHil.Core;
 
-/// <summary>The physical principle by which a tile multiplies and accumulates (DESIGN.md 3.1).</summary>
+/// <summary>The physical principle by which a tile multiplies and accumulates (docs/architecture.md §4.1).</summary>
 public enum ComputationDomain
 {
     /// <summary>Word-line voltages on conductances; Kirchhoff current sum on a virtual-ground bit line.</summary>

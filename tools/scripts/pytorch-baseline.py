@@ -15,15 +15,15 @@ in plain PyTorch:
 Every step, for each layer: the column scale s_j = max_i |W_ji| and the normalized weights clamp(W/s, -1, 1) on
 differential pairs (G+ = max(w, 0), G- = max(-w, 0), states normalized to g_max); aihwkit's PCM programming noise
 redrawn on every device, g = max(g_T + sigma_prog(g_T) xi, 0) with sigma_prog = (0.26348 + 1.9650 g_T - 1.1731 g_T^2)
-/ 25 (DESIGN.md 3.2, normalized to g_max = 25 uS); read noise by the same law as the emulator's, sigma = g Q_s(g)
-sqrt(ln((t + t_read)/(2 t_read))) at t = t0, its held (1/f) part drawn per device once per programming and its white
-part output-referred, one more product of x^2 with sigma^2 (DESIGN.md 3, second rule); inputs through the DAC
-(codes rounded half away from zero, clipped), one product per tile block (the layer split into blocks of the tile's
-rows), each block's column gain and offset (a fixed pattern drawn once), the ADC's bow-shaped INL, rounding and
-clipping, partial sums added digitally; the backward pass the ideal one at the quantized inputs (straight through
-the rounding, gW = gy^T x_q, gx = gy W), then Adam. The tiles' unused rows and columns are not programmed here
-(aimc programs and reads whole tiles). CHIP_JSON carries the chip's numbers (aimc bench train passes the rig's).
-The first --warmup steps are not timed.
+/ 25 (docs/architecture.md section 4.2, normalized to g_max = 25 uS); read noise by the same law as the emulator's,
+sigma = g Q_s(g) sqrt(ln((t + t_read)/(2 t_read))) at t = t0, its held (1/f) part drawn per device once per programming
+and its white part output-referred, one more product of x^2 with sigma^2 (docs/architecture.md section 4.4, rule 2);
+inputs through the DAC (codes rounded half away from zero, clipped), one product per tile block (the layer split into
+blocks of the tile's rows), each block's column gain and offset (a fixed pattern drawn once), the ADC's bow-shaped
+INL, rounding and clipping, partial sums added digitally; the backward pass the ideal one at the quantized inputs
+(straight through the rounding, gW = gy^T x_q, gx = gy W), then Adam. The tiles' unused rows and columns are not
+programmed here (aimc programs and reads whole tiles). CHIP_JSON carries the chip's numbers (aimc bench train passes
+the rig's). The first --warmup steps are not timed.
 
 --model lenet (aimc's `--model lenet`): nn.Sequential(Conv2d(1, 8, 5), ReLU, MaxPool2d(2), Conv2d(8, 16, 5), ReLU,
 MaxPool2d(2), Flatten, Linear(256, 10)) with each conv run as aimc's AnalogConv2d runs it: its kernel an

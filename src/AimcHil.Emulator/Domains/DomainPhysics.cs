@@ -7,8 +7,8 @@ using AimcHil.Numerics;
 
 namespace AimcHil.Emulator.Domains;
 
-/// <summary>One computation principle (DESIGN.md 3.1): how device states and inputs become analog conversions, and
-/// how conversion codes recombine into one output per column.</summary>
+/// <summary>One computation principle (docs/architecture.md §4.1): how device states and inputs become analog
+/// conversions, and how conversion codes recombine into one output per column.</summary>
 /// <remarks>
 /// An MVM runs <see cref="Phases"/> input phases (1, or one per input bit for bit-serial domains); each phase
 /// evaluates the tile's <see cref="LinearCore"/> on <see cref="InputFeatures"/>, shapes it (<see cref="ShapeAnalog"/>),

@@ -10,7 +10,7 @@ namespace AimcHil.Emulator.Domains;
 /// Device read noise has two parts (README, "Emulator physics"): a per-device component that is held between reads
 /// and refreshed as time passes (<see cref="SlowNoise"/>, the 1/f bands slower than one read), carried in the
 /// weights of the product, and a white part independent on every read, entering as its output-referred variance
-/// Σᵢ σᵢⱼ² xᵢ² (DESIGN.md 3, second performance rule). The domain says how each device reaches the conversions
+/// Σᵢ σᵢⱼ² xᵢ² (docs/architecture.md §4.4, rule 2). The domain says how each device reaches the conversions
 /// (<see cref="ReadNoiseGains"/>); the chip fills both parts from the device's noise law.
 /// A domain whose transfer is not a matrix product (a non-linear divider) overrides <see cref="Transfer"/>.
 /// </remarks>

@@ -1,6 +1,6 @@
 namespace AimcHil.Training.Runs;
 
-/// <summary>How a network is trained with respect to the chip (DESIGN.md 4).</summary>
+/// <summary>How a network is trained with respect to the chip (docs/architecture.md §3).</summary>
 public enum TrainingMode
 {
     /// <summary>Full precision in software; no chip.</summary>
