@@ -76,20 +76,19 @@ internal static class ReadoutFit
         long n = 0;
         foreach (var irDrop in irDrops)
         {
-        var predicted = irDrop.Predict(wired);
-        for (var s = 0; s < irDrop.Measured.Rows; s++)
-        {
-            for (var j = 0; j < irDrop.Measured.Cols; j++)
+            var predicted = irDrop.Predict(wired);
+            for (var s = 0; s < irDrop.Measured.Rows; s++)
             {
-                var m = irDrop.Measured[s, j];
-                if (!double.IsNaN(m))
+                for (var j = 0; j < irDrop.Measured.Cols; j++)
                 {
-                    squares += Math.Pow(m - ColumnFit.Model(predicted[s, j], columns.Gain[j], columns.OffsetMac[j], columns.InlPeakLsb[j], rangeMac, lsbMac), 2);
-                    n++;
+                    var m = irDrop.Measured[s, j];
+                    if (!double.IsNaN(m))
+                    {
+                        squares += Math.Pow(m - ColumnFit.Model(predicted[s, j], columns.Gain[j], columns.OffsetMac[j], columns.InlPeakLsb[j], rangeMac, lsbMac), 2);
+                        n++;
+                    }
                 }
             }
-        }
-
         }
 
         var transferCount = columns.Count;

@@ -69,7 +69,11 @@ public static class TwinDesign
                     GMaxSiemens = deviceFullScale,
                     FiniteLevels = chip.WeightLevels > 0,
                     Levels = chip.WeightLevels > 0 ? (chip.WeightLevels + 1) / 2 : 0,
-                }.Ideal() with { FiniteLevels = chip.WeightLevels > 0 },
+                }.Ideal() with
+                {
+                    // Ideal() switches finite levels off with the non-idealities; the levels are a design fact.
+                    FiniteLevels = chip.WeightLevels > 0,
+                },
             },
             _ => throw new AimcException($"calibration fits pcm and rram devices; {chip.Name} has {SnakeCase.Of(chip.Device)}"),
         };
