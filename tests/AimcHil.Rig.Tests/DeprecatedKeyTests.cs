@@ -34,6 +34,18 @@ public class DeprecatedKeyTests
             warnings.ToString());
     }
 
+    /// <summary>The rename works on the parser's keys, not on the text's lines, so a flow mapping reads the same.</summary>
+    [Fact]
+    public void TheOldKeyInAFlowMappingReadsToo()
+    {
+        var warnings = new StringWriter();
+
+        var rig = RigFileReader.Parse(Chip + "  current: { read_voltage: 0.25 }\n", "r.yaml", warnings);
+
+        Assert.Equal(0.25, rig.Chip!.Current!.ReadVolts);
+        Assert.Equal("aimc: warning: r.yaml:5: read_voltage is deprecated: write read_volts (same unit, volts)\n", warnings.ToString());
+    }
+
     [Fact]
     public void TheNewKeyReadsSilently()
     {
