@@ -16,6 +16,9 @@ internal sealed class RigFileOutline
     private static readonly NullabilityInfoContext Nullability = new();
     private readonly Dictionary<string, int> _lines = [];
     private readonly Dictionary<(long Line, long Column), string> _values = [];
+    private readonly Dictionary<string, string> _written = [];
+    private readonly Dictionary<(long Line, long Column), string> _renames = [];
+    private readonly List<(int Line, DeprecatedKey Key)> _deprecated = [];
     private readonly string _path;
 
     private RigFileOutline(string path) => _path = path;
@@ -39,6 +42,17 @@ internal sealed class RigFileOutline
 
         return outline;
     }
+
+    /// <summary>Keys written under a deprecated spelling, by where the key starts, with the documented key the
+    /// deserializer is to read instead.</summary>
+    public IReadOnlyDictionary<(long Line, long Column), string> Renames => _renames;
+
+    /// <summary>The deprecated keys the file uses, with their lines, in the order written.</summary>
+    public IReadOnlyList<(int Line, DeprecatedKey Key)> Deprecated => _deprecated;
+
+    /// <summary>A key path (as the types spell it) shown as the user wrote it: a message about a value names the key
+    /// in the file, deprecated spelling and all.</summary>
+    public string ShownAsWritten(string keyPath) => Shown(_written.GetValueOrDefault(keyPath, keyPath));
 
     /// <summary>The line a key was written on (<c>chip.adc.range_mac</c>, <c>direct.inputs.dacs[0].part</c>), if it was.</summary>
     public int? LineOf(string keyPath) => _lines.TryGetValue(keyPath, out var line) ? line : null;
@@ -85,13 +99,13 @@ internal sealed class RigFileOutline
             return;
         }
 
-        throw new AimcException($"{_path}:{line}: {Mismatch(parser.Current, type, keyPath.Length == 0 ? "the rig file" : Shown(keyPath))}");
+        throw new AimcException($"{_path}:{line}: {Mismatch(parser.Current, type, keyPath.Length == 0 ? "the rig file" : ShownAsWritten(keyPath))}");
     }
 
     private void Mapping(IParser parser, Type type, string keyPath)
     {
         var properties = ValidRanges.Settable(type).ToDictionary(p => SnakeCase.Of(p.Name));
-        var seen = new Dictionary<string, int>();
+        var seen = new Dictionary<string, (string Written, int Line)>();
         while (!parser.TryConsume<MappingEnd>(out _))
         {
             if (!parser.TryConsume<Scalar>(out var key))
@@ -100,16 +114,27 @@ internal sealed class RigFileOutline
             }
 
             var line = (int)key.Start.Line;
-            var path = keyPath.Length == 0 ? key.Value : $"{keyPath}.{key.Value}";
-            if (seen.TryGetValue(key.Value, out var first))
+            var deprecated = !properties.ContainsKey(key.Value) && DeprecatedKey.Of(key.Value) is { } d && properties.ContainsKey(d.New) ? d : null;
+            var name = deprecated?.New ?? key.Value;
+            var path = Join(keyPath, name);
+            if (seen.TryGetValue(name, out var first))
             {
-                throw new AimcException($"{_path}:{line}: {Shown(path)} is given twice (first on line {first}): keep one");
+                throw new AimcException(first.Written == key.Value
+                    ? $"{_path}:{line}: {Shown(Join(keyPath, key.Value))} is given twice (first on line {first.Line}): keep one"
+                    : $"{_path}:{line}: {Shown(Join(keyPath, first.Written))} (line {first.Line}) and {Shown(Join(keyPath, key.Value))} (line {line}) are the same field: keep {name} and remove {(deprecated ?? DeprecatedKey.Of(first.Written))!.Old}, its deprecated spelling");
             }
 
-            seen[key.Value] = line;
+            seen[name] = (key.Value, line);
+            if (deprecated is not null)
+            {
+                _written[path] = Join(keyPath, key.Value);
+                _renames[(key.Start.Line, key.Start.Column)] = name;
+                _deprecated.Add((line, deprecated));
+            }
+
             _lines[path] = line;
             _values[(parser.Current!.Start.Line, parser.Current.Start.Column)] = path;
-            if (properties.TryGetValue(key.Value, out var property))
+            if (properties.TryGetValue(name, out var property))
             {
                 Value(parser, property.PropertyType, path, MayBeNull(property), line);
             }
@@ -119,6 +144,8 @@ internal sealed class RigFileOutline
             }
         }
     }
+
+    private static string Join(string keyPath, string key) => keyPath.Length == 0 ? key : $"{keyPath}.{key}";
 
     private static string Mismatch(ParsingEvent? found, Type type, string shown)
     {

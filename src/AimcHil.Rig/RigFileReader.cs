@@ -21,7 +21,9 @@ public static partial class RigFileReader
     /// given by mistake must not be read until memory runs out.</summary>
     public const int MaxChars = 1 << 20;
 
-    public static RigFile Read(string path)
+    /// <summary>Reads the rig file at <paramref name="path"/>; a deprecated key gets one line on
+    /// <paramref name="warnings"/> (standard error unless given).</summary>
+    public static RigFile Read(string path, TextWriter? warnings = null)
     {
         if (Directory.Exists(path))
         {
@@ -41,22 +43,24 @@ public static partial class RigFileReader
             throw new AimcException($"{path}: is larger than {MaxChars / 1024} KiB, which no rig file is; give a rig file (YAML, e.g. hil-rigs/pcm-current-256.yaml)");
         }
 
-        return Parse(new string(text, 0, length), path);
+        return Parse(new string(text, 0, length), path, warnings);
     }
 
-    public static RigFile Parse(string yaml, string path)
+    /// <summary>Reads rig-file text that came from <paramref name="path"/>; a deprecated key gets one line on
+    /// <paramref name="warnings"/> (standard error unless given), once the file has read without error.</summary>
+    public static RigFile Parse(string yaml, string path, TextWriter? warnings = null)
     {
         RigFile? rig;
         RigFileOutline? outline = null;
         try
         {
             outline = RigFileOutline.Read(yaml, path);
-            rig = Yaml.Deserialize<RigFile>(yaml);
+            rig = Yaml.Deserialize<RigFile>(new KeyRenamingParser(new Parser(new StringReader(yaml)), outline.Renames));
         }
         catch (YamlException e)
         {
             var line = (int)e.Start.Line;
-            throw new AimcException($"{path}:{line}:{e.Start.Column}: {Explain(e, KeyOnLine(yaml, line), outline?.PathAt(e.Start.Line, e.Start.Column))}", e);
+            throw new AimcException($"{path}:{line}:{e.Start.Column}: {Explain(e, KeyOnLine(yaml, line), outline)}", e);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException && e.Source == "YamlDotNet")
         {
@@ -74,7 +78,7 @@ public static partial class RigFileReader
         if (ValidRanges.FirstViolation(rig) is { } violation)
         {
             var place = outline!.LineOf(violation.Path) is { } line ? $"{path}:{line}" : path;
-            throw new AimcException($"{place}: {(violation with { Path = RigFileOutline.Shown(violation.Path) }).Message}");
+            throw new AimcException($"{place}: {(violation with { Path = outline.ShownAsWritten(violation.Path) }).Message}");
         }
 
         if (rig.Kind == RigKind.Emulator && rig.Chip is null)
@@ -83,7 +87,15 @@ public static partial class RigFileReader
         }
 
         // Measured arrays (a calibrated twin) sit beside the file as .npy and are named by its keys.
-        return rig.Chip is { } chip ? rig with { Chip = TwinFiles.Load(chip, path) } : rig;
+        rig = rig.Chip is { } chip ? rig with { Chip = TwinFiles.Load(chip, path) } : rig;
+
+        // Warnings only for a file that reads: a mistake in it is the one line its reader sees.
+        foreach (var (line, key) in outline!.Deprecated)
+        {
+            (warnings ?? Console.Error).WriteLine(key.Warning($"{path}:{line}"));
+        }
+
+        return rig;
     }
 
     /// <summary>Keys an earlier version read, with what replaced them: their meaning changed with their unit, so a
@@ -95,8 +107,9 @@ public static partial class RigFileReader
         ["jitter_sigma_seconds"] = "jitter now accumulates with delay; use jitter_kappa_root_seconds, κ in √s with σ = κ·√T for a chain of delay T (1 ps per 1 ns stage is 3.16e-8)",
     };
 
-    private static string Explain(YamlException e, string? key, string? keyPath)
+    private static string Explain(YamlException e, string? key, RigFileOutline? outline)
     {
+        var keyPath = outline?.PathAt(e.Start.Line, e.Start.Column);
         if (e is SyntaxErrorException)
         {
             return $"not valid YAML: {e.Message.TrimEnd('.')}";
@@ -129,7 +142,7 @@ public static partial class RigFileReader
 
         if (RangeOf(keyPath) is { } ranged)
         {
-            return $"{RigFileOutline.Shown(keyPath!)}: {ranged.Range!.Describe(ranged.WholeNumber)}";
+            return $"{outline!.ShownAsWritten(keyPath!)}: {ranged.Range!.Describe(ranged.WholeNumber)}";
         }
 
         if (fieldType is not null)

@@ -50,6 +50,10 @@ public sealed class ResistiveDivisionTwinTests(ITestOutputHelper output) : IDisp
 
         var path = Path.Combine(_dir, "twin.yaml");
         TwinWriter.Write(path, fit, "test");
+        var warnings = new StringWriter();
+        Assert.Equal(0.2, RigFileReader.Read(path, warnings).Chip!.ResistiveDivision!.ReadVolts);
+        Assert.Equal(string.Empty, warnings.ToString());
+        Assert.Matches("(?m)^ +read_volts: 0.2$", File.ReadAllText(path));
         using var chip = new EmulatedChip(preset, 5);
         using var twinChip = (EmulatedChip)RigConnector.Open(path, new RigOptions { Seed = 99 });
         var check = TwinCheck.Run(chip, twinChip, new TwinCheckSettings(Samples: 64, Repeats: 16));

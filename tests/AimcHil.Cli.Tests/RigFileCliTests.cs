@@ -13,6 +13,9 @@ public sealed class RigFileCliTests
     [InlineData("info", Chip + "  adc:\n    inl_peak_lsb: .nan\n", "6: adc.inl_peak_lsb = NaN: must be a finite number from -1024 to 1024")]
     [InlineData("mvm", Chip + "  adc:\n    range_mac: .inf\n", "6: adc.range_mac = infinity: must be a finite number > 0")]
     [InlineData("mvm", Chip + "  pcm:\n    g_max_siemens: .inf\n", "6: pcm.g_max_siemens = infinity: must be a finite number > 0 and ≤ 0.01")]
+    [InlineData("info", Chip + "  current:\n    read_voltage: 0\n", "6: current.read_voltage = 0: must be a finite number > 0")]
+    [InlineData("info", Chip + "  current:\n    read_volts: -1\n", "6: current.read_volts = -1: must be a finite number > 0")]
+    [InlineData("info", Chip + "  charge:\n    read_voltage: 0.2\n    read_volts: 0.2\n", "7: charge.read_voltage (line 6) and charge.read_volts (line 7) are the same field: keep read_volts and remove read_voltage, its deprecated spelling")]
     [InlineData("info", Chip + "  rows: 9\n", "5: rows is given twice (first on line 3): keep one")]
     [InlineData("info", Chip + "  dac:\n", "5: dac is empty: expected a section with fields bits; fill it in or remove the line")]
     [InlineData("info", "kind: emulator\nchip:\n  - 1\n", "2: chip: expected a section with fields name, domain, device, rows, cols, tiles, dac, adc, column_mismatch, wires, access_transistors, drift_compensation, timing, pulse_response, pcm, rram, sram, current, charge, charge_redistribution, capacitive_division, resistive_division, time_domain, stuck_map_file, not a list")]
@@ -31,6 +34,23 @@ public sealed class RigFileCliTests
         var rig = Write(File.ReadAllText(Path.Combine(RepositoryPaths.Rigs, "direct-emulated.yaml")).Replace(original, replacement, StringComparison.Ordinal));
 
         AimcProcess.AssertUserError(AimcProcess.Run("info", "--rig", rig), $"{rig}:{message}");
+    }
+
+    /// <summary>A rig file with a deprecated key still works; standard error says once, in one line, what to write
+    /// instead, and standard output is the same as with the new key.</summary>
+    [Fact]
+    public void TheOldReadVoltageKeyWorksWithOneWarningLine()
+    {
+        var old = Write(Chip + "  current:\n    read_voltage: 0.3\n");
+        var renamed = Write(Chip + "  current:\n    read_volts: 0.3\n");
+
+        var withOld = AimcProcess.Run("info", "--rig", old);
+        var withNew = AimcProcess.Run("info", "--rig", renamed);
+
+        Assert.Equal((0, 0), (withOld.ExitCode, withNew.ExitCode));
+        Assert.Equal($"aimc: warning: {old}:6: read_voltage is deprecated: write read_volts (same unit, volts)\n", withOld.Stderr);
+        Assert.Equal(string.Empty, withNew.Stderr);
+        Assert.Equal(withNew.Stdout.Replace(renamed, old, StringComparison.Ordinal), withOld.Stdout);
     }
 
     [Fact]

@@ -78,7 +78,7 @@ public class ValidRangeTests
     [Theory]
     [InlineData("gain", "column_mismatch.gain_sigma = NaN: must be a finite number from 0 to 1")]
     [InlineData("inl", "adc.inl_peak_lsb = NaN: must be a finite number from -1024 to 1024")]
-    [InlineData("read_voltage", "current.read_voltage = 0: must be a finite number > 0")]
+    [InlineData("read_volts", "current.read_volts = 0: must be a finite number > 0")]
     [InlineData("wire", "wires.word_segment_ohm = infinity: must be a finite number from 0 to 1000000")]
     [InlineData("rows", "rows = -1: must be a whole number from 1 to 4096")]
     [InlineData("stuck", "pcm.stuck_on_fraction + stuck_off_fraction = 1.2: must be at most 1 (a device is stuck one way or the other)")]
@@ -88,7 +88,7 @@ public class ValidRangeTests
         {
             "gain" => Full() with { ColumnMismatch = new ColumnMismatchConfig { GainSigma = double.NaN } },
             "inl" => Full() with { Adc = new AdcConfig { InlPeakLsb = double.NaN } },
-            "read_voltage" => Full() with { Current = new CurrentDomainConfig { ReadVoltage = 0 } },
+            "read_volts" => Full() with { Current = new CurrentDomainConfig { ReadVolts = 0 } },
             "wire" => Full() with { Wires = new WireConfig { WordSegmentOhm = double.PositiveInfinity } },
             "rows" => Full() with { Rows = -1 },
             _ => Full() with { Pcm = new PcmConfig { StuckOnFraction = 0.6, StuckOffFraction = 0.6 } },

@@ -16,6 +16,7 @@ public class RigFileRangeTests
     [InlineData(Chip + "  current:\n    read_voltage: .nan\n", "r.yaml:6: current.read_voltage = NaN: must be a finite number > 0")]
     [InlineData(Chip + "  current:\n    read_voltage: 0\n", "r.yaml:6: current.read_voltage = 0: must be a finite number > 0")]
     [InlineData(Chip + "  charge:\n    read_voltage: -0.2\n", "r.yaml:6: charge.read_voltage = -0.2: must be a finite number > 0")]
+    [InlineData(Chip + "  resistive_division:\n    read_volts: -0.2\n", "r.yaml:6: resistive_division.read_volts = -0.2: must be a finite number > 0")]
     [InlineData(Chip + "  rram:\n    read_noise_sigma: -0.01\n", "r.yaml:6: rram.read_noise_sigma = -0.01: must be a finite number ≥ 0")]
     [InlineData(Chip + "  column_mismatch:\n    offset_sigma_full_scale: .inf\n", "r.yaml:6: column_mismatch.offset_sigma_full_scale = infinity: must be a finite number from 0 to 1")]
     [InlineData(Chip + "  wires:\n    bit_segment_ohm: .inf\n", "r.yaml:6: wires.bit_segment_ohm = infinity: must be a finite number from 0 to 1000000")]

@@ -50,10 +50,10 @@ public static class TwinDesign
             // Design facts the chip states in its info, as a datasheet would: no measurement needed or possible.
             AccessTransistors = true,
             DriftCompensation = Stated(chip, "drift_compensation"),
-            Current = chip.Domain == ComputationDomain.Current ? new CurrentDomainConfig { ReadVoltage = chip.InputFullScale } : null,
+            Current = chip.Domain == ComputationDomain.Current ? new CurrentDomainConfig { ReadVolts = chip.InputFullScale } : null,
             Charge = chip.Domain == ComputationDomain.Charge ? Integrator(chip, deviceFullScale) : null,
             ResistiveDivision = chip.Domain == ComputationDomain.ResistiveDivision
-                ? new ResistiveDivisionConfig { ReadVoltage = chip.InputFullScale, BalanceLoads = !Stated(chip, "unbalanced_divider") }
+                ? new ResistiveDivisionConfig { ReadVolts = chip.InputFullScale, BalanceLoads = !Stated(chip, "unbalanced_divider") }
                 : null,
         };
         return chip.Device switch
@@ -105,7 +105,7 @@ public static class TwinDesign
     {
         var design = new ChargeDomainConfig();
         var voltsPerMac = chip.OutputFullScale / chip.MacFullScale;
-        var capacitance = design.ReadVoltage * deviceFullScale * chip.InputFullScale / voltsPerMac;
+        var capacitance = design.ReadVolts * deviceFullScale * chip.InputFullScale / voltsPerMac;
         var rail = chip.NonIdealities.FirstOrDefault(n => n.Name == "integrator_saturation");
         return design with
         {

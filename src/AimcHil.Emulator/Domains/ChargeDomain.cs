@@ -8,7 +8,7 @@ namespace AimcHil.Emulator.Domains;
 public sealed record ChargeDomainConfig
 {
     [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
-    public double ReadVoltage { get; init; } = 0.2;
+    public double ReadVolts { get; init; } = 0.2;
 
     /// <summary>Pulse width at full-scale input code (T0).</summary>
     [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
@@ -54,7 +54,7 @@ public sealed class ChargeDomain : ConductanceCrossbar
     public override string OutputUnit => "V";
 
     public override double OutputPerUnit =>
-        _config.ReadVoltage * Device.FullScale * Pair.Span * _config.PulseFullScaleSeconds / _config.IntegrationCapacitanceFarad;
+        _config.ReadVolts * Device.FullScale * Pair.Span * _config.PulseFullScaleSeconds / _config.IntegrationCapacitanceFarad;
 
     /// <summary>The integrator rail in MAC units.</summary>
     public double RailMac => _config.RailVolts / OutputPerUnit;
@@ -68,7 +68,7 @@ public sealed class ChargeDomain : ConductanceCrossbar
         var iv = Device.NonLinearity;
         if (!iv.IsLinear)
         {
-            var gain = (float)iv.Gain(_config.ReadVoltage);
+            var gain = (float)iv.Gain(_config.ReadVolts);
             System.Numerics.Tensors.TensorPrimitives.Multiply(core.Weights, gain, core.Weights);
 
             // Copies: the pair's gains are the tile's, kept from build to build.

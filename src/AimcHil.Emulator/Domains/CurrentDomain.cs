@@ -8,7 +8,7 @@ public sealed record CurrentDomainConfig
 {
     /// <summary>Word-line voltage at full-scale input code.</summary>
     [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
-    public double ReadVoltage { get; init; } = 0.2;
+    public double ReadVolts { get; init; } = 0.2;
 
     public CurrentDomainConfig Ideal() => this;
 }
@@ -33,11 +33,11 @@ public sealed class CurrentDomain : ConductanceCrossbar
 
     public override string InputUnit => "V";
 
-    public override double InputFullScale => _config.ReadVoltage;
+    public override double InputFullScale => _config.ReadVolts;
 
     public override string OutputUnit => "A";
 
-    public override double OutputPerUnit => _config.ReadVoltage * Device.FullScale * Pair.Span;
+    public override double OutputPerUnit => _config.ReadVolts * Device.FullScale * Pair.Span;
 
     public override void InputFeatures(int phase, ReadOnlySpan<int> codes, Span<float> features)
     {
@@ -47,7 +47,7 @@ public sealed class CurrentDomain : ConductanceCrossbar
         {
             for (var k = 0; k < features.Length; k++)
             {
-                features[k] = (float)iv.AtFraction(features[k], _config.ReadVoltage);
+                features[k] = (float)iv.AtFraction(features[k], _config.ReadVolts);
             }
         }
     }

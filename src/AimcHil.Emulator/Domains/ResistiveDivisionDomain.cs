@@ -8,7 +8,7 @@ namespace AimcHil.Emulator.Domains;
 public sealed record ResistiveDivisionConfig
 {
     [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
-    public double ReadVoltage { get; init; } = 0.2;
+    public double ReadVolts { get; init; } = 0.2;
 
     /// <summary>A trimmed load per column makes every column's total conductance the same (set from the targets),
     /// so the output is linear in the weights. Off: the bare divider Σ G V / Σ G.</summary>
@@ -48,11 +48,11 @@ public sealed class ResistiveDivisionDomain : DomainPhysics
 
     public override string InputUnit => "V";
 
-    public override double InputFullScale => _config.ReadVoltage;
+    public override double InputFullScale => _config.ReadVolts;
 
     public override string OutputUnit => "V";
 
-    public override double OutputPerUnit => _config.ReadVoltage * _pair.Span / Preset.Rows;
+    public override double OutputPerUnit => _config.ReadVolts * _pair.Span / Preset.Rows;
 
     /// <summary>The floating node's voltage: Σ G V / Σ G (the closed form every build follows).</summary>
     public static double DividerVoltage(ReadOnlySpan<double> conductanceSiemens, ReadOnlySpan<double> volts)
@@ -74,7 +74,7 @@ public sealed class ResistiveDivisionDomain : DomainPhysics
         // Output in MAC units: (V⁺ − V⁻) / OutputPerUnit, with V in units of the read voltage.
         var unit = rows / (double)_pair.Span;
         var curve = Device.NonLinearity;
-        var divider = curve.IsLinear ? null : new NonLinearDividerCore(rows, cols, curve, _config.ReadVoltage, unit);
+        var divider = curve.IsLinear ? null : new NonLinearDividerCore(rows, cols, curve, _config.ReadVolts, unit);
         var core = divider ?? new LinearCore(rows, cols);
         var gains = new[] { new float[rows * cols], new float[rows * cols] };
         for (var j = 0; j < cols; j++)

@@ -32,7 +32,7 @@ public sealed class CrossbarPhysics
         _pair = new DifferentialPairEncoding(_device);
         _wires = preset.Wires;
         NonLinearity = _device.NonLinearity;
-        ReadVoltage = (preset.Current ?? new CurrentDomainConfig()).ReadVoltage;
+        ReadVoltage = (preset.Current ?? new CurrentDomainConfig()).ReadVolts;
         if (measured is not null && (measured.Tiles != preset.Tiles || measured.Rows != preset.Rows || measured.Cols != preset.Cols))
         {
             throw new ArgumentException($"the measured pattern is of {measured.Tiles} tiles of {measured.Rows}×{measured.Cols}, the chip {preset.Name} has {preset.Tiles} of {preset.Rows}×{preset.Cols}", nameof(measured));

@@ -23,7 +23,7 @@ public class ChargeDomainTests
 
         // V_read · g_max · (1 − g_min/g_max) · T0 / C_int: volts for one unit of Σ w x.
         var span = 1 - chip.Device.MinState;
-        var expected = config.ReadVoltage * 100e-6 * span * config.PulseFullScaleSeconds / config.IntegrationCapacitanceFarad;
+        var expected = config.ReadVolts * 100e-6 * span * config.PulseFullScaleSeconds / config.IntegrationCapacitanceFarad;
         Assert.Equal(expected, ((ChargeDomain)chip.Physics).OutputPerUnit, 12);
         Assert.Equal(preset.Adc.RangeMac * expected, chip.Info.OutputFullScale, 12);
     }

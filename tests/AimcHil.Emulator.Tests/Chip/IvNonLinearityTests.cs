@@ -29,9 +29,9 @@ public class IvNonLinearityTests
                 IvA3PerVoltSquared = a3PerVoltSquared,
                 ReadNoise = readNoise,
             },
-            Current = new CurrentDomainConfig { ReadVoltage = readVolts },
-            Charge = new ChargeDomainConfig { ReadVoltage = readVolts }.Ideal(),
-            ResistiveDivision = new ResistiveDivisionConfig { ReadVoltage = readVolts },
+            Current = new CurrentDomainConfig { ReadVolts = readVolts },
+            Charge = new ChargeDomainConfig { ReadVolts = readVolts }.Ideal(),
+            ResistiveDivision = new ResistiveDivisionConfig { ReadVolts = readVolts },
         };
 
     private static Grid<float> Analog(ChipPreset preset, Grid<float> w, Grid<int> x, ulong seed = 1)

@@ -40,7 +40,7 @@ public class ResistiveDivisionTests
                 var plus = Enumerable.Range(0, 16).Select(i => (double)states.Arrays[0].States[i, j]).ToArray();
                 var minus = Enumerable.Range(0, 16).Select(i => (double)states.Arrays[1].States[i, j]).ToArray();
                 var expectedVolts = ResistiveDivisionDomain.DividerVoltage(plus, volts) - ResistiveDivisionDomain.DividerVoltage(minus, volts);
-                var measuredVolts = mac[s, j] * physics.OutputPerUnit / preset.ResistiveDivision!.ReadVoltage;
+                var measuredVolts = mac[s, j] * physics.OutputPerUnit / preset.ResistiveDivision!.ReadVolts;
                 Assert.Equal(expectedVolts, measuredVolts, 64.0 / 32768 * physics.OutputPerUnit / 0.2);
             }
         }

@@ -18,7 +18,7 @@ public class IvCurveInVoltsTests
         Rows = 4,
         Cols = 2,
         Rram = new RramConfig().Ideal() with { IvNonLinearity = true, IvA2PerVolt = 0.25, IvA3PerVoltSquared = 2.5 },
-        Current = new CurrentDomainConfig { ReadVoltage = 0.5 },
+        Current = new CurrentDomainConfig { ReadVolts = 0.5 },
     };
 
     [Fact]
