@@ -79,8 +79,12 @@ public class VirtualRigTests
 
         Same.Mvm(direct.Mvm(0, small), overWire);
         Assert.Equal(1, served.Mvms);
-        Assert.Equal(cachedBefore + 1, rig.Server.Counters.AnsweredFromCache);
-        Assert.Equal(retriesBefore + 1, rig.Chip.Session.Counters.Retries);
+        // One retry follows the lost response; a loaded machine can make the cached answer itself late for the 300 ms
+        // timeout and cost another (seen once in a full run beside a fuzzer). Whatever their number, every retry is
+        // answered from the cache and the chip computes once.
+        var retries = rig.Chip.Session.Counters.Retries - retriesBefore;
+        Assert.InRange(retries, 1, 2);
+        Assert.Equal(cachedBefore + retries, rig.Server.Counters.AnsweredFromCache);
         Same.Mvm(direct.Mvm(0, small), rig.Chip.Mvm(0, small));
     }
 
