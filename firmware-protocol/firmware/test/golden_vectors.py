@@ -28,6 +28,16 @@ def opcodes_from_spec(spec):
     return opcodes
 
 
+def schemas_from_spec(spec):
+    # "Schema line of 1.2 (its CRC-32C is 0x09797AA2):" and the line in backticks below it
+    found = re.findall(r"Schema line of 1\.(\d+) \(its CRC-32C is 0x([0-9A-F]{8})\)[^\n]*:\n`([^`]*)`", spec)
+    return [(int(minor), int(crc, 16), line) for minor, crc, line in found]
+
+
+def c_string(text):
+    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def c_bytes(hex_text):
     data = bytes.fromhex(hex_text)
     # A zero-length array is not C11: an empty field gets one unused byte and its length says 0.
@@ -61,7 +71,15 @@ def main():
                                                opcodes[v["opcode"]], v["flags"], v["crc"], i, fields["payload"], i,
                                                fields["raw"], i, fields["wire"]))
     out += ["", "static const golden_vector golden_vectors[] = {"] + rows + ["};", ""]
-    out += ["#define GOLDEN_VECTOR_COUNT (sizeof golden_vectors / sizeof golden_vectors[0])", "", "#endif", ""]
+    out += ["#define GOLDEN_VECTOR_COUNT (sizeof golden_vectors / sizeof golden_vectors[0])", ""]
+
+    # PROTOCOL.md section 5's schema lines with the CRC-32C the page states for each, and frames.json's own hash.
+    out += ["typedef struct { unsigned minor; uint32_t crc; const char *line; } golden_schema;",
+            "static const golden_schema golden_schemas[] = {"]
+    out += ["    { %d, 0x%08XU, %s }," % (minor, crc, c_string(line)) for minor, crc, line in schemas_from_spec(spec)]
+    out += ["};", "#define GOLDEN_SCHEMA_COUNT (sizeof golden_schemas / sizeof golden_schemas[0])",
+            "#define GOLDEN_FILE_PROTOCOL %s" % c_string(frames["protocol"]),
+            "#define GOLDEN_FILE_SCHEMA_HASH 0x%sU" % frames["schema_hash"], "", "#endif", ""]
     with open(out_path, "w", encoding="utf-8") as f:
         f.write("\n".join(out))
 
