@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The C reference bridge firmware (firmware-protocol/firmware/, issue 14): configures and builds it out of the source
-# tree (firmware-protocol/firmware/build, gitignored) and runs its CTest suite.
-#   tools/firmware.sh test     build, run every CTest test; the last line is "firmware: N passed, N failed"
+# tree and runs its CTest suite twice: a plain Release build (firmware-protocol/firmware/build, which also holds the
+# core to its stack limit) and one with AddressSanitizer and UndefinedBehaviorSanitizer (build-sanitize); both gitignored.
+#   tools/firmware.sh test     both builds, every CTest test in each; the last line is "firmware: N passed, N failed"
 # Exits 0 only when the build succeeds and every test passes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,22 +23,33 @@ if ! command -v cmake >/dev/null || ! command -v cc >/dev/null || ! command -v p
     || { echo "firmware: 0 passed, 1 failed"; exit 1; }
 fi
 
-if ! cmake -S "$source" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null || ! cmake --build "$build" -j 2; then
-  # A build that fails counts as one failure, visibly, as in tools/test.sh.
-  echo "firmware: 0 passed, 1 failed"
-  exit 1
-fi
+passed=0
+failed=0
+# Runs one build's tests and adds its counts; a build that fails counts as one failure, visibly, as in tools/test.sh.
+run_build() {
+  local dir=$1
+  shift
+  if ! cmake -S "$source" -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null || ! cmake --build "$dir" -j 2; then
+    failed=$((failed + 1))
+    return
+  fi
+  local log summary f t
+  log=$(mktemp)
+  (cd "$dir" && ctest --output-on-failure) | tee "$log"
+  # ctest's summary: "100% tests passed, 0 tests failed out of 7"
+  summary=$(grep -E '[0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1)
+  rm -f "$log"
+  f=$(echo "$summary" | sed -n 's/.* \([0-9]*\) tests failed out of \([0-9]*\).*/\1/p')
+  t=$(echo "$summary" | sed -n 's/.* \([0-9]*\) tests failed out of \([0-9]*\).*/\2/p')
+  if [ -z "$t" ] || [ "$t" -eq 0 ]; then
+    failed=$((failed + 1))
+    return
+  fi
+  passed=$((passed + t - f))
+  failed=$((failed + f))
+}
 
-log=$(mktemp)
-(cd "$build" && ctest --output-on-failure) | tee "$log"
-# ctest's summary: "100% tests passed, 0 tests failed out of 4"
-summary=$(grep -E '[0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1)
-rm -f "$log"
-failed=$(echo "$summary" | sed -n 's/.* \([0-9]*\) tests failed out of \([0-9]*\).*/\1/p')
-total=$(echo "$summary" | sed -n 's/.* \([0-9]*\) tests failed out of \([0-9]*\).*/\2/p')
-if [ -z "$total" ] || [ "$total" -eq 0 ]; then
-  echo "firmware: 0 passed, 1 failed"
-  exit 1
-fi
-echo "firmware: $((total - failed)) passed, $failed failed"
+run_build "$build"
+run_build "$source/build-sanitize" -DAIMC_SANITIZE=ON
+echo "firmware: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
