@@ -1,6 +1,6 @@
 /* Seeded random line damage through the whole receive path (decoder and session), built into the ASan+UBSan run of
- * tools/firmware.sh: golden frames with bits flipped, bytes dropped, inserted and duplicated, and runs of noise. Not a
- * coverage-guided fuzzer (issue 14's libFuzzer harness is still to come), but every byte of every answer is checked:
+ * tools/firmware.sh: golden frames with bits flipped, bytes dropped, inserted and duplicated, and runs of noise. Not
+ * coverage-guided (fuzz/session_fuzz.c is), but deterministic and in every test run; every answer is checked:
  * whatever the line carries, each answer the session writes is a valid frame (RSP or NAK, never longer than the
  * negotiated max payload), and the executor never sees a payload over that max. */
 #include "check.h"
