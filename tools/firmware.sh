@@ -1,43 +1,94 @@
 #!/usr/bin/env bash
 # The C reference bridge firmware (firmware-protocol/firmware/, issue 14): configures and builds it out of the source
-# tree (firmware-protocol/firmware/build, gitignored) and runs its CTest suite.
-#   tools/firmware.sh test     build, run every CTest test; the last line is "firmware: N passed, N failed"
-# Exits 0 only when the build succeeds and every test passes.
+# tree and runs its CTest suite twice: a plain Release build (firmware-protocol/firmware/build, which also holds the
+# core to its stack limit) and one with AddressSanitizer and UndefinedBehaviorSanitizer (build-sanitize); both gitignored.
+#   tools/firmware.sh test     both builds, every CTest test in each; the last line is "firmware: N passed, N failed"
+#   tools/firmware.sh fuzz [SECONDS-PER-TARGET]
+#                              libFuzzer (clang, ASan+UBSan) on the frame decoder and on the whole session, seeded with
+#                              the golden frames, default 30 s each (the CI run); a long run is e.g. `fuzz 3600`.
+#                              Corpus and any crash inputs stay in firmware-protocol/firmware/build-fuzz/.
+# Exits 0 only when the build succeeds and every test passes (every fuzz target ran with no finding).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source=firmware-protocol/firmware
 build=$source/build
 
 usage() {
-  echo "usage: tools/firmware.sh test" >&2
+  echo "usage: tools/firmware.sh test | fuzz [SECONDS-PER-TARGET]" >&2
   exit 2
 }
-[ $# -eq 1 ] && [ "$1" = test ] || usage
+[ $# -ge 1 ] || usage
+command=$1
+shift
 
-if ! command -v cmake >/dev/null || ! command -v cc >/dev/null || ! command -v python3 >/dev/null; then
+install() {
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "firmware: installing cmake, gcc, python3" >&2
-  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq cmake gcc python3 >/dev/null; } \
-    || { echo "firmware: 0 passed, 1 failed"; exit 1; }
+  echo "firmware: installing $*" >&2
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+fuzz() {
+  local seconds=${1:-30} dir=$source/build-fuzz status=0
+  if ! command -v clang >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+    install clang libclang-rt-14-dev || exit 1
+  fi
+  cmake -S "$source" -B "$dir" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIMC_FUZZ=ON \
+    -DAIMC_STACK_LIMIT=0 >/dev/null || exit 1
+  cmake --build "$dir" -j 2 --target frame_fuzz session_fuzz || exit 1
+  rm -rf "$dir/seeds"
+  python3 "$source/fuzz/seeds.py" firmware-protocol/vectors/frames.json "$dir/seeds" || exit 1
+  for target in frame_fuzz session_fuzz; do
+    mkdir -p "$dir/corpus-$target" "$dir/findings-$target"
+    echo "firmware: fuzzing $target for $seconds s" >&2
+    if ! "$dir/$target" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$dir/findings-$target/" \
+      "$dir/corpus-$target" "$dir/seeds" 2>"$dir/$target.log"; then
+      status=1
+      tail -n 40 "$dir/$target.log" >&2
+    fi
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/$target.log")
+    echo "firmware: $target: ${runs:-0} executions, $(find "$dir/findings-$target" -type f | wc -l) findings"
+  done
+  exit "$status"
+}
+
+case $command in
+  test) [ $# -eq 0 ] || usage ;;
+  fuzz) [ $# -le 1 ] || usage; fuzz "$@" ;;
+  *) usage ;;
+esac
+
+if ! command -v cmake >/dev/null || ! command -v cc >/dev/null || ! command -v python3 >/dev/null; then
+  install cmake gcc python3 || { echo "firmware: 0 passed, 1 failed"; exit 1; }
 fi
 
-if ! cmake -S "$source" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null || ! cmake --build "$build" -j 2; then
-  # A build that fails counts as one failure, visibly, as in tools/test.sh.
-  echo "firmware: 0 passed, 1 failed"
-  exit 1
-fi
+passed=0
+failed=0
+# Runs one build's tests and adds its counts; a build that fails counts as one failure, visibly, as in tools/test.sh.
+run_build() {
+  local dir=$1
+  shift
+  if ! cmake -S "$source" -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null || ! cmake --build "$dir" -j 2; then
+    failed=$((failed + 1))
+    return
+  fi
+  local log summary f t
+  log=$(mktemp)
+  (cd "$dir" && ctest --output-on-failure) | tee "$log"
+  # ctest's summary: "100% tests passed, 0 tests failed out of 7"
+  summary=$(grep -E '[0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1)
+  rm -f "$log"
+  f=$(echo "$summary" | sed -n 's/.* \([0-9]*\) tests failed out of \([0-9]*\).*/\1/p')
+  t=$(echo "$summary" | sed -n 's/.* \([0-9]*\) tests failed out of \([0-9]*\).*/\2/p')
+  if [ -z "$t" ] || [ "$t" -eq 0 ]; then
+    failed=$((failed + 1))
+    return
+  fi
+  passed=$((passed + t - f))
+  failed=$((failed + f))
+}
 
-log=$(mktemp)
-(cd "$build" && ctest --output-on-failure) | tee "$log"
-# ctest's summary: "100% tests passed, 0 tests failed out of 4"
-summary=$(grep -E '[0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1)
-rm -f "$log"
-failed=$(echo "$summary" | sed -n 's/.* \([0-9]*\) tests failed out of \([0-9]*\).*/\1/p')
-total=$(echo "$summary" | sed -n 's/.* \([0-9]*\) tests failed out of \([0-9]*\).*/\2/p')
-if [ -z "$total" ] || [ "$total" -eq 0 ]; then
-  echo "firmware: 0 passed, 1 failed"
-  exit 1
-fi
-echo "firmware: $((total - failed)) passed, $failed failed"
+run_build "$build"
+run_build "$source/build-sanitize" -DAIMC_SANITIZE=ON
+echo "firmware: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -60,17 +60,6 @@ static void check_recovers(const char *what)
           aimc_frame_status_name(status));
 }
 
-static const golden_vector *vector_named(const char *name)
-{
-    for (size_t i = 0; i < GOLDEN_VECTOR_COUNT; i++) {
-        if (strcmp(golden_vectors[i].name, name) == 0) {
-            return &golden_vectors[i];
-        }
-    }
-    fprintf(stderr, "no vector %s\n", name);
-    return &golden_vectors[0];
-}
-
 static void check_bit_flips(void)
 {
     /* CRC-32C detects every single-bit error: each bit of each vector's header, payload and CRC, flipped alone. */
@@ -100,7 +89,7 @@ static void check_truncation(void)
         check_status(v->name, status, v->raw_length - 1 < 16 ? AIMC_FRAME_ERR_SHORT : AIMC_FRAME_ERR_CRC);
     }
     /* The last wire byte before the delimiter lost: get-info ends "05 59 ED 58 8C", its code byte promises 4. */
-    const golden_vector *info = vector_named("get-info-request");
+    const golden_vector *info = golden_vector_named("get-info-request");
     memcpy(wire, info->wire, info->wire_length);
     wire[info->wire_length - 2] = 0;
     check_status("get-info without its last byte", push_run("truncated wire", wire, info->wire_length - 1),
@@ -114,7 +103,7 @@ static void check_truncation(void)
 
 static void check_header_fields(void)
 {
-    const golden_vector *v = vector_named("hello-request");
+    const golden_vector *v = golden_vector_named("hello-request");
     const struct {
         const char *what;
         size_t offset;
@@ -206,7 +195,7 @@ static void check_limits(void)
 
     /* A negotiated max payload of 64: a 65-byte payload (the HELLO_REQUIRED NAK vector) is overlong, 64 is not. */
     aimc_frame_decoder_set_max_payload(decoder, 64);
-    const golden_vector *nak = vector_named("hello-required-nak");
+    const golden_vector *nak = golden_vector_named("hello-required-nak");
     check_status("65 bytes at max 64", push_run("65 at 64", nak->wire, nak->wire_length), AIMC_FRAME_ERR_OVERLONG);
     count = build_frame(64);
     check_status("64 bytes at max 64", push_raw("64 at 64", raw, count), AIMC_FRAME_OK);

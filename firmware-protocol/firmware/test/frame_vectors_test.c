@@ -80,6 +80,10 @@ static void check_vector(const golden_vector *v)
 
 int main(void)
 {
+#if AIMC_FRAME_MAX_PAYLOAD == 4096
+    /* PROTOCOL.md section 8: at max payload 4096 a frame is at most 4130 wire bytes. */
+    CHECK(AIMC_FRAME_MAX_WIRE == 4130, "largest wire frame %zu bytes, the page says 4130", (size_t)AIMC_FRAME_MAX_WIRE);
+#endif
     CHECK(GOLDEN_VECTOR_COUNT >= 40, "only %zu vectors generated", (size_t)GOLDEN_VECTOR_COUNT);
     aimc_frame_decoder_init(&decoder, AIMC_FRAME_MAX_PAYLOAD);
     for (size_t i = 0; i < GOLDEN_VECTOR_COUNT; i++) {

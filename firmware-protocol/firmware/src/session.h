@@ -1,0 +1,96 @@
+/* The device side of PROTOCOL.md sections 4 and 5, first part: HELLO (version check, negotiation of minor, window
+ * and max payload, the 1.0/1.1/1.2 answer layouts), NAK HELLO_REQUIRED before it, the BOOT event, and the response
+ * cache that answers a retried request byte for byte without executing it again. Requests other than HELLO go to an
+ * executor the firmware supplies; the 1.2 opcodes in a session below 1.2 are NAKed UNKNOWN_OPCODE here. Not yet: AUTH, bulk transfers (BEGIN/DATA/ACK/COMMIT), WORKING, the idle timeout. */
+#ifndef AIMC_SESSION_H
+#define AIMC_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frame.h"
+
+/* Opcodes the session itself handles (PROTOCOL.md section 6). */
+enum {
+    AIMC_OPCODE_HELLO = 0x0001,
+    AIMC_OPCODE_PROGRAM_CELLS = 0x0012, /* 1.2 */
+    AIMC_OPCODE_MVM_PACKED = 0x0021,    /* 1.2 */
+    AIMC_OPCODE_BOOT = 0x00F0
+};
+
+/* NAK codes (PROTOCOL.md section 7). */
+enum {
+    AIMC_NAK_UNKNOWN_OPCODE = 0x0001,
+    AIMC_NAK_BAD_PAYLOAD = 0x0002,
+    AIMC_NAK_UNSUPPORTED = 0x0003,
+    AIMC_NAK_HELLO_REQUIRED = 0x0004,
+    AIMC_NAK_VERSION = 0x0005,
+    AIMC_NAK_INTERNAL = 0x000A
+};
+
+/* HELLO capability bits (PROTOCOL.md section 5). */
+enum {
+    AIMC_CAP_RESEED = 1U << 0,
+    AIMC_CAP_VIRTUAL_CLOCK = 1U << 1,
+    AIMC_CAP_LIMITS = 1U << 2,
+    AIMC_CAP_AUTH = 1U << 3
+};
+
+/* The newest minor this code speaks (1.2). */
+#define AIMC_SESSION_MAX_MINOR 2U
+
+/* How the firmware presents itself in its HELLO answer. */
+typedef struct {
+    uint8_t max_minor;         /* the highest minor spoken (<= AIMC_SESSION_MAX_MINOR); the answer's minor */
+    uint16_t window;           /* DATA frames in flight offered; the smaller of this and the host's is used */
+    uint32_t max_payload;      /* offered; clamped to 64 .. AIMC_FRAME_MAX_PAYLOAD, then the smaller one is used */
+    uint32_t firmware_version; /* major << 16 | minor << 8 | patch */
+    uint32_t capabilities;     /* RESEED, VIRTUAL_CLOCK; the session adds LIMITS for hosts of 1.1 and later */
+    uint32_t boot_counter;     /* from non-volatile memory, incremented at every boot */
+    const char *firmware;      /* a name for people */
+    uint32_t max_pulses_per_cell, idle_timeout_ms, max_object_bytes; /* the limits of section 5.1 */
+} aimc_identity;
+
+/* Writes bytes to the line (a UART, a pty). */
+typedef void (*aimc_write_fn)(void *context, const uint8_t *bytes, size_t count);
+
+/* Executes one request other than HELLO: writes the answer's payload into answer (capacity bytes, the negotiated max
+ * payload) and returns its length, with *kind set to AIMC_KIND_RSP or AIMC_KIND_NAK. Its answer is cached. */
+typedef uint32_t (*aimc_execute_fn)(void *context, uint8_t minor, uint16_t opcode, const uint8_t *payload,
+                                    uint32_t length, uint8_t *answer, uint32_t capacity, uint8_t *kind);
+
+typedef struct {
+    aimc_identity identity;
+    aimc_write_fn write;
+    aimc_execute_fn execute;
+    void *context; /* passed to write and execute */
+
+    bool hello_seen;
+    uint8_t minor;
+    uint16_t window;
+    uint32_t max_payload;
+
+    /* The last answer's wire bytes. Every answer is built here, so it is also the output buffer; cache_valid says
+     * whether a retry may be answered from it. */
+    bool cache_valid;
+    uint16_t cache_sequence;
+    uint16_t cache_opcode;
+    uint32_t cache_payload_crc;
+    size_t wire_length;
+    uint8_t wire[AIMC_FRAME_MAX_WIRE];
+    uint8_t answer[AIMC_FRAME_MAX_PAYLOAD]; /* an answer's payload before it is framed */
+
+    aimc_frame_decoder decoder;
+    uint32_t executed; /* requests handed to execute: a replay does not count */
+} aimc_session;
+
+/* Starts the session after a boot: writes one 0x00 (to end any half frame on the line) and the BOOT event. */
+void aimc_session_boot(aimc_session *session, const aimc_identity *identity, aimc_write_fn write,
+                       aimc_execute_fn execute, void *context);
+/* Feeds one received byte; answers any complete request. */
+void aimc_session_receive(aimc_session *session, uint8_t byte);
+/* The CRC-32C of the schema line of 1.minor (PROTOCOL.md section 5). */
+uint32_t aimc_schema_hash(uint8_t minor);
+
+#endif
