@@ -148,9 +148,18 @@ aimc_frame_status aimc_frame_decoder_push(aimc_frame_decoder *decoder, uint8_t b
 bool aimc_frame_encode(const aimc_frame_header *header, const uint8_t *payload, uint32_t payload_length, uint8_t *out,
                        size_t capacity, size_t *wire_length)
 {
-    if (payload_length > AIMC_FRAME_MAX_PAYLOAD || capacity == 0) {
+    return aimc_frame_encode_parts(header, payload, payload_length, NULL, 0, out, capacity, wire_length);
+}
+
+bool aimc_frame_encode_parts(const aimc_frame_header *header, const uint8_t *first, uint32_t first_length,
+                             const uint8_t *second, uint32_t second_length, uint8_t *out, size_t capacity,
+                             size_t *wire_length)
+{
+    if (first_length > AIMC_FRAME_MAX_PAYLOAD || second_length > AIMC_FRAME_MAX_PAYLOAD - first_length ||
+        capacity == 0) {
         return false;
     }
+    uint32_t payload_length = first_length + second_length;
     uint8_t head[AIMC_FRAME_HEADER_BYTES];
     head[0] = header->version;
     head[1] = header->kind;
@@ -161,7 +170,12 @@ bool aimc_frame_encode(const aimc_frame_header *header, const uint8_t *payload, 
 
     uint8_t crc[AIMC_FRAME_CRC_BYTES];
     uint32_t state = aimc_crc32c_update(AIMC_CRC32C_INIT, head, sizeof head);
-    state = aimc_crc32c_update(state, payload, payload_length);
+    if (first_length > 0) {
+        state = aimc_crc32c_update(state, first, first_length);
+    }
+    if (second_length > 0) {
+        state = aimc_crc32c_update(state, second, second_length);
+    }
     aimc_write_u32(crc, aimc_crc32c_final(state));
 
     /* One byte of the capacity is kept for the delimiter. */
@@ -170,8 +184,11 @@ bool aimc_frame_encode(const aimc_frame_header *header, const uint8_t *payload, 
     for (size_t i = 0; i < sizeof head; i++) {
         aimc_cobs_encoder_put(&encoder, head[i]);
     }
-    for (size_t i = 0; i < payload_length; i++) {
-        aimc_cobs_encoder_put(&encoder, payload[i]);
+    for (size_t i = 0; i < first_length; i++) {
+        aimc_cobs_encoder_put(&encoder, first[i]);
+    }
+    for (size_t i = 0; i < second_length; i++) {
+        aimc_cobs_encoder_put(&encoder, second[i]);
     }
     for (size_t i = 0; i < sizeof crc; i++) {
         aimc_cobs_encoder_put(&encoder, crc[i]);

@@ -98,6 +98,12 @@ aimc_frame_status aimc_frame_decoder_push(aimc_frame_decoder *decoder, uint8_t b
 bool aimc_frame_encode(const aimc_frame_header *header, const uint8_t *payload, uint32_t payload_length, uint8_t *out,
                        size_t capacity, size_t *wire_length);
 
+/* The same, with the payload in two parts (a DATA frame's offset and its chunk of a bulk object), not copied
+ * together first. */
+bool aimc_frame_encode_parts(const aimc_frame_header *header, const uint8_t *first, uint32_t first_length,
+                             const uint8_t *second, uint32_t second_length, uint8_t *out, size_t capacity,
+                             size_t *wire_length);
+
 /* Little-endian field access, shared by the frame layer and the payload codecs above it. */
 uint16_t aimc_read_u16(const uint8_t *bytes);
 uint32_t aimc_read_u32(const uint8_t *bytes);

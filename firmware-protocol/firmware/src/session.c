@@ -5,6 +5,14 @@
 
 #include "crc32c.h"
 
+/* Opcodes the session treats specially (the rest are the executor's). */
+enum {
+    OPCODE_AUTH = 0x0003,
+    OPCODE_PROGRAM = 0x0010,
+    OPCODE_READBACK = 0x0011,
+    OPCODE_MVM = 0x0020
+};
+
 uint32_t aimc_schema_hash(uint8_t minor)
 {
     /* CRC-32C of the schema lines of PROTOCOL.md section 5 (schema_test checks them against the page). */
@@ -20,21 +28,26 @@ static uint32_t offered_max_payload(const aimc_identity *identity)
     return offered < AIMC_FRAME_MIN_MAX_PAYLOAD ? AIMC_FRAME_MIN_MAX_PAYLOAD : offered;
 }
 
-/* Frames kind + payload as the answer to (sequence, opcode) into session->wire and writes it. */
-static void send(aimc_session *session, uint8_t kind, uint16_t sequence, uint16_t opcode, const uint8_t *payload,
-                 uint32_t length)
+/* Frames kind + payload (in up to two parts) as the answer to (sequence, opcode) and writes it. */
+static void send_parts(aimc_session *session, uint8_t kind, uint16_t flags, uint16_t sequence, uint16_t opcode,
+                       const uint8_t *first, uint32_t first_length, const uint8_t *second, uint32_t second_length)
 {
-    aimc_frame_header header = {AIMC_FRAME_VERSION, kind, sequence, opcode, 0, 0};
-    /* The cache lives in the output buffer: whatever is sent now replaces it, and only request() marks it valid. */
-    session->cache_valid = false;
-    if (!aimc_frame_encode(&header, payload, length, session->wire, sizeof session->wire, &session->wire_length)) {
+    aimc_frame_header header = {AIMC_FRAME_VERSION, kind, sequence, opcode, flags, 0};
+    if (!aimc_frame_encode_parts(&header, first, first_length, second, second_length, session->wire,
+                                 sizeof session->wire, &session->wire_length)) {
         session->wire_length = 0; /* cannot happen: payloads are bounded by the max payload the buffer is sized for */
         return;
     }
     session->write(session->context, session->wire, session->wire_length);
 }
 
-/* A NAK payload: u16 code, then the message's UTF-8 bytes, cut at the max payload. */
+static void send(aimc_session *session, uint8_t kind, uint16_t flags, uint16_t sequence, uint16_t opcode,
+                 const uint8_t *payload, uint32_t length)
+{
+    send_parts(session, kind, flags, sequence, opcode, payload, length, NULL, 0);
+}
+
+/* A NAK payload: u16 code, then the message's UTF-8 bytes, cut at the capacity. */
 static uint32_t nak_payload(uint8_t *out, uint32_t capacity, uint16_t code, const char *message)
 {
     size_t text = strlen(message);
@@ -46,10 +59,42 @@ static uint32_t nak_payload(uint8_t *out, uint32_t capacity, uint16_t code, cons
     return (uint32_t)(2U + text);
 }
 
+/* A NAK the session itself sends (not cached: it leaves the cached answer, in the response buffer, alone). */
 static void send_nak(aimc_session *session, const aimc_frame_header *request, uint16_t code, const char *message)
 {
-    uint32_t length = nak_payload(session->answer, session->max_payload, code, message);
-    send(session, AIMC_KIND_NAK, request->sequence, request->opcode, session->answer, length);
+    uint32_t capacity = session->max_payload < sizeof session->small ? session->max_payload : sizeof session->small;
+    uint32_t length = nak_payload(session->small, capacity, code, message);
+    send(session, AIMC_KIND_NAK, 0, request->sequence, request->opcode, session->small, length);
+}
+
+/* ACK {offset, window} (PROTOCOL.md 8). */
+static void send_ack(aimc_session *session, const aimc_frame_header *request, uint32_t offset)
+{
+    uint8_t ack[6];
+    aimc_write_u32(ack, offset);
+    aimc_write_u16(ack + 4, session->window);
+    send(session, AIMC_KIND_ACK, 0, request->sequence, request->opcode, ack, sizeof ack);
+}
+
+void aimc_session_attach(aimc_session *session, uint8_t *upload, uint32_t upload_capacity, uint8_t *response,
+                         uint32_t response_capacity)
+{
+    session->upload = upload;
+    session->upload_capacity = upload == NULL ? 0 : upload_capacity;
+    session->response = response;
+    session->response_capacity = response == NULL ? 0 : response_capacity;
+}
+
+/* Back to the state after a boot: no handshake, no cache, no transfer, the pre-HELLO max payload. */
+static void forget_host(aimc_session *session)
+{
+    session->hello_seen = false;
+    session->minor = 0;
+    session->window = 1;
+    session->max_payload = offered_max_payload(&session->identity);
+    session->cache_valid = false;
+    session->upload_active = false;
+    aimc_frame_decoder_init(&session->decoder, session->max_payload);
 }
 
 void aimc_session_boot(aimc_session *session, const aimc_identity *identity, aimc_write_fn write,
@@ -59,22 +104,24 @@ void aimc_session_boot(aimc_session *session, const aimc_identity *identity, aim
     if (session->identity.max_minor > AIMC_SESSION_MAX_MINOR) {
         session->identity.max_minor = AIMC_SESSION_MAX_MINOR;
     }
+    /* The limit HELLO advertises is the buffer that holds an upload. */
+    if (session->upload != NULL && session->identity.max_object_bytes > session->upload_capacity) {
+        session->identity.max_object_bytes = session->upload_capacity;
+    }
     session->write = write;
     session->execute = execute;
     session->context = context;
-    session->hello_seen = false;
-    session->minor = 0;
-    session->window = 1;
-    session->max_payload = offered_max_payload(&session->identity);
-    session->cache_valid = false;
     session->executed = 0;
-    aimc_frame_decoder_init(&session->decoder, session->max_payload);
+    session->idle_resets = 0;
+    session->now_ms = 0;
+    session->last_frame_ms = 0;
+    forget_host(session);
 
     const uint8_t delimiter = 0;
     write(context, &delimiter, 1);
     uint8_t counter[4];
     aimc_write_u32(counter, identity->boot_counter);
-    send(session, AIMC_KIND_EVT, 0, AIMC_OPCODE_BOOT, counter, sizeof counter);
+    send(session, AIMC_KIND_EVT, 0, 0, AIMC_OPCODE_BOOT, counter, sizeof counter);
 }
 
 static void hello(aimc_session *session, const aimc_frame_header *request, const uint8_t *payload)
@@ -97,9 +144,11 @@ static void hello(aimc_session *session, const aimc_frame_header *request, const
         return;
     }
 
-    /* A HELLO starts a new host session: sequence numbers restart, so nothing cached may answer them. */
+    /* A HELLO starts a new host session: sequence numbers restart, so nothing cached may answer them, and a
+     * partial upload belongs to the old one. */
     session->hello_seen = true;
     session->cache_valid = false;
+    session->upload_active = false;
     uint32_t offered = offered_max_payload(id);
     max_payload = max_payload < AIMC_FRAME_MIN_MAX_PAYLOAD ? AIMC_FRAME_MIN_MAX_PAYLOAD : max_payload;
     session->max_payload = max_payload < offered ? max_payload : offered;
@@ -111,10 +160,10 @@ static void hello(aimc_session *session, const aimc_frame_header *request, const
         capabilities |= AIMC_CAP_LIMITS;
     }
 
-    uint8_t *out = session->answer;
+    uint8_t *out = session->small;
     size_t name = strlen(id->firmware);
     size_t length = 28U + name + (session->minor >= 1 ? 12U : 0U);
-    if (name > 0xFFFFU || length > session->max_payload) {
+    if (length > sizeof session->small || length > session->max_payload) {
         send_nak(session, request, AIMC_NAK_INTERNAL, "the firmware name does not fit the HELLO answer");
         return;
     }
@@ -135,15 +184,222 @@ static void hello(aimc_session *session, const aimc_frame_header *request, const
         aimc_write_u32(limits + 8, id->max_object_bytes);
         limits += 12;
     }
-    send(session, AIMC_KIND_RSP, request->sequence, request->opcode, out, (uint32_t)(limits - out));
+    send(session, AIMC_KIND_RSP, 0, request->sequence, request->opcode, out, (uint32_t)(limits - out));
     /* From now on every frame, both ways, is bounded by the negotiated max payload. */
     aimc_frame_decoder_set_max_payload(&session->decoder, session->max_payload);
+}
+
+static bool cache_matches(const aimc_session *session, const aimc_frame_header *request, uint32_t crc)
+{
+    return session->cache_valid && session->cache_sequence == request->sequence &&
+           session->cache_opcode == request->opcode && session->cache_payload_crc == crc;
+}
+
+/* The cached answer again, byte for byte (a bulk one from its descriptor: the host downloads it anew). */
+static void replay(aimc_session *session, const aimc_frame_header *request)
+{
+    session->cache_sent_to = 0;
+    if (session->cache_bulk) {
+        uint8_t descriptor[8];
+        aimc_write_u32(descriptor, session->cache_length);
+        aimc_write_u32(descriptor + 4, aimc_crc32c(session->response, session->cache_length));
+        send(session, AIMC_KIND_RSP, AIMC_FLAG_BEGIN, request->sequence, request->opcode, descriptor,
+             sizeof descriptor);
+    } else {
+        const uint8_t *payload = session->response != NULL ? session->response : session->small;
+        send(session, session->cache_kind, 0, request->sequence, request->opcode, payload, session->cache_length);
+    }
+}
+
+/* Executes a request (its payload, or a committed upload), caches the answer and sends it. */
+static void execute(aimc_session *session, const aimc_frame_header *request, const uint8_t *payload, uint32_t length,
+                    uint32_t crc)
+{
+    uint8_t *answer = session->response != NULL ? session->response : session->small;
+    uint32_t capacity = session->response != NULL ? session->response_capacity
+                        : session->max_payload < sizeof session->small ? session->max_payload
+                                                                        : (uint32_t)sizeof session->small;
+    uint16_t opcode = request->opcode;
+    uint8_t kind = AIMC_KIND_NAK;
+    uint32_t answer_length;
+    const char *newer = opcode == AIMC_OPCODE_PROGRAM_CELLS ? "PROGRAM_CELLS"
+                        : opcode == AIMC_OPCODE_MVM_PACKED  ? "MVM_PACKED"
+                                                            : NULL;
+    char message[80];
+    if (newer != NULL && session->minor < 2) {
+        snprintf(message, sizeof message, "%s is protocol 1.2; this session speaks 1.%u", newer, session->minor);
+        answer_length = nak_payload(answer, capacity, AIMC_NAK_UNKNOWN_OPCODE, message);
+    } else if (session->execute == NULL) {
+        snprintf(message, sizeof message, "opcode 0x%04X is not one this firmware knows", opcode);
+        answer_length = nak_payload(answer, capacity, AIMC_NAK_UNKNOWN_OPCODE, message);
+    } else {
+        if (opcode == OPCODE_PROGRAM || opcode == OPCODE_READBACK || opcode == OPCODE_MVM ||
+            opcode == AIMC_OPCODE_PROGRAM_CELLS || opcode == AIMC_OPCODE_MVM_PACKED) {
+            /* The host waits its long execution timeout instead of retrying while the chip works. */
+            send(session, AIMC_KIND_ACK, AIMC_FLAG_WORKING, request->sequence, opcode, NULL, 0);
+        }
+        session->executed++;
+        answer_length = session->execute(session->context, session->minor, opcode, payload, length, answer, capacity,
+                                         &kind);
+        if ((kind != AIMC_KIND_RSP && kind != AIMC_KIND_NAK) || answer_length > capacity ||
+            (kind == AIMC_KIND_NAK && answer_length > session->max_payload)) {
+            kind = AIMC_KIND_NAK;
+            answer_length = nak_payload(answer, capacity, AIMC_NAK_INTERNAL, "the request's answer is malformed");
+        }
+    }
+    session->cache_valid = true;
+    session->cache_sequence = request->sequence;
+    session->cache_opcode = opcode;
+    session->cache_payload_crc = crc;
+    session->cache_kind = kind;
+    session->cache_length = answer_length;
+    session->cache_bulk = answer_length > session->max_payload;
+    replay(session, request);
+}
+
+/* The descriptor of a BEGIN or COMMIT: u32 length, u32 crc; false (and NAK BAD_PAYLOAD) when it is not 8 bytes. */
+static bool descriptor(aimc_session *session, const aimc_frame_header *request, const uint8_t *payload,
+                       uint32_t *length, uint32_t *crc)
+{
+    if (request->length != 8) {
+        char message[64];
+        if (request->length < 8) {
+            snprintf(message, sizeof message, "the payload ends %u bytes early", (unsigned)(8U - request->length));
+        } else {
+            snprintf(message, sizeof message, "%u bytes left over after the last field", (unsigned)(request->length - 8U));
+        }
+        send_nak(session, request, AIMC_NAK_BAD_PAYLOAD, message);
+        return false;
+    }
+    *length = aimc_read_u32(payload);
+    *crc = aimc_read_u32(payload + 4);
+    return true;
+}
+
+static bool upload_matches(const aimc_session *session, const aimc_frame_header *request, uint32_t length, uint32_t crc)
+{
+    return session->upload_active && session->upload_sequence == request->sequence &&
+           session->upload_opcode == request->opcode && session->upload_length == length && session->upload_crc == crc;
+}
+
+static void begin(aimc_session *session, const aimc_frame_header *request, const uint8_t *payload)
+{
+    uint32_t length, crc;
+    if (!descriptor(session, request, payload, &length, &crc)) {
+        return;
+    }
+    if (cache_matches(session, request, crc)) {
+        /* Received and executed already: the host goes on to its COMMIT, answered from the cache. */
+        send_ack(session, request, length);
+        return;
+    }
+    if (upload_matches(session, request, length, crc)) {
+        /* A retried BEGIN: the upload resumes where it is. */
+        send_ack(session, request, session->upload_received);
+        return;
+    }
+    uint32_t limit = session->identity.max_object_bytes < session->upload_capacity ? session->identity.max_object_bytes
+                                                                                   : session->upload_capacity;
+    if (length > limit) {
+        char message[96];
+        snprintf(message, sizeof message, "a %lu-byte object exceeds the %lu bytes this rig can hold",
+                 (unsigned long)length, (unsigned long)limit);
+        send_nak(session, request, AIMC_NAK_TOO_LARGE, message);
+        return;
+    }
+    session->upload_active = true;
+    session->upload_sequence = request->sequence;
+    session->upload_opcode = request->opcode;
+    session->upload_length = length;
+    session->upload_crc = crc;
+    session->upload_received = 0;
+    send_ack(session, request, 0);
+}
+
+static void data(aimc_session *session, const aimc_frame_header *frame, const uint8_t *payload)
+{
+    if (!session->upload_active || session->upload_sequence != frame->sequence ||
+        session->upload_opcode != frame->opcode || frame->length < 4) {
+        return; /* not this transfer's, or malformed: as good as lost, the host's timeout recovers it */
+    }
+    uint32_t offset = aimc_read_u32(payload);
+    uint32_t count = frame->length - 4U;
+    if (offset == session->upload_received && count <= session->upload_length - session->upload_received &&
+        count > 0) {
+        memcpy(session->upload + session->upload_received, payload + 4, count);
+        session->upload_received += count;
+    }
+    /* Out of order or repeated: acknowledge what is there; the host goes back to it after its timeout. */
+    send_ack(session, frame, session->upload_received);
+}
+
+static void commit(aimc_session *session, const aimc_frame_header *request, const uint8_t *payload)
+{
+    uint32_t length, crc;
+    if (!descriptor(session, request, payload, &length, &crc)) {
+        return;
+    }
+    if (cache_matches(session, request, crc)) {
+        replay(session, request);
+        return;
+    }
+    char message[96];
+    if (!upload_matches(session, request, length, crc)) {
+        snprintf(message, sizeof message, "COMMIT of sequence %u without a matching BEGIN", request->sequence);
+        send_nak(session, request, AIMC_NAK_TRANSFER, message);
+        return;
+    }
+    if (session->upload_received != session->upload_length) {
+        snprintf(message, sizeof message, "COMMIT of sequence %u after %lu of %lu bytes", request->sequence,
+                 (unsigned long)session->upload_received, (unsigned long)session->upload_length);
+        send_nak(session, request, AIMC_NAK_TRANSFER, message);
+        return;
+    }
+    session->upload_active = false;
+    if (aimc_crc32c(session->upload, length) != crc) {
+        snprintf(message, sizeof message, "the object of sequence %u does not match its CRC 0x%08lX", request->sequence,
+                 (unsigned long)crc);
+        send_nak(session, request, AIMC_NAK_TRANSFER, message);
+        return;
+    }
+    execute(session, request, session->upload, length, crc);
+}
+
+/* ACK of a bulk download: DATA from max(offset, already sent) up to offset + credit chunks (RESEND: from offset). */
+static void ack(aimc_session *session, const aimc_frame_header *frame, const uint8_t *payload)
+{
+    if (!session->cache_valid || !session->cache_bulk || session->cache_sequence != frame->sequence ||
+        session->cache_opcode != frame->opcode || frame->length != 6) {
+        return;
+    }
+    uint32_t offset = aimc_read_u32(payload);
+    uint16_t credit = aimc_read_u16(payload + 4);
+    uint32_t total = session->cache_length;
+    uint32_t chunk = session->max_payload - 4U;
+    offset = offset < total ? offset : total;
+    if ((frame->flags & AIMC_FLAG_RESEND) || offset > session->cache_sent_to) {
+        session->cache_sent_to = offset;
+    }
+    uint64_t reach = (uint64_t)offset + (uint64_t)(credit == 0 ? 1U : credit) * chunk;
+    uint32_t limit = reach < total ? (uint32_t)reach : total;
+    while (session->cache_sent_to < limit) {
+        uint32_t count = total - session->cache_sent_to < chunk ? total - session->cache_sent_to : chunk;
+        uint8_t at[4];
+        aimc_write_u32(at, session->cache_sent_to);
+        send_parts(session, AIMC_KIND_DATA, 0, frame->sequence, frame->opcode, at, sizeof at,
+                   session->response + session->cache_sent_to, count);
+        session->cache_sent_to += count;
+    }
 }
 
 static void request(aimc_session *session, const aimc_frame_header *header, const uint8_t *payload)
 {
     if (header->opcode == AIMC_OPCODE_HELLO && header->flags == 0) {
         hello(session, header, payload);
+        return;
+    }
+    if (header->opcode == OPCODE_AUTH && header->flags == 0 && session->hello_seen) {
+        send_nak(session, header, AIMC_NAK_UNSUPPORTED, "this rig needs no shared secret; send no AUTH");
         return;
     }
     if (!session->hello_seen) {
@@ -153,47 +409,21 @@ static void request(aimc_session *session, const aimc_frame_header *header, cons
         send_nak(session, header, AIMC_NAK_HELLO_REQUIRED, message);
         return;
     }
-    if (header->flags & (AIMC_FLAG_BEGIN | AIMC_FLAG_COMMIT)) {
-        send_nak(session, header, AIMC_NAK_UNSUPPORTED, "bulk transfers are not implemented in this firmware yet");
+    if (header->flags & AIMC_FLAG_BEGIN) {
+        begin(session, header, payload);
         return;
     }
-    const char *newer = header->opcode == AIMC_OPCODE_PROGRAM_CELLS ? "PROGRAM_CELLS"
-                        : header->opcode == AIMC_OPCODE_MVM_PACKED  ? "MVM_PACKED"
-                                                                    : NULL;
-    if (newer != NULL && session->minor < 2) {
-        char message[64];
-        snprintf(message, sizeof message, "%s is protocol 1.2; this session speaks 1.%u", newer, session->minor);
-        send_nak(session, header, AIMC_NAK_UNKNOWN_OPCODE, message);
+    if (header->flags & AIMC_FLAG_COMMIT) {
+        commit(session, header, payload);
         return;
     }
     uint32_t crc = aimc_crc32c(payload, header->length);
-    if (session->cache_valid && session->cache_sequence == header->sequence && session->cache_opcode == header->opcode &&
-        session->cache_payload_crc == crc) {
+    if (cache_matches(session, header, crc)) {
         /* A retry: the cached answer, byte for byte, without executing again (no second noise draw or pulse). */
-        session->write(session->context, session->wire, session->wire_length);
+        replay(session, header);
         return;
     }
-    uint8_t kind = AIMC_KIND_NAK;
-    uint32_t length;
-    if (session->execute == NULL) {
-        char message[64];
-        snprintf(message, sizeof message, "opcode 0x%04X is not one this firmware knows", header->opcode);
-        length = nak_payload(session->answer, session->max_payload, AIMC_NAK_UNKNOWN_OPCODE, message);
-    } else {
-        session->executed++;
-        length = session->execute(session->context, session->minor, header->opcode, payload, header->length,
-                                  session->answer, session->max_payload, &kind);
-        if ((kind != AIMC_KIND_RSP && kind != AIMC_KIND_NAK) || length > session->max_payload) {
-            kind = AIMC_KIND_NAK;
-            length = nak_payload(session->answer, session->max_payload, AIMC_NAK_INTERNAL,
-                                 "the request's answer is malformed");
-        }
-    }
-    send(session, kind, header->sequence, header->opcode, session->answer, length);
-    session->cache_valid = session->wire_length > 0;
-    session->cache_sequence = header->sequence;
-    session->cache_opcode = header->opcode;
-    session->cache_payload_crc = crc;
+    execute(session, header, payload, header->length, crc);
 }
 
 void aimc_session_receive(aimc_session *session, uint8_t byte)
@@ -201,8 +431,23 @@ void aimc_session_receive(aimc_session *session, uint8_t byte)
     if (aimc_frame_decoder_push(&session->decoder, byte) != AIMC_FRAME_OK) {
         return;
     }
-    /* Only requests start anything here; DATA and ACK belong to bulk transfers (not yet implemented). */
-    if (session->decoder.header.kind == AIMC_KIND_REQ) {
-        request(session, &session->decoder.header, session->decoder.payload);
+    session->last_frame_ms = session->now_ms;
+    const aimc_frame_header *header = &session->decoder.header;
+    if (header->kind == AIMC_KIND_REQ) {
+        request(session, header, session->decoder.payload);
+    } else if (header->kind == AIMC_KIND_DATA && session->hello_seen) {
+        data(session, header, session->decoder.payload);
+    } else if (header->kind == AIMC_KIND_ACK && session->hello_seen) {
+        ack(session, header, session->decoder.payload);
+    }
+}
+
+void aimc_session_tick(aimc_session *session, uint32_t now_ms)
+{
+    session->now_ms = now_ms;
+    uint32_t idle = session->identity.idle_timeout_ms;
+    if (idle != 0 && session->hello_seen && (uint32_t)(now_ms - session->last_frame_ms) >= idle) {
+        session->idle_resets++;
+        forget_host(session);
     }
 }

@@ -1,7 +1,9 @@
-/* The device side of PROTOCOL.md sections 4 and 5, first part: HELLO (version check, negotiation of minor, window
- * and max payload, the 1.0/1.1/1.2 answer layouts), NAK HELLO_REQUIRED before it, the BOOT event, and the response
- * cache that answers a retried request byte for byte without executing it again. Requests other than HELLO go to an
- * executor the firmware supplies; the 1.2 opcodes in a session below 1.2 are NAKed UNKNOWN_OPCODE here. Not yet: AUTH, bulk transfers (BEGIN/DATA/ACK/COMMIT), WORKING, the idle timeout. */
+/* The device side of PROTOCOL.md sections 4, 5 and 8: HELLO (version check, negotiation of minor, window and max
+ * payload, the 1.0/1.1/1.2 answer layouts), NAK HELLO_REQUIRED before it, the BOOT event, the response cache that
+ * answers a retried request byte for byte without executing it again, ACK WORKING before a long request, bulk
+ * uploads (BEGIN, DATA, COMMIT) and downloads (RSP BEGIN, then DATA on every ACK), and the idle timeout. AUTH is
+ * NAKed UNSUPPORTED: this firmware holds no shared secret and does not advertise AUTH. Requests go to an executor
+ * the firmware supplies (requests.h); the 1.2 opcodes in a session below 1.2 are NAKed UNKNOWN_OPCODE here. */
 #ifndef AIMC_SESSION_H
 #define AIMC_SESSION_H
 
@@ -26,8 +28,16 @@ enum {
     AIMC_NAK_UNSUPPORTED = 0x0003,
     AIMC_NAK_HELLO_REQUIRED = 0x0004,
     AIMC_NAK_VERSION = 0x0005,
-    AIMC_NAK_INTERNAL = 0x000A
+    AIMC_NAK_TOO_LARGE = 0x0006,
+    AIMC_NAK_TRANSFER = 0x0007,
+    AIMC_NAK_CHIP = 0x0008,
+    AIMC_NAK_ARGUMENT = 0x0009,
+    AIMC_NAK_INTERNAL = 0x000A,
+    AIMC_NAK_AUTH = 0x000C
 };
+
+/* Payloads the session writes itself (NAKs, HELLO, ACKs, descriptors) are built in a buffer of this size. */
+#define AIMC_SESSION_SMALL_PAYLOAD 256U
 
 /* HELLO capability bits (PROTOCOL.md section 5). */
 enum {
@@ -55,8 +65,9 @@ typedef struct {
 /* Writes bytes to the line (a UART, a pty). */
 typedef void (*aimc_write_fn)(void *context, const uint8_t *bytes, size_t count);
 
-/* Executes one request other than HELLO: writes the answer's payload into answer (capacity bytes, the negotiated max
- * payload) and returns its length, with *kind set to AIMC_KIND_RSP or AIMC_KIND_NAK. Its answer is cached. */
+/* Executes one request other than HELLO: writes the answer's payload into answer (capacity bytes: the response object
+ * buffer, or the negotiated max payload without one) and returns its length, with *kind set to AIMC_KIND_RSP or
+ * AIMC_KIND_NAK. Its answer is cached; one longer than the max payload goes as a bulk download. */
 typedef uint32_t (*aimc_execute_fn)(void *context, uint8_t minor, uint16_t opcode, const uint8_t *payload,
                                     uint32_t length, uint8_t *answer, uint32_t capacity, uint8_t *kind);
 
@@ -71,25 +82,58 @@ typedef struct {
     uint16_t window;
     uint32_t max_payload;
 
-    /* The last answer's wire bytes. Every answer is built here, so it is also the output buffer; cache_valid says
-     * whether a retry may be answered from it. */
+    /* The object buffers (aimc_session_attach): a bulk request is received into upload, every executed answer is
+     * written into response, where it stays as the cached answer. Their sizes bound max_object_bytes. */
+    uint8_t *upload;
+    uint32_t upload_capacity;
+    uint8_t *response;
+    uint32_t response_capacity;
+
+    /* The response cache: the answer to (sequence, opcode, request CRC) is response[0 .. cache_length), sent as
+     * cache_kind, or, when cache_bulk, as RSP BEGIN with its descriptor and then DATA up to cache_sent_to. */
     bool cache_valid;
     uint16_t cache_sequence;
     uint16_t cache_opcode;
     uint32_t cache_payload_crc;
+    uint8_t cache_kind;
+    bool cache_bulk;
+    uint32_t cache_length;
+    uint32_t cache_sent_to;
+
+    /* The bulk upload in progress. */
+    bool upload_active;
+    uint16_t upload_sequence;
+    uint16_t upload_opcode;
+    uint32_t upload_length;
+    uint32_t upload_crc;
+    uint32_t upload_received;
+
+    /* The idle timeout (PROTOCOL.md 5.1): the clock of the last aimc_session_tick and of the last complete frame. */
+    uint32_t now_ms;
+    uint32_t last_frame_ms;
+    uint32_t idle_resets; /* sessions reset by the idle timeout */
+
     size_t wire_length;
-    uint8_t wire[AIMC_FRAME_MAX_WIRE];
-    uint8_t answer[AIMC_FRAME_MAX_PAYLOAD]; /* an answer's payload before it is framed */
+    uint8_t wire[AIMC_FRAME_MAX_WIRE];          /* the frame being sent */
+    uint8_t small[AIMC_SESSION_SMALL_PAYLOAD]; /* payloads the session writes itself */
 
     aimc_frame_decoder decoder;
     uint32_t executed; /* requests handed to execute: a replay does not count */
 } aimc_session;
 
+/* Gives the session its object buffers; call before aimc_session_boot. Without them there are no bulk uploads (NAK
+ * TOO_LARGE) and the executor gets the session's small buffer; boot lowers the identity's max_object_bytes to the
+ * upload buffer when one is attached. */
+void aimc_session_attach(aimc_session *session, uint8_t *upload, uint32_t upload_capacity, uint8_t *response,
+                         uint32_t response_capacity);
 /* Starts the session after a boot: writes one 0x00 (to end any half frame on the line) and the BOOT event. */
 void aimc_session_boot(aimc_session *session, const aimc_identity *identity, aimc_write_fn write,
                        aimc_execute_fn execute, void *context);
 /* Feeds one received byte; answers any complete request. */
 void aimc_session_receive(aimc_session *session, uint8_t byte);
+/* Tells the session the time (milliseconds, wrapping): a host that sent no complete frame for idle_timeout_ms is
+ * dropped, the session reset as after a boot but without the BOOT event (its next request gets HELLO_REQUIRED). */
+void aimc_session_tick(aimc_session *session, uint32_t now_ms);
 /* The CRC-32C of the schema line of 1.minor (PROTOCOL.md section 5). */
 uint32_t aimc_schema_hash(uint8_t minor);
 

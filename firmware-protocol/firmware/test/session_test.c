@@ -150,16 +150,27 @@ static void check_cache(void)
     boot(2, 1, echo);
     feed(hello->wire, hello->wire_length);
 
+    /* MVM is a long request: ACK WORKING (empty payload), then the answer. */
     uint8_t first[64];
     size_t first_length = feed(mvm->wire, mvm->wire_length);
     CHECK(first_length > 0 && first_length <= sizeof first, "an answer to MVM");
     memcpy(first, line, first_length < sizeof first ? first_length : sizeof first);
     CHECK(session.executed == 1, "executed %u", (unsigned)session.executed);
+    aimc_frame_decoder_init(&reader, AIMC_FRAME_MAX_PAYLOAD);
+    size_t working_length = 0;
+    while (working_length < first_length && aimc_frame_decoder_push(&reader, first[working_length++]) != AIMC_FRAME_OK) {
+    }
+    CHECK(reader.header.kind == AIMC_KIND_ACK && reader.header.flags == AIMC_FLAG_WORKING &&
+              reader.header.length == 0 && reader.header.sequence == mvm->sequence,
+          "the first frame is ACK WORKING of the MVM");
 
-    /* A retry (same sequence, opcode, payload), after line noise: the same bytes, not executed again. */
+    /* A retry (same sequence, opcode, payload), after line noise: the same answer bytes, without WORKING (nothing
+     * executes), and not executed again. */
     const uint8_t noise[] = {0x13, 0x37, 0x00};
     CHECK(feed(noise, sizeof noise) == 0, "noise is not answered");
-    CHECK(feed(mvm->wire, mvm->wire_length) == first_length && memcmp(line, first, first_length) == 0,
+    size_t answer_length = first_length - working_length;
+    CHECK(feed(mvm->wire, mvm->wire_length) == answer_length &&
+              memcmp(line, first + working_length, answer_length) == 0,
           "the retry is answered byte for byte");
     CHECK(session.executed == 1, "the retry executed again (%u)", (unsigned)session.executed);
 
@@ -176,21 +187,28 @@ static void check_cache(void)
               aimc_read_u16(reader.payload) == 0x0030,
           "the CLOCK_GET answer is the executor's");
 
-    /* A NAK not from executing (a 1.2 opcode is fine here, so: a BEGIN) replaces the cached bytes, so it must not
-     * be replayed as if it were the cached answer. */
+    /* What the session answers itself (an ACK to a BEGIN, a NAK TRANSFER to a COMMIT without one) does not touch
+     * the cached answer: a retried CLOCK_GET is still answered from the cache. */
     aimc_frame_header begin = {1, AIMC_KIND_REQ, 40, 0x0010, AIMC_FLAG_BEGIN, 0};
     size_t begin_length = 0;
     uint8_t descriptor[8] = {0};
     CHECK(aimc_frame_encode(&begin, descriptor, sizeof descriptor, wire, sizeof wire, &begin_length), "BEGIN");
     feed(wire, begin_length);
+    CHECK(decode_line() == AIMC_FRAME_OK && reader.header.kind == AIMC_KIND_ACK, "BEGIN of an empty object: ACK");
+    aimc_frame_header commit = {1, AIMC_KIND_REQ, 41, 0x0010, AIMC_FLAG_COMMIT, 0};
+    CHECK(aimc_frame_encode(&commit, descriptor, sizeof descriptor, wire, sizeof wire, &begin_length), "COMMIT");
+    feed(wire, begin_length);
+    CHECK(decode_line() == AIMC_FRAME_OK && reader.header.kind == AIMC_KIND_NAK && aimc_read_u16(reader.payload) == 7,
+          "COMMIT without its BEGIN: NAK TRANSFER");
     feed(wire, request(wire, mvm->sequence, 0x0030, NULL, 0));
-    CHECK(session.executed == 4, "after another answer, the cache no longer holds CLOCK_GET (%u)",
-          (unsigned)session.executed);
+    CHECK(session.executed == 3, "the CLOCK_GET retry was executed again (%u)", (unsigned)session.executed);
+    CHECK(decode_line() == AIMC_FRAME_OK && reader.header.kind == AIMC_KIND_RSP && reader.header.opcode == 0x0030,
+          "the CLOCK_GET retry is answered from the cache");
 
     /* HELLO clears the cache: the host's sequence numbers restart. */
     feed(hello->wire, hello->wire_length);
     feed(mvm->wire, mvm->wire_length);
-    CHECK(session.executed == 5, "after HELLO the request executes again (%u)", (unsigned)session.executed);
+    CHECK(session.executed == 4, "after HELLO the request executes again (%u)", (unsigned)session.executed);
 }
 
 static void check_negotiation(void)

@@ -32,7 +32,7 @@ static void on_write(void *context, const uint8_t *bytes, size_t count)
         if (status == AIMC_FRAME_OK) {
             answers++;
             uint8_t kind = reader.header.kind;
-            if ((kind != AIMC_KIND_RSP && kind != AIMC_KIND_NAK && kind != AIMC_KIND_EVT) ||
+            if ((kind != AIMC_KIND_RSP && kind != AIMC_KIND_NAK && kind != AIMC_KIND_EVT && kind != AIMC_KIND_ACK) ||
                 reader.header.length > session.max_payload) {
                 bad_answers++;
             }

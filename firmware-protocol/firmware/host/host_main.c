@@ -1,0 +1,168 @@
+/* The `host` target: the firmware on Linux, serving the session on a new pseudo-terminal with the `soft` chip, for
+ * tests and for a bench with no MCU. Prints the pty's path as its first stdout line (as `aimc emulate --pty` does),
+ * then serves until SIGTERM or SIGINT and exits 0. This file is the HAL (hal.h) for Linux. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "firmware.h"
+#include "hal.h"
+#include "soft_chip.h"
+
+static int line = -1;
+static volatile sig_atomic_t stop = 0;
+static aimc_soft_chip soft;
+static const aimc_chip *chip;
+static struct timespec started;
+static uint32_t boots;
+/* When the host side of the pty is closed, reads fail with EIO until a host opens it again. */
+static int hangups;
+
+static void on_signal(int signal_number)
+{
+    (void)signal_number;
+    stop = 1;
+}
+
+bool aimc_hal_uart_read(uint8_t *byte)
+{
+    ssize_t n = read(line, byte, 1);
+    if (n == 1) {
+        hangups = 0;
+        return true;
+    }
+    if (n < 0 && errno == EIO) {
+        hangups++;
+    }
+    return false;
+}
+
+void aimc_hal_uart_write(const uint8_t *bytes, size_t count)
+{
+    size_t done = 0;
+    while (done < count && !stop) {
+        ssize_t n = write(line, bytes + done, count - done);
+        if (n > 0) {
+            done += (size_t)n;
+        } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+            return; /* no host on the line: the bytes are lost, as on a UART with nothing attached */
+        } else {
+            struct pollfd wait = {line, POLLOUT, 0};
+            (void)poll(&wait, 1, 10);
+        }
+    }
+}
+
+uint32_t aimc_hal_millis(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t ms = (int64_t)(now.tv_sec - started.tv_sec) * 1000 + (now.tv_nsec - started.tv_nsec) / 1000000;
+    return (uint32_t)ms;
+}
+
+aimc_reset_cause aimc_hal_reset_cause(void)
+{
+    return AIMC_RESET_POWER_ON;
+}
+
+uint32_t aimc_hal_boot_counter(void)
+{
+    return boots;
+}
+
+const aimc_chip *aimc_hal_chip(void)
+{
+    return chip;
+}
+
+bool aimc_hal_running(void)
+{
+    return !stop;
+}
+
+void aimc_hal_idle(void)
+{
+    struct pollfd wait = {line, POLLIN, 0};
+    if (hangups > 0) {
+        /* Nobody holds the other end: POLLHUP would wake us at once, so sleep instead. */
+        struct timespec pause = {0, 20 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        return;
+    }
+    (void)poll(&wait, 1, 20);
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: aimc-firmware-host [--boot-counter N]\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    boots = 1;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--boot-counter") == 0 && i + 1 < argc) {
+            char *end;
+            unsigned long value = strtoul(argv[++i], &end, 10);
+            if (*end != '\0' || value > 0xFFFFFFFFUL) {
+                return usage();
+            }
+            boots = (uint32_t)value;
+        } else {
+            return usage();
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &started);
+    char why[160];
+    aimc_soft_config config = aimc_soft_default_config();
+    chip = aimc_soft_chip_init(&soft, &config, why, sizeof why);
+    if (chip == NULL) {
+        fprintf(stderr, "aimc-firmware-host: error: %s\n", why);
+        return 1;
+    }
+
+    line = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
+    if (line < 0 || grantpt(line) != 0 || unlockpt(line) != 0) {
+        fprintf(stderr, "aimc-firmware-host: error: cannot open a pseudo-terminal: %s\n", strerror(errno));
+        return 1;
+    }
+    const char *path = ptsname(line);
+    if (path == NULL) {
+        fprintf(stderr, "aimc-firmware-host: error: the pseudo-terminal has no name: %s\n", strerror(errno));
+        return 1;
+    }
+    /* Raw on our side as well: no echo, no line discipline, every byte as it is. */
+    int peer = open(path, O_RDWR | O_NOCTTY);
+    if (peer >= 0) {
+        struct termios raw;
+        if (tcgetattr(peer, &raw) == 0) {
+            cfmakeraw(&raw);
+            tcsetattr(peer, TCSANOW, &raw);
+        }
+    }
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_signal;
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGINT, &action, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    printf("%s\n", path);
+    fflush(stdout);
+    int status = aimc_firmware_run();
+    if (peer >= 0) {
+        close(peer);
+    }
+    close(line);
+    return status;
+}

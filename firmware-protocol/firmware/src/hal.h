@@ -1,0 +1,41 @@
+/* The hardware abstraction a bench builder implements to run this firmware on a part: the serial line, a clock, the
+ * boot counter and reset cause, and the chip back-end (chip.h; `soft` is soft_chip.h). Everything above it
+ * (framing, session, requests) is portable C11 with no allocation. firmware.c's aimc_firmware_run is the main loop
+ * built on these functions. */
+#ifndef AIMC_HAL_H
+#define AIMC_HAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chip.h"
+
+/* Why the part (re)started, for the log line a bench builder prints; the protocol itself needs only the counter. */
+typedef enum {
+    AIMC_RESET_POWER_ON = 0,
+    AIMC_RESET_PIN,      /* the reset pin or a debugger */
+    AIMC_RESET_WATCHDOG, /* the watchdog fired: the firmware hung */
+    AIMC_RESET_SOFTWARE, /* the firmware asked for it */
+    AIMC_RESET_BROWNOUT,
+    AIMC_RESET_OTHER
+} aimc_reset_cause;
+
+/* One received byte into *byte, true; false at once when none is waiting (the loop polls; never blocks long). */
+bool aimc_hal_uart_read(uint8_t *byte);
+/* Writes bytes to the line, returning when they are queued or sent. */
+void aimc_hal_uart_write(const uint8_t *bytes, size_t count);
+/* Milliseconds since boot, wrapping at 2^32 (the idle timeout uses differences only). */
+uint32_t aimc_hal_millis(void);
+/* Why the part started. */
+aimc_reset_cause aimc_hal_reset_cause(void);
+/* Increments the boot counter in non-volatile memory and returns the new value (PROTOCOL.md section 5). */
+uint32_t aimc_hal_boot_counter(void);
+/* The chip back-end this firmware serves; NULL when it failed to start (the loop then does not run). */
+const aimc_chip *aimc_hal_chip(void);
+/* Whether the loop should go on (a host build stops on SIGTERM; a part returns true forever). */
+bool aimc_hal_running(void);
+/* Waits for input or a few milliseconds when the line is quiet (a part may sleep until an interrupt). */
+void aimc_hal_idle(void);
+
+#endif
