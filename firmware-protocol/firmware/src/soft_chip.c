@@ -31,7 +31,7 @@ static int32_t cells_per_tile(const aimc_soft_config *config)
 
 aimc_soft_config aimc_soft_default_config(void)
 {
-    aimc_soft_config config = {"soft-crossbar-32", 32, 32, 1, 8, 5, 4, 0.8, 1e-15, 1000};
+    aimc_soft_config config = {"soft-crossbar-32", 32, 32, 2, 8, 5, 4, 0.8, 1e-15, 1000};
     return config;
 }
 

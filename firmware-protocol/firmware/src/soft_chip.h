@@ -44,7 +44,7 @@ typedef struct {
 /* The largest tile count the soft back-end keeps pulse totals for. */
 #define AIMC_SOFT_MAX_TILES 8
 
-/* The default of the host target: a 32x32 tile, 8-bit inputs, 5-bit ADC, 4-bit weights. */
+/* The default of the host target: two 32x32 tiles, 8-bit inputs, 5-bit ADC, 4-bit weights. */
 aimc_soft_config aimc_soft_default_config(void);
 
 /* Sets the chip up (every weight 0, as a freshly reset chip); NULL when the configuration is outside the limits
