@@ -52,15 +52,17 @@ fuzz() {
   exit "$status"
 }
 
+# Both commands build with cmake; .ci/run runs `fuzz` first, so on a fresh machine this also installs what the
+# firmware interoperability tests of the dotnet suite build with.
+if ! command -v cmake >/dev/null || ! command -v cc >/dev/null || ! command -v python3 >/dev/null; then
+  install cmake gcc python3 || { echo "firmware: 0 passed, 1 failed"; exit 1; }
+fi
+
 case $command in
   test) [ $# -eq 0 ] || usage ;;
   fuzz) [ $# -le 1 ] || usage; fuzz "$@" ;;
   *) usage ;;
 esac
-
-if ! command -v cmake >/dev/null || ! command -v cc >/dev/null || ! command -v python3 >/dev/null; then
-  install cmake gcc python3 || { echo "firmware: 0 passed, 1 failed"; exit 1; }
-fi
 
 passed=0
 failed=0

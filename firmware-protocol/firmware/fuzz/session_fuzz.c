@@ -1,7 +1,11 @@
 /* libFuzzer target: the whole receive path of the firmware, session and requests on the soft chip, with object
- * buffers attached so bulk uploads and downloads run. Each input is a line after a boot; half the inputs start after
- * a 1.2 HELLO, so requests reach the cache, the transfers and the request decoders. Every frame the firmware writes
- * must be a valid RSP, NAK, ACK, DATA or EVT within the negotiated max payload. */
+ * buffers attached so bulk uploads and downloads run. The first byte chooses: bit 0, start after a 1.2 HELLO; bit 1,
+ * the rest is records (below) framed here with a valid CRC, so the search reaches the request decoders, the cache and
+ * the transfers instead of stopping at the CRC; else the rest is raw line bytes. Every frame the firmware writes must
+ * be a valid RSP, NAK, ACK, DATA or EVT within the negotiated max payload.
+ * A record: u8 kind (0: a clock tick of u16 * 16 ms instead of a frame), u8 sequence (0: the previous one again),
+ * u8 opcode (an index into the opcodes below), u8 flags, u16 length, then length payload bytes (fewer if the input
+ * ends). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +40,46 @@ static void on_write(void *context, const uint8_t *bytes, size_t count)
     }
 }
 
+static const uint16_t opcodes[] = {0x0001, 0x0002, 0x0003, 0x0010, 0x0011, 0x0012, 0x0020,
+                                   0x0021, 0x0030, 0x0031, 0x0040, 0x00F0, 0x7777};
+
+/* Frames the records of a structured input and feeds them. */
+static void feed_records(const uint8_t *data, size_t size)
+{
+    static uint8_t wire[AIMC_FRAME_MAX_WIRE];
+    uint16_t sequence = 1;
+    uint32_t now = 0;
+    size_t at = 0;
+    while (at + 6 <= size) {
+        uint8_t kind = data[at];
+        uint8_t seq = data[at + 1];
+        uint16_t opcode = opcodes[data[at + 2] % (sizeof opcodes / sizeof opcodes[0])];
+        uint16_t flags = data[at + 3];
+        size_t length = (size_t)data[at + 4] | (size_t)data[at + 5] << 8;
+        at += 6;
+        if (kind == 0) {
+            now += 16U * (uint32_t)length;
+            aimc_session_tick(&session, now);
+            continue;
+        }
+        if (length > size - at) {
+            length = size - at;
+        }
+        if (seq != 0) {
+            sequence = seq;
+        }
+        aimc_frame_header header = {1, (uint8_t)(kind % 7U), sequence, opcode, flags, 0};
+        size_t wire_length = 0;
+        if (length <= AIMC_FRAME_MAX_PAYLOAD &&
+            aimc_frame_encode(&header, data + at, (uint32_t)length, wire, sizeof wire, &wire_length)) {
+            for (size_t i = 0; i < wire_length; i++) {
+                aimc_session_receive(&session, wire[i]);
+            }
+        }
+        at += length;
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const aimc_identity id = {2, 8, 4096, 0x010000, 0, 1, "fuzz", 1000, 60000, sizeof upload};
@@ -61,6 +105,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!session.hello_seen) {
             abort();
         }
+    }
+    if (size > 0 && (data[0] & 2U)) {
+        feed_records(data + 1, size - 1);
+        return 0;
     }
     for (size_t i = 1; i < size; i++) {
         aimc_session_receive(&session, data[i]);

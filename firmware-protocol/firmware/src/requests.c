@@ -279,6 +279,11 @@ static bool program(const aimc_chip *chip, int32_t tile, selection_walk *walk, b
             return false;
         }
     }
+    if (options->max_pulses_per_cell < 1) {
+        *length = nak(answer, capacity, kind, AIMC_NAK_CHIP, "write-verify needs at least 1 pulse per cell, not %ld",
+                      (long)options->max_pulses_per_cell);
+        return false;
+    }
     chip->begin_program(chip->context, tile, all);
     walk_start(walk);
     while (walk_next(walk, &cell, &target)) {
@@ -351,9 +356,15 @@ static uint32_t program_request(const aimc_chip *chip, aimc_reader *reader, uint
                    (long long)tile_cells, (unsigned long)capacity);
     }
     if (!has_mask) {
-        (void)program(chip, tile, &walk, true, &options, answer, capacity, kind, &length);
+        if (!program(chip, tile, &walk, true, &options, answer, capacity, kind, &length)) {
+            return length;
+        }
     } else {
         /* Only the masked cells: walk the mask as a bitmap, with the targets of every cell beside it. */
+        if (options.max_pulses_per_cell < 1) {
+            return nak(answer, capacity, kind, AIMC_NAK_CHIP, "write-verify needs at least 1 pulse per cell, not %ld",
+                       (long)options.max_pulses_per_cell);
+        }
         chip->begin_program(chip->context, tile, false);
         for (int64_t k = 0; k < walk.cells; k++) {
             if (walk.list[k >> 3] & (1U << (k & 7))) {

@@ -197,6 +197,10 @@ static void check_program(void)
     aimc_put_f32(&w, 1.5f);
     run(2, AIMC_OPCODE_PROGRAM, &w);
     check_nak("weight 1.5", AIMC_NAK_CHIP, "weight target 1.5 at row 0, column 1 is outside [-1, 1]");
+    program_header(&w, 0, false, false, 0, 0, 1, 1);
+    aimc_put_f32(&w, 0);
+    run(2, AIMC_OPCODE_PROGRAM, &w);
+    check_nak("0 pulses without verify", AIMC_NAK_CHIP, "write-verify needs at least 1 pulse per cell, not 0");
     program_header(&w, 0, false, true, 0.02, 10, 1, 2);
     aimc_put_f32(&w, 0);
     run(2, AIMC_OPCODE_PROGRAM, &w);
