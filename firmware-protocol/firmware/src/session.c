@@ -242,9 +242,12 @@ static void execute(aimc_session *session, const aimc_frame_header *request, con
         answer_length = session->execute(session->context, session->minor, opcode, payload, length, answer, capacity,
                                          &kind);
         if ((kind != AIMC_KIND_RSP && kind != AIMC_KIND_NAK) || answer_length > capacity ||
-            (kind == AIMC_KIND_NAK && answer_length > session->max_payload)) {
+            (kind == AIMC_KIND_NAK && answer_length < 2)) {
             kind = AIMC_KIND_NAK;
             answer_length = nak_payload(answer, capacity, AIMC_NAK_INTERNAL, "the request's answer is malformed");
+        }
+        if (kind == AIMC_KIND_NAK && answer_length > session->max_payload) {
+            answer_length = session->max_payload; /* a NAK is never a bulk object: its message is cut */
         }
     }
     session->cache_valid = true;

@@ -136,6 +136,15 @@ static void check_upload_and_download(void)
 
     send_frame(AIMC_KIND_REQ, 5, AIMC_OPCODE_PROGRAM, AIMC_FLAG_COMMIT, d, sizeof d);
     CHECK(is_nak(0, AIMC_NAK_TRANSFER, "COMMIT of sequence 5 without a matching BEGIN"), "COMMIT before BEGIN");
+    /* A NAK of the executor longer than the max payload of 64 is cut to it, never sent as a bulk object. */
+    uint8_t budget[26] = {0};
+    budget[5] = 1;
+    aimc_write_u32(budget + 14, 5000);
+    send_frame(AIMC_KIND_REQ, 4, AIMC_OPCODE_PROGRAM, 0, budget, sizeof budget);
+    CHECK(frame_count == 2 && frames[1].kind == AIMC_KIND_NAK && frames[1].length == 64 &&
+              aimc_read_u16(payloads[1]) == AIMC_NAK_CHIP &&
+              memcmp(payloads[1] + 2, "write-verify budget of 5000 pulses per device: this rig allows 1", 62) == 0,
+          "a long CHIP NAK is cut at 64 bytes");
     uint8_t huge[8];
     aimc_write_u32(huge, sizeof upload + 1);
     aimc_write_u32(huge + 4, 0);
