@@ -55,16 +55,32 @@ static void float_text(char *out, size_t capacity, float value)
     }
 }
 
+/* A double as .NET prints it: the shortest text that reads back to the same value, NaN and the infinity signs. */
+static void double_text(char *out, size_t capacity, double value)
+{
+    if (isnan(value)) {
+        snprintf(out, capacity, "NaN");
+        return;
+    }
+    if (isinf(value)) {
+        snprintf(out, capacity, value > 0 ? "\xE2\x88\x9E" : "-\xE2\x88\x9E");
+        return;
+    }
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(out, capacity, "%.*g", digits, value);
+        if (strtod(out, NULL) == value) {
+            return;
+        }
+    }
+}
+
 /* PROTOCOL.md 5.1, before the chip is touched: a tolerance that is a fraction, a pulse budget within the rig's. */
 static bool check_budget(const aimc_chip *chip, const aimc_write_verify *options, uint8_t *answer, uint32_t capacity,
                          uint8_t *kind, uint32_t *length)
 {
     if (!isfinite(options->tolerance) || options->tolerance < 0 || options->tolerance > 1) {
         char text[40];
-        snprintf(text, sizeof text, "%.17g", options->tolerance);
-        if (isnan(options->tolerance)) {
-            snprintf(text, sizeof text, "NaN");
-        }
+        double_text(text, sizeof text, options->tolerance);
         *length = nak(answer, capacity, kind, AIMC_NAK_CHIP,
                       "write-verify tolerance %s: must be a fraction of the device's state range, from 0 to 1 (e.g. 0.02)",
                       text);
@@ -912,8 +928,10 @@ uint32_t aimc_requests_execute(void *context, uint8_t minor, uint16_t opcode, co
                        "this chip runs on the wall clock, which cannot be advanced; wait instead");
         }
         if (!(seconds >= 0) || !isfinite(seconds)) {
-            return nak(answer, capacity, kind, AIMC_NAK_CHIP, "cannot advance the clock by %g s: time only moves forward",
-                       seconds);
+            char text[40];
+            double_text(text, sizeof text, seconds);
+            return nak(answer, capacity, kind, AIMC_NAK_CHIP, "the clock can only move forward by a finite time, not %s s",
+                       text);
         }
         chip->clock_advance(chip->context, seconds);
         return clock_reading(chip, answer, kind);

@@ -178,6 +178,10 @@ static void check_program(void)
     run(2, AIMC_OPCODE_PROGRAM, &w);
     check_nak("NaN tolerance", AIMC_NAK_CHIP,
               "write-verify tolerance NaN: must be a fraction of the device's state range, from 0 to 1 (e.g. 0.02)");
+    program_header(&w, 0, false, true, 1.1, 10, 0, 0);
+    run(2, AIMC_OPCODE_PROGRAM, &w);
+    check_nak("tolerance 1.1", AIMC_NAK_CHIP,
+              "write-verify tolerance 1.1: must be a fraction of the device's state range, from 0 to 1 (e.g. 0.02)");
     program_header(&w, 0, false, true, 0.02, 1001, 0, 0);
     run(2, AIMC_OPCODE_PROGRAM, &w);
     check_nak("pulse budget", AIMC_NAK_CHIP,
@@ -466,7 +470,7 @@ static void check_readback_clock_and_others(void)
     aimc_writer_init(&w, payload, sizeof payload);
     aimc_put_f64(&w, -1);
     run(2, AIMC_OPCODE_CLOCK_ADVANCE, &w);
-    check_nak("advance by -1 s", AIMC_NAK_CHIP, "cannot advance the clock by -1 s: time only moves forward");
+    check_nak("advance by -1 s", AIMC_NAK_CHIP, "the clock can only move forward by a finite time, not -1 s");
     aimc_writer_init(&w, payload, sizeof payload);
     aimc_put_u64(&w, 7);
     run(2, AIMC_OPCODE_RESEED, &w);
