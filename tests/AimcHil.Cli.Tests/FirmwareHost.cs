@@ -8,10 +8,11 @@ internal static class FirmwareHost
 {
     private static readonly Lazy<string> Built = new(Build);
 
-    /// <summary>Why the firmware cannot be built here (no cmake or no C compiler), or null.</summary>
+    /// <summary>Why the firmware cannot be built here (no cmake, C compiler or python3), or null.</summary>
     public static string? Unavailable { get; } =
         Which("cmake") is null ? "needs cmake to build the C firmware (Debian: apt-get install cmake; .ci/run installs it)"
         : Which("cc") is null ? "needs a C compiler to build the C firmware (Debian: apt-get install gcc; .ci/run installs it)"
+        : Which("python3") is null ? "needs python3 to configure the C firmware's build (Debian: apt-get install python3; .ci/run installs it)"
         : null;
 
     public static string Source => Path.Combine(RepositoryPaths.Root, "firmware-protocol", "firmware");
