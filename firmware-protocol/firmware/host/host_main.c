@@ -45,15 +45,20 @@ bool aimc_hal_uart_read(uint8_t *byte)
     return false;
 }
 
+/* A UART never waits for its reader; a pty does, once its buffer is full. A host that reads nothing for the idle
+ * timeout (PROTOCOL.md 5.1) has gone: the rest of the answer is dropped, as on a line with nothing attached. */
 void aimc_hal_uart_write(const uint8_t *bytes, size_t count)
 {
     size_t done = 0;
+    uint32_t progress_ms = aimc_hal_millis();
     while (done < count && !stop) {
         ssize_t n = write(line, bytes + done, count - done);
         if (n > 0) {
             done += (size_t)n;
-        } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-            return; /* no host on the line: the bytes are lost, as on a UART with nothing attached */
+            progress_ms = aimc_hal_millis();
+        } else if ((n < 0 && errno != EAGAIN && errno != EINTR) ||
+                   (uint32_t)(aimc_hal_millis() - progress_ms) >= AIMC_FIRMWARE_IDLE_TIMEOUT_MS) {
+            return;
         } else {
             struct pollfd wait = {line, POLLOUT, 0};
             (void)poll(&wait, 1, 10);

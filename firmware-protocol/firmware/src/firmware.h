@@ -16,7 +16,9 @@
 #define AIMC_FIRMWARE_NAME "aimc-hil C reference firmware"
 #define AIMC_FIRMWARE_VERSION 0x000100U /* 0.1.0 */
 /* PROTOCOL.md 5.1: a host that sends no complete frame for this long is dropped. */
+#ifndef AIMC_FIRMWARE_IDLE_TIMEOUT_MS
 #define AIMC_FIRMWARE_IDLE_TIMEOUT_MS 60000U
+#endif
 
 /* Runs the firmware; returns 0 when stopped, 1 when the chip failed to start. */
 int aimc_firmware_run(void);
