@@ -7,8 +7,9 @@ namespace AimcHil.Protocol;
 /// does. The emulator served this way is the virtual rig.</summary>
 /// <remarks>
 /// Purely reactive (it never needs a timer, like the firmware it stands for): it answers frames as they arrive. The
-/// last response is cached with its request's sequence number, opcode and payload CRC, so a retried request is
-/// answered from the cache and the chip never draws noise twice for one request.
+/// last response (the last pipeline-depth responses in a 1.3 session) is cached with its request's sequence number,
+/// opcode and payload CRC, so a retried request is answered from the cache and the chip never draws noise twice for
+/// one request.
 /// A host that goes away, stops reading or stays idle ends its session (<see cref="Run"/> returns why), never the
 /// process serving it; every request is bounded by the limits of <see cref="DeviceServerOptions"/>.
 /// </remarks>
@@ -22,8 +23,9 @@ public sealed class DeviceServer
     private byte _minor;
     private int _maxPayload;
     private ushort _window;
-    private CachedResponse? _cache;
-    private Upload? _upload;
+    private readonly ResponseCache _cache = new();
+    private readonly List<Upload> _uploads = [];
+    private int _depth = 1;
     private bool _authenticated;
     private byte[]? _helloAnswer;
     private byte[]? _challenge;
@@ -301,8 +303,7 @@ public sealed class DeviceServer
         // A HELLO starts a new host session: sequence numbers restart, so nothing cached may answer them.
         _helloSeen = true;
         _authenticated = false;
-        _cache = null;
-        _upload = null;
+        _uploads.Clear();
         _maxPayload = (int)Math.Clamp(hello.MaxPayload, 64u, (uint)_options.MaxPayload);
         _window = Math.Max((ushort)1, Math.Min(hello.Window, _options.Window));
 
@@ -314,6 +315,11 @@ public sealed class DeviceServer
         {
             capabilities |= Capabilities.Limits | (_options.Secret is null ? Capabilities.None : Capabilities.Auth);
         }
+
+        // 1.3: the host may keep this many requests in flight, so this many answers (and uploads) are kept.
+        _depth = _minor >= 3 && _options.PipelineDepth >= 2 ? _options.PipelineDepth : 1;
+        capabilities |= _depth > 1 ? Capabilities.Pipeline : Capabilities.None;
+        _cache.Reset(_depth);
 
         _challenge = capabilities.HasFlag(Capabilities.Auth) ? RigAuthentication.NewNonce() : null;
         var answer = new RigHello(
@@ -329,6 +335,7 @@ public sealed class DeviceServer
         {
             Limits = capabilities.HasFlag(Capabilities.Limits) ? Limits : null,
             Challenge = _challenge,
+            PipelineDepth = _depth > 1 ? (ushort)_depth : null,
         };
         _helloAnswer = answer.Encode();
         Send(Reply(frame, FrameKind.Response, FrameFlags.None, _helloAnswer));
@@ -384,14 +391,14 @@ public sealed class DeviceServer
 
     private void Begin(Frame frame, BulkDescriptor descriptor)
     {
-        if (Matches(_cache, frame, descriptor.Crc))
+        if (_cache.Find(frame, descriptor.Crc) is not null)
         {
             // The object was received and executed already; let the host go on to its COMMIT, answered from cache.
             Send(Reply(frame, FrameKind.Ack, FrameFlags.None, new TransferAck(descriptor.Length, _window).Encode()));
             return;
         }
 
-        if (_upload is { } u && u.Sequence == frame.Sequence && u.Opcode == frame.Opcode && u.Descriptor == descriptor)
+        if (UploadOf(frame) is { } u && u.Descriptor == descriptor)
         {
             Send(Reply(frame, FrameKind.Ack, FrameFlags.None, new TransferAck((uint)u.Received, _window).Encode()));
             return;
@@ -403,13 +410,20 @@ public sealed class DeviceServer
             return;
         }
 
-        _upload = new Upload(frame.Sequence, frame.Opcode, descriptor, new byte[descriptor.Length]);
+        // One upload per request in flight: a pipelining host may begin the next while this one's COMMIT is on the line.
+        _uploads.RemoveAll(x => x.Sequence == frame.Sequence);
+        _uploads.Add(new Upload(frame.Sequence, frame.Opcode, descriptor, new byte[descriptor.Length]));
+        if (_uploads.Count > _depth)
+        {
+            _uploads.RemoveAt(0);
+        }
+
         Send(Reply(frame, FrameKind.Ack, FrameFlags.None, new TransferAck(0, _window).Encode()));
     }
 
     private void HandleData(Frame frame)
     {
-        if (_upload is not { } u || u.Sequence != frame.Sequence || u.Opcode != frame.Opcode)
+        if (UploadOf(frame) is not { } u)
         {
             return;
         }
@@ -432,7 +446,7 @@ public sealed class DeviceServer
             return;
         }
 
-        if (_upload is not { } u || u.Sequence != frame.Sequence || u.Opcode != frame.Opcode || u.Descriptor != descriptor)
+        if (UploadOf(frame) is not { } u || u.Descriptor != descriptor)
         {
             Nak(frame, ErrorCode.Transfer, $"COMMIT of sequence {frame.Sequence} without a matching BEGIN");
             return;
@@ -446,18 +460,18 @@ public sealed class DeviceServer
 
         if (Crc32C.Compute(u.Buffer) != descriptor.Crc)
         {
-            _upload = null;
+            _uploads.Remove(u);
             Nak(frame, ErrorCode.Transfer, $"the object of sequence {frame.Sequence} does not match its CRC 0x{descriptor.Crc:X8}");
             return;
         }
 
-        _upload = null;
+        _uploads.Remove(u);
         Execute(frame, u.Buffer, descriptor.Crc);
     }
 
     private void HandleAck(Frame frame)
     {
-        if (_cache is not { Bulk: { } bulk } cache || cache.Sequence != frame.Sequence || cache.Opcode != frame.Opcode)
+        if (_cache.FindDownload(frame) is not { Bulk: { } bulk } cache)
         {
             return;
         }
@@ -481,19 +495,19 @@ public sealed class DeviceServer
 
     private bool Replay(Frame frame, uint requestCrc)
     {
-        if (!Matches(_cache, frame, requestCrc))
+        if (_cache.Find(frame, requestCrc) is not { } cached)
         {
             return false;
         }
 
         Counters.CountFromCache();
-        _cache!.SentTo = 0;
-        Send(_cache.Response);
+        cached.SentTo = 0;
+        Send(cached.Response);
         return true;
     }
 
-    private static bool Matches(CachedResponse? cache, Frame frame, uint requestCrc) =>
-        cache is not null && cache.Sequence == frame.Sequence && cache.Opcode == frame.Opcode && cache.RequestCrc == requestCrc;
+    /// <summary>The upload a BEGIN, DATA or COMMIT frame belongs to, if it is in progress.</summary>
+    private Upload? UploadOf(Frame frame) => _uploads.Find(u => u.Sequence == frame.Sequence && u.Opcode == frame.Opcode);
 
     private void Execute(Frame frame, byte[] payload, uint requestCrc)
     {
@@ -540,7 +554,7 @@ public sealed class DeviceServer
             response = NakFrame(frame, ErrorCode.Internal, $"{e.GetType().Name}: {e.Message}");
         }
 
-        _cache = new CachedResponse(frame.Sequence, frame.Opcode, requestCrc, response, bulk);
+        _cache.Add(new CachedResponse(frame.Sequence, frame.Opcode, requestCrc, response, bulk));
         Send(response);
     }
 
@@ -659,12 +673,6 @@ public sealed class DeviceServer
         _stream.Write(FrameCodec.Encode(frame));
         _stream.Flush();
         Counters.CountSent();
-    }
-
-    /// <summary>The response to the latest executed request, and for a bulk response the object and how far it was sent.</summary>
-    private sealed record CachedResponse(ushort Sequence, Opcode Opcode, uint RequestCrc, Frame Response, byte[]? Bulk)
-    {
-        public int SentTo { get; set; }
     }
 
     /// <summary>A bulk request object being received.</summary>
