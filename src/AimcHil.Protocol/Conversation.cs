@@ -24,5 +24,8 @@ internal sealed class Conversation(ushort sequence, BlockingCollection<Frame> in
     /// <summary>The rig said WORKING: it is executing this request.</summary>
     public void Working() => pipeline?.Working(index);
 
+    /// <summary>The rig answered: it no longer executes this request.</summary>
+    public void Executed() => pipeline?.Executed(index);
+
     public void Dispose() => close();
 }

@@ -211,43 +211,45 @@ public sealed class HostSession : IDisposable
                 return [.. requests.Select(r => Request(r.Opcode, r.Payload))];
             }
 
-            var pipeline = new Pipeline(requests.Count);
+            var depth = PipelineDepth;
+            var pipeline = new Pipeline(requests.Count, depth);
             var answers = new Frame?[requests.Count];
             var failures = new Exception?[requests.Count];
             var running = new List<Task>(requests.Count);
-            using (var slots = new SemaphoreSlim(PipelineDepth))
+            for (var i = 0; i < requests.Count; i++)
             {
-                for (var i = 0; i < requests.Count; i++)
+                // At most depth exchanges wait at once; each waits its turn in the pipeline before it sends.
+                if (i >= depth)
                 {
-                    slots.Wait();
-                    Counters.CountRequest();
-                    var index = i;
-                    var exchange = Open(NextSequence(), pipeline, index);
-                    running.Add(Task.Factory.StartNew(
-                        () =>
-                        {
-                            try
-                            {
-                                answers[index] = Exchange(exchange, requests[index].Opcode, requests[index].Payload);
-                            }
-                            catch (Exception e)
-                            {
-                                failures[index] = e;
-                            }
-                            finally
-                            {
-                                pipeline.Answered(index);
-                                exchange.Dispose();
-                                slots.Release();
-                            }
-                        },
-                        CancellationToken.None,
-                        TaskCreationOptions.LongRunning,
-                        TaskScheduler.Default));
+                    pipeline.WaitForTurn(i);
                 }
 
-                Task.WaitAll(running);
+                Counters.CountRequest();
+                var index = i;
+                var exchange = Open(NextSequence(), pipeline, index);
+                running.Add(Task.Factory.StartNew(
+                    () =>
+                    {
+                        try
+                        {
+                            answers[index] = Exchange(exchange, requests[index].Opcode, requests[index].Payload);
+                        }
+                        catch (Exception e)
+                        {
+                            failures[index] = e;
+                        }
+                        finally
+                        {
+                            exchange.Dispose();
+                            pipeline.Answered(index);
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default));
             }
+
+            Task.WaitAll(running);
 
             var payloads = new byte[requests.Count][];
             var unanswered = new List<int>();
@@ -518,6 +520,7 @@ public sealed class HostSession : IDisposable
 
             if (frame.Kind == FrameKind.Nak)
             {
+                exchange.Executed();
                 return frame;
             }
 
@@ -531,6 +534,7 @@ public sealed class HostSession : IDisposable
 
             if ((expected == AnswerKind.Response && frame.Kind == FrameKind.Response) || (expected == AnswerKind.Ack && frame.Kind == FrameKind.Ack))
             {
+                exchange.Executed();
                 return frame;
             }
         }
