@@ -11,6 +11,9 @@ internal sealed class Conversation(ushort sequence, BlockingCollection<Frame> in
     /// <summary>The frames of this sequence number, in arrival order.</summary>
     public BlockingCollection<Frame> Inbox { get; } = inbox;
 
+    /// <summary>Whether this exchange is one of a pipeline (protocol 1.3).</summary>
+    public bool Pipelined => pipeline is not null;
+
     /// <summary>Whether silence is no sign of a lost frame now: the rig has yet to finish requests sent before this
     /// one, or is executing one sent after it.</summary>
     public bool Excused => pipeline?.Excused(index) ?? false;

@@ -477,18 +477,25 @@ public sealed class DeviceServer
         }
 
         var ack = TransferAck.Decode(frame.Payload);
-        var chunk = _maxPayload - DataChunk.OffsetSize;
         var offset = (int)Math.Min(ack.Offset, (uint)bulk.Length);
         if (frame.Flags.HasFlag(FrameFlags.Resend) || offset > cache.SentTo)
         {
             cache.SentTo = offset;
         }
 
-        var limit = (int)Math.Min(bulk.Length, offset + ((long)Math.Max((ushort)1, ack.Credit) * chunk));
+        SendDownload(cache, frame, offset, ack.Credit);
+    }
+
+    /// <summary>Sends a bulk answer's DATA up to <paramref name="credit"/> frames beyond <paramref name="offset"/>.</summary>
+    private void SendDownload(CachedResponse cache, Frame request, int offset, ushort credit)
+    {
+        var bulk = cache.Bulk!;
+        var chunk = _maxPayload - DataChunk.OffsetSize;
+        var limit = (int)Math.Min(bulk.Length, offset + ((long)Math.Max((ushort)1, credit) * chunk));
         while (cache.SentTo < limit)
         {
             var length = Math.Min(chunk, bulk.Length - cache.SentTo);
-            Send(Reply(frame, FrameKind.Data, FrameFlags.None, DataChunk.Encode((uint)cache.SentTo, bulk.AsSpan(cache.SentTo, length))));
+            Send(Reply(request, FrameKind.Data, FrameFlags.None, DataChunk.Encode((uint)cache.SentTo, bulk.AsSpan(cache.SentTo, length))));
             cache.SentTo += length;
         }
     }
@@ -554,8 +561,15 @@ public sealed class DeviceServer
             response = NakFrame(frame, ErrorCode.Internal, $"{e.GetType().Name}: {e.Message}");
         }
 
-        _cache.Add(new CachedResponse(frame.Sequence, frame.Opcode, requestCrc, response, bulk));
+        var cached = new CachedResponse(frame.Sequence, frame.Opcode, requestCrc, response, bulk);
+        _cache.Add(cached);
         Send(response);
+        if (bulk is not null && _depth > 1)
+        {
+            // In a pipeline (1.3) the first window follows the answer at once: the host's ACK would wait behind the
+            // next request's upload on the other half of the line.
+            SendDownload(cached, frame, 0, _window);
+        }
     }
 
     private byte[] Dispatch(Opcode opcode, byte[] payload)

@@ -350,16 +350,30 @@ public sealed class HostSession : IDisposable
     private Frame? Upload(Conversation exchange, Opcode opcode, byte[] payload, BulkDescriptor descriptor)
     {
         var sequence = exchange.Sequence;
-        var begin = Transact(exchange, new Frame(FrameKind.Request, sequence, opcode, FrameFlags.Begin, descriptor.Encode()), AnswerKind.Ack);
-        if (begin.Kind == FrameKind.Nak)
+        var beginFrame = new Frame(FrameKind.Request, sequence, opcode, FrameFlags.Begin, descriptor.Encode());
+        var chunk = _maxPayload - DataChunk.OffsetSize;
+        long acked = 0, sent = 0;
+        var credit = _window;
+
+        // In a pipeline (1.3) the DATA follow the BEGIN at once, within the negotiated window: waiting for the BEGIN's
+        // ACK would wait behind the answer the rig is sending on the other half of the line.
+        if (exchange.Pipelined)
         {
-            return begin;
+            Send(beginFrame);
+        }
+        else
+        {
+            var begin = Transact(exchange, beginFrame, AnswerKind.Ack);
+            if (begin.Kind == FrameKind.Nak)
+            {
+                return begin;
+            }
+
+            var ack = Decode(opcode, begin.Payload, TransferAck.Decode);
+            acked = sent = Math.Min(ack.Offset, descriptor.Length);
+            credit = Math.Max((ushort)1, ack.Credit);
         }
 
-        var ack = Decode(opcode, begin.Payload, TransferAck.Decode);
-        var chunk = _maxPayload - DataChunk.OffsetSize;
-        long acked = Math.Min(ack.Offset, descriptor.Length), sent = acked;
-        var credit = Math.Max((ushort)1, ack.Credit);
         var stalls = 0;
         while (acked < payload.Length)
         {
@@ -384,6 +398,12 @@ public sealed class HostSession : IDisposable
                 }
 
                 Counters.CountRetry();
+                if (acked == 0)
+                {
+                    // Nothing acknowledged: the BEGIN itself may be what was lost.
+                    Send(beginFrame);
+                }
+
                 sent = acked;
                 continue;
             }

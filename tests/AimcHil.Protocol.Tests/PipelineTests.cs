@@ -126,6 +126,63 @@ public class PipelineTests
     }
 
     [Fact]
+    public void BulkTransfersStartWithoutWaitingForTheOtherSidesAck()
+    {
+        var preset = VirtualRig.SmallPcm();
+        using var direct = new EmulatedChip(preset, Seed);
+        using var rig = new VirtualRig(new EmulatedChip(preset, Seed), new HostSessionOptions { TargetFormat = TargetFormat.F32, Timeout = TimeSpan.FromMilliseconds(300) });
+        var mvms = Program(direct, rig.Chip);
+        var firstAcks = 0;
+        // The host's first ACK of each bulk answer never reaches the rig, nor does the rig's ACK to each BEGIN reach
+        // the host: in a pipeline neither side waits for them, so nothing is sent again.
+        rig.Host.WriteFilter = bytes =>
+        {
+            if (bytes.Length > 1 && FrameCodec.Decode(bytes.AsSpan(0, bytes.Length - 1)).Frame is { Kind: FrameKind.Ack, Flags: FrameFlags.None } frame
+                && TransferAck.Decode(frame.Payload).Offset == 0)
+            {
+                firstAcks++;
+                return [];
+            }
+
+            return bytes;
+        };
+        rig.Device.WriteFilter = bytes =>
+            bytes.Length > 1 && FrameCodec.Decode(bytes.AsSpan(0, bytes.Length - 1)).Frame is { Kind: FrameKind.Ack, Flags: FrameFlags.None } frame
+                && TransferAck.Decode(frame.Payload).Offset == 0 ? [] : bytes;
+
+        var overWire = rig.Chip.Mvm(mvms);
+
+        Assert.Equal(3, firstAcks);
+        foreach (var (mvm, result) in mvms.Zip(overWire))
+        {
+            Same.Mvm(direct.Mvm(mvm.Tile, mvm.InputCodes), result);
+        }
+
+        Assert.Equal(0, rig.Chip.Session.Counters.Retries);
+    }
+
+    [Fact]
+    public void ALostBeginInAPipelineIsSentAgain()
+    {
+        var preset = VirtualRig.SmallPcm();
+        using var direct = new EmulatedChip(preset, Seed);
+        var served = new CountingChip(new EmulatedChip(preset, Seed));
+        using var rig = new VirtualRig(served, new HostSessionOptions { TargetFormat = TargetFormat.F32, Timeout = TimeSpan.FromMilliseconds(300) });
+        var mvms = Program(direct, rig.Chip);
+        rig.Host.WriteFilter = VirtualRigTests.DropOnce(f => f.Kind == FrameKind.Request && f.Flags == FrameFlags.Begin);
+
+        var overWire = rig.Chip.Mvm(mvms);
+
+        foreach (var (mvm, result) in mvms.Zip(overWire))
+        {
+            Same.Mvm(direct.Mvm(mvm.Tile, mvm.InputCodes), result);
+        }
+
+        Assert.Equal(mvms.Length, served.Mvms);
+        Assert.True(rig.Chip.Session.Counters.Retries >= 1);
+    }
+
+    [Fact]
     public void ARigThatResetBeforeAPipelineIsGreetedOnceRestoredAndAskedAgain()
     {
         var preset = VirtualRig.SmallPcm();
