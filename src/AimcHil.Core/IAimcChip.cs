@@ -17,4 +17,9 @@ public interface IAimcChip : IDisposable
 
     /// <summary>Runs a batch of MVMs. Inputs are batch × n signed DAC codes, n ≤ Rows (missing rows get code 0).</summary>
     MvmResult Mvm(int tile, Grid<int> inputCodes);
+
+    /// <summary>Runs the MVMs of several tiles (a layer split across tiles) and answers in the same order, as calling
+    /// <see cref="Mvm(int, Grid{int})"/> for each in turn would. A rig behind a serial line keeps them in flight
+    /// together, so one tile's codes cross the line while the rig computes and answers another's.</summary>
+    IReadOnlyList<MvmResult> Mvm(IReadOnlyList<TileMvm> mvms) => [.. mvms.Select(m => Mvm(m.Tile, m.InputCodes))];
 }

@@ -18,4 +18,8 @@ public enum Capabilities : uint
     /// <summary>Protocol 1.1: the rig needs a shared secret; the HELLO answer ends with a challenge nonce, and every
     /// request but HELLO and AUTH is refused until the host answers it.</summary>
     Auth = 1 << 3,
+
+    /// <summary>Protocol 1.3: the host may have several requests in flight (the HELLO answer ends with how many,
+    /// <see cref="RigHello.PipelineDepth"/>); the rig answers them in order and caches that many answers.</summary>
+    Pipeline = 1 << 4,
 }

@@ -7,8 +7,9 @@ namespace AimcHil.Protocol;
 /// does. The emulator served this way is the virtual rig.</summary>
 /// <remarks>
 /// Purely reactive (it never needs a timer, like the firmware it stands for): it answers frames as they arrive. The
-/// last response is cached with its request's sequence number, opcode and payload CRC, so a retried request is
-/// answered from the cache and the chip never draws noise twice for one request.
+/// last response (the last pipeline-depth responses in a 1.3 session) is cached with its request's sequence number,
+/// opcode and payload CRC, so a retried request is answered from the cache and the chip never draws noise twice for
+/// one request.
 /// A host that goes away, stops reading or stays idle ends its session (<see cref="Run"/> returns why), never the
 /// process serving it; every request is bounded by the limits of <see cref="DeviceServerOptions"/>.
 /// </remarks>
@@ -22,8 +23,9 @@ public sealed class DeviceServer
     private byte _minor;
     private int _maxPayload;
     private ushort _window;
-    private CachedResponse? _cache;
-    private Upload? _upload;
+    private readonly ResponseCache _cache = new();
+    private readonly List<Upload> _uploads = [];
+    private int _depth = 1;
     private bool _authenticated;
     private byte[]? _helloAnswer;
     private byte[]? _challenge;
@@ -301,8 +303,7 @@ public sealed class DeviceServer
         // A HELLO starts a new host session: sequence numbers restart, so nothing cached may answer them.
         _helloSeen = true;
         _authenticated = false;
-        _cache = null;
-        _upload = null;
+        _uploads.Clear();
         _maxPayload = (int)Math.Clamp(hello.MaxPayload, 64u, (uint)_options.MaxPayload);
         _window = Math.Max((ushort)1, Math.Min(hello.Window, _options.Window));
 
@@ -314,6 +315,11 @@ public sealed class DeviceServer
         {
             capabilities |= Capabilities.Limits | (_options.Secret is null ? Capabilities.None : Capabilities.Auth);
         }
+
+        // 1.3: the host may keep this many requests in flight, so this many answers (and uploads) are kept.
+        _depth = _minor >= 3 && _options.PipelineDepth >= 2 ? _options.PipelineDepth : 1;
+        capabilities |= _depth > 1 ? Capabilities.Pipeline : Capabilities.None;
+        _cache.Reset(_depth);
 
         _challenge = capabilities.HasFlag(Capabilities.Auth) ? RigAuthentication.NewNonce() : null;
         var answer = new RigHello(
@@ -329,6 +335,7 @@ public sealed class DeviceServer
         {
             Limits = capabilities.HasFlag(Capabilities.Limits) ? Limits : null,
             Challenge = _challenge,
+            PipelineDepth = _depth > 1 ? (ushort)_depth : null,
         };
         _helloAnswer = answer.Encode();
         Send(Reply(frame, FrameKind.Response, FrameFlags.None, _helloAnswer));
@@ -384,14 +391,14 @@ public sealed class DeviceServer
 
     private void Begin(Frame frame, BulkDescriptor descriptor)
     {
-        if (Matches(_cache, frame, descriptor.Crc))
+        if (_cache.Find(frame, descriptor.Crc) is not null)
         {
             // The object was received and executed already; let the host go on to its COMMIT, answered from cache.
             Send(Reply(frame, FrameKind.Ack, FrameFlags.None, new TransferAck(descriptor.Length, _window).Encode()));
             return;
         }
 
-        if (_upload is { } u && u.Sequence == frame.Sequence && u.Opcode == frame.Opcode && u.Descriptor == descriptor)
+        if (UploadOf(frame) is { } u && u.Descriptor == descriptor)
         {
             Send(Reply(frame, FrameKind.Ack, FrameFlags.None, new TransferAck((uint)u.Received, _window).Encode()));
             return;
@@ -403,13 +410,20 @@ public sealed class DeviceServer
             return;
         }
 
-        _upload = new Upload(frame.Sequence, frame.Opcode, descriptor, new byte[descriptor.Length]);
+        // One upload per request in flight: a pipelining host may begin the next while this one's COMMIT is on the line.
+        _uploads.RemoveAll(x => x.Sequence == frame.Sequence);
+        _uploads.Add(new Upload(frame.Sequence, frame.Opcode, descriptor, new byte[descriptor.Length]));
+        if (_uploads.Count > _depth)
+        {
+            _uploads.RemoveAt(0);
+        }
+
         Send(Reply(frame, FrameKind.Ack, FrameFlags.None, new TransferAck(0, _window).Encode()));
     }
 
     private void HandleData(Frame frame)
     {
-        if (_upload is not { } u || u.Sequence != frame.Sequence || u.Opcode != frame.Opcode)
+        if (UploadOf(frame) is not { } u)
         {
             return;
         }
@@ -432,7 +446,7 @@ public sealed class DeviceServer
             return;
         }
 
-        if (_upload is not { } u || u.Sequence != frame.Sequence || u.Opcode != frame.Opcode || u.Descriptor != descriptor)
+        if (UploadOf(frame) is not { } u || u.Descriptor != descriptor)
         {
             Nak(frame, ErrorCode.Transfer, $"COMMIT of sequence {frame.Sequence} without a matching BEGIN");
             return;
@@ -446,54 +460,61 @@ public sealed class DeviceServer
 
         if (Crc32C.Compute(u.Buffer) != descriptor.Crc)
         {
-            _upload = null;
+            _uploads.Remove(u);
             Nak(frame, ErrorCode.Transfer, $"the object of sequence {frame.Sequence} does not match its CRC 0x{descriptor.Crc:X8}");
             return;
         }
 
-        _upload = null;
+        _uploads.Remove(u);
         Execute(frame, u.Buffer, descriptor.Crc);
     }
 
     private void HandleAck(Frame frame)
     {
-        if (_cache is not { Bulk: { } bulk } cache || cache.Sequence != frame.Sequence || cache.Opcode != frame.Opcode)
+        if (_cache.FindDownload(frame) is not { Bulk: { } bulk } cache)
         {
             return;
         }
 
         var ack = TransferAck.Decode(frame.Payload);
-        var chunk = _maxPayload - DataChunk.OffsetSize;
         var offset = (int)Math.Min(ack.Offset, (uint)bulk.Length);
         if (frame.Flags.HasFlag(FrameFlags.Resend) || offset > cache.SentTo)
         {
             cache.SentTo = offset;
         }
 
-        var limit = (int)Math.Min(bulk.Length, offset + ((long)Math.Max((ushort)1, ack.Credit) * chunk));
+        SendDownload(cache, frame, offset, ack.Credit);
+    }
+
+    /// <summary>Sends a bulk answer's DATA up to <paramref name="credit"/> frames beyond <paramref name="offset"/>.</summary>
+    private void SendDownload(CachedResponse cache, Frame request, int offset, ushort credit)
+    {
+        var bulk = cache.Bulk!;
+        var chunk = _maxPayload - DataChunk.OffsetSize;
+        var limit = (int)Math.Min(bulk.Length, offset + ((long)Math.Max((ushort)1, credit) * chunk));
         while (cache.SentTo < limit)
         {
             var length = Math.Min(chunk, bulk.Length - cache.SentTo);
-            Send(Reply(frame, FrameKind.Data, FrameFlags.None, DataChunk.Encode((uint)cache.SentTo, bulk.AsSpan(cache.SentTo, length))));
+            Send(Reply(request, FrameKind.Data, FrameFlags.None, DataChunk.Encode((uint)cache.SentTo, bulk.AsSpan(cache.SentTo, length))));
             cache.SentTo += length;
         }
     }
 
     private bool Replay(Frame frame, uint requestCrc)
     {
-        if (!Matches(_cache, frame, requestCrc))
+        if (_cache.Find(frame, requestCrc) is not { } cached)
         {
             return false;
         }
 
         Counters.CountFromCache();
-        _cache!.SentTo = 0;
-        Send(_cache.Response);
+        cached.SentTo = 0;
+        Send(cached.Response);
         return true;
     }
 
-    private static bool Matches(CachedResponse? cache, Frame frame, uint requestCrc) =>
-        cache is not null && cache.Sequence == frame.Sequence && cache.Opcode == frame.Opcode && cache.RequestCrc == requestCrc;
+    /// <summary>The upload a BEGIN, DATA or COMMIT frame belongs to, if it is in progress.</summary>
+    private Upload? UploadOf(Frame frame) => _uploads.Find(u => u.Sequence == frame.Sequence && u.Opcode == frame.Opcode);
 
     private void Execute(Frame frame, byte[] payload, uint requestCrc)
     {
@@ -540,8 +561,15 @@ public sealed class DeviceServer
             response = NakFrame(frame, ErrorCode.Internal, $"{e.GetType().Name}: {e.Message}");
         }
 
-        _cache = new CachedResponse(frame.Sequence, frame.Opcode, requestCrc, response, bulk);
+        var cached = new CachedResponse(frame.Sequence, frame.Opcode, requestCrc, response, bulk);
+        _cache.Add(cached);
         Send(response);
+        if (bulk is not null && _depth > 1)
+        {
+            // In a pipeline (1.3) the first window follows the answer at once: the host's ACK would wait behind the
+            // next request's upload on the other half of the line.
+            SendDownload(cached, frame, 0, _window);
+        }
     }
 
     private byte[] Dispatch(Opcode opcode, byte[] payload)
@@ -659,12 +687,6 @@ public sealed class DeviceServer
         _stream.Write(FrameCodec.Encode(frame));
         _stream.Flush();
         Counters.CountSent();
-    }
-
-    /// <summary>The response to the latest executed request, and for a bulk response the object and how far it was sent.</summary>
-    private sealed record CachedResponse(ushort Sequence, Opcode Opcode, uint RequestCrc, Frame Response, byte[]? Bulk)
-    {
-        public int SentTo { get; set; }
     }
 
     /// <summary>A bulk request object being received.</summary>

@@ -21,6 +21,11 @@ public sealed record DeviceServerOptions
     /// <summary>DATA frames in flight offered in HELLO.</summary>
     public ushort Window { get; init; } = 8;
 
+    /// <summary>Requests a 1.3 host may have in flight at once (capability PIPELINE), and so the answers this rig
+    /// caches; 1 turns pipelining off. Each cached answer may hold a bulk object, so this multiplies the RAM an
+    /// answer needs.</summary>
+    public ushort PipelineDepth { get; init; } = 4;
+
     /// <summary>Largest bulk object accepted (the device's RAM for a weight matrix or an MVM batch).</summary>
     public int MaxObjectBytes { get; init; } = 64 << 20;
 

@@ -7,18 +7,23 @@ namespace AimcHil.Protocol;
 /// <summary>The host side of the protocol over a full-duplex byte stream (a serial port's BaseStream, a socket, a
 /// pipe): handshake, sequence numbers, timeouts, retries with the same sequence number, and windowed bulk transfers.</summary>
 /// <remarks>
-/// One request is in flight at a time; calls from several threads queue. A background reader decodes frames as they
-/// arrive, so a silent rig costs the timeout and never a hang: after <see cref="HostSessionOptions.Attempts"/> sends
-/// the request fails with an <see cref="AimcException"/> that says what to check.
+/// Calls from several threads queue. <see cref="Request"/> has one request in flight; <see cref="Requests"/> keeps up
+/// to the pipeline depth a 1.3 rig offers in flight (PROTOCOL.md section 4.1), so the next request's bytes cross the
+/// line while the rig computes and answers the current one. A background reader decodes frames as they arrive and
+/// hands each to the exchange its sequence number belongs to, so a silent rig costs the timeout and never a hang:
+/// after <see cref="HostSessionOptions.Attempts"/> sends the request fails with an <see cref="AimcException"/> that
+/// says what to check.
 /// </remarks>
 public sealed class HostSession : IDisposable
 {
     private readonly Stream _stream;
     private readonly bool _ownsStream;
     private readonly FrameDecoder _decoder;
-    private readonly BlockingCollection<Frame> _inbox = new();
+    private readonly ConcurrentDictionary<ushort, BlockingCollection<Frame>> _routes = new();
     private readonly Thread _reader;
     private readonly object _gate = new();
+    private readonly object _sendGate = new();
+    private volatile bool _lineClosed;
     private ushort _sequence;
     private int _maxPayload = FrameCodec.DefaultMaxPayload;
     private ushort _window = 1;
@@ -56,6 +61,10 @@ public sealed class HostSession : IDisposable
 
     /// <summary>The minor protocol version both sides speak since the last handshake: the lower of the two.</summary>
     public byte Minor { get; private set; }
+
+    /// <summary>Requests <see cref="Requests"/> keeps in flight at once: the smaller of the rig's PIPELINE depth and
+    /// <see cref="HostSessionOptions.PipelineDepth"/>; 1 with a rig below protocol 1.3.</summary>
+    public int PipelineDepth => Rig?.PipelineDepth is { } depth ? Math.Max(1, Math.Min((int)depth, Options.PipelineDepth)) : 1;
 
     public HostSessionCounters Counters { get; } = new();
 
@@ -105,7 +114,8 @@ public sealed class HostSession : IDisposable
     private (Frame Answer, RigHello Rig, byte Minor) Greet()
     {
         var request = new HelloRequest(ProtocolVersion.Major, Options.MaxMinor, (uint)Options.MaxPayload, Options.Window);
-        var answer = Transact(new Frame(FrameKind.Request, NextSequence(), Opcode.Hello, FrameFlags.None, request.Encode()), AnswerKind.Response);
+        using var exchange = Open(NextSequence());
+        var answer = Transact(exchange, new Frame(FrameKind.Request, exchange.Sequence, Opcode.Hello, FrameFlags.None, request.Encode()), AnswerKind.Response);
         if (answer.Kind == FrameKind.Nak)
         {
             throw NakMessage.Decode(answer.Payload).ToException(Port, Opcode.Hello);
@@ -131,7 +141,8 @@ public sealed class HostSession : IDisposable
             ?? throw new AimcException($"rig on {Port} needs a shared secret: add secret_file: PATH (a file only you can read, holding the rig's secret) to the rig file");
         var nonce = RigAuthentication.NewNonce();
         var request = new AuthRequest(nonce, RigAuthentication.HostAnswer(secret, helloAnswer, nonce));
-        var answer = Transact(new Frame(FrameKind.Request, NextSequence(), Opcode.Auth, FrameFlags.None, request.Encode()), AnswerKind.Response);
+        using var exchange = Open(NextSequence());
+        var answer = Transact(exchange, new Frame(FrameKind.Request, exchange.Sequence, Opcode.Auth, FrameFlags.None, request.Encode()), AnswerKind.Response);
         if (answer.Kind == FrameKind.Nak)
         {
             throw NakMessage.Decode(answer.Payload).ToException(Port, Opcode.Auth);
@@ -158,7 +169,12 @@ public sealed class HostSession : IDisposable
             Counters.CountRequest();
             for (var greeted = 0; ; greeted++)
             {
-                var answer = Exchange(opcode, payload);
+                Frame answer;
+                using (var exchange = Open(NextSequence()))
+                {
+                    answer = Exchange(exchange, opcode, payload);
+                }
+
                 if (answer.Kind == FrameKind.Response)
                 {
                     return answer.Payload;
@@ -176,6 +192,105 @@ public sealed class HostSession : IDisposable
         }
     }
 
+    /// <summary>Sends several requests and returns their response payloads in the same order. With a rig that offers
+    /// PIPELINE, up to <see cref="PipelineDepth"/> are in flight at once and go on the wire in order, each request's
+    /// upload as soon as the one before it is committed; otherwise one after another, as <see cref="Request"/>.
+    /// Errors are as <see cref="Request"/>'s, for the first request (in order) that failed, after every request in
+    /// flight has ended; a rig that reset is greeted again once and the requests it did not answer are sent again.</summary>
+    public byte[][] Requests(IReadOnlyList<(Opcode Opcode, byte[] Payload)> requests)
+    {
+        lock (_gate)
+        {
+            if (Rig is null)
+            {
+                Handshake();
+            }
+
+            if (PipelineDepth < 2 || requests.Count < 2)
+            {
+                return [.. requests.Select(r => Request(r.Opcode, r.Payload))];
+            }
+
+            var depth = PipelineDepth;
+            var pipeline = new Pipeline(requests.Count, depth);
+            var answers = new Frame?[requests.Count];
+            var failures = new Exception?[requests.Count];
+            var running = new List<Task>(requests.Count);
+            for (var i = 0; i < requests.Count; i++)
+            {
+                // At most depth exchanges wait at once; each waits its turn in the pipeline before it sends.
+                if (i >= depth)
+                {
+                    pipeline.WaitForTurn(i);
+                }
+
+                Counters.CountRequest();
+                var index = i;
+                var exchange = Open(NextSequence(), pipeline, index);
+                running.Add(Task.Factory.StartNew(
+                    () =>
+                    {
+                        try
+                        {
+                            answers[index] = Exchange(exchange, requests[index].Opcode, requests[index].Payload);
+                        }
+                        catch (Exception e)
+                        {
+                            failures[index] = e;
+                        }
+                        finally
+                        {
+                            exchange.Dispose();
+                            pipeline.Answered(index);
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default));
+            }
+
+            Task.WaitAll(running);
+
+            var payloads = new byte[requests.Count][];
+            var unanswered = new List<int>();
+            for (var i = 0; i < requests.Count; i++)
+            {
+                if (failures[i] is { } failure)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+                }
+
+                var (opcode, _) = requests[i];
+                var answer = answers[i]!;
+                if (answer.Kind == FrameKind.Response)
+                {
+                    payloads[i] = answer.Payload;
+                    continue;
+                }
+
+                var nak = Decode(opcode, answer.Payload, NakMessage.Decode);
+                if (nak.Code != ErrorCode.HelloRequired)
+                {
+                    throw nak.ToException(Port, opcode);
+                }
+
+                unanswered.Add(i);
+            }
+
+            if (unanswered.Count > 0)
+            {
+                // The rig reset in the middle: greet it (restoring its tiles) once, then what it did not answer, in order.
+                Handshake();
+                foreach (var i in unanswered)
+                {
+                    payloads[i] = Request(requests[i].Opcode, requests[i].Payload);
+                }
+            }
+
+            return payloads;
+        }
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -189,53 +304,76 @@ public sealed class HostSession : IDisposable
             _stream.Dispose();
         }
 
-        _inbox.CompleteAdding();
+        CloseRoutes();
     }
 
-    /// <summary>One request, bulk or not, to its RSP (with the payload assembled) or NAK.</summary>
-    private Frame Exchange(Opcode opcode, byte[] payload)
+    /// <summary>One request, bulk or not, to its RSP (with the payload assembled) or NAK. In a pipeline it waits for
+    /// its turn to go on the wire and gives the turn on once its request (or upload's COMMIT) is sent.</summary>
+    private Frame Exchange(Conversation exchange, Opcode opcode, byte[] payload)
     {
-        var sequence = NextSequence();
-        Frame request;
-        if (payload.Length <= _maxPayload)
+        try
         {
-            request = new Frame(FrameKind.Request, sequence, opcode, FrameFlags.None, payload);
-        }
-        else
-        {
-            var descriptor = BulkDescriptor.Of(payload);
-            var refused = Upload(sequence, opcode, payload, descriptor);
-            if (refused is not null)
+            exchange.WaitForTurn();
+            Frame request;
+            if (payload.Length <= _maxPayload)
             {
-                return refused;
+                request = new Frame(FrameKind.Request, exchange.Sequence, opcode, FrameFlags.None, payload);
+            }
+            else
+            {
+                var descriptor = BulkDescriptor.Of(payload);
+                var refused = Upload(exchange, opcode, payload, descriptor);
+                if (refused is not null)
+                {
+                    return refused;
+                }
+
+                request = new Frame(FrameKind.Request, exchange.Sequence, opcode, FrameFlags.Commit, descriptor.Encode());
             }
 
-            request = new Frame(FrameKind.Request, sequence, opcode, FrameFlags.Commit, descriptor.Encode());
-        }
+            var answer = Transact(exchange, request, AnswerKind.Response, exchange.EndTurn);
+            if (answer.Kind == FrameKind.Response && answer.Flags.HasFlag(FrameFlags.Begin))
+            {
+                return answer with { Flags = FrameFlags.None, Payload = Download(exchange, answer, Decode(opcode, answer.Payload, BulkDescriptor.Decode)) };
+            }
 
-        var answer = Transact(request, AnswerKind.Response);
-        if (answer.Kind == FrameKind.Response && answer.Flags.HasFlag(FrameFlags.Begin))
+            return answer;
+        }
+        finally
         {
-            return answer with { Flags = FrameFlags.None, Payload = Download(answer, Decode(opcode, answer.Payload, BulkDescriptor.Decode)) };
+            exchange.EndTurn();
         }
-
-        return answer;
     }
 
     /// <summary>BEGIN, then DATA frames with at most the granted credit beyond the acknowledged offset; after a timeout
     /// without progress, goes back to the acknowledged offset. Returns a NAK frame if the device refused.</summary>
-    private Frame? Upload(ushort sequence, Opcode opcode, byte[] payload, BulkDescriptor descriptor)
+    private Frame? Upload(Conversation exchange, Opcode opcode, byte[] payload, BulkDescriptor descriptor)
     {
-        var begin = Transact(new Frame(FrameKind.Request, sequence, opcode, FrameFlags.Begin, descriptor.Encode()), AnswerKind.Ack);
-        if (begin.Kind == FrameKind.Nak)
+        var sequence = exchange.Sequence;
+        var beginFrame = new Frame(FrameKind.Request, sequence, opcode, FrameFlags.Begin, descriptor.Encode());
+        var chunk = _maxPayload - DataChunk.OffsetSize;
+        long acked = 0, sent = 0;
+        var credit = _window;
+
+        // In a pipeline (1.3) the DATA follow the BEGIN at once, within the negotiated window: waiting for the BEGIN's
+        // ACK would wait behind the answer the rig is sending on the other half of the line.
+        if (exchange.Pipelined)
         {
-            return begin;
+            Send(beginFrame);
+        }
+        else
+        {
+            var begin = Transact(exchange, beginFrame, AnswerKind.Ack);
+            if (begin.Kind == FrameKind.Nak)
+            {
+                return begin;
+            }
+
+            var ack = Decode(opcode, begin.Payload, TransferAck.Decode);
+            acked = sent = Math.Min(ack.Offset, descriptor.Length);
+            credit = Math.Max((ushort)1, ack.Credit);
         }
 
-        var ack = Decode(opcode, begin.Payload, TransferAck.Decode);
-        var chunk = _maxPayload - DataChunk.OffsetSize;
-        long acked = Math.Min(ack.Offset, descriptor.Length), sent = acked;
-        var credit = Math.Max((ushort)1, ack.Credit);
         var stalls = 0;
         while (acked < payload.Length)
         {
@@ -246,15 +384,26 @@ public sealed class HostSession : IDisposable
                 sent += length;
             }
 
-            var frame = Receive(Deadline(Options.Timeout), sequence, opcode);
+            var frame = Receive(exchange, Deadline(Options.Timeout), opcode);
             if (frame is null)
             {
+                if (exchange.Excused)
+                {
+                    continue;
+                }
+
                 if (++stalls >= Options.Attempts)
                 {
                     throw NoAnswer(opcode);
                 }
 
                 Counters.CountRetry();
+                if (acked == 0)
+                {
+                    // Nothing acknowledged: the BEGIN itself may be what was lost.
+                    Send(beginFrame);
+                }
+
                 sent = acked;
                 continue;
             }
@@ -282,7 +431,7 @@ public sealed class HostSession : IDisposable
 
     /// <summary>Pulls a bulk response: ACKs grant credit, each in-order DATA frame is acknowledged, and a timeout
     /// asks the device to resend from the acknowledged offset.</summary>
-    private byte[] Download(Frame response, BulkDescriptor descriptor)
+    private byte[] Download(Conversation exchange, Frame response, BulkDescriptor descriptor)
     {
         var (sequence, opcode) = (response.Sequence, response.Opcode);
         if (descriptor.Length > int.MaxValue / 2)
@@ -296,9 +445,14 @@ public sealed class HostSession : IDisposable
         SendAck(sequence, opcode, FrameFlags.None, 0);
         while (received < buffer.Length)
         {
-            var frame = Receive(Deadline(Options.Timeout), sequence, opcode);
+            var frame = Receive(exchange, Deadline(Options.Timeout), opcode);
             if (frame is null)
             {
+                if (exchange.Excused)
+                {
+                    continue;
+                }
+
                 if (++stalls >= Options.Attempts)
                 {
                     throw NoAnswer(opcode);
@@ -338,17 +492,26 @@ public sealed class HostSession : IDisposable
     /// <summary>Sends a request frame and waits for its answer, sending the same frame (same sequence number) again
     /// after each timeout. Once the device has said WORKING, a silence is the chip computing, not a lost frame: the
     /// request is sent again at doubling intervals (a lost answer is then replayed from the device's cache) until the
-    /// execution timeout.</summary>
-    private Frame Transact(Frame request, AnswerKind expected)
+    /// execution timeout. In a pipeline, silence while the rig is still busy with the others is not counted.</summary>
+    /// <param name="sent">Called once the request is first on the wire.</param>
+    private Frame Transact(Conversation exchange, Frame request, AnswerKind expected, Action? sent = null)
     {
         var attempt = 1;
         var interval = Options.Timeout;
         long? workingUntil = null;
         Send(request);
+        sent?.Invoke();
         var deadline = Deadline(Options.Timeout);
         while (true)
         {
-            var frame = Receive(deadline, request.Sequence, request.Opcode);
+            var frame = Receive(exchange, deadline, request.Opcode);
+            if (frame is null && workingUntil is null && exchange.Excused)
+            {
+                // The rig has not reached this request yet: it is executing or answering one sent before it.
+                deadline = Deadline(Options.Timeout);
+                continue;
+            }
+
             if (frame is null)
             {
                 if (workingUntil is { } until)
@@ -377,11 +540,13 @@ public sealed class HostSession : IDisposable
 
             if (frame.Kind == FrameKind.Nak)
             {
+                exchange.Executed();
                 return frame;
             }
 
             if (frame.Kind == FrameKind.Ack && frame.Flags.HasFlag(FrameFlags.Working))
             {
+                exchange.Working();
                 workingUntil ??= Deadline(Options.ExecuteTimeout);
                 deadline = Math.Min(Deadline(interval), workingUntil.Value);
                 continue;
@@ -389,14 +554,15 @@ public sealed class HostSession : IDisposable
 
             if ((expected == AnswerKind.Response && frame.Kind == FrameKind.Response) || (expected == AnswerKind.Ack && frame.Kind == FrameKind.Ack))
             {
+                exchange.Executed();
                 return frame;
             }
         }
     }
 
-    /// <summary>The next frame of this exchange, or null at the deadline; frames of other sequences are counted as
-    /// stale and skipped, events are counted.</summary>
-    private Frame? Receive(long deadline, ushort sequence, Opcode opcode)
+    /// <summary>The next frame of this exchange, or null at the deadline; frames of its sequence with another
+    /// opcode are counted as stale and skipped.</summary>
+    private Frame? Receive(Conversation exchange, long deadline, Opcode opcode)
     {
         while (true)
         {
@@ -404,9 +570,9 @@ public sealed class HostSession : IDisposable
             Frame? frame;
             try
             {
-                if (!_inbox.TryTake(out frame, (int)Math.Min(wait, int.MaxValue)))
+                if (!exchange.Inbox.TryTake(out frame, (int)Math.Min(wait, int.MaxValue)))
                 {
-                    if (_inbox.IsCompleted)
+                    if (exchange.Inbox.IsCompleted)
                     {
                         throw Closed();
                     }
@@ -419,13 +585,7 @@ public sealed class HostSession : IDisposable
                 throw Closed();
             }
 
-            if (frame.Kind == FrameKind.Event)
-            {
-                Counters.CountEvent();
-                continue;
-            }
-
-            if (frame.Sequence != sequence || frame.Opcode != opcode)
+            if (frame.Opcode != opcode)
             {
                 Counters.CountStale();
                 continue;
@@ -435,13 +595,47 @@ public sealed class HostSession : IDisposable
         }
     }
 
+    /// <summary>Starts listening for the frames of <paramref name="sequence"/> (before its request is sent, so no
+    /// answer can arrive unrouted).</summary>
+    private Conversation Open(ushort sequence, Pipeline? pipeline = null, int index = 0)
+    {
+        var inbox = new BlockingCollection<Frame>();
+        _routes[sequence] = inbox;
+        if (_lineClosed)
+        {
+            inbox.CompleteAdding();
+        }
+
+        return new Conversation(sequence, inbox, pipeline, index, () => _routes.TryRemove(new KeyValuePair<ushort, BlockingCollection<Frame>>(sequence, inbox)));
+    }
+
+    /// <summary>The line is gone: every exchange waiting for a frame learns it at once.</summary>
+    private void CloseRoutes()
+    {
+        _lineClosed = true;
+        foreach (var inbox in _routes.Values)
+        {
+            try
+            {
+                inbox.CompleteAdding();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
     private void Send(Frame frame)
     {
         var bytes = FrameCodec.Encode(frame);
         try
         {
-            _stream.Write(bytes);
-            _stream.Flush();
+            // Exchanges in a pipeline send from their own threads: a frame goes on the wire whole.
+            lock (_sendGate)
+            {
+                _stream.Write(bytes);
+                _stream.Flush();
+            }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException)
         {
@@ -469,7 +663,7 @@ public sealed class HostSession : IDisposable
                 Counters.DroppedFrames = _decoder.DroppedFrames;
                 foreach (var frame in frames)
                 {
-                    _inbox.Add(frame);
+                    Route(frame);
                 }
             }
         }
@@ -481,13 +675,32 @@ public sealed class HostSession : IDisposable
         }
         finally
         {
+            CloseRoutes();
+        }
+    }
+
+    /// <summary>Hands a frame to the exchange of its sequence number; events and late answers to an exchange that has
+    /// ended (an earlier attempt's) are counted.</summary>
+    private void Route(Frame frame)
+    {
+        if (frame.Kind == FrameKind.Event)
+        {
+            Counters.CountEvent();
+        }
+        else if (_routes.TryGetValue(frame.Sequence, out var inbox))
+        {
             try
             {
-                _inbox.CompleteAdding();
+                inbox.Add(frame);
             }
-            catch (ObjectDisposedException)
+            catch (InvalidOperationException)
             {
+                Counters.CountStale();
             }
+        }
+        else
+        {
+            Counters.CountStale();
         }
     }
 

@@ -17,6 +17,10 @@ public sealed record HostSessionOptions
 
     public ushort Window { get; init; } = 8;
 
+    /// <summary>Requests this host keeps in flight at most when the rig offers PIPELINE (protocol 1.3): the next
+    /// MVM's codes cross the line while the rig computes and answers the current one. 1: one at a time.</summary>
+    public ushort PipelineDepth { get; init; } = 4;
+
     /// <summary>The highest minor protocol version this host offers in HELLO (a lower one makes it talk as an older
     /// host would, for compatibility tests and to work around a rig's faulty newer layouts).</summary>
     public byte MaxMinor { get; init; } = ProtocolVersion.Minor;

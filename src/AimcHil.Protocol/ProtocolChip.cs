@@ -81,16 +81,26 @@ public sealed class ProtocolChip : IAimcChip, IReseedableChip, ILinkedChip, IDet
     public DeviceStates ReadBack(int tile) =>
         DeviceStatesLayout.Decode(Session.Request(Opcode.ReadBack, new PayloadWriter(4).I32(tile).ToArray()));
 
-    public MvmResult Mvm(int tile, Grid<int> inputCodes)
+    public MvmResult Mvm(int tile, Grid<int> inputCodes) => Mvm([new TileMvm(tile, inputCodes)])[0];
+
+    /// <summary>Every MVM in flight at once up to the rig's pipeline depth (protocol 1.3), else one after another.</summary>
+    public IReadOnlyList<MvmResult> Mvm(IReadOnlyList<TileMvm> mvms)
     {
         if (Session.Minor < 2)
         {
-            return MvmResultLayout.Decode(Session.Request(Opcode.Mvm, new MvmRequest(tile, inputCodes).Encode()));
+            var plain = Session.Requests([.. mvms.Select(m => (Opcode.Mvm, new MvmRequest(m.Tile, m.InputCodes).Encode()))]);
+            return [.. plain.Select(MvmResultLayout.Decode)];
         }
 
-        var held = _scales.GetValueOrDefault(tile);
-        var request = MvmPackedRequest.For(tile, inputCodes, held?.Crc ?? 0, Info.DacBits);
-        var answer = Session.Request(Opcode.MvmPacked, request.Encode());
+        // Scales held before the batch: a tile twice in one batch gets its scales in both answers, which is correct.
+        var held = mvms.Select(m => _scales.GetValueOrDefault(m.Tile)).ToArray();
+        var answers = Session.Requests([.. mvms.Select((m, i) => (Opcode.MvmPacked, MvmPackedRequest.For(m.Tile, m.InputCodes, held[i]?.Crc ?? 0, Info.DacBits).Encode()))]);
+        return [.. answers.Select((answer, i) => Unpack(mvms[i].Tile, held[i], answer))];
+    }
+
+    /// <summary>An MVM_PACKED answer as a result, the column scales taken from the held copy when the rig left them out.</summary>
+    private MvmResult Unpack(int tile, HeldScales? held, byte[] answer)
+    {
         MvmPackedResult decoded;
         try
         {

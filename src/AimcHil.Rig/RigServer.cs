@@ -111,9 +111,17 @@ public sealed class RigServer(IAimcChip chip, DeviceServerOptions session, Actio
     {
         using (link)
         {
-            var server = new DeviceServer(chip, _line(link.BaseStream), session with { HostName = name, Log = log });
-            var end = server.Run(stop);
-            log(Ended(name, end, server));
+            var line = _line(link.BaseStream);
+            try
+            {
+                var server = new DeviceServer(chip, line, session with { HostName = name, Log = log });
+                var end = server.Run(stop);
+                log(Ended(name, end, server));
+            }
+            finally
+            {
+                Release(line, link.BaseStream);
+            }
         }
     }
 
@@ -151,9 +159,20 @@ public sealed class RigServer(IAimcChip chip, DeviceServerOptions session, Actio
         var first = true;
         while (!stop.IsCancellationRequested)
         {
-            var server = new DeviceServer(chip, _line(master), session with { HostName = $"host on {name}", Log = log, AnnounceBoot = first && session.AnnounceBoot });
+            var line = _line(master);
+            var server = new DeviceServer(chip, line, session with { HostName = $"host on {name}", Log = log, AnnounceBoot = first && session.AnnounceBoot });
             first = false;
-            var end = server.Run(stop);
+            SessionEnd end;
+            try
+            {
+                end = server.Run(stop);
+            }
+            finally
+            {
+                // The next session gets a line of its own: a filter left open (a paced line's pump) would take its bytes.
+                Release(line, master);
+            }
+
             if (end == SessionEnd.Stopped)
             {
                 return;
@@ -165,6 +184,15 @@ public sealed class RigServer(IAimcChip chip, DeviceServerOptions session, Actio
                 // The line itself failed: do not spin on it.
                 stop.WaitHandle.WaitOne(100);
             }
+        }
+    }
+
+    /// <summary>Disposes the filter <see cref="_line"/> put on <paramref name="raw"/>, never the raw link itself.</summary>
+    private static void Release(Stream line, Stream raw)
+    {
+        if (!ReferenceEquals(line, raw))
+        {
+            line.Dispose();
         }
     }
 

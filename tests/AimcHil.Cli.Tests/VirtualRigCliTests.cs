@@ -36,10 +36,11 @@ public sealed class VirtualRigCliTests : IDisposable
         var probe = AimcProcess.Run("probe", "--port", port, "--json");
 
         Assert.Equal(0, probe.ExitCode);
-        Assert.Equal("1.2", probe.Json.GetProperty("protocol").GetString());
+        Assert.Equal("1.3", probe.Json.GetProperty("protocol").GetString());
         Assert.Equal(1000, probe.Json.GetProperty("max_pulses_per_cell").GetInt32());
         Assert.Equal(60000, probe.Json.GetProperty("idle_timeout_ms").GetInt32());
         Assert.Equal(64 << 20, probe.Json.GetProperty("max_object_bytes").GetInt32());
+        Assert.Equal(4, probe.Json.GetProperty("pipeline_depth").GetInt32());
         Assert.Equal("pcm-current-256", probe.Json.GetProperty("chip").GetProperty("name").GetString());
         Assert.Equal(port, probe.Json.GetProperty("chip").GetProperty("transport").GetString());
         Assert.Contains("Reseed", probe.Json.GetProperty("capabilities").GetString());
@@ -76,7 +77,7 @@ public sealed class VirtualRigCliTests : IDisposable
     [Fact]
     public void BenchLinkRefusesAProtocolThisHostDoesNotSpeak()
     {
-        AimcProcess.AssertUserError(AimcProcess.Run("bench", "link", "--protocol", "1.3"), "--protocol 1.3: this host speaks 1.0, 1.1 or 1.2");
+        AimcProcess.AssertUserError(AimcProcess.Run("bench", "link", "--protocol", "1.9"), "--protocol 1.9: this host speaks 1.0, 1.1, 1.2 or 1.3");
     }
 
     [Fact]
@@ -88,7 +89,7 @@ public sealed class VirtualRigCliTests : IDisposable
         // Byte counts, not times: the seeded tile, batch and 1 % reprogramming go on the wire in the same bytes every
         // run, within the targets of their information minimum.
         var json = outcome.Json;
-        Assert.Equal("1.2", json.GetProperty("protocol").GetString());
+        Assert.Equal("1.3", json.GetProperty("protocol").GetString());
         Assert.InRange(json.GetProperty("wire_bytes_per_mvm").GetDouble() / json.GetProperty("min_wire_bytes_per_mvm").GetDouble(), 1.0, 1.1);
         Assert.InRange(json.GetProperty("wire_bytes_per_reprogram").GetDouble() / json.GetProperty("min_wire_bytes_per_reprogram").GetDouble(), 1.0, 1.5);
         Assert.True(json.GetProperty("program_tile_seconds").GetDouble() > 0);

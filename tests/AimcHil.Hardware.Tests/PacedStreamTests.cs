@@ -63,4 +63,49 @@ public class PacedStreamTests
         await drain.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.InRange(clock.Elapsed.TotalSeconds, 0.095, 5.0);
     }
+
+    [Fact]
+    public async Task BothDirectionsRunAtOnceAsAUartsDo()
+    {
+        using var pipe = new DuplexPipe();
+        using var paced = new PacedStream(pipe.Device, baudRate: 115200, leaveOpen: true);
+        var answer = new byte[9216];
+        var request = Enumerable.Range(0, 9216).Select(i => (byte)(i * 3)).ToArray();
+        var drain = Task.Run(() => pipe.Host.ReadExactly(new byte[answer.Length]));
+
+        // The host sends its next request while the rig is still sending its answer (0.8 s of line each way).
+        pipe.Host.Write(request);
+        paced.Write(answer);
+        var clock = Stopwatch.StartNew();
+        var received = new byte[request.Length];
+        paced.ReadExactly(received);
+
+        // The request crossed the line during the answer: reading it costs nothing like its own 0.8 s again.
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.0, 0.4);
+        Assert.Equal(request, received);
+        await drain.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void ADisposedLineLeavesTheNextOwnerItsBytes()
+    {
+        using var pipe = new DuplexPipe();
+        new PacedStream(pipe.Device, baudRate: 115200, leaveOpen: true).Dispose();
+        pipe.Host.Write([1, 2, 3]);
+        pipe.Device.ReadTimeout = 2000;
+        var received = new byte[3];
+
+        pipe.Device.ReadExactly(received);
+
+        Assert.Equal([1, 2, 3], received);
+    }
+
+    [Fact]
+    public void AQuietLineTimesOutAReadAsTheInnerLinkWould()
+    {
+        using var pipe = new DuplexPipe();
+        using var paced = new PacedStream(pipe.Device, baudRate: 115200, leaveOpen: true) { ReadTimeout = 50 };
+
+        Assert.Throws<TimeoutException>(() => paced.Read(new byte[4]));
+    }
 }

@@ -109,7 +109,7 @@ internal static class GoldenVectors
             new Frame(FrameKind.Request, 1, Opcode.Hello, FrameFlags.None, new HelloRequest(1, 2, 4096, 8).Encode())),
         ("hello-response-1.2", "rig answer to a 1.2 host: protocol 1.2, window 8, max payload 4096, firmware 1.0.0, schema hash of 1.2, capabilities RESEED|VIRTUAL_CLOCK|LIMITS, boot counter 1, name 'aimc-hil virtual rig', then limits: 1000 pulses per device, idle timeout 60000 ms, objects up to 67108864 bytes",
             new Frame(FrameKind.Response, 1, Opcode.Hello, FrameFlags.None,
-                new RigHello(1, 2, 8, 4096, 0x010000, ProtocolVersion.SchemaHash, Capabilities.Reseed | Capabilities.VirtualClock | Capabilities.Limits, 1, "aimc-hil virtual rig")
+                new RigHello(1, 2, 8, 4096, 0x010000, ProtocolVersion.SchemaHash12, Capabilities.Reseed | Capabilities.VirtualClock | Capabilities.Limits, 1, "aimc-hil virtual rig")
                 {
                     Limits = new RigLimits(1000, 60000, 64 << 20),
                 }.Encode())),
@@ -145,6 +145,15 @@ internal static class GoldenVectors
             new Frame(FrameKind.Response, 9, Opcode.ProgramCells, FrameFlags.None, ProgrammingSummaryLayout.Encode(CellsReport, ProgrammingDetail.PerWeight, (1, 2)))),
         ("unknown-opcode-nak-1.1", "NAK to MVM_PACKED seq 4 in a session negotiated at 1.1: error 0x0001 UNKNOWN_OPCODE",
             new Frame(FrameKind.Nak, 4, Opcode.MvmPacked, FrameFlags.None, new NakMessage(ErrorCode.UnknownOpcode, "MVM_PACKED is protocol 1.2; this session speaks 1.1").Encode())),
+        ("hello-request-1.3", "host HELLO: protocol 1.3, window 8 frames, max payload 4096 bytes",
+            new Frame(FrameKind.Request, 1, Opcode.Hello, FrameFlags.None, new HelloRequest(1, 3, 4096, 8).Encode())),
+        ("hello-response-1.3", "rig answer to a 1.3 host: protocol 1.3, window 8, max payload 4096, firmware 1.0.0, schema hash of 1.3, capabilities RESEED|VIRTUAL_CLOCK|LIMITS|PIPELINE, boot counter 1, name 'aimc-hil virtual rig', then limits: 1000 pulses per device, idle timeout 60000 ms, objects up to 67108864 bytes, then pipeline depth 4 (u16)",
+            new Frame(FrameKind.Response, 1, Opcode.Hello, FrameFlags.None,
+                new RigHello(1, 3, 8, 4096, 0x010000, ProtocolVersion.SchemaHash, Capabilities.Reseed | Capabilities.VirtualClock | Capabilities.Limits | Capabilities.Pipeline, 1, "aimc-hil virtual rig")
+                {
+                    Limits = new RigLimits(1000, 60000, 64 << 20),
+                    PipelineDepth = 4,
+                }.Encode())),
     ];
 
     private static Grid<float> Sparse(int rows, int cols, params (int Index, float Target)[] cells)

@@ -16,6 +16,9 @@ public class VirtualRigTests
     /// hosts with a 1.2 rig), with f32 targets so the weights are the caller's bits, and a timeout no first call
     /// (with its JIT) reaches, so a clean link shows no retry.</summary>
     [Theory]
+    [InlineData(3, 3)]
+    [InlineData(3, 2)]
+    [InlineData(2, 3)]
     [InlineData(2, 2)]
     [InlineData(2, 1)]
     [InlineData(2, 0)]
@@ -212,7 +215,7 @@ public class VirtualRigTests
     }
 
     /// <summary>A write filter that loses the first frame matching <paramref name="match"/>.</summary>
-    private static Func<byte[], byte[]> DropOnce(Func<Frame, bool> match)
+    internal static Func<byte[], byte[]> DropOnce(Func<Frame, bool> match)
     {
         var dropped = false;
         return bytes =>

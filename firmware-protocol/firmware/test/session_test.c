@@ -240,8 +240,11 @@ static void check_negotiation(void)
 
 int main(void)
 {
-    /* The schema hashes the session sends are the page's. */
+    /* The schema hashes the session sends are the page's (for the minors this firmware speaks; newer ones it never sends). */
     for (size_t i = 0; i < GOLDEN_SCHEMA_COUNT; i++) {
+        if (golden_schemas[i].minor > AIMC_SESSION_MAX_MINOR) {
+            continue;
+        }
         CHECK(aimc_schema_hash((uint8_t)golden_schemas[i].minor) == golden_schemas[i].crc, "schema hash of 1.%u",
               golden_schemas[i].minor);
     }

@@ -13,6 +13,9 @@ namespace AimcHil.Cli.Commands;
 /// payload efficiency, round trip of a minimal request, and line utilization at a UART's pace.</summary>
 internal static class BenchLinkCommand
 {
+    /// <summary>Every version this host speaks, oldest first: the values --protocol accepts, from the one source.</summary>
+    private static readonly string[] Versions = [.. Enumerable.Range(0, ProtocolVersion.Minor + 1).Select(m => $"{ProtocolVersion.Major}.{m}")];
+
     private const int Batch = 64;
 
     public static Command Create()
@@ -31,7 +34,7 @@ internal static class BenchLinkCommand
             DefaultValueFactory = _ => new FileInfo(Path.Combine("hil-rigs", "fmnist-hil-1.yaml")),
         };
         var hilSteps = new Option<int>("--hil-steps") { Description = "hil steps of the 784-256-10 MLP timed over the paced rig (0: skip that measurement)", DefaultValueFactory = _ => 3 };
-        var protocol = new Option<string>("--protocol") { Description = "protocol version the host offers: 1.2 (default), or 1.1 or 1.0 to measure the older layouts", DefaultValueFactory = _ => $"{ProtocolVersion.Major}.{ProtocolVersion.Minor}" };
+        var protocol = new Option<string>("--protocol") { Description = $"protocol version the host offers: {Versions[^1]} (default), or {string.Join(", ", Versions[..^1].Reverse())} to measure the older layouts and the line without pipelining", DefaultValueFactory = _ => Versions[^1] };
         var command = new Command("link", "protocol payload efficiency, wire bytes against the information minimum, round trip, line utilization and hil step time over a pseudo-terminal") { rig, baud, trips, hilRig, hilSteps, protocol, json };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
@@ -47,13 +50,14 @@ internal static class BenchLinkCommand
                 throw new AimcException("--baud and --round-trips must be positive, --hil-steps at least 0");
             }
 
-            var minor = parse.GetValue(protocol) switch
+            var offered = parse.GetValue(protocol)!;
+            var index = Array.IndexOf(Versions, offered);
+            if (index < 0)
             {
-                "1.0" => (byte)0,
-                "1.1" => (byte)1,
-                "1.2" => (byte)2,
-                var other => throw new AimcException($"--protocol {other}: this host speaks 1.0, 1.1 or 1.2"),
-            };
+                throw new AimcException($"--protocol {offered}: this host speaks {string.Join(", ", Versions[..^1])} or {Versions[^1]}");
+            }
+
+            var minor = (byte)index;
             var hilFile = parse.GetValue(hilSteps) > 0 ? RigFileReader.Read(parse.GetValue(hilRig)!.FullName) : null;
             if (hilFile is not null && hilFile.Chip is null)
             {

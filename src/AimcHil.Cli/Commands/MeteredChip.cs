@@ -35,6 +35,16 @@ internal sealed class MeteredChip(IAimcChip inner, int maxPayload) : IAimcChip, 
         return inner.Mvm(tile, inputCodes);
     }
 
+    public IReadOnlyList<MvmResult> Mvm(IReadOnlyList<TileMvm> mvms)
+    {
+        foreach (var mvm in mvms)
+        {
+            Add(LinkMinimum.Mvm(mvm.InputCodes.Rows, mvm.InputCodes.Cols, Info.Cols, Info.DacBits, Info.AdcBits, maxPayload));
+        }
+
+        return inner.Mvm(mvms);
+    }
+
     public void Dispose() => inner.Dispose();
 
     private void Add((long Up, long Down) bytes)

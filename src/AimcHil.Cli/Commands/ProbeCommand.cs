@@ -43,6 +43,8 @@ internal static class ProbeCommand
                     max_pulses_per_cell = hello.Limits?.MaxPulsesPerCell,
                     idle_timeout_ms = hello.Limits?.IdleTimeoutMs,
                     max_object_bytes = hello.Limits?.MaxObjectBytes,
+                    // Requests the host keeps in flight (protocol 1.3 PIPELINE); 1 from an older rig.
+                    pipeline_depth = chip.Session.PipelineDepth,
                     chip = chip.Info,
                 });
             }
@@ -52,6 +54,11 @@ internal static class ProbeCommand
                 if (hello.Limits is { } limits)
                 {
                     AnsiConsole.MarkupLineInterpolated($"limits: {limits.MaxPulsesPerCell} pulses per device per PROGRAM, objects up to {limits.MaxObjectBytes} bytes, idle hosts dropped after {(limits.IdleTimeoutMs == 0 ? "never" : $"{limits.IdleTimeoutMs / 1000.0:0.###} s")}");
+                }
+
+                if (hello.PipelineDepth is { } depth)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"pipeline: up to {depth} requests in flight (this host keeps {chip.Session.PipelineDepth})");
                 }
 
                 InfoCommand.Print(new RigFile { Description = $"over {address.Text}" }, chip.Info);

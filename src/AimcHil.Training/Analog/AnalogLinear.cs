@@ -296,6 +296,9 @@ public sealed class AnalogLinear : IAnalogLayer
             PreparePhysicalJacobian(quantized);
         }
 
+        // Every block's MVMs in one call: a rig behind a serial line keeps them in flight together.
+        var mvms = new List<TileMvm>();
+        var placed = new List<(TileBlock Block, int FirstRow)>();
         for (var b = 0; b < Blocks.Count; b++)
         {
             var block = Blocks[b];
@@ -306,8 +309,15 @@ public sealed class AnalogLinear : IAnalogLayer
                 var part = count == input.Rows
                     ? blockCodes
                     : new Grid<int>(count, blockCodes.Cols, blockCodes.Data.AsSpan(start * blockCodes.Cols, count * blockCodes.Cols).ToArray());
-                AddMeasured(chip.Mvm(block.Tile, part), block, output, start);
+                mvms.Add(new TileMvm(block.Tile, part));
+                placed.Add((block, start));
             }
+        }
+
+        var results = chip.Mvm(mvms);
+        for (var k = 0; k < results.Count; k++)
+        {
+            AddMeasured(results[k], placed[k].Block, output, placed[k].FirstRow);
         }
 
         return output;
