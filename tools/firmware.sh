@@ -34,7 +34,7 @@ fuzz() {
     install clang libclang-rt-14-dev || exit 1
   fi
   cmake -S "$source" -B "$dir" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIMC_FUZZ=ON \
-    -DAIMC_STACK_LIMIT=0 >/dev/null || exit 1
+    -DAIMC_STACK_LIMIT_BYTES=0 >/dev/null || exit 1
   cmake --build "$dir" -j 2 --target frame_fuzz session_fuzz || exit 1
   rm -rf "$dir/seeds"
   python3 "$source/fuzz/seeds.py" firmware-protocol/vectors/frames.json "$dir/seeds" || exit 1
