@@ -104,6 +104,46 @@ public sealed class NormalBlockGenerator
         _s3 = s3;
     }
 
+    /// <summary>Moves past the next <paramref name="count"/> samples of the stream without computing them: afterwards
+    /// the generator is where <see cref="Fill"/> of that many would have left it. Whole blocks cost two xoshiro steps
+    /// and no transform, so drawing a few samples out of every row of a larger grid keeps the grid's stream.</summary>
+    public void Skip(long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var fromCarry = (int)Math.Min(BlockLength - _carryIndex, count);
+        _carryIndex += fromCarry;
+        count -= fromCarry;
+        if (count == 0)
+        {
+            return;
+        }
+
+        var s0 = _s0;
+        var s1 = _s1;
+        var s2 = _s2;
+        var s3 = _s3;
+        for (; count >= BlockLength; count -= BlockLength)
+        {
+            Step(ref s0, ref s1, ref s2, ref s3);
+            Step(ref s0, ref s1, ref s2, ref s3);
+        }
+
+        if (count > 0)
+        {
+            // The partial block is drawn as Fill would, so the rest of it is the carry-over of the next call.
+            NextBlock(ref s0, ref s1, ref s2, ref s3, out var cosine, out var sine);
+            ref var carry = ref MemoryMarshal.GetArrayDataReference(_carry);
+            cosine.StoreUnsafe(ref carry);
+            sine.StoreUnsafe(ref carry, 8);
+            _carryIndex = (int)count;
+        }
+
+        _s0 = s0;
+        _s1 = s1;
+        _s2 = s2;
+        _s3 = s3;
+    }
+
     /// <summary>Box–Muller on 24-bit integer uniforms: u1 = (k1 + 1)/2^24, θ = 2π·k2/2^24; cosine gets r·cos θ,
     /// sine gets r·sin θ with r = sqrt(−2 ln u1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

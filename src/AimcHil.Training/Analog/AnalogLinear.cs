@@ -306,7 +306,8 @@ public sealed class AnalogLinear : IAnalogLayer
                 var part = count == input.Rows
                     ? blockCodes
                     : new Grid<int>(count, blockCodes.Cols, blockCodes.Data.AsSpan(start * blockCodes.Cols, count * blockCodes.Cols).ToArray());
-                AddMeasured(chip.Mvm(block.Tile, part), block, output, start);
+                // The block fills the tile's first columns: the chip converts only those (a conv kernel's 8 of 256).
+                AddMeasured(chip.Mvm(block.Tile, part, new ColumnRange(0, block.Cols)), block, output, start);
             }
         }
 
