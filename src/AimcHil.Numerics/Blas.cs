@@ -142,7 +142,7 @@ public static unsafe class Blas
 
     /// <summary>Column windows of <see cref="GemmColumns"/> start and end at multiples of this (or at n): a multiple of
     /// every OpenBLAS single-precision kernel's column unroll.</summary>
-    public const int ColumnAlignment = 64;
+    public const int ColumnAlignment = 16;
 
     [ThreadStatic]
     private static ScratchBuffer<float> _window;
