@@ -76,6 +76,35 @@ public class NormalBlockGeneratorTests
         Assert.Equal(whole.AsSpan(offset, 5).ToArray(), tail);
     }
 
+    /// <summary>Columns of a grid of the stream are that grid's columns, whether rows start on a block (the one-loop
+    /// path) or not (a stride off the block, or a carry-over left by an earlier fill), and the stream goes on after it.</summary>
+    [Theory]
+    [InlineData(0, 256, 0, 8)]
+    [InlineData(0, 256, 0, 16)]
+    [InlineData(0, 256, 5, 30)]
+    [InlineData(0, 256, 240, 16)]
+    [InlineData(0, 48, 47, 1)]
+    [InlineData(3, 256, 0, 10)]
+    [InlineData(0, 40, 3, 10)]
+    [InlineData(16, 32, 0, 32)]
+    public void ColumnsOfAGridAreThoseOfOneFill(int before, int stride, int first, int count)
+    {
+        const int Rows = 37;
+        var whole = Draw(93, before + (Rows * stride) + 5);
+        var generator = new NormalBlockGenerator(93);
+        generator.Fill(new float[before]);
+        var columns = new float[Rows * count];
+        generator.FillColumns(columns, Rows, stride, first, count);
+        for (var r = 0; r < Rows; r++)
+        {
+            Assert.Equal(whole.AsSpan(before + (r * stride) + first, count).ToArray(), columns.AsSpan(r * count, count).ToArray());
+        }
+
+        var tail = new float[5];
+        generator.Fill(tail);
+        Assert.Equal(whole.AsSpan(before + (Rows * stride), 5).ToArray(), tail);
+    }
+
     [Theory]
     [InlineData(new[] { 3, 997 })]
     [InlineData(new[] { 1, 7, 8, 9, 16, 17 })]

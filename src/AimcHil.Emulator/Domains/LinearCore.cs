@@ -196,16 +196,8 @@ internal class LinearCore
 
     /// <summary>The normals a batch × Conversions draw puts in the conversions [first, first + count), the rest of
     /// the stream skipped.</summary>
-    private void FillColumnNormals(SeededRandom rng, Span<float> xi, int batch, int first, int count)
-    {
-        var gap = Conversions - count;
-        rng.SkipStandardNormals(first);
-        for (var s = 0; s < batch; s++)
-        {
-            rng.FillStandardNormal(xi.Slice(s * count, count));
-            rng.SkipStandardNormals(s + 1 < batch ? gap : Conversions - first - count);
-        }
-    }
+    private void FillColumnNormals(SeededRandom rng, Span<float> xi, int batch, int first, int count) =>
+        rng.FillStandardNormalColumns(xi, batch, Conversions, first, count);
 
     /// <summary>The noiseless-device part of <see cref="Evaluate"/>, held read noise included: one matrix product of
     /// the features with the weights (plus <see cref="SlowNoise"/>). An override must add the held noise itself
