@@ -18,8 +18,18 @@ public interface IAimcChip : IDisposable
     /// <summary>Runs a batch of MVMs. Inputs are batch × n signed DAC codes, n ≤ Rows (missing rows get code 0).</summary>
     MvmResult Mvm(int tile, Grid<int> inputCodes);
 
+    /// <summary>An MVM that returns only the output columns in <paramref name="columns"/> (batch × columns.Count),
+    /// equal to those columns of <see cref="Mvm(int, Grid{int})"/>: a small layer's block pays for its own outputs
+    /// only on a chip that can compute them alone.</summary>
+    /// <remarks>By default the full MVM, sliced: the protocol and the chips that measure every column are unchanged.
+    /// An override must give the same values and leave the chip in the same state (random streams included) as the
+    /// full MVM would. <see cref="MvmResult.SaturatedOutputs"/> counts the outputs the chip converted: every column
+    /// of the tile by default, only the range's where the chip computes only those (the emulator).</remarks>
+    MvmResult Mvm(int tile, Grid<int> inputCodes, ColumnRange columns) => Mvm(tile, inputCodes).Columns(columns);
+
     /// <summary>Runs the MVMs of several tiles (a layer split across tiles) and answers in the same order, as calling
     /// <see cref="Mvm(int, Grid{int})"/> for each in turn would. A rig behind a serial line keeps them in flight
     /// together, so one tile's codes cross the line while the rig computes and answers another's.</summary>
-    IReadOnlyList<MvmResult> Mvm(IReadOnlyList<TileMvm> mvms) => [.. mvms.Select(m => Mvm(m.Tile, m.InputCodes))];
+    IReadOnlyList<MvmResult> Mvm(IReadOnlyList<TileMvm> mvms) =>
+        [.. mvms.Select(m => m.Columns is { } columns ? Mvm(m.Tile, m.InputCodes, columns) : Mvm(m.Tile, m.InputCodes))];
 }

@@ -51,6 +51,32 @@ public sealed record MvmResult
         }
     }
 
+    /// <summary>The outputs of <paramref name="columns"/> only; <see cref="SaturatedOutputs"/> stays the count of
+    /// every output converted, since the codes alone do not tell which sat at a rail.</summary>
+    public MvmResult Columns(ColumnRange columns)
+    {
+        columns.CheckWithin(Codes.Cols);
+        if (columns.Start == 0 && columns.Count == Codes.Cols)
+        {
+            return this;
+        }
+
+        var batch = Codes.Rows;
+        var codes = new Grid<int>(batch, columns.Count);
+        for (var s = 0; s < batch; s++)
+        {
+            Codes.Row(s).Slice(columns.Start, columns.Count).CopyTo(codes.Row(s));
+        }
+
+        return new MvmResult
+        {
+            Codes = codes,
+            MacPerCode = MacPerCode.AsSpan(columns.Start, columns.Count).ToArray(),
+            MacOffset = MacOffset.AsSpan(columns.Start, columns.Count).ToArray(),
+            SaturatedOutputs = SaturatedOutputs,
+        };
+    }
+
     /// <summary>All outputs in MAC units, batch × Cols.</summary>
     public Grid<float> ToMac()
     {

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using AimcHil.Core;
 using AimcHil.Emulator.Circuits;
 using AimcHil.Emulator.Devices;
@@ -242,8 +243,12 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
     {
         var state = TileAt(tile);
         CheckInputs(state, inputCodes);
+        return FullMvm(state, CoreAt(state, Age(state)), inputCodes);
+    }
+
+    private MvmResult FullMvm(TileState state, LinearCore core, Grid<int> inputCodes)
+    {
         var batch = inputCodes.Rows;
-        var core = CoreAt(state, Age(state));
         var rows = inputCodes.Cols;
         var codes = inputCodes.Data;
         var features = _features.Take(batch * rows);
@@ -272,6 +277,63 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
             Codes = result,
             MacPerCode = scale,
             MacOffset = new double[state.Cols],
+            SaturatedOutputs = saturatedOutputs,
+        };
+    }
+
+    /// <summary>Computes only <paramref name="columns"/>: the same codes as those columns of the full MVM, and the
+    /// same state afterwards (the read stream skips the other columns' normals); a layer block of 8 columns on a
+    /// 256-column tile no longer pays read noise and conversion for 256. <see cref="MvmResult.SaturatedOutputs"/>
+    /// counts the range's outputs only. Domains with several phases or conversions per output, and non-linear
+    /// transfers, run the full MVM and slice it.</summary>
+    public MvmResult Mvm(int tile, Grid<int> inputCodes, ColumnRange columns)
+    {
+        var state = TileAt(tile);
+        columns.CheckWithin(state.Cols);
+        CheckInputs(state, inputCodes);
+        var batch = inputCodes.Rows;
+        var core = CoreAt(state, Age(state));
+        // The ADC converts 8 values at a time and the rest one by one, in another arithmetic: the range keeps every
+        // value on the side of that split the full MVM put it on only when the full MVM has no remainder.
+        if (Physics.Phases != 1 || Physics.ConversionsPerOutput != 1 || !core.ComputesColumnsAlone || (batch * state.Cols) % Vector256<float>.Count != 0)
+        {
+            return FullMvm(state, core, inputCodes).Columns(columns);
+        }
+
+        var rows = inputCodes.Cols;
+        var count = columns.Count;
+        var n = batch * count;
+        var padded = (n + Vector256<float>.Count - 1) / Vector256<float>.Count * Vector256<float>.Count;
+        var features = _features.Take(batch * rows);
+        var analog = _analog.Take(padded);
+        var clipped = _clipped.Take(n);
+        Physics.InputFeatures(0, inputCodes.Data, features);
+        core.EvaluateColumns(features, batch, rows, columns.Start, count, analog, _readRng);
+        analog[n..].Clear();
+        clipped.Clear();
+        var railed = Physics.ShapeAnalog(analog[..n], clipped);
+        if (!state.Readout.IsIdeal)
+        {
+            var gain = state.Readout.Gain.AsSpan(columns.Start, count);
+            var offset = state.Readout.Offset.AsSpan(columns.Start, count);
+            for (var s = 0; s < batch; s++)
+            {
+                var row = analog.Slice(s * count, count);
+                TensorPrimitives.MultiplyAdd(row, gain, offset, row);
+            }
+        }
+
+        var codes = GC.AllocateUninitializedArray<int>(padded);
+        // The padding is 0 V, inside every bipolar and unipolar range: it adds no saturated output.
+        var saturatedOutputs = _adc.ConvertToCodes(analog, codes) + ClippedWithinAdcRange(analog[..n], clipped, railed);
+        _clock.Advance(batch * Preset.Timing.MvmSeconds);
+        var scale = new double[count];
+        Array.Fill(scale, _adc.Lsb * Physics.MacPerUnit * DriftCompensation(state, core));
+        return new MvmResult
+        {
+            Codes = new Grid<int>(batch, count, padded == n ? codes : codes[..n]),
+            MacPerCode = scale,
+            MacOffset = new double[count],
             SaturatedOutputs = saturatedOutputs,
         };
     }

@@ -104,6 +104,73 @@ public static unsafe class Blas
     public static void Gemm(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c) =>
         Gemm(false, false, m, n, k, 1f, a, b, 0f, c);
 
+    /// <summary>C(m×<paramref name="columns"/>) = A(m×k)·B(k×n)[:, first, first + columns), all row-major: some
+    /// columns of a product, equal bit for bit to those of the full product, without the others' cost.</summary>
+    /// <remarks>OpenBLAS sums an output in a way that depends on the micro-kernel its column falls in (on this
+    /// machine's Cooper Lake kernels, a product 1 to 8 columns wide differs in the last bits from the same columns of
+    /// a wider one). So the product runs over the columns widened to multiples of <see cref="ColumnAlignment"/>
+    /// (or to n), which the full product's kernels tile alike, and the columns are copied out. The managed kernel
+    /// computes the full product and copies them, equal by construction.</remarks>
+    public static void GemmColumns(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, int first, int columns, Span<float> c)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        if (first + columns > n)
+        {
+            throw new ArgumentException($"columns {first} to {first + columns - 1} are outside B's {n} columns.", nameof(columns));
+        }
+
+        RequireLength(c.Length, (long)m * columns, nameof(c), $"C must hold m·columns = {m}·{columns}");
+        RequireLength(a.Length, (long)m * k, nameof(a), $"A must hold m·k = {m}·{k}");
+        RequireLength(b.Length, (long)k * n, nameof(b), $"B must hold k·n = {k}·{n}");
+        var start = Native.Value is null ? 0 : first / ColumnAlignment * ColumnAlignment;
+        var end = Native.Value is null ? n : Math.Min(n, (first + columns + ColumnAlignment - 1) / ColumnAlignment * ColumnAlignment);
+        var width = end - start;
+        if (width == columns)
+        {
+            GemmWindow(m, n, k, a, b, start, width, c);
+            return;
+        }
+
+        var window = _window.Take(m * width);
+        GemmWindow(m, n, k, a, b, start, width, window);
+        for (var i = 0; i < m; i++)
+        {
+            window.Slice((i * width) + first - start, columns).CopyTo(c.Slice(i * columns, columns));
+        }
+    }
+
+    /// <summary>Column windows of <see cref="GemmColumns"/> start and end at multiples of this (or at n): a multiple of
+    /// every OpenBLAS single-precision kernel's column unroll.</summary>
+    public const int ColumnAlignment = 16;
+
+    [ThreadStatic]
+    private static ScratchBuffer<float> _window;
+
+    private static void GemmWindow(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, int start, int width, Span<float> c)
+    {
+        if (Native.Value is not { } native)
+        {
+            ManagedGemm(false, false, m, n, k, 1f, a, b, 0f, c);
+            return;
+        }
+
+        if (c.Overlaps(a) || c.Overlaps(b))
+        {
+            throw new ArgumentException("C must not overlap A or B.", nameof(c));
+        }
+
+        if (HandleDegenerate(m, width, k, 1f, 0f, c))
+        {
+            return;
+        }
+
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            native.Sgemm(OpenBlasLibrary.RowMajor, OpenBlasLibrary.NoTrans, OpenBlasLibrary.NoTrans, m, width, k, 1f, pa, k, pb + start, n, 0f, pc, width);
+        }
+    }
+
     /// <summary>Row-major C(m×n) = alpha·op(A)·op(B) + beta·C; A is stored k×m when transA, B is stored n×k when
     /// transB. As in BLAS, beta = 0 overwrites C without reading it, so NaNs already in C do not propagate.</summary>
     public static void Gemm(

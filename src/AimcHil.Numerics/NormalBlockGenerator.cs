@@ -104,6 +104,110 @@ public sealed class NormalBlockGenerator
         _s3 = s3;
     }
 
+    /// <summary>Moves past the next <paramref name="count"/> samples of the stream without computing them: afterwards
+    /// the generator is where <see cref="Fill"/> of that many would have left it. Whole blocks cost two xoshiro steps
+    /// and no transform, so drawing a few samples out of every row of a larger grid keeps the grid's stream.</summary>
+    public void Skip(long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var fromCarry = (int)Math.Min(BlockLength - _carryIndex, count);
+        _carryIndex += fromCarry;
+        count -= fromCarry;
+        if (count == 0)
+        {
+            return;
+        }
+
+        var s0 = _s0;
+        var s1 = _s1;
+        var s2 = _s2;
+        var s3 = _s3;
+        for (; count >= BlockLength; count -= BlockLength)
+        {
+            Step(ref s0, ref s1, ref s2, ref s3);
+            Step(ref s0, ref s1, ref s2, ref s3);
+        }
+
+        if (count > 0)
+        {
+            // The partial block is drawn as Fill would, so the rest of it is the carry-over of the next call.
+            NextBlock(ref s0, ref s1, ref s2, ref s3, out var cosine, out var sine);
+            ref var carry = ref MemoryMarshal.GetArrayDataReference(_carry);
+            cosine.StoreUnsafe(ref carry);
+            sine.StoreUnsafe(ref carry, 8);
+            _carryIndex = (int)count;
+        }
+
+        _s0 = s0;
+        _s1 = s1;
+        _s2 = s2;
+        _s3 = s3;
+    }
+
+    /// <summary>Columns [<paramref name="first"/>, first + <paramref name="count"/>) of the next
+    /// <paramref name="rows"/> × <paramref name="stride"/> samples, row by row into <paramref name="destination"/>
+    /// (rows × count): what <see cref="Fill"/> of the whole grid would put there, the other samples skipped, and the
+    /// generator left where that fill would leave it.</summary>
+    /// <remarks>When every row starts on a block (stride a multiple of <see cref="BlockLength"/>, no carry-over), the
+    /// blocks outside the columns cost two xoshiro steps and no transform, in one loop; otherwise the rows are
+    /// skipped and filled one call at a time.</remarks>
+    public void FillColumns(Span<float> destination, int rows, int stride, int first, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (first + count > stride || destination.Length != rows * count)
+        {
+            throw new ArgumentException($"columns {first} to {first + count - 1} of {rows} rows of {stride} do not fill {destination.Length} samples", nameof(destination));
+        }
+
+        if (_carryIndex != BlockLength || stride % BlockLength != 0 || count == 0)
+        {
+            for (var r = 0; r < rows; r++)
+            {
+                Skip(first);
+                Fill(destination.Slice(r * count, count));
+                Skip(stride - first - count);
+            }
+
+            return;
+        }
+
+        var s0 = _s0;
+        var s1 = _s1;
+        var s2 = _s2;
+        var s3 = _s3;
+        var blocksPerRow = stride / BlockLength;
+        var firstBlock = first / BlockLength;
+        var lastBlock = (first + count - 1) / BlockLength;
+        Span<float> block = stackalloc float[BlockLength];
+        ref var block0 = ref MemoryMarshal.GetReference(block);
+        for (var r = 0; r < rows; r++)
+        {
+            var row = destination.Slice(r * count, count);
+            for (var b = 0; b < blocksPerRow; b++)
+            {
+                if (b < firstBlock || b > lastBlock)
+                {
+                    Step(ref s0, ref s1, ref s2, ref s3);
+                    Step(ref s0, ref s1, ref s2, ref s3);
+                    continue;
+                }
+
+                NextBlock(ref s0, ref s1, ref s2, ref s3, out var cosine, out var sine);
+                cosine.StoreUnsafe(ref block0);
+                sine.StoreUnsafe(ref block0, 8);
+                var from = Math.Max(first, b * BlockLength);
+                var to = Math.Min(first + count, (b + 1) * BlockLength);
+                block.Slice(from - (b * BlockLength), to - from).CopyTo(row[(from - first)..]);
+            }
+        }
+
+        _s0 = s0;
+        _s1 = s1;
+        _s2 = s2;
+        _s3 = s3;
+    }
+
     /// <summary>Box–Muller on 24-bit integer uniforms: u1 = (k1 + 1)/2^24, θ = 2π·k2/2^24; cosine gets r·cos θ,
     /// sine gets r·sin θ with r = sqrt(−2 ln u1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -107,6 +107,14 @@ public sealed class SeededRandom
         _bulk.Fill(destination);
     }
 
+    /// <summary>Columns [first, first + count) of the next rows × stride bulk normals, row by row, the others skipped:
+    /// <see cref="NormalBlockGenerator.FillColumns"/> on the stream of <see cref="FillStandardNormal"/>.</summary>
+    public void FillStandardNormalColumns(Span<float> destination, int rows, int stride, int first, int count)
+    {
+        _bulk ??= new NormalBlockGenerator(NextUInt64());
+        _bulk.FillColumns(destination, rows, stride, first, count);
+    }
+
     public void FillUniform(Span<float> destination, float min, float max)
     {
         var span = max - min;

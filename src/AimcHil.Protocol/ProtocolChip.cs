@@ -83,19 +83,25 @@ public sealed class ProtocolChip : IAimcChip, IReseedableChip, ILinkedChip, IDet
 
     public MvmResult Mvm(int tile, Grid<int> inputCodes) => Mvm([new TileMvm(tile, inputCodes)])[0];
 
-    /// <summary>Every MVM in flight at once up to the rig's pipeline depth (protocol 1.3), else one after another.</summary>
+    /// <summary>Every MVM in flight at once up to the rig's pipeline depth (protocol 1.3), else one after another; a
+    /// column range is cut from the whole tile's answer (the protocol carries every column).</summary>
     public IReadOnlyList<MvmResult> Mvm(IReadOnlyList<TileMvm> mvms)
     {
+        MvmResult[] results;
         if (Session.Minor < 2)
         {
             var plain = Session.Requests([.. mvms.Select(m => (Opcode.Mvm, new MvmRequest(m.Tile, m.InputCodes).Encode()))]);
-            return [.. plain.Select(MvmResultLayout.Decode)];
+            results = [.. plain.Select(MvmResultLayout.Decode)];
+        }
+        else
+        {
+            // Scales held before the batch: a tile twice in one batch gets its scales in both answers, which is correct.
+            var held = mvms.Select(m => _scales.GetValueOrDefault(m.Tile)).ToArray();
+            var answers = Session.Requests([.. mvms.Select((m, i) => (Opcode.MvmPacked, MvmPackedRequest.For(m.Tile, m.InputCodes, held[i]?.Crc ?? 0, Info.DacBits).Encode()))]);
+            results = [.. answers.Select((answer, i) => Unpack(mvms[i].Tile, held[i], answer))];
         }
 
-        // Scales held before the batch: a tile twice in one batch gets its scales in both answers, which is correct.
-        var held = mvms.Select(m => _scales.GetValueOrDefault(m.Tile)).ToArray();
-        var answers = Session.Requests([.. mvms.Select((m, i) => (Opcode.MvmPacked, MvmPackedRequest.For(m.Tile, m.InputCodes, held[i]?.Crc ?? 0, Info.DacBits).Encode()))]);
-        return [.. answers.Select((answer, i) => Unpack(mvms[i].Tile, held[i], answer))];
+        return [.. results.Select((r, i) => mvms[i].Columns is { } columns ? r.Columns(columns) : r)];
     }
 
     /// <summary>An MVM_PACKED answer as a result, the column scales taken from the held copy when the rig left them out.</summary>

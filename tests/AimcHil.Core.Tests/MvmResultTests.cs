@@ -58,4 +58,23 @@ public sealed class MvmResultTests
         var error = Assert.Throws<ArgumentException>(() => Result(2, 3).AddMacTo(new float[5]));
         Assert.StartsWith("destination holds 5 values, the result 2×3", error.Message);
     }
+
+    [Fact]
+    public void ColumnsAreTheCodesScalesAndOffsetsOfTheRangeWithTheWholeCount()
+    {
+        var result = Result(3, 6) with { SaturatedOutputs = 4 };
+        var part = result.Columns(new ColumnRange(2, 3));
+        Assert.Equal(new[] { -1, 0, 1, -2, -1, 0, -3, -2, -1 }, part.Codes.Data);
+        Assert.Equal(new[] { 0.75, 1.0, 1.25 }, part.MacPerCode);
+        Assert.Equal(new[] { -1.0, -1.5, -2.0 }, part.MacOffset);
+        Assert.Equal(4, part.SaturatedOutputs);
+        Assert.Same(result, result.Columns(new ColumnRange(0, 6)));
+    }
+
+    [Fact]
+    public void ColumnsBeyondTheResultAreRefused()
+    {
+        var error = Assert.Throws<AimcException>(() => Result(1, 6).Columns(new ColumnRange(4, 3)));
+        Assert.Equal("columns 4 to 6 are outside the tile's 6 columns (0 to 5)", error.Message);
+    }
 }

@@ -49,6 +49,62 @@ public class NormalBlockGeneratorTests
         Assert.True(Math.Abs(Correlation(a, b, 0)) < 0.015, $"seed 42 vs 43: r = {Correlation(a, b, 0)}");
     }
 
+    /// <summary>Skipping is drawing and discarding: fills between skips of every length around the block and the
+    /// carry-over read the same samples as one fill.</summary>
+    [Theory]
+    [InlineData(new[] { 0, 3, 5, 8 })]
+    [InlineData(new[] { 16, 1, 15, 2, 33, 7 })]
+    [InlineData(new[] { 3, 13, 248, 8, 0, 0, 17, 31 })]
+    [InlineData(new[] { 1, 1, 100, 10, 1000, 25 })]
+    public void SkipsAndFillsReadTheStreamOfOneFill(int[] skipThenFill)
+    {
+        var whole = Draw(91, skipThenFill.Sum() + 5);
+        var generator = new NormalBlockGenerator(91);
+        var offset = 0;
+        for (var k = 0; k < skipThenFill.Length; k += 2)
+        {
+            generator.Skip(skipThenFill[k]);
+            offset += skipThenFill[k];
+            var piece = new float[skipThenFill[k + 1]];
+            generator.Fill(piece);
+            Assert.Equal(whole.AsSpan(offset, piece.Length).ToArray(), piece);
+            offset += piece.Length;
+        }
+
+        var tail = new float[5];
+        generator.Fill(tail);
+        Assert.Equal(whole.AsSpan(offset, 5).ToArray(), tail);
+    }
+
+    /// <summary>Columns of a grid of the stream are that grid's columns, whether rows start on a block (the one-loop
+    /// path) or not (a stride off the block, or a carry-over left by an earlier fill), and the stream goes on after it.</summary>
+    [Theory]
+    [InlineData(0, 256, 0, 8)]
+    [InlineData(0, 256, 0, 16)]
+    [InlineData(0, 256, 5, 30)]
+    [InlineData(0, 256, 240, 16)]
+    [InlineData(0, 48, 47, 1)]
+    [InlineData(3, 256, 0, 10)]
+    [InlineData(0, 40, 3, 10)]
+    [InlineData(16, 32, 0, 32)]
+    public void ColumnsOfAGridAreThoseOfOneFill(int before, int stride, int first, int count)
+    {
+        const int Rows = 37;
+        var whole = Draw(93, before + (Rows * stride) + 5);
+        var generator = new NormalBlockGenerator(93);
+        generator.Fill(new float[before]);
+        var columns = new float[Rows * count];
+        generator.FillColumns(columns, Rows, stride, first, count);
+        for (var r = 0; r < Rows; r++)
+        {
+            Assert.Equal(whole.AsSpan(before + (r * stride) + first, count).ToArray(), columns.AsSpan(r * count, count).ToArray());
+        }
+
+        var tail = new float[5];
+        generator.Fill(tail);
+        Assert.Equal(whole.AsSpan(before + (Rows * stride), 5).ToArray(), tail);
+    }
+
     [Theory]
     [InlineData(new[] { 3, 997 })]
     [InlineData(new[] { 1, 7, 8, 9, 16, 17 })]

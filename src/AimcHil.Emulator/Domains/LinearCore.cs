@@ -135,6 +135,70 @@ internal class LinearCore
         }
     }
 
+    /// <summary>Whether <see cref="EvaluateColumns"/> can compute some conversions alone: a plain matrix product (a
+    /// transfer of its own, as the non-linear divider's, gives all of them at once).</summary>
+    public bool ComputesColumnsAlone => GetType() == typeof(LinearCore);
+
+    /// <summary>Conversions [<paramref name="first"/>, first + <paramref name="count"/>) of <see cref="Evaluate"/>
+    /// into <paramref name="output"/> (batch × count), equal to those of the full evaluation bit for bit, and
+    /// <paramref name="rng"/> left where the full evaluation leaves it: the normals of the other conversions are
+    /// skipped, not drawn.</summary>
+    public void EvaluateColumns(ReadOnlySpan<float> features, int batch, int rows, int first, int count, Span<float> output, SeededRandom rng)
+    {
+        if (!ComputesColumnsAlone)
+        {
+            throw new InvalidOperationException($"{GetType().Name} computes every conversion at once");
+        }
+
+        using var serial = Blas.OnCallingThread();
+        var active = rows * Conversions;
+        var n = batch * count;
+        Blas.GemmColumns(batch, Conversions, rows, features, (_noisyWeights ?? Weights).AsSpan(0, active), first, count, output[..n]);
+        if (NoiseVariance is { } variance)
+        {
+            var squared = _squared.Take(features.Length);
+            TensorPrimitives.Multiply(features, features, squared);
+            var std = _std.Take(n);
+            Blas.GemmColumns(batch, Conversions, rows, squared, variance.AsSpan(0, active), first, count, std);
+            TensorPrimitives.Sqrt(std, std);
+            var xi = _normals.Take(n);
+            FillColumnNormals(rng, xi, batch, first, count);
+            TensorPrimitives.MultiplyAdd(std, xi, output[..n], output[..n]);
+        }
+
+        if (HasColumnOffset)
+        {
+            var offset = ColumnOffset.AsSpan(first, count);
+            for (var s = 0; s < batch; s++)
+            {
+                TensorPrimitives.Add(output.Slice(s * count, count), offset, output.Slice(s * count, count));
+            }
+        }
+
+        if (OutputNoiseVariancePerUnit > 0)
+        {
+            var std = _std.Take(n);
+            TensorPrimitives.Multiply(output[..n], OutputNoiseVariancePerUnit, std);
+            TensorPrimitives.Add(std, OutputNoiseSigma * OutputNoiseSigma, std);
+            TensorPrimitives.Max(std, 0f, std);
+            TensorPrimitives.Sqrt(std, std);
+            var xi = _normals.Take(n);
+            FillColumnNormals(rng, xi, batch, first, count);
+            TensorPrimitives.MultiplyAdd(std, xi, output[..n], output[..n]);
+        }
+        else if (OutputNoiseSigma > 0)
+        {
+            var xi = _normals.Take(n);
+            FillColumnNormals(rng, xi, batch, first, count);
+            TensorPrimitives.MultiplyAdd(xi, OutputNoiseSigma, output[..n], output[..n]);
+        }
+    }
+
+    /// <summary>The normals a batch × Conversions draw puts in the conversions [first, first + count), the rest of
+    /// the stream skipped.</summary>
+    private void FillColumnNormals(SeededRandom rng, Span<float> xi, int batch, int first, int count) =>
+        rng.FillStandardNormalColumns(xi, batch, Conversions, first, count);
+
     /// <summary>The noiseless-device part of <see cref="Evaluate"/>, held read noise included: one matrix product of
     /// the features with the weights (plus <see cref="SlowNoise"/>). An override must add the held noise itself
     /// (<see cref="AddSlowNoise"/>).</summary>

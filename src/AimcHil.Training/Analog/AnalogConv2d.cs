@@ -59,4 +59,7 @@ public sealed class AnalogConv2d : IAnalogLayer
 
     public Grid<float> Backward(Grid<float> outputGradient) =>
         Geometry.Fold(Crossbar.Backward(Im2Col.ChannelsToPositions(outputGradient, Geometry.Positions)));
+
+    public void BackwardToParameters(Grid<float> outputGradient) =>
+        Crossbar.BackwardToParameters(Im2Col.ChannelsToPositions(outputGradient, Geometry.Positions));
 }

@@ -251,6 +251,33 @@ public sealed class AnalogLinear : IAnalogLayer
             return BackwardThroughPhysics(outputGradient);
         }
 
+        var (input, gradient) = BackwardOperands(outputGradient);
+
+        // A batch's products with one layer are small enough that a second BLAS thread costs more than it saves.
+        var w = Shadow.Weight;
+        using var serial = Blas.OnCallingThread();
+        return Linear.Backward(input, gradient, _forwardWeight ?? w.Value, w.Gradient, Shadow.Bias.Gradient);
+    }
+
+    /// <summary>The parameter gradients of <see cref="Backward"/> without gy·W; the physical backward, which
+    /// differentiates through the network, runs in full.</summary>
+    public void BackwardToParameters(Grid<float> outputGradient)
+    {
+        if (Path == ForwardPath.PhysicalModel || (Path == ForwardPath.Chip && PhysicalBackward))
+        {
+            BackwardThroughPhysics(outputGradient);
+            return;
+        }
+
+        var (input, gradient) = BackwardOperands(outputGradient);
+        using var serial = Blas.OnCallingThread();
+        Linear.AccumulateWeightGradient(input, gradient, Shadow.Weight.Gradient);
+        Linear.AccumulateBiasGradient(gradient, Shadow.Bias.Gradient);
+    }
+
+    /// <summary>The forward input as the layer used it and the output gradient with the rails' blocked entries zeroed.</summary>
+    private (Grid<float> Input, Grid<float> Gradient) BackwardOperands(Grid<float> outputGradient)
+    {
         var input = _quantizedInput ?? throw new InvalidOperationException($"{Name}: Backward called before Forward");
         var gradient = outputGradient;
         if (_passGradient is { } pass)
@@ -262,10 +289,7 @@ public sealed class AnalogLinear : IAnalogLayer
             }
         }
 
-        // A batch's products with one layer are small enough that a second BLAS thread costs more than it saves.
-        var w = Shadow.Weight;
-        using var serial = Blas.OnCallingThread();
-        return Linear.Backward(input, gradient, _forwardWeight ?? w.Value, w.Gradient, Shadow.Bias.Gradient);
+        return (input, gradient);
     }
 
     /// <summary>Input DAC codes and the values they stand for.</summary>
@@ -309,7 +333,8 @@ public sealed class AnalogLinear : IAnalogLayer
                 var part = count == input.Rows
                     ? blockCodes
                     : new Grid<int>(count, blockCodes.Cols, blockCodes.Data.AsSpan(start * blockCodes.Cols, count * blockCodes.Cols).ToArray());
-                mvms.Add(new TileMvm(block.Tile, part));
+                // The block fills the tile's first columns: the chip converts only those (a conv kernel's 8 of 256).
+                mvms.Add(new TileMvm(block.Tile, part, new ColumnRange(0, block.Cols)));
                 placed.Add((block, start));
             }
         }

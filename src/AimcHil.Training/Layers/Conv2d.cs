@@ -107,6 +107,13 @@ public sealed class Conv2d : ILayer
         return geometry.Fold(patchGradient);
     }
 
+    /// <summary>The kernel's gradients alone: no fold of the patch gradient back onto the images.</summary>
+    public void BackwardToParameters(Grid<float> outputGradient)
+    {
+        var geometry = _geometry ?? throw new InvalidOperationException($"{Name}: Backward called before Forward");
+        Kernel.BackwardToParameters(Im2Col.ChannelsToPositions(outputGradient, geometry.Positions));
+    }
+
     private Im2Col GeometryFor(Grid<float> input)
     {
         if (_geometry is { } geometry && geometry.Input.Size == input.Cols)

@@ -18,6 +18,11 @@ public interface ILayer
     /// gradients to <see cref="Parameter.Gradient"/>, so callers zero them once per step (and may accumulate batches).</summary>
     Grid<float> Backward(Grid<float> outputGradient);
 
+    /// <summary>Adds the parameter gradients <see cref="Backward"/> adds, bit for bit, without the input gradient: what
+    /// a network's first layer, whose input is data, needs (PyTorch skips it too, the input not requiring a gradient).
+    /// By default <see cref="Backward"/>, its result dropped.</summary>
+    void BackwardToParameters(Grid<float> outputGradient) => Backward(outputGradient);
+
     /// <summary>Checks that the layer takes examples of shape <paramref name="input"/> and returns the shape of its
     /// output, so a model is checked once when it is built rather than at its first batch; spatial layers also fix
     /// their image size here (element-wise layers keep the shape).</summary>

@@ -88,6 +88,13 @@ public sealed class Linear : ILayer
         return Backward(input, outputGradient, Weight.Value, Weight.Gradient, Bias.Gradient);
     }
 
+    public void BackwardToParameters(Grid<float> outputGradient)
+    {
+        var input = _input ?? throw new InvalidOperationException($"{Name}: Backward called before Forward");
+        AccumulateWeightGradient(input, outputGradient, Weight.Gradient);
+        AccumulateBiasGradient(outputGradient, Bias.Gradient);
+    }
+
     /// <summary>y = x·Wᵀ + b for x of batch × inputs, W of outputs × inputs (row-major) and b of outputs values.</summary>
     public static Grid<float> Apply(Grid<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outputs)
     {

@@ -71,6 +71,12 @@ public abstract class Pool2d : ILayer
             throw new ArgumentException($"{_kind}: gets {input.Cols} values per example, but was bound to {_geometry.Input} = {_geometry.Input.Size}");
         }
 
+        _batch = input.Rows;
+        if (Padding == 0 && Stride == KernelSize && PoolTiled(input, _geometry) is { } tiled)
+        {
+            return tiled;
+        }
+
         var patches = _geometry.Unfold(input, Fill);
         var pooled = new Grid<float>(patches.Rows, _geometry.Input.Channels);
         Pool(patches, pooled);
@@ -91,11 +97,24 @@ public abstract class Pool2d : ILayer
             throw new ArgumentException($"the output gradient is {outputGradient.Rows}×{outputGradient.Cols}, the last output {_batch}×{expected}", nameof(outputGradient));
         }
 
+        if (UnpoolTiled(outputGradient, _geometry) is { } tiled)
+        {
+            return tiled;
+        }
+
         var pooledGradient = Im2Col.ChannelsToPositions(outputGradient, _geometry.Positions);
         var patchGradient = new Grid<float>(pooledGradient.Rows, _geometry.PatchSize);
         Unpool(pooledGradient, patchGradient);
         return _geometry.Fold(patchGradient);
     }
+
+    /// <summary>Windows that tile the image (stride = kernel, no padding) pooled straight from the NCHW images into
+    /// the NCHW output, with no patch matrix; null when the layer has no such path. It must equal the patch path
+    /// bit for bit.</summary>
+    private protected virtual Grid<float>? PoolTiled(Grid<float> images, Im2Col geometry) => null;
+
+    /// <summary>The input gradient after <see cref="PoolTiled"/> (null when the last forward did not take it).</summary>
+    private protected virtual Grid<float>? UnpoolTiled(Grid<float> outputGradient, Im2Col geometry) => null;
 
     /// <summary>Sets pooled[r, c] from the <see cref="Window"/> values of channel c in patch row r, which start at
     /// column c·<see cref="Window"/>, and keeps what <see cref="Unpool"/> needs.</summary>

@@ -49,6 +49,21 @@ public sealed class Sequential : ILayer
         return g;
     }
 
+    /// <summary><see cref="Backward"/> whose first layer computes its parameter gradients only.</summary>
+    public void BackwardToParameters(Grid<float> outputGradient)
+    {
+        var g = outputGradient;
+        for (var i = Layers.Count - 1; i > 0; i--)
+        {
+            g = Layers[i].Backward(g);
+        }
+
+        if (Layers.Count > 0)
+        {
+            Layers[0].BackwardToParameters(g);
+        }
+    }
+
     /// <summary>Binds every layer in turn, so a model whose layers do not fit together is refused when it is built.</summary>
     public ImageShape Bind(ImageShape input)
     {

@@ -405,7 +405,8 @@ public sealed class Trainer
         Network.Model.ZeroGradients();
         var logits = Network.Model.Forward(x, training: true);
         var (loss, gradient) = SoftmaxCrossEntropy.Evaluate(logits, y);
-        Network.Model.Backward(gradient);
+        // The images need no gradient: the first layer stops at its parameters.
+        Network.Model.BackwardToParameters(gradient);
         Optimizer.Step(Network.Parameters);
         state.Steps++;
         if (_options.Mode == TrainingMode.Hil)

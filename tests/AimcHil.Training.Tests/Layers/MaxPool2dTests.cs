@@ -28,6 +28,26 @@ public class MaxPool2dTests
         Assert.Equal([0, 1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 3, 4, 0], gx.Data);
     }
 
+    /// <summary>Windows that tile the image are pooled without a patch matrix: a NaN still wins, the rows and columns
+    /// no window reaches get a zero gradient, and a −0 gradient arrives as the fold's 0 + (−0) = +0.</summary>
+    [Fact]
+    public void TilingWindowsLetNaNWinAndLeaveTheUncoveredEdgeAtZero()
+    {
+        //   1 NaN 2 | 0 4 9 | 7      3 × 3 windows over 3 × 7: two windows, the last column uncovered.
+        //   0  3  2 | 1 9 8 | 100
+        //   5  6  4 | 9 2 3 | 50
+        var pool = Bound(new MaxPool2d(3), new ImageShape(1, 3, 7));
+        var x = new Grid<float>(1, 21, [1, float.NaN, 2, 0, 4, 9, 7, 0, 3, 2, 1, 9, 8, 100, 5, 6, 4, 9, 2, 3, 50]);
+
+        var y = pool.Forward(x, training: true);
+        var gx = pool.Backward(new Grid<float>(1, 2, [-0f, 2]));
+
+        Assert.True(float.IsNaN(y.Data[0]));
+        Assert.Equal(9f, y.Data[1]);
+        Assert.Equal([0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], gx.Data);
+        Assert.All(gx.Data, g => Assert.False(float.IsNegative(g)));
+    }
+
     [Fact]
     public void TiesGoToTheFirstMaximumInRowMajorWindowOrder()
     {
