@@ -43,7 +43,13 @@ public sealed class MeasuredChip
 
     public ChipInfo Chip { get; }
 
-    public IReadOnlyList<DataPoint> Points(string procedure) => _runs[procedure].Points;
+    /// <summary>The points of one procedure; on a passive array its read-backs turned into the device states behind
+    /// them (<see cref="SneakPathInversion"/>), as every fit wants the devices, not the array.</summary>
+    public IReadOnlyList<DataPoint> Points(string procedure)
+    {
+        var points = _runs[procedure].Points;
+        return Readings.Passive(Chip) ? SneakPathInversion.Devices(points) : points;
+    }
 
     public T Settings<T>(string procedure) =>
         JsonSerializer.Deserialize<T>(_runs[procedure].Header.SettingsJson, Procedure.JsonOptions)

@@ -40,6 +40,18 @@ public static class TwinCalibration
             throw new AimcException($"the transfer dataset lacks tile(s) {string.Join(", ", missingTiles)}: the twin needs every column's gain (--resume it)");
         }
 
+        // The I–V bend shapes a current-domain column's transfer (the read voltage follows the input); it is fitted
+        // before the lines so that the ir-drop sweep, whose drives differ in input, is not explained by wrong lines.
+        if (chip.Domain == ComputationDomain.Current && chip.Device == DeviceTechnology.Rram && chip.NonIdealities.Any(n => n.Name == "iv_nonlinearity" && n.Enabled))
+        {
+            progress?.Report("device I–V bend");
+            var bend = IvFit.Fit(design, transfer);
+            design = IvFit.With(design, bend.A2PerVolt, bend.A3PerVoltSquared);
+            twin = IvFit.With(twin, bend.A2PerVolt, bend.A3PerVoltSquared);
+            report.Add(new FitParameter("rram.iv_a2_per_volt", bend.A2PerVolt, bend.A2Sigma, "1/V", bend.ResidualMac, "MAC", "transfer"));
+            report.Add(new FitParameter("rram.iv_a3_per_volt_squared", bend.A3PerVoltSquared, bend.A3Sigma, "1/V²", bend.ResidualMac, "MAC", "transfer"));
+        }
+
         // A floating bit line (resistive division) is no IR-drop network: such a chip has no line resistance to fit,
         // and the emulator refuses any.
         var wires = new WireConfig();
