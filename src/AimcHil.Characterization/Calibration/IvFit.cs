@@ -11,7 +11,7 @@ namespace AimcHil.Characterization.Calibration;
 /// odd, so the two do not trade; a common gain is what all columns share and stays in the column gains.</remarks>
 internal static class IvFit
 {
-    private const int Passes = 8;
+    private const int Passes = 10;
 
     public static IvEstimate Fit(ChipPreset design, IReadOnlyList<ReadoutSweep> sweeps)
     {
@@ -22,60 +22,75 @@ internal static class IvFit
             var p0 = s.Predict(With(design, 0, 0));
             return (Sweep: s, P0: p0, P2: Minus(s.Predict(With(design, 1, 0)), p0), P3: Minus(s.Predict(With(design, 0, 1)), p0));
         }).ToArray();
+        // Variable projection: at given (a₂, a₃) every column's gain, offset and bow is a closed-form fit, so the
+        // residual is a function of the bend alone, minimized by Gauss–Newton with a finite-difference Jacobian.
+        // (Alternating the columns and the bend crawls: the cubic term and the gain are nearly collinear.)
         double a2 = 0, a3 = 0;
+        const double Step = 1e-3;
+        double[] r0 = [];
         double[,] normal = new double[2, 2];
-        double squares = 0;
-        long count = 0, columns = 0;
         for (var pass = 0; pass < Passes; pass++)
         {
+            r0 = Residuals(bases, a2, a3, rangeMac, lsbMac);
+            var r2 = Residuals(bases, a2 + Step, a3, rangeMac, lsbMac);
+            var r3 = Residuals(bases, a2, a3 + Step, rangeMac, lsbMac);
             normal = new double[2, 2];
             var right = new double[2];
-            squares = 0;
-            count = 0;
-            columns = 0;
-            foreach (var (sweep, p0, p2, p3) in bases)
+            for (var k = 0; k < r0.Length; k++)
             {
-                var measured = sweep.Measured;
-                var predicted = Combine(p0, p2, p3, a2, a3);
-                var fit = ColumnFit.Solve(measured, predicted, rangeMac, lsbMac, withBow: true);
-                columns += measured.Cols;
-                for (var s = 0; s < measured.Rows; s++)
-                {
-                    for (var j = 0; j < measured.Cols; j++)
-                    {
-                        var m = measured[s, j];
-                        if (double.IsNaN(m))
-                        {
-                            continue;
-                        }
-
-                        var g = fit.Gain[j];
-                        var model = ColumnFit.Model(predicted[s, j], g, fit.OffsetMac[j], fit.InlPeakLsb[j], rangeMac, lsbMac);
-                        squares += (m - model) * (m - model);
-                        count++;
-
-                        // What the bend must explain, with the bow held at its current value.
-                        var target = m - model + (g * ((a2 * p2[s, j]) + (a3 * p3[s, j])));
-                        double u = g * p2[s, j], w = g * p3[s, j];
-                        normal[0, 0] += u * u;
-                        normal[0, 1] += u * w;
-                        normal[1, 1] += w * w;
-                        right[0] += u * target;
-                        right[1] += w * target;
-                    }
-                }
+                double u = (r2[k] - r0[k]) / Step, w = (r3[k] - r0[k]) / Step;
+                normal[0, 0] += u * u;
+                normal[0, 1] += u * w;
+                normal[1, 1] += w * w;
+                right[0] -= u * r0[k];
+                right[1] -= w * r0[k];
             }
 
-            normal[1, 0] = normal[0, 1];
             var determinant = (normal[0, 0] * normal[1, 1]) - (normal[0, 1] * normal[0, 1]);
-            a2 = ((normal[1, 1] * right[0]) - (normal[0, 1] * right[1])) / determinant;
-            a3 = ((normal[0, 0] * right[1]) - (normal[0, 1] * right[0])) / determinant;
+            var d2 = ((normal[1, 1] * right[0]) - (normal[0, 1] * right[1])) / determinant;
+            var d3 = ((normal[0, 0] * right[1]) - (normal[0, 1] * right[0])) / determinant;
+            a2 += d2;
+            a3 += d3;
+            if (Math.Abs(d2) < 1e-4 && Math.Abs(d3) < 1e-4)
+            {
+                break;
+            }
         }
+
+        r0 = Residuals(bases, a2, a3, rangeMac, lsbMac);
+        var squares = r0.Sum(v => v * v);
+        long count = r0.Length;
+        var columns = bases.Sum(b => (long)b.Sweep.Measured.Cols);
 
         // Readings of one column share its devices' errors: the columns are the independent units (as for the lines).
         var det = (normal[0, 0] * normal[1, 1]) - (normal[0, 1] * normal[0, 1]);
         var variance = squares / Math.Max(count - 2, 1) * ((double)count / Math.Max(columns - 2, 1));
         return new IvEstimate(a2, a3, Math.Sqrt(variance * normal[1, 1] / det), Math.Sqrt(variance * normal[0, 0] / det), Math.Sqrt(squares / Math.Max(count, 1)));
+    }
+
+    /// <summary>Every unsaturated reading's residual under the bend (a₂, a₃), each column's read-out fitted to it.</summary>
+    private static double[] Residuals((ReadoutSweep Sweep, Grid<double> P0, Grid<double> P2, Grid<double> P3)[] bases, double a2, double a3, double rangeMac, double lsbMac)
+    {
+        var residuals = new List<double>();
+        foreach (var (sweep, p0, p2, p3) in bases)
+        {
+            var measured = sweep.Measured;
+            var predicted = Combine(p0, p2, p3, a2, a3);
+            var fit = ColumnFit.Solve(measured, predicted, rangeMac, lsbMac, withBow: true);
+            for (var s = 0; s < measured.Rows; s++)
+            {
+                for (var j = 0; j < measured.Cols; j++)
+                {
+                    var m = measured[s, j];
+                    if (!double.IsNaN(m))
+                    {
+                        residuals.Add(m - ColumnFit.Model(predicted[s, j], fit.Gain[j], fit.OffsetMac[j], fit.InlPeakLsb[j], rangeMac, lsbMac));
+                    }
+                }
+            }
+        }
+
+        return [.. residuals];
     }
 
     /// <summary>The design with the device bend (a₂, a₃) switched on.</summary>

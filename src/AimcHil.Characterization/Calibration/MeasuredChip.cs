@@ -13,6 +13,9 @@ public sealed class MeasuredChip
 
     private readonly Dictionary<string, (RunHeader Header, IReadOnlyList<DataPoint> Points)> _runs;
 
+    /// <summary>Points of a passive array with their read-backs inverted, by procedure, as first asked for.</summary>
+    private readonly Dictionary<string, IReadOnlyList<DataPoint>> _devices = [];
+
     public MeasuredChip(IEnumerable<(RunHeader Header, IReadOnlyList<DataPoint> Points)> runs)
     {
         _runs = [];
@@ -48,7 +51,18 @@ public sealed class MeasuredChip
     public IReadOnlyList<DataPoint> Points(string procedure)
     {
         var points = _runs[procedure].Points;
-        return Readings.Passive(Chip) ? SneakPathInversion.Devices(points) : points;
+        if (!Readings.Passive(Chip))
+        {
+            return points;
+        }
+
+        if (!_devices.TryGetValue(procedure, out var devices))
+        {
+            devices = SneakPathInversion.Devices(points);
+            _devices[procedure] = devices;
+        }
+
+        return devices;
     }
 
     public T Settings<T>(string procedure) =>
