@@ -27,11 +27,12 @@ public sealed class TwinCalibrationTests(ITestOutputHelper output)
         };
     }
 
-    /// <summary>64 column values with exactly the given mean and standard deviation (the chip's "true" read-out).</summary>
-    internal static float[] Pattern(ulong seed, double mean, double sigma)
+    /// <summary><paramref name="count"/> column values with exactly the given mean and standard deviation (the chip's
+    /// "true" read-out).</summary>
+    internal static float[] Pattern(ulong seed, double mean, double sigma, int count = 64)
     {
         var rng = AimcHil.Numerics.SeededRandom.For(seed, "test/columns");
-        var draws = Enumerable.Range(0, 64).Select(_ => rng.NextGaussian()).ToArray();
+        var draws = Enumerable.Range(0, count).Select(_ => rng.NextGaussian()).ToArray();
         var m = draws.Average();
         var s = Math.Sqrt(draws.Sum(v => (v - m) * (v - m)) / (draws.Length - 1));
         return draws.Select(v => (float)(mean + (sigma * (v - m) / s))).ToArray();

@@ -22,11 +22,13 @@ public sealed class TwinDesignTests
         Assert.False(TwinDesign.From(InfoOf("fmnist-hil-1.yaml"), 25e-6).DriftCompensation);
     }
 
+    /// <summary>The read scheme is a design fact: a passive array's twin is passive too, so its write-verify and
+    /// read-backs see the sneak paths the chip's do; an array with access devices keeps them.</summary>
     [Fact]
-    public void APassiveArrayIsRefusedBecauseItsReadBacksMeasureSneakPaths()
+    public void APassiveArraysTwinIsPassive()
     {
-        var e = Assert.Throws<AimcException>(() => TwinDesign.From(InfoOf("rram-passive-1r.yaml"), 100e-6));
-        Assert.Equal("calibration needs access devices; rram-passive-1r-32 is a passive array, whose single-device read-backs measure sneak paths through the whole array, not the device (its stuck, programming, read-noise and drift fits would fit the array)", e.Message);
+        Assert.False(TwinDesign.From(InfoOf("rram-passive-1r.yaml"), 100e-6).AccessTransistors);
+        Assert.True(TwinDesign.From(InfoOf("rram-1t1r-charge.yaml"), 100e-6).AccessTransistors);
     }
 
     [Fact]

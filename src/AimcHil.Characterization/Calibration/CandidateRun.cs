@@ -16,6 +16,7 @@ internal static class CandidateRun
         using var chip = new EmulatedChip(candidate, Seed);
         var points = new PointList();
         new MeasurementRun(chip, procedure, points) { Seed = Seed }.Execute();
-        return points.Points.ToList();
+        // The same estimator as on the chip's datasets: a passive candidate's read-backs inverted to its devices.
+        return candidate.AccessTransistors ? points.Points.ToList() : SneakPathInversion.Devices(points.Points.ToList());
     }
 }

@@ -13,6 +13,9 @@ public sealed class MeasuredChip
 
     private readonly Dictionary<string, (RunHeader Header, IReadOnlyList<DataPoint> Points)> _runs;
 
+    /// <summary>Points of a passive array with their read-backs inverted, by procedure, as first asked for.</summary>
+    private readonly Dictionary<string, IReadOnlyList<DataPoint>> _devices = [];
+
     public MeasuredChip(IEnumerable<(RunHeader Header, IReadOnlyList<DataPoint> Points)> runs)
     {
         _runs = [];
@@ -43,7 +46,24 @@ public sealed class MeasuredChip
 
     public ChipInfo Chip { get; }
 
-    public IReadOnlyList<DataPoint> Points(string procedure) => _runs[procedure].Points;
+    /// <summary>The points of one procedure; on a passive array its read-backs turned into the device states behind
+    /// them (<see cref="SneakPathInversion"/>), as every fit wants the devices, not the array.</summary>
+    public IReadOnlyList<DataPoint> Points(string procedure)
+    {
+        var points = _runs[procedure].Points;
+        if (!Readings.Passive(Chip))
+        {
+            return points;
+        }
+
+        if (!_devices.TryGetValue(procedure, out var devices))
+        {
+            devices = SneakPathInversion.Devices(points);
+            _devices[procedure] = devices;
+        }
+
+        return devices;
+    }
 
     public T Settings<T>(string procedure) =>
         JsonSerializer.Deserialize<T>(_runs[procedure].Header.SettingsJson, Procedure.JsonOptions)

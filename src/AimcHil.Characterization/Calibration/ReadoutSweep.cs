@@ -8,9 +8,10 @@ namespace AimcHil.Characterization.Calibration;
 /// of every drive, and the measured MAC per drive and column (mean over repeats, NaN where a repeat sat at a rail).</summary>
 internal sealed class ReadoutSweep
 {
-    private ReadoutSweep(int tile, Grid<float> weights, sbyte[]? stuck, Grid<int> inputs, Grid<double> measured)
+    private ReadoutSweep(int tile, Grid<float> weights, sbyte[]? stuck, Grid<int> inputs, Grid<double> measured, float[]? devices)
     {
         Tile = tile;
+        Devices = devices;
         Stuck = stuck;
         Weights = weights;
         Inputs = inputs;
@@ -27,6 +28,11 @@ internal sealed class ReadoutSweep
     /// each sits at the very state the chip's does (an RRAM device stuck off holds 0, below the 1/on-off floor of a
     /// healthy one), with both devices of its pair loading the lines as on the chip.</summary>
     public sbyte[]? Stuck { get; }
+
+    /// <summary>On a passive array, the device states (arrays × rows × cols, normalized) inverted from the read-back
+    /// after programming, else null. Its write-verify judges sneak-path reads, which never come within tolerance, so
+    /// every device keeps its last pulse's full programming error: the predictor adds what those errors give.</summary>
+    public float[]? Devices { get; }
 
     /// <summary>Drives × rows input codes.</summary>
     public Grid<int> Inputs { get; }
@@ -50,7 +56,9 @@ internal sealed class ReadoutSweep
             }
 
             var tileStuck = stuck?.OfTile(tileGroup.Key.Item1);
-            var weights = new Grid<float>(chip.Rows, chip.Cols, Representable(chip, read.Values, head.Array("read_weight").Values, tileStuck));
+            var devices = head.Arrays.TryGetValue("read_state", out var states) ? states.Values : null;
+            var readBack = devices is null ? head.Array("read_weight").Values : Decoded(devices, chip.Rows * chip.Cols, 1 - (stuck?.LowState ?? 0));
+            var weights = new Grid<float>(chip.Rows, chip.Cols, Representable(chip, read.Values, readBack, tileStuck));
 
             var perCode = head.Array("mac_per_code").Values;
             var offset = head.Array("mac_offset").Values;
@@ -77,7 +85,7 @@ internal sealed class ReadoutSweep
                 }
             }
 
-            sweeps.Add(new ReadoutSweep(tileGroup.Key.Item1, weights, tileStuck, inputs, measured));
+            sweeps.Add(new ReadoutSweep(tileGroup.Key.Item1, weights, tileStuck, inputs, measured, devices));
         }
 
         return sweeps;
@@ -88,9 +96,59 @@ internal sealed class ReadoutSweep
     public Grid<double> Predict(ChipPreset design)
     {
         using var chip = new EmulatedChip(design with { Tiles = 1, MeasuredStuck = Stuck }, CandidateRun.Seed);
-        chip.Program(0, Weights, WriteVerifyOptions.SinglePulse);
+        var report = chip.Program(0, Weights, WriteVerifyOptions.SinglePulse);
         var mac = chip.MvmAnalog(0, Inputs).Mac;
-        return new Grid<double>(mac.Rows, mac.Cols, Array.ConvertAll(mac.Data, v => (double)v));
+        var predicted = new Grid<double>(mac.Rows, mac.Cols, Array.ConvertAll(mac.Data, v => (double)v));
+        if (Devices is not null)
+        {
+            AddDeviceErrors(predicted, report.Representable ?? Weights, 1 - chip.Device.MinState, chip.Info.InputCodeMax);
+        }
+
+        return predicted;
+    }
+
+    /// <summary>Adds to each prediction what the devices' distance from their targets gives: Σᵢ xᵢ·ΔWᵢⱼ with ΔW the
+    /// weights the inverted states hold less those the predictor programmed, scaled by the predictor's own ratio to
+    /// the ideal product where that is well defined (its I–V bend and line losses act on the errors too). Cells with a
+    /// stuck device are left to the predictor, whose stuck map pins them as the chip's.</summary>
+    private void AddDeviceErrors(Grid<double> predicted, Grid<float> programmed, double span, int codeMax)
+    {
+        int rows = Weights.Rows, cols = Weights.Cols, cells = rows * cols;
+        var delta = new double[cells];
+        for (var k = 0; k < cells; k++)
+        {
+            var stuck = Stuck is not null && (Stuck[k] != 0 || Stuck[cells + k] != 0);
+            delta[k] = stuck ? 0 : ((Devices![k] - Devices[cells + k]) / span) - programmed.Data[k];
+        }
+
+        for (var s = 0; s < Inputs.Rows; s++)
+        {
+            for (var j = 0; j < cols; j++)
+            {
+                double ideal = 0, error = 0;
+                for (var i = 0; i < rows; i++)
+                {
+                    var x = (double)Inputs[s, i] / codeMax;
+                    ideal += x * programmed[i, j];
+                    error += x * delta[(i * cols) + j];
+                }
+
+                var ratio = Math.Abs(ideal) > 0.25 ? predicted[s, j] / ideal : 1;
+                predicted[s, j] += ratio * error;
+            }
+        }
+    }
+
+    /// <summary>Weights (rows × cols) decoded from a pair's device states with the given span.</summary>
+    private static float[] Decoded(float[] devices, int cells, double span)
+    {
+        var weights = new float[cells];
+        for (var k = 0; k < cells; k++)
+        {
+            weights[k] = (float)((devices[k] - devices[cells + k]) / span);
+        }
+
+        return weights;
     }
 
     /// <summary>The targets as the levels the chip holds them at: on a device with finite levels a pair holds weights

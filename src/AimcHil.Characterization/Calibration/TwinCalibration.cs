@@ -40,15 +40,40 @@ public static class TwinCalibration
             throw new AimcException($"the transfer dataset lacks tile(s) {string.Join(", ", missingTiles)}: the twin needs every column's gain (--resume it)");
         }
 
+        // The I–V bend shapes a current-domain column's transfer (the read voltage follows the input); it is fitted
+        // before the lines so that the ir-drop sweep, whose drives differ in input, is not explained by wrong lines.
+        IvEstimate? bend = null;
+        if (chip.Domain == ComputationDomain.Current && chip.Device == DeviceTechnology.Rram && chip.NonIdealities.Any(n => n.Name == "iv_nonlinearity" && n.Enabled))
+        {
+            progress?.Report("device I–V bend");
+            bend = IvFit.Fit(design, transfer);
+            design = IvFit.With(design, bend.A2PerVolt, bend.A3PerVoltSquared);
+        }
+
         // A floating bit line (resistive division) is no IR-drop network: such a chip has no line resistance to fit,
         // and the emulator refuses any.
         var wires = new WireConfig();
         if (chip.Domain != ComputationDomain.ResistiveDivision)
         {
             var lines = ReadoutFit.Wires(design, sameTile, irDrop, fullScale);
+            if (bend is not null)
+            {
+                // The bend was fitted on ideal lines; once more under the fitted ones, then the lines under it.
+                bend = Bend(design with { Wires = new WireConfig { WordSegmentOhm = lines.WordOhm, BitSegmentOhm = lines.BitOhm } }, transfer);
+                design = IvFit.With(design, bend.A2PerVolt, bend.A3PerVoltSquared);
+                lines = ReadoutFit.Wires(design, sameTile, irDrop, fullScale);
+            }
+
             wires = new WireConfig { WordSegmentOhm = lines.WordOhm, BitSegmentOhm = lines.BitOhm };
             report.Add(new FitParameter("wires.word_segment_ohm", lines.WordOhm, lines.WordSigmaOhm, "Ω", lines.ResidualMac, "MAC", "ir-drop, transfer"));
             report.Add(new FitParameter("wires.bit_segment_ohm", lines.BitOhm, lines.BitSigmaOhm, "Ω", lines.ResidualMac, "MAC", "ir-drop, transfer"));
+        }
+
+        if (bend is not null)
+        {
+            twin = IvFit.With(twin, bend.A2PerVolt, bend.A3PerVoltSquared);
+            report.Add(new FitParameter("rram.iv_a2_per_volt", bend.A2PerVolt, bend.A2Sigma, "1/V", bend.ResidualMac, "MAC", "transfer"));
+            report.Add(new FitParameter("rram.iv_a3_per_volt_squared", bend.A3PerVoltSquared, bend.A3Sigma, "1/V²", bend.ResidualMac, "MAC", "transfer"));
         }
 
         progress?.Report("column gains, offsets and ADC bow");
@@ -84,6 +109,8 @@ public static class TwinCalibration
         };
         return new TwinFit(twin, gains, offsets, stuck, report);
     }
+
+    private static IvEstimate Bend(ChipPreset design, IReadOnlyList<ReadoutSweep> transfer) => IvFit.Fit(design, transfer);
 
     private static double Binomial(double p, long n) => Math.Sqrt(p * (1 - p) / n);
 

@@ -25,11 +25,6 @@ public static class TwinDesign
             throw new AimcException($"calibration needs differential-pair weights; {chip.Name} encodes them as {SnakeCase.Of(chip.WeightEncoding)}");
         }
 
-        if (Stated(chip, "sneak_paths"))
-        {
-            throw new AimcException($"calibration needs access devices; {chip.Name} is a passive array, whose single-device read-backs measure sneak paths through the whole array, not the device (its stuck, programming, read-noise and drift fits would fit the array)");
-        }
-
         if (!(deviceFullScale > 0) || !double.IsFinite(deviceFullScale))
         {
             throw new AimcException($"the datasets give no device full scale (read {deviceFullScale}): measure programming or ir-drop again");
@@ -48,7 +43,7 @@ public static class TwinDesign
             ColumnMismatch = new ColumnMismatchConfig { Enabled = false },
             Wires = new WireConfig(),
             // Design facts the chip states in its info, as a datasheet would: no measurement needed or possible.
-            AccessTransistors = true,
+            AccessTransistors = !Stated(chip, "sneak_paths"),
             DriftCompensation = Stated(chip, "drift_compensation"),
             Current = chip.Domain == ComputationDomain.Current ? new CurrentDomainConfig { ReadVolts = chip.InputFullScale } : null,
             Charge = chip.Domain == ComputationDomain.Charge ? Integrator(chip, deviceFullScale) : null,

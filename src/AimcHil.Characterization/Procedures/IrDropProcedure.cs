@@ -25,6 +25,7 @@ public sealed class IrDropProcedure(IrDropSettings settings) : Procedure
         Setpoint("input_code", "code", "DAC code on every driven row"),
         Setpoint("target_weight", "normalized", "weights programmed (first point)", "rows,cols"),
         Measured("read_weight", "normalized", ["tile", "target_weight"], "weights read back after programming (first point)", "rows,cols"),
+        Measured("read_state", "normalized", ["tile", "target_weight"], "every device's read-back after programming, on a passive array only (first point): what the calibration inverts for the states write-verify could not place", "arrays,rows,cols"),
         Measured("device_full_scale", "S", ["tile"], "physical state of a device at normalized 1.0, in the unit the chip reports (first point)"),
         Measured("mac_per_code", "MAC", ["tile"], "the chip's code-to-MAC scale per column (first point)", "cols"),
         Measured("mac_offset", "MAC", ["tile"], "the chip's MAC at code 0 per column (first point)", "cols"),
@@ -96,16 +97,19 @@ public sealed class IrDropProcedure(IrDropSettings settings) : Procedure
         ctx.Program(tile, targets, WriteVerifyOptions.Default);
         var states = ctx.Chip.ReadBack(tile);
         var scale = ctx.Chip.Mvm(tile, new Grid<int>(1, chip.Rows));
-        ctx.Record(
-            0,
-            new Dictionary<string, double> { ["tile"] = tile, ["pattern"] = pattern, ["device_full_scale"] = states.Arrays[0].FullScale },
-            new Dictionary<string, PointArray>
-            {
-                ["target_weight"] = Readings.Of(targets),
-                ["read_weight"] = Readings.Of(states.Weights),
-                ["mac_per_code"] = Readings.Of(scale.MacPerCode),
-                ["mac_offset"] = Readings.Of(scale.MacOffset),
-            });
+        var arrays = new Dictionary<string, PointArray>
+        {
+            ["target_weight"] = Readings.Of(targets),
+            ["read_weight"] = Readings.Of(states.Weights),
+            ["mac_per_code"] = Readings.Of(scale.MacPerCode),
+            ["mac_offset"] = Readings.Of(scale.MacOffset),
+        };
+        if (Readings.Passive(chip))
+        {
+            arrays["read_state"] = Readings.States(states);
+        }
+
+        ctx.Record(0, new Dictionary<string, double> { ["tile"] = tile, ["pattern"] = pattern, ["device_full_scale"] = states.Arrays[0].FullScale }, arrays);
         var drives = Drives(chip, Settings);
         for (var d = 0; d < drives.Count; d++)
         {

@@ -6,7 +6,11 @@ namespace AimcHil.Characterization.Procedures;
 /// <summary>Chip results as dataset arrays: device states stacked array by array, weights, codes.</summary>
 internal static class Readings
 {
+    /// <summary>Whether the chip states sneak paths (a passive array): its read-backs need every device to be inverted.</summary>
+    public static bool Passive(ChipInfo chip) => chip.NonIdealities.Any(n => n.Name == "sneak_paths" && n.Enabled);
+
     /// <summary>The device arrays of a read-back as one arrays × rows × cols array of normalized states.</summary>
+
     public static PointArray States(DeviceStates states)
     {
         var arrays = states.Arrays;

@@ -20,6 +20,7 @@ public sealed class TransferProcedure(TransferSettings settings) : Procedure
         Setpoint("input_code", "code", "DAC code on every row"),
         Setpoint("target_weight", "normalized", "weights programmed (first point of a tile)", "rows,cols"),
         Measured("read_weight", "normalized", ["tile", "target_weight"], "weights read back after programming (first point of a tile)", "rows,cols"),
+        Measured("read_state", "normalized", ["tile", "target_weight"], "every device's read-back after programming, on a passive array only (first point): what the calibration inverts for the states write-verify could not place", "arrays,rows,cols"),
         Measured("mac_per_code", "MAC", ["tile"], "the chip's own code-to-MAC scale per column (first point of a tile)", "cols"),
         Measured("mac_offset", "MAC", ["tile"], "the chip's own MAC at code 0 per column (first point of a tile)", "cols"),
         Measured("adc_code", "code", ["tile", "input_code", "read_weight"], "ADC codes of repeated MVMs", "repeats,cols"),
@@ -72,16 +73,19 @@ public sealed class TransferProcedure(TransferSettings settings) : Procedure
         var states = ctx.Chip.ReadBack(tile);
         var codes = Codes(chip, Settings);
         var scale = ctx.Chip.Mvm(tile, new Grid<int>(1, chip.Rows));
-        ctx.Record(
-            0,
-            new Dictionary<string, double> { ["tile"] = tile },
-            new Dictionary<string, PointArray>
-            {
-                ["target_weight"] = Readings.Of(targets),
-                ["read_weight"] = Readings.Of(states.Weights),
-                ["mac_per_code"] = Readings.Of(scale.MacPerCode),
-                ["mac_offset"] = Readings.Of(scale.MacOffset),
-            });
+        var arrays = new Dictionary<string, PointArray>
+        {
+            ["target_weight"] = Readings.Of(targets),
+            ["read_weight"] = Readings.Of(states.Weights),
+            ["mac_per_code"] = Readings.Of(scale.MacPerCode),
+            ["mac_offset"] = Readings.Of(scale.MacOffset),
+        };
+        if (Readings.Passive(chip))
+        {
+            arrays["read_state"] = Readings.States(states);
+        }
+
+        ctx.Record(0, new Dictionary<string, double> { ["tile"] = tile }, arrays);
         for (var k = 0; k < codes.Length; k++)
         {
             if (ctx.Skip(k + 1))
