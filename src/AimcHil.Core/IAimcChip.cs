@@ -12,6 +12,12 @@ public interface IAimcChip : IDisposable
     /// are rewritten and every other device keeps its state, as hardware-in-the-loop reprogramming of moved weights does.</summary>
     ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options, Grid<bool>? only = null);
 
+    /// <summary>Programs several tiles (a layer split across tiles) and reports in the same order, as calling
+    /// <see cref="Program(int, Grid{float}, WriteVerifyOptions, Grid{bool}?)"/> for each in turn would. A rig behind a
+    /// serial line keeps them in flight together.</summary>
+    IReadOnlyList<ProgrammingReport> Program(IReadOnlyList<TileProgramming> programs) =>
+        [.. programs.Select(p => Program(p.Tile, p.Targets, p.Options, p.Only))];
+
     /// <summary>Reads the device states of a tile, one device at a time (slow on hardware; for characterization).</summary>
     DeviceStates ReadBack(int tile);
 

@@ -197,7 +197,10 @@ public sealed class HostSession : IDisposable
     /// upload as soon as the one before it is committed; otherwise one after another, as <see cref="Request"/>.
     /// Errors are as <see cref="Request"/>'s, for the first request (in order) that failed, after every request in
     /// flight has ended; a rig that reset is greeted again once and the requests it did not answer are sent again.</summary>
-    public byte[][] Requests(IReadOnlyList<(Opcode Opcode, byte[] Payload)> requests)
+    /// <param name="answered">Called, in order, with the index and payload of every request the rig answered, before
+    /// a reset is handled or an error thrown: a caller that shadows what the rig holds (<see cref="RigReset"/>
+    /// restores from it) records those first.</param>
+    public byte[][] Requests(IReadOnlyList<(Opcode Opcode, byte[] Payload)> requests, Action<int, byte[]>? answered = null)
     {
         lock (_gate)
         {
@@ -208,7 +211,12 @@ public sealed class HostSession : IDisposable
 
             if (PipelineDepth < 2 || requests.Count < 2)
             {
-                return [.. requests.Select(r => Request(r.Opcode, r.Payload))];
+                return [.. requests.Select((r, i) =>
+                {
+                    var payload = Request(r.Opcode, r.Payload);
+                    answered?.Invoke(i, payload);
+                    return payload;
+                })];
             }
 
             var depth = PipelineDepth;
@@ -251,6 +259,14 @@ public sealed class HostSession : IDisposable
 
             Task.WaitAll(running);
 
+            for (var i = 0; i < requests.Count; i++)
+            {
+                if (answers[i] is { Kind: FrameKind.Response } answer)
+                {
+                    answered?.Invoke(i, answer.Payload);
+                }
+            }
+
             var payloads = new byte[requests.Count][];
             var unanswered = new List<int>();
             for (var i = 0; i < requests.Count; i++)
@@ -284,6 +300,7 @@ public sealed class HostSession : IDisposable
                 foreach (var i in unanswered)
                 {
                     payloads[i] = Request(requests[i].Opcode, requests[i].Payload);
+                    answered?.Invoke(i, payloads[i]);
                 }
             }
 

@@ -78,6 +78,29 @@ public sealed class ProtocolChip : IAimcChip, IReseedableChip, ILinkedChip, IDet
         return report;
     }
 
+    /// <summary>Every tile's PROGRAM in flight at once up to the rig's pipeline depth (protocol 1.3), short reports
+    /// from a 1.2 rig; each tile's shadow is updated as its answer arrives, so a reset in the middle restores what the
+    /// rig had already programmed.</summary>
+    public IReadOnlyList<ProgrammingReport> Program(IReadOnlyList<TileProgramming> programs)
+    {
+        if (Session.Minor < 2)
+        {
+            return [.. programs.Select(p => Program(p.Tile, p.Targets, p.Options, p.Only))];
+        }
+
+        var requests = programs.Select(p => ProgramCellsRequest.For(p.Tile, p.Targets, p.Options, p.Only, Session.Options.TargetFormat, ProgrammingDetail.Summary)).ToArray();
+        var reports = new ProgrammingReport[programs.Count];
+        Session.Requests(
+            [.. requests.Select(r => (Opcode.ProgramCells, r.Encode()))],
+            (i, answer) =>
+            {
+                reports[i] = ProgrammingSummaryLayout.Decode(answer);
+                var p = programs[i];
+                Remember(p.Tile, requests[i].Format == TargetFormat.Q14 ? Rounded(p.Targets) : p.Targets, p.Options, p.Only);
+            });
+        return reports;
+    }
+
     public DeviceStates ReadBack(int tile) =>
         DeviceStatesLayout.Decode(Session.Request(Opcode.ReadBack, new PayloadWriter(4).I32(tile).ToArray()));
 

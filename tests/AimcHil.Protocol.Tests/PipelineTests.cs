@@ -208,6 +208,54 @@ public class PipelineTests
         Assert.Equal(mvms.Length, rebooted.Mvms);
     }
 
+    [Fact]
+    public void SeveralTilesProgrammedInFlightEndAsProgrammedOneAfterAnother()
+    {
+        var preset = VirtualRig.SmallPcm();
+        using var direct = new EmulatedChip(preset, Seed);
+        var served = new CountingChip(new EmulatedChip(preset, Seed));
+        using var rig = new VirtualRig(served, new HostSessionOptions { TargetFormat = TargetFormat.F32, Timeout = TimeSpan.FromSeconds(5) });
+        var moved = new Grid<bool>(32, 32, Enumerable.Range(0, 1024).Select(k => k % 9 == 0).ToArray());
+        TileProgramming[] programs =
+        [
+            new(0, VirtualRigTests.RandomWeights(32, 32, 11), WriteVerifyOptions.Default),
+            new(1, VirtualRigTests.RandomWeights(32, 32, 12), WriteVerifyOptions.SinglePulse),
+            new(0, VirtualRigTests.RandomWeights(32, 32, 13), WriteVerifyOptions.Default, moved),
+        ];
+
+        var reports = rig.Chip.Program(programs);
+
+        Assert.Equal(programs.Length, served.Programs);
+        foreach (var (p, report) in programs.Zip(reports))
+        {
+            var expected = direct.Program(p.Tile, p.Targets, p.Options, p.Only);
+            Assert.Equal(expected.TotalPulses, report.TotalPulses);
+        }
+
+        Same.States(direct.ReadBack(0), rig.Chip.ReadBack(0));
+        Same.States(direct.ReadBack(1), rig.Chip.ReadBack(1));
+    }
+
+    [Fact]
+    public void TilesProgrammedInAPipelineAreInTheShadowThatARigResetRestores()
+    {
+        var preset = VirtualRig.SmallPcm();
+        using var rig = new VirtualRig(new EmulatedChip(preset, Seed), new HostSessionOptions { TargetFormat = TargetFormat.F32, Timeout = TimeSpan.FromMilliseconds(300) });
+        var first = VirtualRigTests.RandomWeights(32, 32, 21);
+        var second = VirtualRigTests.RandomWeights(32, 32, 22);
+        rig.Chip.Program([new TileProgramming(0, first, WriteVerifyOptions.Default), new TileProgramming(1, second, WriteVerifyOptions.Default)]);
+        var rebooted = new CountingChip(new EmulatedChip(preset, Seed + 1));
+
+        rig.Reboot(rebooted, new DeviceServerOptions { BootCounter = 2 });
+        var states = rig.Chip.ReadBack(1);
+
+        using var replay = new EmulatedChip(preset, Seed + 1);
+        replay.Program(0, first, WriteVerifyOptions.Default);
+        replay.Program(1, second, WriteVerifyOptions.Default);
+        Same.States(replay.ReadBack(1), states);
+        Assert.Equal(2, rebooted.Programs);
+    }
+
     /// <summary>Both tiles programmed alike on both chips, and five MVMs over them: bulk uploads and answers (200
     /// vectors) between single-frame ones, a tile twice.</summary>
     private static TileMvm[] Program(IAimcChip direct, IAimcChip overWire)

@@ -20,11 +20,18 @@ internal sealed class MeteredChip(IAimcChip inner, int maxPayload) : IAimcChip, 
 
     public ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options, Grid<bool>? only = null)
     {
-        var cells = (long)targets.Rows * targets.Cols;
-        var changed = only is null ? cells : only.Data.LongCount(b => b);
-        var targetBits = Info.WeightLevels > 0 ? (int)Math.Ceiling(Math.Log2(Info.WeightLevels)) : 16;
-        Add(only is null ? (LinkMinimum.Framed((cells * targetBits + 7) / 8, maxPayload), LinkMinimum.Framed(8, maxPayload)) : LinkMinimum.Reprogram(cells, changed, targetBits, maxPayload));
+        Meter(targets, only);
         return inner.Program(tile, targets, options, only);
+    }
+
+    public IReadOnlyList<ProgrammingReport> Program(IReadOnlyList<TileProgramming> programs)
+    {
+        foreach (var p in programs)
+        {
+            Meter(p.Targets, p.Only);
+        }
+
+        return inner.Program(programs);
     }
 
     public DeviceStates ReadBack(int tile) => inner.ReadBack(tile);
@@ -46,6 +53,16 @@ internal sealed class MeteredChip(IAimcChip inner, int maxPayload) : IAimcChip, 
     }
 
     public void Dispose() => inner.Dispose();
+
+    /// <summary>The fewest bytes a programming of these targets could cost: every target at the device's precision,
+    /// or for a masked rewrite the changed cells' set and targets.</summary>
+    private void Meter(Grid<float> targets, Grid<bool>? only)
+    {
+        var cells = (long)targets.Rows * targets.Cols;
+        var changed = only is null ? cells : only.Data.LongCount(b => b);
+        var targetBits = Info.WeightLevels > 0 ? (int)Math.Ceiling(Math.Log2(Info.WeightLevels)) : 16;
+        Add(only is null ? (LinkMinimum.Framed((cells * targetBits + 7) / 8, maxPayload), LinkMinimum.Framed(8, maxPayload)) : LinkMinimum.Reprogram(cells, changed, targetBits, maxPayload));
+    }
 
     private void Add((long Up, long Down) bytes)
     {

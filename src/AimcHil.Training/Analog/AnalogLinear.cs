@@ -126,13 +126,15 @@ public sealed class AnalogLinear : IAnalogLayer
         long pulses = 0;
         var w = Shadow.Weight;
         Normalize(w.Value, _normalized);
+        var programs = new List<TileProgramming>(Blocks.Count);
         for (var b = 0; b < Blocks.Count; b++)
         {
             var targets = _blockTargets[b];
             CrossbarLayout.ToBlock<float>(_normalized, Shadow.Inputs, Blocks[b], targets.Data);
-            pulses += ProgramBlock(chip, Blocks[b].Tile, targets, options, null);
+            programs.Add(new TileProgramming(Blocks[b].Tile, targets, options));
         }
 
+        pulses += ProgramBlocks(chip, programs);
         Chip = chip;
         w.Value.CopyTo(ProgrammedWeight, 0);
         return pulses;
@@ -151,6 +153,7 @@ public sealed class AnalogLinear : IAnalogLayer
         }
 
         Normalize(w.Value, _normalized);
+        var programs = new List<TileProgramming>(Blocks.Count);
         for (var b = 0; b < Blocks.Count; b++)
         {
             var block = Blocks[b];
@@ -163,20 +166,21 @@ public sealed class AnalogLinear : IAnalogLayer
 
             var targets = _blockTargets[b];
             CrossbarLayout.ToBlock<float>(_normalized, Shadow.Inputs, block, targets.Data);
-            pulses += ProgramBlock(chip, block.Tile, targets, options, mask);
+            programs.Add(new TileProgramming(block.Tile, targets, options, mask));
         }
 
-        return pulses;
+        return pulses + ProgramBlocks(chip, programs);
     }
 
     public ImageShape Bind(ImageShape input) => Shadow.Bind(input);
 
-    /// <summary>Programs one block and returns the pulses spent; an emulated chip is asked for the count alone, sparing
-    /// the per-weight report (four tile-sized grids) that nothing here reads.</summary>
-    private static long ProgramBlock(IAimcChip chip, int tile, Grid<float> targets, WriteVerifyOptions options, Grid<bool>? only) =>
+    /// <summary>Programs the blocks (in one call, which a rig behind a serial line pipelines) and returns the pulses
+    /// spent; an emulated chip is asked for the count alone, sparing the per-weight report (four tile-sized grids)
+    /// that nothing here reads.</summary>
+    private static long ProgramBlocks(IAimcChip chip, List<TileProgramming> programs) =>
         chip is Emulator.EmulatedChip emulated
-            ? emulated.ProgramPulses(tile, targets, options, only)
-            : chip.Program(tile, targets, options, only).TotalPulses;
+            ? programs.Sum(p => emulated.ProgramPulses(p.Tile, p.Targets, p.Options, p.Only))
+            : programs.Count == 0 ? 0 : chip.Program(programs).Sum(r => r.TotalPulses);
 
     /// <summary>clamp(W_ji / s_j, −1, 1) for every weight, in the shadow's layout (outputs × inputs).</summary>
     private void Normalize(ReadOnlySpan<float> weight, Span<float> normalized)
