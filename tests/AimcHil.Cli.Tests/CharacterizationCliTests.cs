@@ -188,8 +188,9 @@ public class CharacterizationCliTests(CharacterizedSmallChip chip) : IClassFixtu
         var result = check.Json;
         Assert.Equal(
             ["rig", "twin", "outputs", "systematic_correlation", "systematic_rms_difference_mac", "chip_systematic_rms_mac", "twin_systematic_rms_mac",
-             "column_systematic_correlation", "chip_random_sigma_mac", "twin_random_sigma_mac", "random_sigma_ratio"],
+             "column_systematic_correlation", "chip_random_sigma_mac", "twin_random_sigma_mac", "random_sigma_ratio", "samples"],
             Keys(result));
+        Assert.Equal(64, result.GetProperty("samples").GetInt32());
         Assert.Equal(chip.Rig, result.GetProperty("rig").GetString());
         Assert.Equal(chip.Twin, result.GetProperty("twin").GetString());
         Assert.Equal(64 * 64, result.GetProperty("outputs").GetInt32());

@@ -96,18 +96,7 @@ public sealed class IrDropProcedure(IrDropSettings settings) : Procedure
         var targets = Pattern(chip, Settings, pattern);
         ctx.Program(tile, targets, WriteVerifyOptions.Default);
         var states = ctx.Chip.ReadBack(tile);
-        var scale = ctx.Chip.Mvm(tile, new Grid<int>(1, chip.Rows));
-        var arrays = new Dictionary<string, PointArray>
-        {
-            ["target_weight"] = Readings.Of(targets),
-            ["read_weight"] = Readings.Of(states.Weights),
-            ["mac_per_code"] = Readings.Of(scale.MacPerCode),
-            ["mac_offset"] = Readings.Of(scale.MacOffset),
-        };
-        if (Readings.Passive(chip))
-        {
-            arrays["read_state"] = Readings.States(states);
-        }
+        var arrays = Readings.ProgrammedTile(ctx.Chip, tile, targets, states);
 
         ctx.Record(0, new Dictionary<string, double> { ["tile"] = tile, ["pattern"] = pattern, ["device_full_scale"] = states.Arrays[0].FullScale }, arrays);
         var drives = Drives(chip, Settings);

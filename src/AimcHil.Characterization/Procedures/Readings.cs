@@ -10,7 +10,6 @@ internal static class Readings
     public static bool Passive(ChipInfo chip) => chip.NonIdealities.Any(n => n.Name == "sneak_paths" && n.Enabled);
 
     /// <summary>The device arrays of a read-back as one arrays × rows × cols array of normalized states.</summary>
-
     public static PointArray States(DeviceStates states)
     {
         var arrays = states.Arrays;
@@ -22,6 +21,26 @@ internal static class Readings
         }
 
         return new PointArray([arrays.Count, rows, cols], values);
+    }
+
+    /// <summary>What a sweep records of the tile it just programmed: targets, read-back weights, the column scales
+    /// of an all-zero MVM, and on a passive array every device's read state (to be inverted for sneak paths).</summary>
+    public static Dictionary<string, PointArray> ProgrammedTile(IAimcChip chip, int tile, Grid<float> targets, DeviceStates states)
+    {
+        var scale = chip.Mvm(tile, new Grid<int>(1, chip.Info.Rows));
+        var arrays = new Dictionary<string, PointArray>
+        {
+            ["target_weight"] = Of(targets),
+            ["read_weight"] = Of(states.Weights),
+            ["mac_per_code"] = Of(scale.MacPerCode),
+            ["mac_offset"] = Of(scale.MacOffset),
+        };
+        if (Passive(chip.Info))
+        {
+            arrays["read_state"] = States(states);
+        }
+
+        return arrays;
     }
 
     public static PointArray Of(Grid<float> grid) => PointArray.Of(grid.Rows, grid.Cols, (float[])grid.Data.Clone());

@@ -72,18 +72,7 @@ public sealed class TransferProcedure(TransferSettings settings) : Procedure
         ctx.Program(tile, targets, new WriteVerifyOptions(true, Settings.Tolerance, Settings.MaxPulsesPerCell));
         var states = ctx.Chip.ReadBack(tile);
         var codes = Codes(chip, Settings);
-        var scale = ctx.Chip.Mvm(tile, new Grid<int>(1, chip.Rows));
-        var arrays = new Dictionary<string, PointArray>
-        {
-            ["target_weight"] = Readings.Of(targets),
-            ["read_weight"] = Readings.Of(states.Weights),
-            ["mac_per_code"] = Readings.Of(scale.MacPerCode),
-            ["mac_offset"] = Readings.Of(scale.MacOffset),
-        };
-        if (Readings.Passive(chip))
-        {
-            arrays["read_state"] = Readings.States(states);
-        }
+        var arrays = Readings.ProgrammedTile(ctx.Chip, tile, targets, states);
 
         ctx.Record(0, new Dictionary<string, double> { ["tile"] = tile }, arrays);
         for (var k = 0; k < codes.Length; k++)

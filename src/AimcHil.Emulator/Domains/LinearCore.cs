@@ -93,46 +93,7 @@ internal class LinearCore
     {
         using var serial = Blas.OnCallingThread();
         Transfer(features, batch, rows, output);
-        var active = rows * Conversions;
-        var n = batch * Conversions;
-        if (NoiseVariance is { } variance)
-        {
-            var squared = _squared.Take(features.Length);
-            TensorPrimitives.Multiply(features, features, squared);
-            var std = _std.Take(n);
-            Blas.Gemm(batch, Conversions, rows, squared, variance.AsSpan(0, active), std);
-            TensorPrimitives.Sqrt(std, std);
-            var xi = _normals.Take(n);
-            rng.FillStandardNormal(xi);
-            TensorPrimitives.MultiplyAdd(std, xi, output[..n], output[..n]);
-        }
-
-        if (HasColumnOffset)
-        {
-            for (var s = 0; s < batch; s++)
-            {
-                TensorPrimitives.Add(output.Slice(s * Conversions, Conversions), ColumnOffset, output.Slice(s * Conversions, Conversions));
-            }
-        }
-
-        if (OutputNoiseVariancePerUnit > 0)
-        {
-            // σ² = σ0² + slope·y from the noiseless y of this evaluation, before any noise of its own is added.
-            var std = _std.Take(n);
-            TensorPrimitives.Multiply(output[..n], OutputNoiseVariancePerUnit, std);
-            TensorPrimitives.Add(std, OutputNoiseSigma * OutputNoiseSigma, std);
-            TensorPrimitives.Max(std, 0f, std);
-            TensorPrimitives.Sqrt(std, std);
-            var xi = _normals.Take(n);
-            rng.FillStandardNormal(xi);
-            TensorPrimitives.MultiplyAdd(std, xi, output[..n], output[..n]);
-        }
-        else if (OutputNoiseSigma > 0)
-        {
-            var xi = _normals.Take(n);
-            rng.FillStandardNormal(xi);
-            TensorPrimitives.MultiplyAdd(xi, OutputNoiseSigma, output[..n], output[..n]);
-        }
+        AddNoiseAndOffsets(features, batch, rows, 0, Conversions, output, rng);
     }
 
     /// <summary>Whether <see cref="EvaluateColumns"/> can compute some conversions alone: a plain matrix product (a
@@ -152,18 +113,34 @@ internal class LinearCore
 
         using var serial = Blas.OnCallingThread();
         var active = rows * Conversions;
+        Blas.GemmColumns(batch, Conversions, rows, features, (_noisyWeights ?? Weights).AsSpan(0, active), first, count, output[..(batch * count)]);
+        AddNoiseAndOffsets(features, batch, rows, first, count, output, rng);
+    }
+
+    /// <summary>On the noiseless conversions [first, first + count) already in <paramref name="output"/> (batch ×
+    /// count): the read noise of the driven devices, the column offsets, then the conversion noise, whose σ grows
+    /// with the noiseless output.</summary>
+    private void AddNoiseAndOffsets(ReadOnlySpan<float> features, int batch, int rows, int first, int count, Span<float> output, SeededRandom rng)
+    {
+        var all = first == 0 && count == Conversions;
+        var active = rows * Conversions;
         var n = batch * count;
-        Blas.GemmColumns(batch, Conversions, rows, features, (_noisyWeights ?? Weights).AsSpan(0, active), first, count, output[..n]);
         if (NoiseVariance is { } variance)
         {
             var squared = _squared.Take(features.Length);
             TensorPrimitives.Multiply(features, features, squared);
             var std = _std.Take(n);
-            Blas.GemmColumns(batch, Conversions, rows, squared, variance.AsSpan(0, active), first, count, std);
+            if (all)
+            {
+                Blas.Gemm(batch, Conversions, rows, squared, variance.AsSpan(0, active), std);
+            }
+            else
+            {
+                Blas.GemmColumns(batch, Conversions, rows, squared, variance.AsSpan(0, active), first, count, std);
+            }
+
             TensorPrimitives.Sqrt(std, std);
-            var xi = _normals.Take(n);
-            FillColumnNormals(rng, xi, batch, first, count);
-            TensorPrimitives.MultiplyAdd(std, xi, output[..n], output[..n]);
+            TensorPrimitives.MultiplyAdd(std, Normals(rng, batch, first, count), output[..n], output[..n]);
         }
 
         if (HasColumnOffset)
@@ -177,21 +154,35 @@ internal class LinearCore
 
         if (OutputNoiseVariancePerUnit > 0)
         {
+            // σ² = σ0² + slope·y from the noiseless y of this evaluation, before any noise of its own is added.
             var std = _std.Take(n);
             TensorPrimitives.Multiply(output[..n], OutputNoiseVariancePerUnit, std);
             TensorPrimitives.Add(std, OutputNoiseSigma * OutputNoiseSigma, std);
             TensorPrimitives.Max(std, 0f, std);
             TensorPrimitives.Sqrt(std, std);
-            var xi = _normals.Take(n);
-            FillColumnNormals(rng, xi, batch, first, count);
-            TensorPrimitives.MultiplyAdd(std, xi, output[..n], output[..n]);
+            TensorPrimitives.MultiplyAdd(std, Normals(rng, batch, first, count), output[..n], output[..n]);
         }
         else if (OutputNoiseSigma > 0)
         {
-            var xi = _normals.Take(n);
-            FillColumnNormals(rng, xi, batch, first, count);
-            TensorPrimitives.MultiplyAdd(xi, OutputNoiseSigma, output[..n], output[..n]);
+            TensorPrimitives.MultiplyAdd(Normals(rng, batch, first, count), OutputNoiseSigma, output[..n], output[..n]);
         }
+    }
+
+    /// <summary>Standard normals for conversions [first, first + count) of a batch: the whole draw when that is every
+    /// conversion, else those columns of it with the rest of the stream skipped.</summary>
+    private Span<float> Normals(SeededRandom rng, int batch, int first, int count)
+    {
+        var xi = _normals.Take(batch * count);
+        if (first == 0 && count == Conversions)
+        {
+            rng.FillStandardNormal(xi);
+        }
+        else
+        {
+            FillColumnNormals(rng, xi, batch, first, count);
+        }
+
+        return xi;
     }
 
     /// <summary>The normals a batch × Conversions draw puts in the conversions [first, first + count), the rest of
