@@ -41,10 +41,11 @@ public class LinkFaultTests
         Assert.Null(inProcess.LinkRetries);
     }
 
-    /// <summary>Over the virtual rig paced as a 921600-baud UART, speaking protocol 1.2 (packed codes, sparse
-    /// reprogramming, short reports, held scales), and with the rig limited to 1.1 (the old layouts), a hil run ends
-    /// exactly as in process.</summary>
+    /// <summary>Over the virtual rig paced as a 921600-baud UART, speaking protocol 1.3 (a layer's MVMs and
+    /// reprogramming pipelined), 1.2 (packed codes, sparse reprogramming, short reports, held scales), and with the rig
+    /// limited to 1.1 (the old layouts), a hil run ends exactly as in process.</summary>
     [Theory]
+    [InlineData(3)]
     [InlineData(2)]
     [InlineData(1)]
     public void HilOverThePacedVirtualRigEndsExactlyAsInProcess(byte rigMinor)
