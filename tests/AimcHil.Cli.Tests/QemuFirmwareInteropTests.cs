@@ -1,0 +1,69 @@
+namespace AimcHil.Cli.Tests;
+
+/// <summary>The real host stack (<c>aimc</c>) against the C reference firmware's cortex-m3 image on QEMU's
+/// mps2-an385 board, over the board's UART0 carried to a pseudo-terminal: the same bytes a bench's MCU bridge would
+/// see, through startup code, linker script, UART and SysTick HAL. QEMU's UART carries about 10 KB/s, so the
+/// batches are small.</summary>
+public sealed class QemuFirmwareInteropTests : IDisposable
+{
+    private const string SoftRig = "firmware-protocol/firmware/rigs/soft-crossbar-32.yaml";
+    private const string SerialRig = "firmware-protocol/firmware/rigs/host-serial.yaml";
+    private readonly List<QemuProcess> _boards = [];
+
+    [QemuFact]
+    public void ProbeNamesTheCFirmwareOnTheEmulatedCortexM3()
+    {
+        var port = StartBoard();
+
+        var probe = AimcProcess.Run("probe", "--port", port, "--json");
+
+        Assert.Equal(0, probe.ExitCode);
+        var json = probe.Json;
+        Assert.Equal("aimc-hil C reference firmware", json.GetProperty("firmware").GetString());
+        Assert.Equal("0.1.0", json.GetProperty("firmware_version").GetString());
+        Assert.Equal("1.2", json.GetProperty("protocol").GetString());
+        // QEMU powers the board on with RAM zeroed: the counter kept in .noinit starts again at 1.
+        Assert.Equal(1, json.GetProperty("boot_counter").GetInt32());
+        Assert.Equal("VirtualClock, Limits", json.GetProperty("capabilities").GetString());
+        Assert.Equal(32768, json.GetProperty("max_object_bytes").GetInt32());
+        var chip = json.GetProperty("chip");
+        Assert.Equal("soft-crossbar-32", chip.GetProperty("name").GetString());
+        Assert.Equal(32, chip.GetProperty("rows").GetInt32());
+        Assert.Equal(32, chip.GetProperty("cols").GetInt32());
+        Assert.Equal(2, chip.GetProperty("tiles").GetInt32());
+    }
+
+    [QemuFact]
+    public void MvmOverTheEmulatedCortexM3EqualsTheInProcessIdealEmulatorBitForBit()
+    {
+        var port = StartBoard();
+        var scratch = Directory.CreateTempSubdirectory("aimc-qemu-").FullName;
+        string[] mvm = ["mvm", "--seed", "5", "--random-inputs", "24", "--json"];
+
+        var overWire = AimcProcess.Run([.. mvm, "--rig", SerialRig, "--port", port, "--out", Path.Combine(scratch, "firmware.npy")]);
+        var inProcess = AimcProcess.Run([.. mvm, "--rig", SoftRig, "--ideal", "--out", Path.Combine(scratch, "emulator.npy")]);
+
+        Assert.True(overWire.ExitCode == 0, overWire.Stderr);
+        Assert.Equal(0, inProcess.ExitCode);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(scratch, "emulator.npy")), File.ReadAllBytes(Path.Combine(scratch, "firmware.npy")));
+        foreach (var key in new[] { "chip", "rows", "cols", "batch", "lsb_mac", "full_scale_mac", "rmse_lsb", "max_abs_error_lsb", "saturated_outputs", "programming_pulses", "unconverged_cells" })
+        {
+            Assert.Equal(inProcess.Json.GetProperty(key).GetRawText(), overWire.Json.GetProperty(key).GetRawText());
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var board in _boards)
+        {
+            board.Dispose();
+        }
+    }
+
+    private string StartBoard()
+    {
+        var board = new QemuProcess(QemuFirmwareImage.Path);
+        _boards.Add(board);
+        return board.Port;
+    }
+}
