@@ -28,7 +28,22 @@ internal static class QemuFirmwareImage
         return System.IO.Path.Combine(build, "aimc-firmware-cm3.elf");
     }
 
-    private static void Run(string program, params string[] args)
+    /// <summary>The address of a symbol of the image (a static variable's, from arm-none-eabi-nm).</summary>
+    public static uint Symbol(string name)
+    {
+        foreach (var line in Run("arm-none-eabi-nm", Path).Split('\n'))
+        {
+            var fields = line.Split(' ');
+            if (fields.Length == 3 && fields[2] == name)
+            {
+                return uint.Parse(fields[0], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException($"{Path} has no symbol {name}");
+    }
+
+    private static string Run(string program, params string[] args)
     {
         using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -38,6 +53,8 @@ internal static class QemuFirmwareImage
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', args)}: exit {process.ExitCode}\n{stdout.Result}\n{stderr}");
         }
+
+        return stdout.Result;
     }
 
     private static string? Which(string program) =>

@@ -1,3 +1,8 @@
+using AimcHil.Core;
+using AimcHil.Hardware;
+using AimcHil.Numerics;
+using AimcHil.Protocol;
+
 namespace AimcHil.Cli.Tests;
 
 /// <summary>The real host stack (<c>aimc</c>) against the C reference firmware's cortex-m3 image on QEMU's
@@ -50,6 +55,47 @@ public sealed class QemuFirmwareInteropTests : IDisposable
         {
             Assert.Equal(inProcess.Json.GetProperty(key).GetRawText(), overWire.Json.GetProperty(key).GetRawText());
         }
+    }
+
+    [QemuFact]
+    public void AWarmResetOfTheBoardIsNoticedAndTheTileIsProgrammedAgainFromTheShadow()
+    {
+        var board = new QemuProcess(QemuFirmwareImage.Path);
+        _boards.Add(board);
+        using var serial = new SerialPort(board.Port, 921600);
+        serial.Open();
+        using var chip = ProtocolChip.Open(serial.BaseStream, board.Port, new HostSessionOptions { Timeout = TimeSpan.FromSeconds(2), TargetFormat = TargetFormat.F32 });
+        var rng = new SeededRandom(11);
+        var weights = new Grid<float>(32, 32);
+        rng.FillUniform(weights.Data, -1f, 1f);
+        var inputs = new Grid<int>(8, 32);
+        for (var k = 0; k < inputs.Data.Length; k++)
+        {
+            inputs.Data[k] = rng.NextInt(255) - 127;
+        }
+
+        chip.Program(0, weights, WriteVerifyOptions.Default);
+        var before = chip.Mvm(0, inputs);
+        Assert.Equal(1u, chip.Session.Rig!.BootCounter);
+
+        var boots = QemuFirmwareImage.Symbol("boots");
+        Assert.Equal(1u, board.ReadWord(boots));
+        board.Reset();
+        // The monitor runs the reset on its own schedule: wait until the firmware has booted again and counted it.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (board.ReadWord(boots) != 2 && DateTime.UtcNow < deadline)
+        {
+        }
+
+        var after = chip.Mvm(0, inputs);
+
+        // The boot counter lives in .noinit, which a warm reset keeps: the firmware comes back as boot 2 with a blank
+        // chip, the host notices, programs tile 0 again from its shadow, and the MVM answers as before.
+        Assert.Equal(2u, chip.Session.Rig!.BootCounter);
+        Assert.Equal(1, chip.Session.Counters.ResetsDetected);
+        Assert.Equal(1, chip.Reprograms);
+        Assert.Equal(before.Codes.Data, after.Codes.Data);
+        Assert.Equal(before.MacPerCode, after.MacPerCode);
     }
 
     public void Dispose()

@@ -1,15 +1,15 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace AimcHil.Cli.Tests;
 
 /// <summary>QEMU's mps2-an385 board running the C firmware's cortex-m3 image, its UART0 on a host pseudo-terminal
-/// (<c>-serial pty</c>), whose path QEMU prints as "char device redirected to /dev/pts/N".</summary>
+/// (<c>-serial pty</c>), whose path QEMU prints as "char device redirected to /dev/pts/N", and QEMU's monitor on
+/// its standard input, for a warm reset of the board.</summary>
 internal sealed partial class QemuProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly ConcurrentQueue<string> _log = new();
+    private readonly List<string> _log = [];
     private readonly TaskCompletionSource<string> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public QemuProcess(string image)
@@ -21,7 +21,7 @@ internal sealed partial class QemuProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "-M", "mps2-an385", "-nographic", "-monitor", "none", "-kernel", image, "-serial", "pty" })
+        foreach (var a in new[] { "-M", "mps2-an385", "-nographic", "-monitor", "stdio", "-kernel", image, "-serial", "pty" })
         {
             start.ArgumentList.Add(a);
         }
@@ -33,7 +33,7 @@ internal sealed partial class QemuProcess : IDisposable
         _process.BeginErrorReadLine();
         if (!_port.Task.Wait(TimeSpan.FromSeconds(30)))
         {
-            throw new InvalidOperationException($"QEMU named no pseudo-terminal: {string.Join('\n', _log)}");
+            throw new InvalidOperationException($"QEMU named no pseudo-terminal: {Log}");
         }
 
         Port = _port.Task.Result;
@@ -49,6 +49,57 @@ internal sealed partial class QemuProcess : IDisposable
 
     /// <summary>The pseudo-terminal carrying the board's UART0.</summary>
     public string Port { get; }
+
+    private string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return string.Join('\n', _log);
+            }
+        }
+    }
+
+    /// <summary>The 32-bit word at a physical address of the board, read through the monitor (<c>xp</c>).</summary>
+    public uint ReadWord(uint address)
+    {
+        int seen;
+        lock (_log)
+        {
+            seen = _log.Count;
+        }
+
+        _process.StandardInput.WriteLine($"xp /1wx 0x{address:x8}");
+        _process.StandardInput.Flush();
+        var answer = new Regex($@"{address:x8}: 0x([0-9a-f]{{8}})");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            lock (_log)
+            {
+                for (var i = seen; i < _log.Count; i++)
+                {
+                    if (answer.Match(_log[i]) is { Success: true } match)
+                    {
+                        return uint.Parse(match.Groups[1].Value, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+
+                Monitor.Wait(_log, 100);
+            }
+        }
+
+        throw new InvalidOperationException($"QEMU's monitor did not answer xp at 0x{address:x8}: {Log}");
+    }
+
+    /// <summary>A warm reset of the board (the monitor's <c>system_reset</c>), as a bridge's reset button: the core
+    /// starts again from the reset vector, RAM keeps what the reset handler does not clear.</summary>
+    public void Reset()
+    {
+        _process.StandardInput.WriteLine("system_reset");
+        _process.StandardInput.Flush();
+    }
 
     public void Dispose()
     {
@@ -68,7 +119,12 @@ internal sealed partial class QemuProcess : IDisposable
             return;
         }
 
-        _log.Enqueue(line);
+        lock (_log)
+        {
+            _log.Add(line);
+            Monitor.PulseAll(_log);
+        }
+
         if (Redirected().Match(line) is { Success: true } match)
         {
             _port.TrySetResult(match.Groups[1].Value);
