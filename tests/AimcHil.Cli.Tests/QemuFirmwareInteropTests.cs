@@ -98,6 +98,37 @@ public sealed class QemuFirmwareInteropTests : IDisposable
         Assert.Equal(before.MacPerCode, after.MacPerCode);
     }
 
+    /// <summary>The reset handler paints the stack (startup.c); after programming, MVMs and a NAK whose message
+    /// formats a float through newlib (the deepest path), the words never written show the high-water mark (1 728 of
+    /// 8 192 bytes when measured); newlib's heap use is read likewise (232 of 4 096 bytes).</summary>
+    [QemuFact]
+    public void AFullSessionStaysWithinHalfTheStackReservation()
+    {
+        var board = new QemuProcess(QemuFirmwareImage.Path);
+        _boards.Add(board);
+        using var serial = new SerialPort(board.Port, 921600);
+        serial.Open();
+        using var chip = ProtocolChip.Open(serial.BaseStream, board.Port, new HostSessionOptions { Timeout = TimeSpan.FromSeconds(2), TargetFormat = TargetFormat.F32 });
+        var weights = new Grid<float>(32, 32);
+        new SeededRandom(12).FillUniform(weights.Data, -1f, 1f);
+        chip.Program(1, weights, WriteVerifyOptions.Default, null, ProgrammingDetail.PerWeight);
+        chip.Mvm(1, new Grid<int>(40, 32, [.. Enumerable.Range(0, 40 * 32).Select(k => (k % 255) - 127)]));
+        weights[3, 5] = 1.7f;
+
+        var refused = Assert.Throws<AimcException>(() => chip.Session.Request(Opcode.Program, new ProgramRequest(0, weights, WriteVerifyOptions.Default, null).Encode()));
+
+        // newlib-nano's float formatting is linked in (-u _printf_float): the number reads as the C# host prints it.
+        Assert.Contains("weight target 1.7 at row 3, column 5 is outside [-1, 1]", refused.Message, StringComparison.Ordinal);
+        var bottom = QemuFirmwareImage.Symbol("_stack_bottom");
+        var reservedBytes = (int)(QemuFirmwareImage.Symbol("_stack_top") - bottom);
+        var stack = board.ReadWords(bottom, reservedBytes / 4);
+        var untouchedBytes = 4 * stack.TakeWhile(word => word == 0x5AC4DEADu).Count();
+        Assert.InRange(reservedBytes - untouchedBytes, 1, reservedBytes / 2);
+        // newlib's strtof took its blocks from the bounded heap (_sbrk in board.c moves brk.0 up from _heap_start).
+        var heapBytes = (int)(board.ReadWord(QemuFirmwareImage.Symbol("brk.0")) - QemuFirmwareImage.Symbol("_heap_start"));
+        Assert.InRange(heapBytes, 1, 1024);
+    }
+
     public void Dispose()
     {
         foreach (var board in _boards)

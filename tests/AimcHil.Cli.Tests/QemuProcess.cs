@@ -62,7 +62,11 @@ internal sealed partial class QemuProcess : IDisposable
     }
 
     /// <summary>The 32-bit word at a physical address of the board, read through the monitor (<c>xp</c>).</summary>
-    public uint ReadWord(uint address)
+    public uint ReadWord(uint address) => ReadWords(address, 1)[0];
+
+    /// <summary>Consecutive 32-bit words from a physical address of the board, read through the monitor (<c>xp</c>,
+    /// which prints four a line, each line led by its address).</summary>
+    public uint[] ReadWords(uint address, int count)
     {
         int seen;
         lock (_log)
@@ -70,27 +74,37 @@ internal sealed partial class QemuProcess : IDisposable
             seen = _log.Count;
         }
 
-        _process.StandardInput.WriteLine($"xp /1wx 0x{address:x8}");
+        _process.StandardInput.WriteLine($"xp /{count}wx 0x{address:x8}");
         _process.StandardInput.Flush();
-        var answer = new Regex($@"{address:x8}: 0x([0-9a-f]{{8}})");
+        var words = new uint[count];
+        var found = 0;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (DateTime.UtcNow < deadline)
+        while (found < count && DateTime.UtcNow < deadline)
         {
             lock (_log)
             {
-                for (var i = seen; i < _log.Count; i++)
+                for (; seen < _log.Count && found < count; seen++)
                 {
-                    if (answer.Match(_log[i]) is { Success: true } match)
+                    var line = new Regex($@"{address + (4 * (uint)found):x8}: ((?:0x[0-9a-f]{{8}} ?)+)").Match(_log[seen]);
+                    if (!line.Success)
                     {
-                        return uint.Parse(match.Groups[1].Value, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+                        continue;
+                    }
+
+                    foreach (var word in line.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        words[found++] = uint.Parse(word.AsSpan(2), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
                     }
                 }
 
-                Monitor.Wait(_log, 100);
+                if (found < count)
+                {
+                    Monitor.Wait(_log, 100);
+                }
             }
         }
 
-        throw new InvalidOperationException($"QEMU's monitor did not answer xp at 0x{address:x8}: {Log}");
+        return found == count ? words : throw new InvalidOperationException($"QEMU's monitor did not answer xp of {count} words at 0x{address:x8}: {Log}");
     }
 
     /// <summary>A warm reset of the board (the monitor's <c>system_reset</c>), as a bridge's reset button: the core

@@ -2,7 +2,11 @@
  * image, zeroes .bss and calls main. No C library start files are linked (-nostartfiles). */
 #include <stdint.h>
 
-extern uint32_t _data_load, _data_start, _data_end, _bss_start, _bss_end, _stack_top;
+extern uint32_t _data_load, _data_start, _data_end, _bss_start, _bss_end, _stack_bottom, _stack_top;
+
+/* Every word of the stack below the reset handler's frame starts as this, so the deepest word written since is the
+ * stack's high-water mark (the QEMU tests read it through the monitor). */
+#define AIMC_STACK_PAINT 0x5AC4DEADUL
 
 int main(void);
 void aimc_reset_handler(void);
@@ -25,6 +29,11 @@ void aimc_reset_handler(void)
     }
     for (uint32_t *to = &_bss_start; to < &_bss_end;) {
         *to++ = 0;
+    }
+    uint32_t *sp;
+    __asm volatile("mov %0, sp" : "=r"(sp));
+    for (uint32_t *to = &_stack_bottom; to < sp - 16;) {
+        *to++ = AIMC_STACK_PAINT;
     }
     (void)main();
     halt();
