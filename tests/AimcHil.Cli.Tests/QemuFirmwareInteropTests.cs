@@ -2,6 +2,9 @@ using AimcHil.Core;
 using AimcHil.Hardware;
 using AimcHil.Numerics;
 using AimcHil.Protocol;
+using AimcHil.Training;
+using AimcHil.Training.Data;
+using AimcHil.Training.Runs;
 
 namespace AimcHil.Cli.Tests;
 
@@ -96,6 +99,47 @@ public sealed class QemuFirmwareInteropTests : IDisposable
         Assert.Equal(1, chip.Reprograms);
         Assert.Equal(before.Codes.Data, after.Codes.Data);
         Assert.Equal(before.MacPerCode, after.MacPerCode);
+    }
+
+    /// <summary>The same short hil run (in process, 480 samples, 4 epochs) over the Cortex-M3 image and over the host
+    /// build: two compilers, two C libraries, soft-float against x87/SSE doubles, one result.</summary>
+    [QemuFact]
+    public void HilTrainingOverTheEmulatedCortexM3LearnsAndEndsAsOverTheHostBuild()
+    {
+        var board = new QemuProcess(QemuFirmwareImage.Path);
+        _boards.Add(board);
+        using var host = new FirmwareProcess();
+        var (train, test) = SyntheticDataset.GaussianBlobs(600, 16, 3, 5, separation: 2.5).Split(480);
+        var options = new TrainingOptions
+        {
+            Mode = TrainingMode.Hil,
+            Layers = [16, 8, 3],
+            Epochs = 4,
+            BatchSize = 16,
+            LearningRate = 5e-3f,
+            Seed = 7,
+            Reprogram = "every:5",
+        };
+
+        var overBoard = Train(board.Port);
+        var overHost = Train(host.Port);
+
+        // Three classes: chance is 1/3.
+        Assert.InRange(overBoard.ChipTestAccuracy!.Value, 0.8, 1.0);
+        Assert.Equal(0, overBoard.RigResets);
+        Assert.Equal(overHost.ChipTestAccuracy, overBoard.ChipTestAccuracy);
+        Assert.Equal(overHost.SoftwareTestAccuracy, overBoard.SoftwareTestAccuracy);
+        Assert.Equal(overHost.FinalTrainLoss, overBoard.FinalTrainLoss);
+        Assert.Equal(overHost.ProgrammingPulses, overBoard.ProgrammingPulses);
+        Assert.Equal(overHost.Reprograms, overBoard.Reprograms);
+
+        TrainingSummary Train(string port)
+        {
+            using var serial = new SerialPort(port, 921600);
+            serial.Open();
+            using var chip = ProtocolChip.Open(serial.BaseStream, port, new HostSessionOptions { Timeout = TimeSpan.FromSeconds(2), TargetFormat = TargetFormat.F32 });
+            return new Trainer(options, train, test, chip).Run(null, false, false, null, null, CancellationToken.None);
+        }
     }
 
     /// <summary>The reset handler paints the stack (startup.c); after programming, MVMs and a NAK whose message
