@@ -48,7 +48,6 @@ public sealed class FirmwareLinkFaultTests : IDisposable
         }
 
         AssertSameRun(clean, damaged);
-        Assert.Equal(0, clean.LinkRetries);
         Assert.True(faulty.Counters.BitFlips > 0 && faulty.Counters.DroppedFrames > 0, faulty.Counters.ToString());
         Assert.True(damaged.LinkRetries > 0, $"retries {damaged.LinkRetries}");
         Assert.True(damaged.LinkDroppedFrames > 0, $"dropped {damaged.LinkDroppedFrames}");
