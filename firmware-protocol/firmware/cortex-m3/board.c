@@ -161,8 +161,8 @@ void aimc_hal_idle(void)
     __asm volatile("cpsie i" ::: "memory");
 }
 
-/* newlib's strtof (in the NAK messages' number formatting) takes small blocks through malloc; they come from the
- * linker script's .heap, bounded, and are never given back to anything else. The core itself allocates nothing. */
+/* newlib's number conversions (dtoa and strtod, in the NAK messages' number formatting) take small blocks through
+ * malloc; they come from the linker script's .heap, bounded. The core itself allocates nothing. */
 extern uint8_t _heap_start, _heap_end;
 void *_sbrk(ptrdiff_t increment);
 void *_sbrk(ptrdiff_t increment)
