@@ -131,7 +131,7 @@ static const uint8_t *get_values(aimc_reader *reader, int64_t count, uint32_t si
     }
     if (count * size > (int64_t)aimc_reader_remaining(reader)) {
         char why[128];
-        snprintf(why, sizeof why, "%lld values of %u bytes need %lld bytes, %lu are left", (long long)count, size,
+        snprintf(why, sizeof why, "%lld values of %u bytes need %lld bytes, %lu are left", (long long)count, (unsigned)size,
                  (long long)(count * size), (unsigned long)aimc_reader_remaining(reader));
         aimc_reader_fail(reader, why);
         return NULL;

@@ -34,12 +34,14 @@ internal static class BenchLinkCommand
             DefaultValueFactory = _ => new FileInfo(Path.Combine("hil-rigs", "fmnist-hil-1.yaml")),
         };
         var hilSteps = new Option<int>("--hil-steps") { Description = "hil steps of the 784-256-10 MLP timed over the paced rig (0: skip that measurement)", DefaultValueFactory = _ => 3 };
+        var port = new Option<string?>("--port") { Description = "measure a bridge on this serial device or pseudo-terminal (e.g. the C firmware's host build) instead of the virtual rig: tile 0 of its chip; the bridge sets the pace (--baud only converts bytes to line time) and the hil step is not measured" };
         var protocol = new Option<string>("--protocol") { Description = $"protocol version the host offers: {Versions[^1]} (default), or {string.Join(", ", Versions[..^1].Reverse())} to measure the older layouts and the line without pipelining", DefaultValueFactory = _ => Versions[^1] };
-        var command = new Command("link", "protocol payload efficiency, wire bytes against the information minimum, round trip, line utilization and hil step time over a pseudo-terminal") { rig, baud, trips, hilRig, hilSteps, protocol, json };
+        var command = new Command("link", "protocol payload efficiency, wire bytes against the information minimum, round trip, line utilization and hil step time over a pseudo-terminal") { rig, baud, trips, hilRig, hilSteps, protocol, port, json };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
-            var file = RigFileReader.Read(parse.GetValue(rig)!.FullName);
-            if (file.Chip is null)
+            var bridge = parse.GetValue(port);
+            var file = bridge is null ? RigFileReader.Read(parse.GetValue(rig)!.FullName) : null;
+            if (file is not null && file.Chip is null)
             {
                 throw new AimcException($"{file.Path}: bench link serves an emulator rig; give one of the presets in hil-rigs/");
             }
@@ -58,13 +60,13 @@ internal static class BenchLinkCommand
             }
 
             var minor = (byte)index;
-            var hilFile = parse.GetValue(hilSteps) > 0 ? RigFileReader.Read(parse.GetValue(hilRig)!.FullName) : null;
+            var hilFile = parse.GetValue(hilSteps) > 0 && bridge is null ? RigFileReader.Read(parse.GetValue(hilRig)!.FullName) : null;
             if (hilFile is not null && hilFile.Chip is null)
             {
                 throw new AimcException($"{hilFile.Path}: --hil-rig serves an emulator rig; give one of the presets in hil-rigs/");
             }
 
-            var result = Measure(file, lineRate, parse.GetValue(trips), minor) with
+            var result = Measure(file, bridge, lineRate, parse.GetValue(trips), minor) with
             {
                 Hil = hilFile is null ? null : MeasureHilStep(hilFile, lineRate, parse.GetValue(hilSteps), minor),
             };
@@ -74,7 +76,7 @@ internal static class BenchLinkCommand
             }
             else
             {
-                AnsiConsole.MarkupLineInterpolated($"virtual rig {file.Chip.Name} over a pseudo-terminal; frames up to {result.MaxPayload} bytes, window {result.Window}");
+                AnsiConsole.MarkupLineInterpolated($"{(file is null ? $"bridge on {bridge}" : $"virtual rig {file.Chip!.Name} over a pseudo-terminal")}; frames up to {result.MaxPayload} bytes, window {result.Window}");
                 var table = new Table().AddColumns("measure", "value", "target");
                 table.AddRow("payload efficiency, weight matrix", result.PayloadEfficiency.WeightMatrix.ToString("F4"), "≥ 0.98");
                 table.AddRow($"payload efficiency, {Batch} MVMs", result.PayloadEfficiency.MvmBatch.ToString("F4"), "≥ 0.98");
@@ -96,11 +98,15 @@ internal static class BenchLinkCommand
         return command;
     }
 
-    private static LinkBench Measure(RigFile file, int baud, int roundTrips, byte minor)
+    /// <param name="file">The emulator rig served as the virtual rig; null to measure the bridge on <paramref name="port"/>.</param>
+    private static LinkBench Measure(RigFile? file, string? port, int baud, int roundTrips, byte minor)
     {
-        using var chip = RigConnector.OpenEmulator(file, new RigOptions());
-        var info = chip.Info;
-        var rng = new SeededRandom(file.Seed);
+        using var chip = file is null ? null : RigConnector.OpenEmulator(file, new RigOptions());
+        // The virtual rig unpaced and then paced at baud; a bridge at whatever pace it keeps, both times.
+        IRigSide Open(int? rate) => chip is null ? new BridgeOnPort(port!, baud, minor) : new VirtualRigOnPty(chip, rate, minor);
+        var first = Open(null);
+        var info = first.Host.Info;
+        var rng = new SeededRandom(file?.Seed ?? 1);
         var weights = new Grid<float>(info.Rows, info.Cols);
         rng.FillUniform(weights.Data, -1f, 1f);
         var inputs = new Grid<int>(Batch, info.Rows);
@@ -117,7 +123,7 @@ internal static class BenchLinkCommand
         double[] trips;
         int maxPayload, window;
         long mvmWire, mvmMinimum, reprogramWire, reprogramMinimum;
-        using (var rigSide = new VirtualRigOnPty(chip, baud: null, minor))
+        using (var rigSide = first)
         {
             var session = rigSide.Host.Session;
             maxPayload = (int)session.Rig!.MaxPayload;
@@ -154,7 +160,7 @@ internal static class BenchLinkCommand
         // At a UART's pace: how much of the line a weight matrix's programming keeps busy, and how long a full
         // write-verify of the tile takes in the layouts the host chooses.
         double utilization, programTileSeconds;
-        using (var rigSide = new VirtualRigOnPty(chip, baud, minor))
+        using (var rigSide = Open(baud))
         {
             var session = rigSide.Host.Session;
             var sent = session.Counters.BytesSent;
@@ -171,7 +177,7 @@ internal static class BenchLinkCommand
 
         Array.Sort(trips);
         return new LinkBench(
-            file.Path,
+            file?.Path ?? port!,
             baud,
             maxPayload,
             window,
@@ -253,9 +259,30 @@ internal static class BenchLinkCommand
 
     private static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
 
+    /// <summary>A rig with a host session open on it.</summary>
+    private interface IRigSide : IDisposable
+    {
+        ProtocolChip Host { get; }
+    }
+
+    /// <summary>A bridge on a serial device or pseudo-terminal, reached as <c>aimc probe --port</c> reaches it.</summary>
+    private sealed class BridgeOnPort : IRigSide
+    {
+        public BridgeOnPort(string port, int baud, byte minor)
+        {
+            var serial = new SerialPort(port, baud);
+            serial.Open();
+            Host = ProtocolChip.Open(serial.BaseStream, port, new HostSessionOptions { Timeout = TimeSpan.FromSeconds(30), MaxMinor = minor });
+        }
+
+        public ProtocolChip Host { get; }
+
+        public void Dispose() => Host.Dispose();
+    }
+
     /// <summary>The emulated chip served on a fresh pseudo-terminal (paced at <c>baud</c> when given) with a host
     /// session open on its slave through the serial port code, as a bench would reach a USB bridge.</summary>
-    private sealed class VirtualRigOnPty : IDisposable
+    private sealed class VirtualRigOnPty : IRigSide
     {
         private readonly PseudoTerminal _terminal;
         private readonly CancellationTokenSource _stop = new();
