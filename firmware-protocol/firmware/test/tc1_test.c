@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "check.h"
+#include "frame.h"
 #include "hal.h"
 #include "requests.h"
 #include "tc1_chip.h"
@@ -19,14 +20,28 @@ static long offset;
 static int start_writes[16];
 static int start_count;
 static bool done_answers = true;
+static uint8_t status_answer; /* what STATUS reads when not replaying */
+static bool id_answers;       /* whether ID reads 7C 01 when not replaying */
 static int word_lines[TC1_ROWS];
 static int sample;
 
 void aimc_hal_spi_transfer(const uint8_t *tx, uint8_t *rx, size_t count)
 {
-    if (replaying == NULL) { /* not replaying a record: a chip that reads zeros */
+    if (replaying == NULL) { /* not replaying a record: a chip that reads zeros, but for ID, GEOMETRY and STATUS */
         if (rx != NULL) {
+            uint8_t reg = tx[1];
             memset(rx, 0, count);
+            if (reg == 0x00 && count == 5 && id_answers) {
+                rx[3] = 0x7C;
+                rx[4] = 0x01;
+            } else if (reg == 0x01 && count == 9) {
+                rx[4] = TC1_ROWS;
+                rx[6] = TC1_COLS;
+                rx[7] = TC1_TILES;
+                rx[8] = TC1_INPUT_BITS;
+            } else if (reg == 0x02 && count == 4) {
+                rx[3] = status_answer;
+            }
         }
         return;
     }
@@ -256,14 +271,45 @@ static void faults(void)
     uint32_t length = aimc_requests_execute(&requests, 2, 0x0020, request, sizeof request, answer, sizeof answer, &kind);
     done_answers = true;
     const char *expected = "TC1: DONE did not rise within 100 ms of START; check the DONE and START wires and the chip's supplies";
-    CHECK(length > 2 && contains(answer, length, expected), "MVM without DONE: %u bytes, kind %d",
+    CHECK(kind == AIMC_KIND_NAK && contains(answer, length, expected), "MVM without DONE: %u bytes, kind %d",
           (unsigned)length, kind);
     CHECK(start_writes[start_count - 1] == 0, "START left high after a DONE timeout");
+
+    /* PROGRAM (0x0010) of tile 0, no mask, verify, 2 %, 20 pulses, a 1x1 grid of 0.5, on a chip whose STATUS reads
+     * ERROR after the command. */
+    uint8_t program[] = {0, 0, 0, 0, 0, 1, 0x7B, 0x14, 0xAE, 0x47, 0xE1, 0x7A, 0x94, 0x3F, 20, 0, 0, 0,
+                         1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0x3F};
+    status_answer = 0x06;
+    length = aimc_requests_execute(&requests, 2, 0x0010, program, sizeof program, answer, sizeof answer, &kind);
+    status_answer = 0;
+    expected = "TC1: the chip refused a register write or the PROGRAM command (STATUS ERROR); check that the firmware's "
+               "geometry matches the chip and that nothing else drives its bus";
+    CHECK(kind == AIMC_KIND_NAK && contains(answer, length, expected), "PROGRAM with STATUS ERROR: %u bytes, kind %d",
+          (unsigned)length, kind);
+    length = aimc_requests_execute(&requests, 2, 0x0010, program, sizeof program, answer, sizeof answer, &kind);
+    CHECK(kind == AIMC_KIND_RSP, "the next PROGRAM still failed: kind %d", kind);
+}
+
+/* A chip that does not answer ID is no TC1: no back-end, and the reason. */
+static void no_chip(void)
+{
+    static aimc_tc1_chip tc1;
+    aimc_tc1_config config = board();
+    char why[200] = "";
+    replaying = NULL;
+    id_answers = false;
+    const aimc_chip *chip = aimc_tc1_chip_init(&tc1, &config, why, sizeof why);
+    id_answers = true;
+    CHECK(chip == NULL, "a chip reading ID 0000 was accepted");
+    CHECK(strcmp(why, "TC1: ID reads 0x0000, expected 0x7C01: is the chip powered and on its chip select?") == 0,
+          "why: %s", why);
 }
 
 int main(void)
 {
     golden();
+    id_answers = true;
     faults();
+    no_chip();
     return check_result("tc1_test");
 }
