@@ -29,6 +29,9 @@ enum {
 enum { COMMAND_PROGRAM = 0x01, COMMAND_CLEAR_MASK = 0x02, COMMAND_READBACK = 0x03 };
 enum { STATUS_BUSY = 1, STATUS_DONE = 2, STATUS_ERROR = 4 };
 
+/* The SPI buffer also holds PROGRAM_TOTALS' 8 data bytes. */
+_Static_assert(AIMC_TC1_MAX_COLS >= 4 && AIMC_TC1_MAX_COLS <= 65535, "AIMC_TC1_MAX_COLS is 4 .. 65535");
+
 static aimc_tc1_chip *of(void *context)
 {
     return context;
@@ -333,8 +336,9 @@ static void read_back(aimc_tc1_chip *t, int32_t tile)
         reg_write_u8(t, REG_ARRAY, (uint8_t)a);
         read_rows(t, REG_READBACK_ROW, a);
     }
+    /* A refused READBACK keeps the tile (its states read as zeros) so the other cells of the request do not read it
+     * again; the request layer answers NAK CHIP. */
     if (!status_ok(t, "READBACK")) {
-        t->readback_tile = -1;
         return;
     }
     if (!t->config.differential_pair) {

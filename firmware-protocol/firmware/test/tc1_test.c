@@ -22,12 +22,14 @@ static int start_count;
 static bool done_answers = true;
 static uint8_t status_answer; /* what STATUS reads when not replaying */
 static bool id_answers;       /* whether ID reads 7C 01 when not replaying */
+static int free_transactions; /* transactions when not replaying */
 static int word_lines[TC1_ROWS];
 static int sample;
 
 void aimc_hal_spi_transfer(const uint8_t *tx, uint8_t *rx, size_t count)
 {
     if (replaying == NULL) { /* not replaying a record: a chip that reads zeros, but for ID, GEOMETRY and STATUS */
+        free_transactions++;
         if (rx != NULL) {
             uint8_t reg = tx[1];
             memset(rx, 0, count);
@@ -288,6 +290,18 @@ static void faults(void)
           (unsigned)length, kind);
     length = aimc_requests_execute(&requests, 2, 0x0010, program, sizeof program, answer, sizeof answer, &kind);
     CHECK(kind == AIMC_KIND_RSP, "the next PROGRAM still failed: kind %d", kind);
+
+    /* READBACK (0x0011) of tile 0 with STATUS ERROR: NAK CHIP, and the tile read once (COMMAND, ARRAY, REPORT_ROW
+     * and two rows per array, STATUS), not once per cell. */
+    uint8_t readback[] = {0, 0, 0, 0};
+    status_answer = 0x04;
+    free_transactions = 0;
+    length = aimc_requests_execute(&requests, 2, 0x0011, readback, sizeof readback, answer, sizeof answer, &kind);
+    status_answer = 0;
+    expected = "TC1: the chip refused a register write or the READBACK command (STATUS ERROR)";
+    CHECK(kind == AIMC_KIND_NAK && contains(answer, length, expected), "READBACK with STATUS ERROR: %u bytes, kind %d",
+          (unsigned)length, kind);
+    CHECK(free_transactions == 1 + 2 * (1 + 1 + TC1_ROWS) + 1, "READBACK took %d transactions", free_transactions);
 }
 
 /* A chip that does not answer ID is no TC1: no back-end, and the reason. */
