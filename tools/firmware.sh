@@ -5,7 +5,8 @@
 #   tools/firmware.sh test     both builds, every CTest test in each; the last line is "firmware: N passed, N failed"
 #   tools/firmware.sh cortex-m3
 #                              the bare-metal image for QEMU's mps2-an385 board (build-cortex-m3), with and without
-#                              the soft chip, and their flash and RAM (arm-none-eabi-size); `test` builds it as well
+#                              the soft chip, and with the tc1 back-end instead, and their flash and RAM
+#                              (arm-none-eabi-size); `test` builds it as well
 #   tools/firmware.sh fuzz [SECONDS-PER-TARGET]
 #                              libFuzzer (clang, ASan+UBSan) on the frame decoder and on the whole session, seeded with
 #                              the golden frames, default 30 s each (the CI run); a long run is e.g. `fuzz 3600`.
@@ -71,7 +72,7 @@ fi
 cortex_m3() {
   local dir=$source/build-cortex-m3
   cmake -S "$source/cortex-m3" -B "$dir" >/dev/null && cmake --build "$dir" -j 2 >/dev/null || return 1
-  (cd "$dir" && arm-none-eabi-size aimc-firmware-cm3-core.elf aimc-firmware-cm3.elf)
+  (cd "$dir" && arm-none-eabi-size aimc-firmware-cm3-core.elf aimc-firmware-cm3.elf aimc-firmware-cm3-tc1.elf)
 }
 
 case $command in

@@ -1,14 +1,14 @@
 /* The HAL (hal.h) of the cortex-m3 target on QEMU's mps2-an385 board: the CMSDK APB UART0 at 0x40004000 as the
  * serial line (its receive interrupt fills a ring buffer), SysTick as the millisecond clock, a boot counter that
  * survives a warm reset, and the `soft` chip back-end (or none: AIMC_BOARD_NO_CHIP builds the core and this HAL
- * alone, for the footprint). QEMU carries UART0 to a host pseudo-terminal with `-serial pty`. */
+ * alone, for the footprint; or `tc1`: AIMC_BOARD_TC1, with board_tc1.c). QEMU carries UART0 to a host pseudo-terminal with `-serial pty`. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "firmware.h"
 #include "hal.h"
-#ifndef AIMC_BOARD_NO_CHIP
+#if !defined(AIMC_BOARD_NO_CHIP) && !defined(AIMC_BOARD_TC1)
 #include "soft_chip.h"
 #endif
 
@@ -128,7 +128,9 @@ uint32_t aimc_hal_boot_counter(void)
     return boots;
 }
 
-#ifdef AIMC_BOARD_NO_CHIP
+#if defined(AIMC_BOARD_TC1)
+/* The tc1 back-end: aimc_hal_chip and the TC1 functions are in board_tc1.c. */
+#elif defined(AIMC_BOARD_NO_CHIP)
 /* No chip back-end: the loop does not start. This build exists to measure the core and this HAL alone. */
 const aimc_chip *aimc_hal_chip(void)
 {

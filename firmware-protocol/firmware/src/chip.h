@@ -1,6 +1,6 @@
 /* The chip operations a back-end provides (the chip half of the HAL, hal.h): what the requests of PROTOCOL.md section
  * 6 need from a chip, one cell or one input vector at a time, so the request layer needs no buffer of a tile's size.
- * A failed operation writes its reason into error (the host shows CHIP messages verbatim) and returns false. */
+ * A back-end that can fail (a bus that does not answer) says why through fault (the host shows CHIP messages verbatim). */
 #ifndef AIMC_CHIP_H
 #define AIMC_CHIP_H
 
@@ -63,6 +63,9 @@ typedef struct {
     bool clock_is_virtual;
     void (*clock_advance)(void *context, double seconds);
     void (*reseed)(void *context, uint64_t seed);
+    /* Why the last run_program, READBACK or mvm failed (a bus or a line that did not answer), or NULL; NULL function:
+     * the back-end cannot fail. The request layer answers NAK CHIP with the message. */
+    const char *(*fault)(void *context);
 } aimc_chip;
 
 #endif

@@ -38,4 +38,20 @@ bool aimc_hal_running(void);
 /* Waits for input or a few milliseconds when the line is quiet (a part may sleep until an interrupt). */
 void aimc_hal_idle(void);
 
+/* The `tc1` back-end (tc1_chip.h) on a bridge wired to a TC1 (hil-rigs/direct-tc1.md); a build without it needs none
+ * of these. */
+/* One transaction on TC1's register bus (SPI mode 0, MSB first, up to 10 MHz): chip select asserted, count bytes of
+ * tx clocked out while count bytes are clocked into rx, chip select released. rx may be NULL (discard what comes in)
+ * or equal to tx (in place: each byte is sent before its place is overwritten). */
+void aimc_hal_spi_transfer(const uint8_t *tx, uint8_t *rx, size_t count);
+/* Drives the START line (an output): a rising edge makes the chip sample its word lines and compute. */
+void aimc_hal_start_write(bool high);
+/* Waits for a rising edge of the DONE line (an input), at most timeout_ms; an edge that came after the last call
+ * returned counts (the chip may finish before the wait begins). False on timeout. */
+bool aimc_hal_done_wait(uint32_t timeout_ms);
+/* Puts count signed input codes on the word lines (the board's DACs: code x is mid + x / x_max * half span volts). */
+void aimc_hal_word_lines_write(const int32_t *codes, int32_t count);
+/* Reads count column outputs as codes (the board's ADCs); TC1 has no ADC of its own. */
+void aimc_hal_columns_read(int32_t *codes, int32_t count);
+
 #endif

@@ -269,6 +269,17 @@ static void targets_decode(aimc_reader *reader, selection_walk *walk)
     }
 }
 
+/* Whether the chip failed its last operation (a back-end on a bus: a line that did not answer); then the NAK. */
+static bool chip_failed(const aimc_chip *chip, uint8_t *answer, uint32_t capacity, uint8_t *kind, uint32_t *length)
+{
+    const char *why = chip->fault != NULL ? chip->fault(chip->context) : NULL;
+    if (why == NULL) {
+        return false;
+    }
+    *length = nak(answer, capacity, kind, AIMC_NAK_CHIP, "%s", why);
+    return true;
+}
+
 /* The common end of PROGRAM and PROGRAM_CELLS: tile and shape checks, the weight range, then the chip. */
 static bool program(const aimc_chip *chip, int32_t tile, selection_walk *walk, bool all, const aimc_write_verify *options,
                     uint8_t *answer, uint32_t capacity, uint8_t *kind, uint32_t *length)
@@ -307,7 +318,7 @@ static bool program(const aimc_chip *chip, int32_t tile, selection_walk *walk, b
         chip->set_target(chip->context, row * shape->cols + col, target);
     }
     chip->run_program(chip->context, options);
-    return true;
+    return !chip_failed(chip, answer, capacity, kind, length);
 }
 
 /* PROTOCOL.md 6.2 -> 6.3. */
@@ -389,6 +400,9 @@ static uint32_t program_request(const aimc_chip *chip, aimc_reader *reader, uint
             }
         }
         chip->run_program(chip->context, &options);
+        if (chip_failed(chip, answer, capacity, kind, &length)) {
+            return length;
+        }
     }
     aimc_writer w;
     aimc_writer_init(&w, answer, capacity);
@@ -596,6 +610,9 @@ static uint32_t readback_request(const aimc_chip *chip, aimc_reader *reader, uin
             aimc_put_f32(&w, chip->read_state(chip->context, tile, a, k));
         }
     }
+    if (chip_failed(chip, answer, capacity, kind, &length)) {
+        return length;
+    }
     if (w.full) {
         return nak(answer, capacity, kind, AIMC_NAK_TOO_LARGE, "the device states of a tile exceed the %lu bytes this rig can send",
                    (unsigned long)capacity);
@@ -749,6 +766,10 @@ static uint32_t mvm_request(aimc_requests *requests, bool packed, aimc_reader *r
             }
             int32_t vector_saturated = 0;
             chip->mvm(chip->context, tile, requests->inputs, requests->outputs, &vector_saturated);
+            uint32_t failed;
+            if (chip_failed(chip, answer, capacity, kind, &failed)) {
+                return failed;
+            }
             saturated += vector_saturated;
             for (int32_t j = 0; j < cols; j++) {
                 aimc_write_u32(answer + at, (uint32_t)requests->outputs[j]);
@@ -783,6 +804,10 @@ static uint32_t mvm_request(aimc_requests *requests, bool packed, aimc_reader *r
                 }
                 int32_t vector_saturated = 0;
                 chip->mvm(chip->context, tile, requests->inputs, requests->outputs, &vector_saturated);
+                uint32_t failed;
+                if (chip_failed(chip, answer, capacity, kind, &failed)) {
+                    return failed;
+                }
                 saturated += vector_saturated;
                 for (int32_t j = 0; j < cols; j++) {
                     int32_t code = requests->outputs[j];
