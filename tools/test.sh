@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the solution, then the C firmware's CTest suite (tools/firmware.sh test), and ends with one line
+# Runs every test of the solution, then the C firmware's CTest suite (tools/firmware.sh test: cmake, then ctest in a
+# plain and a sanitizer build), and ends with one line
 # "N passed, N failed" counted from both.
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -41,7 +41,8 @@ public class PipelineTests
         var preset = VirtualRig.SmallPcm();
         var served = new HeldChip(new EmulatedChip(preset, Seed));
         using var rig = new VirtualRig(served, new HostSessionOptions { Timeout = TimeSpan.FromMilliseconds(300) });
-        var mvms = Program(new EmulatedChip(preset, Seed), rig.Chip);
+        using var programmedAlike = new EmulatedChip(preset, Seed);
+        var mvms = Program(programmedAlike, rig.Chip);
         var secondSeen = new ManualResetEventSlim();
         ushort? first = null;
         rig.Host.WriteFilter = bytes =>
@@ -150,6 +151,9 @@ public class PipelineTests
             bytes.Length > 1 && FrameCodec.Decode(bytes.AsSpan(0, bytes.Length - 1)).Frame is { Kind: FrameKind.Ack, Flags: FrameFlags.None } frame
                 && TransferAck.Decode(frame.Payload).Offset == 0 ? [] : bytes;
 
+        // The programming before may take a retry of its own on a slow first call (JIT, the first compute view):
+        // count only what the MVMs add.
+        var retriesBefore = rig.Chip.Session.Counters.Retries;
         var overWire = rig.Chip.Mvm(mvms);
 
         Assert.Equal(3, firstAcks);
@@ -158,7 +162,7 @@ public class PipelineTests
             Same.Mvm(Expected(direct, mvm), result);
         }
 
-        Assert.Equal(0, rig.Chip.Session.Counters.Retries);
+        Assert.Equal(retriesBefore, rig.Chip.Session.Counters.Retries);
     }
 
     [Fact]
@@ -187,7 +191,8 @@ public class PipelineTests
     {
         var preset = VirtualRig.SmallPcm();
         using var rig = new VirtualRig(new EmulatedChip(preset, Seed), new HostSessionOptions { TargetFormat = TargetFormat.F32, Timeout = TimeSpan.FromMilliseconds(300) });
-        var mvms = Program(new EmulatedChip(preset, Seed), rig.Chip);
+        using var programmedAlike = new EmulatedChip(preset, Seed);
+        var mvms = Program(programmedAlike, rig.Chip);
         var rebooted = new CountingChip(new EmulatedChip(preset, Seed + 1));
         rig.Reboot(rebooted, new DeviceServerOptions { BootCounter = 2 });
 
