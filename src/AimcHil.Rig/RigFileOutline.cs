@@ -13,7 +13,10 @@ namespace AimcHil.Rig;
 /// already name the field and what it takes.</remarks>
 internal sealed class RigFileOutline
 {
+    // NullabilityInfoContext caches in a plain Dictionary and is not thread-safe: rig files read on several threads
+    // at once (tests run in parallel, a server opening rigs) share it under this lock.
     private static readonly NullabilityInfoContext Nullability = new();
+    private static readonly Lock NullabilityGate = new();
     private readonly Dictionary<string, int> _lines = [];
     private readonly Dictionary<(long Line, long Column), string> _values = [];
     private readonly Dictionary<string, string> _written = [];
@@ -164,7 +167,15 @@ internal sealed class RigFileOutline
         property.PropertyType.IsValueType
             ? Nullable.GetUnderlyingType(property.PropertyType) is not null
             : !ValidRanges.IsSection(property.PropertyType) && ValidRanges.ItemType(property.PropertyType) is null
-                && Nullability.Create(property).WriteState == NullabilityState.Nullable;
+                && NullableWhenWritten(property);
+
+    private static bool NullableWhenWritten(PropertyInfo property)
+    {
+        lock (NullabilityGate)
+        {
+            return Nullability.Create(property).WriteState == NullabilityState.Nullable;
+        }
+    }
 
     /// <summary>An empty value (<c>key:</c> with nothing after it, <c>~</c> or <c>null</c>).</summary>
     private static bool IsNull(ParsingEvent? e) =>
