@@ -152,7 +152,7 @@ internal static class BenchCommand
                 foreach (var (key, rigFile, policyText, timed, warmup) in new[]
                 {
                     (NoWires, parse.GetValue(rig)!, "every:1", count ?? LenetSteps, LenetWarmupSteps),
-                    (WiresCase, parse.GetValue(wiresRig)!, "delta:0.005", count ?? LenetSteps, 1),
+                    (WiresCase, parse.GetValue(wiresRig)!, "delta:0.005", count ?? LenetSteps, LenetWarmupSteps),
                 })
                 {
                     var measured = MeasureCase(
@@ -217,9 +217,12 @@ internal static class BenchCommand
     private const string IrSolveCase = "ir_solve";
 
     /// <summary>lenet's steps cost 641 MVMs per image against the MLP's 5: fewer steps give the same seconds.</summary>
-    private const int LenetSteps = 20;
+    private const int LenetSteps = 50;
 
-    private const int LenetWarmupSteps = 5;
+    /// <summary>Untimed lenet steps, in both cases: a step calls each of its methods only a few times, so the JIT's
+    /// tiering (30 calls, then a background recompile) reaches steady code only after about 40 steps; timed from step
+    /// 6, the figure had been half the steady one.</summary>
+    private const int LenetWarmupSteps = 50;
     private static readonly int[] MlpLayers = [784, 256, 10];
 
     /// <summary>One case's figures: hil and software (and PyTorch) back to back, in JSON and in one line of text.</summary>
