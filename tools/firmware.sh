@@ -6,7 +6,8 @@
 #   tools/firmware.sh cortex-m3
 #                              the bare-metal image for QEMU's mps2-an385 board (build-cortex-m3), with and without
 #                              the soft chip, and with the tc1 back-end instead, and their flash and RAM
-#                              (arm-none-eabi-size); `test` builds it as well
+#                              (arm-none-eabi-size); fails when the tc1 image exceeds 64 KB of flash or 20 KB of RAM;
+#                              `test` builds it as well
 #   tools/firmware.sh fuzz [SECONDS-PER-TARGET]
 #                              libFuzzer (clang, ASan+UBSan) on the frame decoder and on the whole session, seeded with
 #                              the golden frames, default 30 s each (the CI run); a long run is e.g. `fuzz 3600`.
@@ -68,11 +69,23 @@ if ! command -v arm-none-eabi-gcc >/dev/null || ! command -v qemu-system-arm >/d
   install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm || { echo "firmware: 0 passed, 1 failed"; exit 1; }
 fi
 
-# Builds the cortex-m3 images and prints their sizes; fails when the build does.
+# Issue 14's footprint criterion: the tc1 image (no soft) fits a part of 64 KB flash and 20 KB RAM. Flash is text +
+# data, RAM data + bss (which holds the stack and heap the linker script reserves).
+FLASH_LIMIT_BYTES=65536
+RAM_LIMIT_BYTES=20480
+
+# Builds the cortex-m3 images and prints their sizes; fails when the build does, or when the tc1 image does not fit.
 cortex_m3() {
-  local dir=$source/build-cortex-m3
+  local dir=$source/build-cortex-m3 text data bss
   cmake -S "$source/cortex-m3" -B "$dir" >/dev/null && cmake --build "$dir" -j 2 >/dev/null || return 1
-  (cd "$dir" && arm-none-eabi-size aimc-firmware-cm3-core.elf aimc-firmware-cm3.elf aimc-firmware-cm3-tc1.elf)
+  (cd "$dir" && arm-none-eabi-size aimc-firmware-cm3-core.elf aimc-firmware-cm3.elf aimc-firmware-cm3-tc1.elf) || return 1
+  read -r text data bss _ < <(arm-none-eabi-size "$dir/aimc-firmware-cm3-tc1.elf" | tail -n 1)
+  local flash=$((text + data)) ram=$((data + bss))
+  if [ "$flash" -gt "$FLASH_LIMIT_BYTES" ] || [ "$ram" -gt "$RAM_LIMIT_BYTES" ]; then
+    echo "firmware: error: the tc1 image needs $flash bytes of flash and $ram of RAM, over a part's $FLASH_LIMIT_BYTES and $RAM_LIMIT_BYTES" >&2
+    return 1
+  fi
+  echo "firmware: the tc1 image fits: $flash bytes of flash (of $FLASH_LIMIT_BYTES), $ram of RAM (of $RAM_LIMIT_BYTES)"
 }
 
 case $command in

@@ -157,7 +157,9 @@ typedef struct {
     const uint8_t *list;      /* the gap list, or the bitmap */
     uint32_t list_bytes;      /* its length */
     uint32_t listed;          /* cells listed (GAPS) or set (BITMAP); cells for ALL */
-    const uint8_t *targets;   /* one target per selected cell */
+    const uint8_t *targets;   /* one target per selected cell, or (by_cell) per cell of the grid */
+    bool by_cell;             /* PROGRAM's mask: the targets cover every cell, selected or not */
+    int32_t tile_cols;        /* the tile's columns, for the chip's cell numbers */
     /* walking state */
     uint32_t list_at, taken;
     int64_t cell;
@@ -194,7 +196,9 @@ static bool walk_next(selection_walk *walk, int64_t *cell, float *target)
         } while (walk->cell < walk->cells && !(walk->list[walk->cell >> 3] & (1U << (walk->cell & 7))));
     }
     *cell = walk->cell;
-    if (walk->format == FORMAT_F32) {
+    if (walk->by_cell) {
+        *target = f32_at(walk->targets + 4U * (uint32_t)walk->cell);
+    } else if (walk->format == FORMAT_F32) {
         *target = f32_at(walk->targets + 4U * walk->taken);
     } else {
         *target = (float)(int16_t)aimc_read_u16(walk->targets + 2U * walk->taken) / 16384.0f;
@@ -269,6 +273,147 @@ static void targets_decode(aimc_reader *reader, selection_walk *walk)
     }
 }
 
+/* The walk as the chip's list of targets (chip.h), in the tile's cell numbers. */
+static void targets_start(void *context)
+{
+    walk_start(context);
+}
+
+static bool targets_next(void *context, int32_t *cell, float *target)
+{
+    selection_walk *walk = context;
+    int64_t k;
+    if (!walk_next(walk, &k, target)) {
+        return false;
+    }
+    *cell = (int32_t)(k / walk->cols) * walk->tile_cols + (int32_t)(k % walk->cols);
+    return true;
+}
+
+static void f32_put(uint8_t *bytes, float value)
+{
+    uint32_t bits;
+    memcpy(&bits, &value, sizeof bits);
+    aimc_write_u32(bytes, bits);
+}
+
+/* A programming report as the chip streams it (chip.h), written into the answer. PROGRAM's grids (PROTOCOL.md 6.3)
+ * have fixed places, so each value goes straight to its own. PROGRAM_CELLS' grids (6.8) follow a pulse histogram and
+ * the unconverged list, whose lengths are known only at the end: its grids (or for a summary the pulses alone) are
+ * kept in the answer's tail, the histogram is made from them before the first unconverged cell, and the grids move
+ * into place at the end. The capacity checks before the chip is touched leave room for all of it. */
+typedef struct {
+    uint8_t *answer;
+    uint32_t capacity;
+    int32_t cells, cols;
+    bool cells_request; /* PROGRAM_CELLS; else PROGRAM */
+    bool per_weight;    /* the grids are in the answer (PROGRAM always) */
+    uint32_t grids;     /* where the target, representable, achieved and pulses grids are, 4 bytes a cell each */
+    uint32_t pulses;    /* where the pulses grid is (for a summary, the only one kept) */
+    uint32_t bins;      /* PROGRAM_CELLS: the histogram's bins, 0 until it is made */
+    uint32_t list;      /* where the unconverged list starts */
+    uint32_t unconverged;
+    bool overflow;      /* a value outside the room checked for: NAK INTERNAL */
+} report_stream;
+
+static uint8_t *grid_at(report_stream *r, uint32_t grid, int32_t cell)
+{
+    if (cell < 0 || cell >= r->cells) {
+        r->overflow = true;
+        return NULL;
+    }
+    if (grid == 3) {
+        return r->answer + r->pulses + 4U * (uint32_t)cell;
+    }
+    return r->per_weight ? r->answer + r->grids + 4U * ((uint32_t)r->cells * grid + (uint32_t)cell) : NULL;
+}
+
+static void stream_value(void *context, aimc_report_field field, int32_t cell, float value)
+{
+    uint8_t *at = grid_at(context, field == AIMC_REPORT_TARGET ? 0 : field == AIMC_REPORT_REPRESENTABLE ? 1 : 2, cell);
+    if (at != NULL) {
+        f32_put(at, value);
+    }
+}
+
+static void stream_pulses(void *context, int32_t cell, int32_t pulses)
+{
+    uint8_t *at = grid_at(context, 3, cell);
+    if (at != NULL) {
+        aimc_write_u32(at, (uint32_t)pulses);
+    }
+}
+
+/* PROGRAM_CELLS: the histogram of the pulses grid, in its place after the total; the list follows it. */
+static void stream_histogram(report_stream *r)
+{
+    const uint8_t *pulses = r->answer + r->pulses;
+    int32_t most = -1;
+    for (int32_t k = 0; k < r->cells; k++) {
+        int32_t p = (int32_t)aimc_read_u32(pulses + 4U * (uint32_t)k);
+        r->overflow |= p < 0;
+        most = p > most ? p : most;
+    }
+    r->bins = (uint32_t)(most + 1);
+    /* Below the pulses it is made from, and the grids kept for a per-weight report (with a byte for its flag). */
+    uint32_t room = r->per_weight ? r->grids - 1U : r->pulses;
+    if (r->overflow || 28U + 4U * (uint64_t)r->bins > room) {
+        r->overflow = true;
+        r->bins = 0;
+        return;
+    }
+    uint8_t *histogram = r->answer + 24;
+    memset(histogram, 0, 4U * r->bins);
+    for (int32_t k = 0; k < r->cells; k++) {
+        uint8_t *bin = histogram + 4U * aimc_read_u32(pulses + 4U * (uint32_t)k);
+        aimc_write_u32(bin, aimc_read_u32(bin) + 1U);
+    }
+    r->list = 28U + 4U * r->bins;
+}
+
+static void stream_unconverged(void *context, int32_t cell)
+{
+    report_stream *r = context;
+    if (r->cells_request && r->list == 0 && !r->overflow) {
+        stream_histogram(r);
+    }
+    uint32_t size = r->cells_request ? 4U : 8U;
+    uint32_t at = r->list + size * r->unconverged;
+    /* The list may run over the PROGRAM_CELLS tail's pulses (made into the histogram), never over the grids kept for
+     * a per-weight report, nor the byte of its flag before them. */
+    uint32_t end = r->per_weight && r->cells_request ? r->grids - 1U : r->capacity;
+    if (r->overflow || r->list == 0 || cell < 0 || cell >= r->cells || at > end || size > end - at) {
+        r->overflow = true;
+        return;
+    }
+    if (r->cells_request) {
+        aimc_write_u32(r->answer + at, (uint32_t)cell);
+    } else {
+        aimc_write_u32(r->answer + at, (uint32_t)(cell / r->cols));
+        aimc_write_u32(r->answer + at + 4, (uint32_t)(cell % r->cols));
+    }
+    r->unconverged++;
+}
+
+/* The stream of a programming report into answer; PROGRAM's room (32 + 24 per cell) or PROGRAM_CELLS' (33 + 4 or 20
+ * per cell + 4 per bin, and two) was checked. */
+static report_stream report_stream_for(const aimc_chip *chip, uint8_t *answer, uint32_t capacity, bool cells_request,
+                                       bool per_weight)
+{
+    report_stream r = {0};
+    r.answer = answer;
+    r.capacity = capacity;
+    r.cells = chip->shape.rows * chip->shape.cols;
+    r.cols = chip->shape.cols;
+    r.cells_request = cells_request;
+    r.per_weight = per_weight || !cells_request;
+    uint32_t grids = 16U * (uint32_t)r.cells;
+    r.grids = !cells_request ? 12U : r.per_weight ? capacity - grids : 0U;
+    r.pulses = !cells_request || r.per_weight ? r.grids + 12U * (uint32_t)r.cells : capacity - 4U * (uint32_t)r.cells;
+    r.list = cells_request ? 0U : 24U + grids;
+    return r;
+}
+
 /* Whether the chip failed its last operation (a back-end on a bus: a line that did not answer); then the NAK. */
 static bool chip_failed(const aimc_chip *chip, uint8_t *answer, uint32_t capacity, uint8_t *kind, uint32_t *length)
 {
@@ -282,7 +427,7 @@ static bool chip_failed(const aimc_chip *chip, uint8_t *answer, uint32_t capacit
 
 /* The common end of PROGRAM and PROGRAM_CELLS: tile and shape checks, the weight range, then the chip. */
 static bool program(const aimc_chip *chip, int32_t tile, selection_walk *walk, bool all, const aimc_write_verify *options,
-                    uint8_t *answer, uint32_t capacity, uint8_t *kind, uint32_t *length)
+                    report_stream *stream, uint8_t *answer, uint32_t capacity, uint8_t *kind, uint32_t *length)
 {
     const aimc_chip_shape *shape = &chip->shape;
     if (!check_budget(chip, options, answer, capacity, kind, length) ||
@@ -311,14 +456,21 @@ static bool program(const aimc_chip *chip, int32_t tile, selection_walk *walk, b
                       (long)options->max_pulses_per_cell);
         return false;
     }
-    chip->begin_program(chip->context, tile, all);
-    walk_start(walk);
-    while (walk_next(walk, &cell, &target)) {
-        int32_t row = (int32_t)(cell / walk->cols), col = (int32_t)(cell % walk->cols);
-        chip->set_target(chip->context, row * shape->cols + col, target);
+    walk->tile_cols = shape->cols;
+    aimc_targets targets = {walk, targets_start, targets_next};
+    aimc_report_sink sink = {stream, stream_value, stream_pulses, stream_unconverged};
+    chip->program(chip->context, tile, all, &targets, options, &sink);
+    if (chip_failed(chip, answer, capacity, kind, length)) {
+        return false;
     }
-    chip->run_program(chip->context, options);
-    return !chip_failed(chip, answer, capacity, kind, length);
+    if (stream->cells_request && stream->list == 0 && !stream->overflow) {
+        stream_histogram(stream);
+    }
+    if (stream->overflow) {
+        *length = nak(answer, capacity, kind, AIMC_NAK_INTERNAL, "the programming report did not fit the answer buffer");
+        return false;
+    }
+    return true;
 }
 
 /* PROTOCOL.md 6.2 -> 6.3. */
@@ -382,63 +534,29 @@ static uint32_t program_request(const aimc_chip *chip, aimc_reader *reader, uint
         return nak(answer, capacity, kind, AIMC_NAK_TOO_LARGE, "a programming report of %lld cells exceeds the %lu bytes this rig can send",
                    (long long)tile_cells, (unsigned long)capacity);
     }
-    if (!has_mask) {
-        if (!program(chip, tile, &walk, true, &options, answer, capacity, kind, &length)) {
-            return length;
-        }
-    } else {
-        /* Only the masked cells: walk the mask as a bitmap, with the targets of every cell beside it. */
-        if (options.max_pulses_per_cell < 1) {
-            return nak(answer, capacity, kind, AIMC_NAK_CHIP, "write-verify needs at least 1 pulse per cell, not %ld",
-                       (long)options.max_pulses_per_cell);
-        }
-        chip->begin_program(chip->context, tile, false);
+    if (has_mask) {
+        /* Only the masked cells: the mask as a bitmap, with the targets of every cell beside it. */
+        walk.selection = SELECT_BITMAP;
+        walk.by_cell = true;
+        walk.listed = 0;
         for (int64_t k = 0; k < walk.cells; k++) {
-            if (walk.list[k >> 3] & (1U << (k & 7))) {
-                int32_t row = (int32_t)(k / walk.cols), col = (int32_t)(k % walk.cols);
-                chip->set_target(chip->context, row * chip->shape.cols + col, f32_at(walk.targets + 4U * k));
-            }
-        }
-        chip->run_program(chip->context, &options);
-        if (chip_failed(chip, answer, capacity, kind, &length)) {
-            return length;
+            walk.listed += (walk.list[k >> 3] >> (k & 7)) & 1U;
         }
     }
+    report_stream stream = report_stream_for(chip, answer, capacity, false, true);
+    if (!program(chip, tile, &walk, !has_mask, &options, &stream, answer, capacity, kind, &length)) {
+        return length;
+    }
+    /* The grids and the unconverged list are in place; the rest of the report around them. */
     aimc_writer w;
     aimc_writer_init(&w, answer, capacity);
-    int32_t cells = (int32_t)tile_cells;
     aimc_put_i32(&w, tile);
     aimc_put_i32(&w, chip->shape.rows);
     aimc_put_i32(&w, chip->shape.cols);
-    aimc_cell_report report;
-    for (int field = 0; field < 4; field++) {
-        for (int32_t k = 0; k < cells; k++) {
-            chip->cell_report(chip->context, tile, k, &report);
-            if (field == 0) {
-                aimc_put_f32(&w, report.target);
-            } else if (field == 1) {
-                aimc_put_f32(&w, report.representable);
-            } else if (field == 2) {
-                aimc_put_f32(&w, report.achieved);
-            } else {
-                aimc_put_i32(&w, report.pulses);
-            }
-        }
-    }
+    aimc_put_reserve(&w, 16U * (uint32_t)stream.cells);
     aimc_put_i64(&w, chip->total_pulses(chip->context, tile));
-    uint8_t *count = aimc_put_reserve(&w, 4);
-    uint32_t unconverged = 0;
-    for (int32_t k = 0; k < cells; k++) {
-        chip->cell_report(chip->context, tile, k, &report);
-        if (!report.converged) {
-            aimc_put_i32(&w, k / chip->shape.cols);
-            aimc_put_i32(&w, k % chip->shape.cols);
-            unconverged++;
-        }
-    }
-    if (count != NULL) {
-        aimc_write_u32(count, unconverged);
-    }
+    aimc_put_u32(&w, stream.unconverged);
+    aimc_put_reserve(&w, 8U * stream.unconverged);
     *kind = AIMC_KIND_RSP;
     return w.at;
 }
@@ -513,62 +631,29 @@ static uint32_t program_cells_request(const aimc_chip *chip, aimc_reader *reader
         return nak(answer, capacity, kind, AIMC_NAK_TOO_LARGE, "a programming report of %lld cells exceeds the %lu bytes this rig can send",
                    (long long)tile_cells, (unsigned long)capacity);
     }
-    if (!program(chip, tile, &walk, walk.selection == SELECT_ALL, &options, answer, capacity, kind, &length)) {
+    /* The report covers the tile: the emulator reports every cell of it. */
+    report_stream stream = report_stream_for(chip, answer, capacity, true, detail == REPORT_PER_WEIGHT);
+    if (!program(chip, tile, &walk, walk.selection == SELECT_ALL, &options, &stream, answer, capacity, kind, &length)) {
         return length;
     }
-    /* The report covers the tile: the emulator reports every cell of it. */
-    int32_t cells = (int32_t)tile_cells;
-    aimc_cell_report report;
-    int32_t most = -1;
-    for (int32_t k = 0; k < cells; k++) {
-        chip->cell_report(chip->context, tile, k, &report);
-        most = report.pulses > most ? report.pulses : most;
-    }
+    /* The histogram and the unconverged list are in place; the rest of the report around them, and the grids (kept
+     * in the tail) moved to the end. */
     aimc_writer w;
     aimc_writer_init(&w, answer, capacity);
     aimc_put_i32(&w, tile);
     aimc_put_i32(&w, chip->shape.rows);
     aimc_put_i32(&w, chip->shape.cols);
     aimc_put_i64(&w, chip->total_pulses(chip->context, tile));
-    uint32_t bins = (uint32_t)(most + 1);
-    aimc_put_u32(&w, bins);
-    /* The histogram counts in the answer buffer itself: bins is bounded by the pulse budget (checked above). */
-    uint8_t *histogram = aimc_put_reserve(&w, 4U * bins);
-    if (histogram != NULL) {
-        memset(histogram, 0, 4U * bins);
-        for (int32_t k = 0; k < cells; k++) {
-            chip->cell_report(chip->context, tile, k, &report);
-            uint8_t *bin = histogram + 4U * (uint32_t)report.pulses;
-            aimc_write_u32(bin, aimc_read_u32(bin) + 1U);
-        }
-    }
-    uint8_t *count = aimc_put_reserve(&w, 4);
-    uint32_t unconverged = 0;
-    for (int32_t k = 0; k < cells; k++) {
-        chip->cell_report(chip->context, tile, k, &report);
-        if (!report.converged) {
-            aimc_put_u32(&w, (uint32_t)k);
-            unconverged++;
-        }
-    }
-    if (count != NULL) {
-        aimc_write_u32(count, unconverged);
-    }
+    aimc_put_u32(&w, stream.bins);
+    aimc_put_reserve(&w, 4U * stream.bins);
+    aimc_put_u32(&w, stream.unconverged);
+    aimc_put_reserve(&w, 4U * stream.unconverged);
     aimc_put_bool(&w, detail == REPORT_PER_WEIGHT);
     if (detail == REPORT_PER_WEIGHT) {
-        for (int field = 0; field < 4; field++) {
-            for (int32_t k = 0; k < cells; k++) {
-                chip->cell_report(chip->context, tile, k, &report);
-                if (field == 0) {
-                    aimc_put_f32(&w, report.target);
-                } else if (field == 1) {
-                    aimc_put_f32(&w, report.representable);
-                } else if (field == 2) {
-                    aimc_put_f32(&w, report.achieved);
-                } else {
-                    aimc_put_i32(&w, report.pulses);
-                }
-            }
+        uint32_t grids = 16U * (uint32_t)stream.cells;
+        uint8_t *place = aimc_put_reserve(&w, grids);
+        if (place != NULL) {
+            memmove(place, answer + stream.grids, grids);
         }
     }
     if (w.full) {
@@ -576,6 +661,33 @@ static uint32_t program_cells_request(const aimc_chip *chip, aimc_reader *reader
     }
     *kind = AIMC_KIND_RSP;
     return w.at;
+}
+
+/* A READBACK as the chip streams it (chip.h), into the places the answer's layout gives its grids. */
+#define READBACK_MAX_ARRAYS 16U
+typedef struct {
+    uint8_t *answer;
+    int32_t cells;
+    uint16_t arrays;
+    uint32_t states[READBACK_MAX_ARRAYS];
+    uint32_t weights;
+} readback_stream;
+
+static void stream_weight(void *context, int32_t cell, float value, bool add)
+{
+    readback_stream *r = context;
+    if (cell >= 0 && cell < r->cells) {
+        uint8_t *at = r->answer + r->weights + 4U * (uint32_t)cell;
+        f32_put(at, add ? f32_at(at) + value : value);
+    }
+}
+
+static void stream_state(void *context, uint16_t array, int32_t cell, float value)
+{
+    readback_stream *r = context;
+    if (array < r->arrays && cell >= 0 && cell < r->cells) {
+        f32_put(r->answer + r->states[array] + 4U * (uint32_t)cell, value);
+    }
 }
 
 static uint32_t readback_request(const aimc_chip *chip, aimc_reader *reader, uint8_t *answer, uint32_t capacity,
@@ -590,32 +702,39 @@ static uint32_t readback_request(const aimc_chip *chip, aimc_reader *reader, uin
     if (!check_tile(chip, tile, answer, capacity, kind, &length)) {
         return length;
     }
-    int32_t cells = chip->shape.rows * chip->shape.cols;
+    /* The layout first, so that an answer too large is refused before the chip is touched; the weights and states
+     * then go to their places as the chip streams them. */
+    readback_stream stream = {answer, chip->shape.rows * chip->shape.cols, 0, {0}, 0};
     aimc_writer w;
     aimc_writer_init(&w, answer, capacity);
     aimc_put_i32(&w, tile);
     aimc_put_i32(&w, chip->shape.rows);
     aimc_put_i32(&w, chip->shape.cols);
-    for (int32_t k = 0; k < cells; k++) {
-        aimc_put_f32(&w, chip->read_weight(chip->context, tile, k));
-    }
+    stream.weights = w.at;
+    aimc_put_reserve(&w, 4U * (uint32_t)stream.cells);
     aimc_put_u16(&w, chip->array_count);
+    if (chip->array_count > READBACK_MAX_ARRAYS) {
+        return nak(answer, capacity, kind, AIMC_NAK_INTERNAL, "the chip has %u device arrays, more than the %u this firmware reads back",
+                   (unsigned)chip->array_count, (unsigned)READBACK_MAX_ARRAYS);
+    }
     for (uint16_t a = 0; a < chip->array_count; a++) {
         aimc_put_str(&w, chip->array_name(chip->context, a));
         aimc_put_f64(&w, chip->device_full_scale);
         aimc_put_str(&w, chip->device_unit);
         aimc_put_i32(&w, chip->shape.rows);
         aimc_put_i32(&w, chip->shape.cols);
-        for (int32_t k = 0; k < cells; k++) {
-            aimc_put_f32(&w, chip->read_state(chip->context, tile, a, k));
-        }
-    }
-    if (chip_failed(chip, answer, capacity, kind, &length)) {
-        return length;
+        stream.states[a] = w.at;
+        aimc_put_reserve(&w, 4U * (uint32_t)stream.cells);
     }
     if (w.full) {
         return nak(answer, capacity, kind, AIMC_NAK_TOO_LARGE, "the device states of a tile exceed the %lu bytes this rig can send",
                    (unsigned long)capacity);
+    }
+    stream.arrays = chip->array_count;
+    aimc_readback_sink sink = {&stream, stream_weight, stream_state};
+    chip->read_back(chip->context, tile, &sink);
+    if (chip_failed(chip, answer, capacity, kind, &length)) {
+        return length;
     }
     *kind = AIMC_KIND_RSP;
     return w.at;

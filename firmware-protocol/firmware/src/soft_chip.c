@@ -78,9 +78,8 @@ static void write_info(void *context, aimc_writer *w)
     aimc_put_str(w, "outputs clip at the ADC range");
 }
 
-static void begin_program(void *context, int32_t tile, bool all)
+static void begin_program(aimc_soft_chip *soft, int32_t tile, bool all)
 {
-    aimc_soft_chip *soft = of(context);
     int32_t n = cells_per_tile(&soft->config);
     soft->program_tile = tile;
     memset(soft->selected, all ? 1 : 0, (size_t)n);
@@ -92,9 +91,8 @@ static void begin_program(void *context, int32_t tile, bool all)
     }
 }
 
-static void set_target(void *context, int32_t cell, float target)
+static void set_target(aimc_soft_chip *soft, int32_t cell, float target)
 {
-    aimc_soft_chip *soft = of(context);
     int32_t n = cells_per_tile(&soft->config);
     if (cell < 0 || cell >= n) {
         return;
@@ -112,10 +110,9 @@ static int8_t quantize(const aimc_soft_config *config, float weight)
 
 /* An ideal SRAM write is exact: every device of a selected weight takes one pulse and verifies at once, so a weight
  * costs weight_bits pulses (one per bit cell), with or without verify, and always converges. */
-static void run_program(void *context, const aimc_write_verify *options)
+static void run_program(aimc_soft_chip *soft, const aimc_write_verify *options)
 {
     (void)options;
-    aimc_soft_chip *soft = of(context);
     int32_t n = cells_per_tile(&soft->config);
     int32_t base = soft->program_tile * n;
     int64_t total = 0;
@@ -137,26 +134,33 @@ static float decoded(const aimc_soft_config *config, int8_t level)
     return (float)((double)level / (double)weight_max(config));
 }
 
-static void cell_report(void *context, int32_t tile, int32_t cell, aimc_cell_report *report)
+/* The report of the tile's programming, field by field (every cell converges). */
+static void program(void *context, int32_t tile, bool all, const aimc_targets *targets,
+                    const aimc_write_verify *options, const aimc_report_sink *report)
 {
     aimc_soft_chip *soft = of(context);
-    int32_t k = tile * cells_per_tile(&soft->config) + cell;
-    report->target = soft->target[k];
-    report->representable = decoded(&soft->config, soft->level[k]);
-    report->achieved = report->representable;
-    report->pulses = soft->pulses[k];
-    report->converged = true;
+    begin_program(soft, tile, all);
+    int32_t cell;
+    float target;
+    targets->start(targets->context);
+    while (targets->next(targets->context, &cell, &target)) {
+        set_target(soft, cell, target);
+    }
+    run_program(soft, options);
+    int32_t n = cells_per_tile(&soft->config);
+    int32_t base = tile * n;
+    for (int32_t k = 0; k < n; k++) {
+        float representable = decoded(&soft->config, soft->level[base + k]);
+        report->value(report->context, AIMC_REPORT_TARGET, k, soft->target[base + k]);
+        report->value(report->context, AIMC_REPORT_REPRESENTABLE, k, representable);
+        report->value(report->context, AIMC_REPORT_ACHIEVED, k, representable);
+        report->pulses(report->context, k, soft->pulses[base + k]);
+    }
 }
 
 static int64_t total_pulses(void *context, int32_t tile)
 {
     return of(context)->total_pulses[tile];
-}
-
-static float read_weight(void *context, int32_t tile, int32_t cell)
-{
-    aimc_soft_chip *soft = of(context);
-    return decoded(&soft->config, soft->level[tile * cells_per_tile(&soft->config) + cell]);
 }
 
 static const char *array_name(void *context, uint16_t array)
@@ -171,11 +175,20 @@ static uint32_t level_bits(const aimc_soft_config *config, int8_t level)
     return (uint32_t)(int32_t)level & ((1U << config->weight_bits) - 1U);
 }
 
-static float read_state(void *context, int32_t tile, uint16_t array, int32_t cell)
+/* The weights, then bit b of each cell's two's-complement level as array b. */
+static void read_back(void *context, int32_t tile, const aimc_readback_sink *sink)
 {
     aimc_soft_chip *soft = of(context);
-    int8_t level = soft->level[tile * cells_per_tile(&soft->config) + cell];
-    return (float)((level_bits(&soft->config, level) >> array) & 1U);
+    int32_t n = cells_per_tile(&soft->config);
+    const int8_t *levels = soft->level + tile * n;
+    for (int32_t k = 0; k < n; k++) {
+        sink->weight(sink->context, k, decoded(&soft->config, levels[k]), false);
+    }
+    for (uint16_t a = 0; a < (uint16_t)soft->config.weight_bits; a++) {
+        for (int32_t k = 0; k < n; k++) {
+            sink->state(sink->context, a, k, (float)((level_bits(&soft->config, levels[k]) >> a) & 1U));
+        }
+    }
 }
 
 /* Two's-complement significance of bit b of a bits-wide number: the top bit counts negative. */
@@ -274,17 +287,13 @@ const aimc_chip *aimc_soft_chip_init(aimc_soft_chip *soft, const aimc_soft_confi
     chip->shape.max_pulses_per_cell = c->max_pulses_per_cell;
     chip->context = soft;
     chip->write_info = write_info;
-    chip->begin_program = begin_program;
-    chip->set_target = set_target;
-    chip->run_program = run_program;
-    chip->cell_report = cell_report;
+    chip->program = program;
     chip->total_pulses = total_pulses;
-    chip->read_weight = read_weight;
+    chip->read_back = read_back;
     chip->array_count = (uint16_t)c->weight_bits;
     chip->array_name = array_name;
     chip->device_full_scale = c->unit_capacitance_farad;
     chip->device_unit = "F";
-    chip->read_state = read_state;
     chip->mvm = mvm;
     chip->mac_per_code = mac_per_code;
     chip->mac_offset = mac_offset;

@@ -135,16 +135,25 @@ static bool status_ok(aimc_tc1_chip *t, const char *command)
     return true;
 }
 
-/* Rows of a Q15 or u16 report register into words[slot], from REPORT_ROW 0. */
-static void read_rows(aimc_tc1_chip *t, uint8_t reg, int slot)
+/* A Q15 report register (ACHIEVED, REPRESENTABLE) row by row from REPORT_ROW 0, each weight into the report. */
+static void report_rows(aimc_tc1_chip *t, uint8_t reg, aimc_report_field field, const aimc_report_sink *report)
 {
     reg_write_u16(t, REG_REPORT_ROW, 0);
     for (int32_t r = 0; r < t->rows; r++) {
         const uint8_t *data = reg_read(t, reg, 2 * (size_t)t->cols);
         for (int32_t j = 0; j < t->cols; j++) {
-            t->words[slot][r * t->cols + j] = be16(data + 2 * j);
+            report->value(report->context, field, r * t->cols + j, from_q15(be16(data + 2 * j)));
         }
     }
+}
+
+/* The next listed target at or after cell k, skipping any before it; false once the list is spent. */
+static bool target_at(const aimc_targets *targets, bool *more, int32_t *cell, float *target, int32_t k)
+{
+    while (*more && *cell < k) {
+        *more = targets->next(targets->context, cell, target);
+    }
+    return *more && *cell == k;
 }
 
 static void write_info(void *context, aimc_writer *w)
@@ -188,42 +197,18 @@ static void write_info(void *context, aimc_writer *w)
     aimc_put_str(w, "outputs clip at the output buffers' rails");
 }
 
-static void begin_program(void *context, int32_t tile, bool all)
-{
-    aimc_tc1_chip *t = of(context);
-    t->fault = NULL;
-    t->program_tile = tile;
-    t->readback_tile = -1;
-    t->all = all;
-    int32_t n = t->rows * t->cols;
-    for (int32_t k = 0; k < n; k++) {
-        t->target[k] = 0.0f;
-    }
-    memset(t->selected, all ? 0xFF : 0, sizeof t->selected);
-}
-
-static void set_target(void *context, int32_t cell, float target)
-{
-    aimc_tc1_chip *t = of(context);
-    if (cell < 0 || cell >= t->rows * t->cols) {
-        return;
-    }
-    t->target[cell] = target;
-    t->selected[cell >> 3] |= (uint8_t)(1U << (cell & 7));
-}
-
 /* DirectChip.Program: PROGRAM_CONFIG, the mask, the targets row by row, COMMAND PROGRAM, DONE, STATUS, then the whole
- * report: ACHIEVED, PULSES, REPRESENTABLE and UNCONVERGED row by row, and PROGRAM_TOTALS. */
-static void run_program(void *context, const aimc_write_verify *options)
+ * report: ACHIEVED, PULSES, REPRESENTABLE and UNCONVERGED row by row, and PROGRAM_TOTALS. The mask and the targets are
+ * two walks of the request's list, and every report row goes to the answer as it is read. */
+static void program(void *context, int32_t tile, bool all, const aimc_targets *targets,
+                    const aimc_write_verify *options, const aimc_report_sink *report)
 {
     aimc_tc1_chip *t = of(context);
-    int32_t tile = t->program_tile, rows = t->rows, cols = t->cols;
+    int32_t rows = t->rows, cols = t->cols;
+    t->fault = NULL;
+    t->program_tile = -1;
     t->total_pulses = 0;
-    memset(t->words, 0, sizeof t->words);
-    memset(t->pulses, 0, sizeof t->pulses);
-    memset(t->unconverged, 0, sizeof t->unconverged);
     if (options->max_pulses_per_cell < 1 || options->max_pulses_per_cell > 255) {
-        t->program_tile = -1;
         fail(t, "TC1: %ld pulses per device: TC1 takes 1 to 255; lower the write-verify pulse budget%.0ld",
              (long)options->max_pulses_per_cell, 0L);
         return;
@@ -233,23 +218,37 @@ static void run_program(void *context, const aimc_write_verify *options)
     uint8_t config[4] = {options->verify ? 1 : 0, (uint8_t)options->max_pulses_per_cell, (uint8_t)(tolerance >> 8),
                          (uint8_t)tolerance};
     reg_write(t, REG_PROGRAM_CONFIG, config, sizeof config);
-    uint8_t *data = t->spi + 2;
-    if (t->all) {
+    int32_t cell = -1;
+    float target = 0.0f;
+    bool more;
+    if (all) {
         reg_write_u8(t, REG_COMMAND, COMMAND_CLEAR_MASK);
     } else {
+        targets->start(targets->context);
+        more = true;
         for (int32_t r = 0; r < rows; r++) {
             reg_write_u16(t, REG_ROW, r);
             uint8_t mask[(AIMC_TC1_MAX_COLS + 7) / 8] = {0};
             for (int32_t j = 0; j < cols; j++) {
-                mask[j >> 3] |= (uint8_t)(bit(t->selected, r * cols + j) << (j & 7));
+                if (target_at(targets, &more, &cell, &target, r * cols + j)) {
+                    mask[j >> 3] |= (uint8_t)(1U << (j & 7));
+                }
             }
             reg_write(t, REG_ROW_MASK, mask, (size_t)(cols + 7) / 8);
         }
     }
     reg_write_u16(t, REG_ROW, 0);
+    uint8_t *data = t->spi + 2;
+    targets->start(targets->context);
+    cell = -1;
+    more = true;
     for (int32_t r = 0; r < rows; r++) {
         for (int32_t j = 0; j < cols; j++) {
-            uint16_t q = (uint16_t)to_q15(t->target[r * cols + j]);
+            /* A cell not listed is written as 0 (masked off, or zeroed when all). */
+            int32_t k = r * cols + j;
+            float value = target_at(targets, &more, &cell, &target, k) ? target : 0.0f;
+            report->value(report->context, AIMC_REPORT_TARGET, k, value);
+            uint16_t q = (uint16_t)to_q15(value);
             data[2 * j] = (uint8_t)(q >> 8);
             data[2 * j + 1] = (uint8_t)q;
         }
@@ -265,54 +264,42 @@ static void run_program(void *context, const aimc_write_verify *options)
         snprintf(t->fault_text, sizeof t->fault_text, "TC1: PROGRAM of tile %ld did not raise DONE within %lu ms; %s",
                  (long)tile, (unsigned long)timeout_ms, state);
         t->fault = t->fault_text;
-        t->program_tile = -1;
         return;
     }
     if (!status_ok(t, "PROGRAM")) {
-        t->program_tile = -1;
         return;
     }
-    read_rows(t, REG_ACHIEVED, 0);
+    report_rows(t, REG_ACHIEVED, AIMC_REPORT_ACHIEVED, report);
     reg_write_u16(t, REG_REPORT_ROW, 0);
     for (int32_t r = 0; r < rows; r++) {
-        memcpy(t->pulses + r * cols, reg_read(t, REG_PULSES, (size_t)cols), (size_t)cols);
+        const uint8_t *pulses = reg_read(t, REG_PULSES, (size_t)cols);
+        for (int32_t j = 0; j < cols; j++) {
+            report->pulses(report->context, r * cols + j, pulses[j]);
+        }
     }
-    read_rows(t, REG_REPRESENTABLE, 1);
+    report_rows(t, REG_REPRESENTABLE, AIMC_REPORT_REPRESENTABLE, report);
     reg_write_u16(t, REG_REPORT_ROW, 0);
     long marked = 0;
     for (int32_t r = 0; r < rows; r++) {
         const uint8_t *missed = reg_read(t, REG_UNCONVERGED, (size_t)(cols + 7) / 8);
         for (int32_t j = 0; j < cols; j++) {
             if (bit(missed, j)) {
-                int32_t k = r * cols + j;
-                t->unconverged[k >> 3] |= (uint8_t)(1U << (k & 7));
+                report->unconverged(report->context, r * cols + j);
                 marked++;
             }
         }
     }
     const uint8_t *totals = reg_read(t, REG_PROGRAM_TOTALS, 8);
-    t->total_pulses = (int64_t)be32(totals);
+    int64_t total = (int64_t)be32(totals);
     uint32_t counted = be32(totals + 4);
     if ((long)counted != marked) {
         fail(t, "TC1: PROGRAM_TOTALS counts %ld unconverged weights but the UNCONVERGED rows mark %ld: the register "
                 "interface is not reading back consistently (check the SPI wiring and clock)",
              (long)counted, marked);
-        t->program_tile = -1;
-    }
-}
-
-static void cell_report(void *context, int32_t tile, int32_t cell, aimc_cell_report *report)
-{
-    aimc_tc1_chip *t = of(context);
-    memset(report, 0, sizeof *report);
-    if (tile != t->program_tile || cell < 0 || cell >= t->rows * t->cols) {
         return;
     }
-    report->target = t->target[cell];
-    report->achieved = from_q15(t->words[0][cell]);
-    report->representable = from_q15(t->words[1][cell]);
-    report->pulses = t->pulses[cell];
-    report->converged = !bit(t->unconverged, cell);
+    t->program_tile = tile;
+    t->total_pulses = total;
 }
 
 static int64_t total_pulses(void *context, int32_t tile)
@@ -322,42 +309,43 @@ static int64_t total_pulses(void *context, int32_t tile)
 }
 
 /* DirectChip.ReadBack: COMMAND READBACK, each array row by row, STATUS, and for weights not held as a differential
- * pair ACHIEVED row by row. */
-static void read_back(aimc_tc1_chip *t, int32_t tile)
+ * pair ACHIEVED row by row. A differential pair's weight G+ - G- is streamed as G+ and then -G-. */
+static void read_back(void *context, int32_t tile, const aimc_readback_sink *sink)
 {
+    aimc_tc1_chip *t = of(context);
+    bool pair = t->config.differential_pair;
     t->fault = NULL;
-    t->program_tile = -1;
-    t->readback_tile = tile;
-    memset(t->words, 0, sizeof t->words);
     select_tile(t, tile);
     reg_write_u8(t, REG_COMMAND, COMMAND_READBACK);
     uint16_t arrays = t->chip.array_count;
     for (uint16_t a = 0; a < arrays; a++) {
         reg_write_u8(t, REG_ARRAY, (uint8_t)a);
-        read_rows(t, REG_READBACK_ROW, a);
+        reg_write_u16(t, REG_REPORT_ROW, 0);
+        for (int32_t r = 0; r < t->rows; r++) {
+            const uint8_t *data = reg_read(t, REG_READBACK_ROW, 2 * (size_t)t->cols);
+            for (int32_t j = 0; j < t->cols; j++) {
+                int32_t k = r * t->cols + j;
+                float state = from_state(be16(data + 2 * j));
+                sink->state(sink->context, a, k, state);
+                if (pair && a < 2) {
+                    sink->weight(sink->context, k, a == 0 ? state : -state, a == 1);
+                }
+            }
+        }
     }
-    /* A refused READBACK keeps the tile (its states read as zeros) so the other cells of the request do not read it
-     * again; the request layer answers NAK CHIP. */
+    /* A refused READBACK: the request layer answers NAK CHIP. */
     if (!status_ok(t, "READBACK")) {
         return;
     }
-    if (!t->config.differential_pair) {
-        read_rows(t, REG_ACHIEVED, 1);
+    if (!pair) {
+        reg_write_u16(t, REG_REPORT_ROW, 0);
+        for (int32_t r = 0; r < t->rows; r++) {
+            const uint8_t *data = reg_read(t, REG_ACHIEVED, 2 * (size_t)t->cols);
+            for (int32_t j = 0; j < t->cols; j++) {
+                sink->weight(sink->context, r * t->cols + j, from_q15(be16(data + 2 * j)), false);
+            }
+        }
     }
-}
-
-/* The request layer asks for every weight of a tile from cell 0 on, then every state: cell 0 reads the tile. */
-static float read_weight(void *context, int32_t tile, int32_t cell)
-{
-    aimc_tc1_chip *t = of(context);
-    if (cell == 0 || tile != t->readback_tile) {
-        read_back(t, tile);
-    }
-    if (tile != t->readback_tile || cell < 0 || cell >= t->rows * t->cols) {
-        return 0.0f;
-    }
-    return t->config.differential_pair ? from_state(t->words[0][cell]) - from_state(t->words[1][cell])
-                                       : from_q15(t->words[1][cell]);
 }
 
 static const char *array_name(void *context, uint16_t array)
@@ -366,18 +354,6 @@ static const char *array_name(void *context, uint16_t array)
         return "G";
     }
     return array == 0 ? "G+" : "G-";
-}
-
-static float read_state(void *context, int32_t tile, uint16_t array, int32_t cell)
-{
-    aimc_tc1_chip *t = of(context);
-    if (tile != t->readback_tile) {
-        read_back(t, tile);
-    }
-    if (tile != t->readback_tile || array >= t->chip.array_count || cell < 0 || cell >= t->rows * t->cols) {
-        return 0.0f;
-    }
-    return from_state(t->words[array][cell]);
 }
 
 /* DirectChip.Mvm, one sample: word lines, START high, DONE, the column outputs, START low. */
@@ -453,14 +429,13 @@ const aimc_chip *aimc_tc1_chip_init(aimc_tc1_chip *tc1, const aimc_tc1_config *c
                  (long)tc1->tiles, (long)tc1->input_bits);
         return NULL;
     }
-    if (tc1->cols > AIMC_TC1_MAX_COLS || (int64_t)tc1->rows * tc1->cols > AIMC_TC1_MAX_CELLS) {
-        snprintf(why, capacity, "TC1: a %ldx%ld tile exceeds this build's AIMC_TC1_MAX_COLS %d and AIMC_TC1_MAX_CELLS %d",
-                 (long)tc1->rows, (long)tc1->cols, AIMC_TC1_MAX_COLS, AIMC_TC1_MAX_CELLS);
+    if (tc1->cols > AIMC_TC1_MAX_COLS) {
+        snprintf(why, capacity, "TC1: a %ldx%ld tile exceeds this build's AIMC_TC1_MAX_COLS %d",
+                 (long)tc1->rows, (long)tc1->cols, AIMC_TC1_MAX_COLS);
         return NULL;
     }
     tc1->selected_tile = -1;
     tc1->program_tile = -1;
-    tc1->readback_tile = -1;
     aimc_chip *chip = &tc1->chip;
     chip->shape.rows = tc1->rows;
     chip->shape.cols = tc1->cols;
@@ -471,17 +446,13 @@ const aimc_chip *aimc_tc1_chip_init(aimc_tc1_chip *tc1, const aimc_tc1_config *c
     chip->shape.max_pulses_per_cell = config->max_pulses_per_cell;
     chip->context = tc1;
     chip->write_info = write_info;
-    chip->begin_program = begin_program;
-    chip->set_target = set_target;
-    chip->run_program = run_program;
-    chip->cell_report = cell_report;
+    chip->program = program;
     chip->total_pulses = total_pulses;
-    chip->read_weight = read_weight;
+    chip->read_back = read_back;
     chip->array_count = config->differential_pair ? 2 : 1;
     chip->array_name = array_name;
     chip->device_full_scale = 1.0;
     chip->device_unit = "normalized";
-    chip->read_state = read_state;
     chip->mvm = mvm;
     chip->mac_per_code = mac_per_code;
     chip->mac_offset = mac_offset;

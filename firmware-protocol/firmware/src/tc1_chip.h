@@ -1,9 +1,9 @@
 /* The `tc1` chip back-end: a TC1 test chip driven through its register interface (hil-rigs/direct-tc1.md) over the
  * HAL's aimc_hal_spi_transfer, with START/DONE on two GPIO lines and the board's converters on its word lines and
  * column outputs (hal.h). It sends the same transactions as the C# DirectChip for the same operation (checked against
- * test/tc1_transactions.json). A PROGRAM writes the tile and reads its whole report back at once; a READBACK (its
- * first weight, cell 0) latches and reads every device state of the tile; both are kept for the request layer in one
- * buffer of AIMC_TC1_MAX_CELLS cells, so the report of a PROGRAM is valid until the next READBACK or PROGRAM. */
+ * test/tc1_transactions.json). It keeps no tile: a PROGRAM takes each row's mask and targets from the request as it
+ * writes them, and a PROGRAM or READBACK puts each report row into the answer as it reads it (chip.h), so its RAM is
+ * one row's SPI buffer whatever the tile's size. */
 #ifndef AIMC_TC1_CHIP_H
 #define AIMC_TC1_CHIP_H
 
@@ -11,10 +11,6 @@
 
 #include "chip.h"
 
-/* Cells of one tile this build holds (9 bytes each: target f32, two Q15 words, pulses, two bits). */
-#ifndef AIMC_TC1_MAX_CELLS
-#define AIMC_TC1_MAX_CELLS 1024
-#endif
 /* Columns of a tile: the SPI buffer holds one row's read (3 + 2 * cols bytes). */
 #ifndef AIMC_TC1_MAX_COLS
 #define AIMC_TC1_MAX_COLS 64
@@ -43,23 +39,15 @@ typedef struct {
     aimc_tc1_config config;
     int32_t rows, cols, tiles, input_bits;
     int32_t selected_tile; /* TILE as last written, -1 before */
-    int32_t program_tile;  /* the tile whose report the buffer holds, -1: none */
-    int32_t readback_tile; /* the tile whose states the buffer holds, -1: none */
-    bool all;
-    int64_t total_pulses;
+    int32_t program_tile;  /* the tile of the last PROGRAM that succeeded, -1: none */
+    int64_t total_pulses;  /* its PROGRAM_TOTALS */
     const char *fault;
     char fault_text[200];
     uint8_t spi[3 + 2 * AIMC_TC1_MAX_COLS];
-    float target[AIMC_TC1_MAX_CELLS];
-    uint8_t selected[(AIMC_TC1_MAX_CELLS + 7) / 8];
-    uint8_t unconverged[(AIMC_TC1_MAX_CELLS + 7) / 8];
-    uint8_t pulses[AIMC_TC1_MAX_CELLS];
-    /* The last PROGRAM's ACHIEVED and REPRESENTABLE, or the last READBACK's states (G+ and G-, or G and ACHIEVED). */
-    uint16_t words[2][AIMC_TC1_MAX_CELLS];
 } aimc_tc1_chip;
 
 /* Resets START, reads ID and GEOMETRY and sets the back-end up; NULL with the reason in why when the chip does not
- * answer as a TC1 or its tile exceeds this build's buffers. */
+ * answer as a TC1 or a row of its tiles exceeds this build's SPI buffer (AIMC_TC1_MAX_COLS). */
 const aimc_chip *aimc_tc1_chip_init(aimc_tc1_chip *tc1, const aimc_tc1_config *config, char *why, size_t capacity);
 
 #endif
