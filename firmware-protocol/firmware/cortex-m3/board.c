@@ -152,6 +152,24 @@ bool aimc_hal_running(void)
     return true;
 }
 
+/* No AUTH on this board: the mps2-an385 has no true random number generator and QEMU models none, and a challenge
+ * from a counter or a seeded PRNG is guessable, so a recorded answer could be replayed after the next boot, which is
+ * what the challenge is there to prevent. The QEMU image is a loopback rig, which PROTOCOL.md 5.2 lets go without a
+ * secret. A part that serves AUTH returns its provisioned secret here and fills aimc_hal_random from its TRNG (an
+ * STM32's RNG, an nRF's RNG peripheral, a secure element). */
+const uint8_t *aimc_hal_secret(size_t *length)
+{
+    *length = 0;
+    return NULL;
+}
+
+bool aimc_hal_random(uint8_t *bytes, size_t count)
+{
+    (void)bytes;
+    (void)count;
+    return false;
+}
+
 /* Sleeps until the next interrupt (a received byte or the 1 ms tick). Interrupts are masked while the ring is
  * checked, so a byte arriving in between still wakes the WFI. */
 void aimc_hal_idle(void)

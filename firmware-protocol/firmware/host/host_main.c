@@ -1,6 +1,7 @@
 /* The `host` target: the firmware on Linux, serving the session on a new pseudo-terminal with the `soft` chip, for
  * tests and for a bench with no MCU. Prints the pty's path as its first stdout line (as `aimc emulate --pty` does),
- * then serves until SIGTERM or SIGINT and exits 0. This file is the HAL (hal.h) for Linux. */
+ * then serves until SIGTERM or SIGINT and exits 0. With --secret-file every host must prove it holds the secret
+ * (AUTH, PROTOCOL.md 5.2). This file is the HAL (hal.h) for Linux. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +27,10 @@ static struct timespec started;
 static uint32_t boots;
 /* When the host side of the pty is closed, reads fail with EIO until a host opens it again. */
 static int hangups;
+/* --secret-file: the shared secret, less its trailing line end; secret_length 0: none. */
+#define SECRET_MAX_BYTES 4096
+static uint8_t secret[SECRET_MAX_BYTES + 2];
+static size_t secret_length;
 
 /* --pace-baud: the line carries bytes no faster than an 8N1 UART at this rate, each direction on its own absolute
  * schedule (as the C# virtual rig's PacedStream), so `aimc bench link` measures line utilization against it. 0: as
@@ -190,10 +196,168 @@ void aimc_hal_idle(void)
     (void)poll(&wait, 1, 20);
 }
 
+const uint8_t *aimc_hal_secret(size_t *length)
+{
+    *length = secret_length;
+    return secret_length > 0 ? secret : NULL;
+}
+
+bool aimc_hal_random(uint8_t *bytes, size_t count)
+{
+    int source = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (source < 0) {
+        return false;
+    }
+    size_t done = 0;
+    while (done < count) {
+        ssize_t n = read(source, bytes + done, count - done);
+        if (n <= 0 && !(n < 0 && errno == EINTR)) {
+            break;
+        }
+        done += n > 0 ? (size_t)n : 0U;
+    }
+    close(source);
+    return done == count;
+}
+
 static int usage(void)
 {
-    fprintf(stderr, "usage: aimc-firmware-host [--boot-counter N] [--pace-baud N]\n");
+    fprintf(stderr, "usage: aimc-firmware-host [--boot-counter N] [--pace-baud N] [--secret-file PATH]\n");
     return 2;
+}
+
+/* PATH as .NET's Path.GetFullPath spells it (absolute, "." and ".." segments and repeated slashes resolved, no
+ * symbolic link followed), so the errors name the file as `aimc emulate --secret-file` does. False when it does not
+ * fit out. */
+static bool full_path(const char *path, char *out, size_t capacity)
+{
+    char joined[4096];
+    int written;
+    if (path[0] == '/') {
+        written = snprintf(joined, sizeof joined, "%s", path);
+    } else {
+        char here[2048];
+        if (getcwd(here, sizeof here) == NULL) {
+            return false;
+        }
+        written = snprintf(joined, sizeof joined, "%s/%s", here, path);
+    }
+    if (written < 0 || (size_t)written >= sizeof joined || capacity < 2) {
+        return false;
+    }
+    size_t length = 0; /* out holds "/a/b" without a trailing slash; "" is the root */
+    for (const char *at = joined; *at != '\0';) {
+        while (*at == '/') {
+            at++;
+        }
+        const char *end = at;
+        while (*end != '\0' && *end != '/') {
+            end++;
+        }
+        size_t segment = (size_t)(end - at);
+        if (segment == 0 || (segment == 1 && at[0] == '.')) {
+            /* nothing */
+        } else if (segment == 2 && at[0] == '.' && at[1] == '.') {
+            while (length > 0 && out[length - 1] != '/') {
+                length--;
+            }
+            length = length > 0 ? length - 1 : 0;
+        } else {
+            if (length + 1 + segment >= capacity) {
+                return false;
+            }
+            out[length++] = '/';
+            memcpy(out + length, at, segment);
+            length += segment;
+        }
+        at = end;
+    }
+    if (length == 0) {
+        out[length++] = '/';
+    }
+    /* GetFullPath keeps a trailing separator. */
+    if (joined[strlen(joined) - 1] == '/' && out[length - 1] != '/') {
+        if (length + 1 >= capacity) {
+            return false;
+        }
+        out[length++] = '/';
+    }
+    out[length] = '\0';
+    return true;
+}
+
+/* Reads the shared secret as `aimc emulate --secret-file` does (AimcHil.Protocol.SharedSecret): the file's bytes
+ * less any trailing CR and LF bytes, refused when it is a directory, missing, readable or writable by group or others,
+ * or empty; the refusal is one line for the user in why. */
+static bool read_secret(const char *path, char *why, size_t capacity)
+{
+    char full[2048];
+    if (!full_path(path, full, sizeof full)) {
+        snprintf(why, capacity, "%s: the secret file's path is too long", path);
+        return false;
+    }
+    struct stat status;
+    if (stat(full, &status) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR) {
+            snprintf(why, capacity,
+                     "%s: no such secret file; create one readable only by you, e.g. head -c 32 /dev/urandom | base64 > "
+                     "%s && chmod 600 %s",
+                     full, path, path);
+        } else {
+            snprintf(why, capacity, "%s: cannot read the secret file: %s", full, strerror(errno));
+        }
+        return false;
+    }
+    if (S_ISDIR(status.st_mode)) {
+        snprintf(why, capacity, "%s: is a directory, not a secret file; name a file holding the shared secret", full);
+        return false;
+    }
+    if ((status.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        snprintf(why, capacity, "%s: the secret file may be read by other users; make it private: chmod 600 %s", full,
+                 path);
+        return false;
+    }
+    int file = open(full, O_RDONLY | O_CLOEXEC);
+    if (file < 0) {
+        snprintf(why, capacity, "%s: cannot read the secret file: %s", full, strerror(errno));
+        return false;
+    }
+    size_t length = 0;
+    for (;;) {
+        ssize_t n = read(file, secret + length, sizeof secret - length);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            snprintf(why, capacity, "%s: cannot read the secret file: %s", full, strerror(errno));
+            close(file);
+            return false;
+        }
+        length += (size_t)n;
+        if (n == 0 || length == sizeof secret) {
+            break;
+        }
+    }
+    uint8_t beyond;
+    bool larger = length == sizeof secret && read(file, &beyond, 1) == 1; /* its line end trimmed, still too long */
+    close(file);
+    while (length > 0 && (secret[length - 1] == '\n' || secret[length - 1] == '\r')) {
+        length--;
+    }
+    if (larger || length > SECRET_MAX_BYTES) {
+        snprintf(why, capacity, "%s: the secret file holds more than %d bytes; a secret of 32 random bytes is enough, "
+                 "e.g. head -c 32 /dev/urandom | base64 > %s", full, SECRET_MAX_BYTES, path);
+        return false;
+    }
+    if (length == 0) {
+        snprintf(why, capacity,
+                 "%s: the secret file is empty; put a long random secret in it, e.g. head -c 32 /dev/urandom | base64 > "
+                 "%s",
+                 full, path);
+        return false;
+    }
+    secret_length = length;
+    return true;
 }
 
 int main(int argc, char **argv)
@@ -214,6 +378,12 @@ int main(int argc, char **argv)
                 return usage();
             }
             seconds_per_byte = 10.0 / (double)baud;
+        } else if (strcmp(argv[i], "--secret-file") == 0 && i + 1 < argc) {
+            char why[8192];
+            if (!read_secret(argv[++i], why, sizeof why)) {
+                fprintf(stderr, "aimc-firmware-host: error: %s\n", why);
+                return 2;
+            }
         } else {
             return usage();
         }

@@ -15,6 +15,12 @@ static void write_line(void *context, const uint8_t *bytes, size_t count)
     aimc_hal_uart_write(bytes, count);
 }
 
+static bool random_bytes(void *context, uint8_t *bytes, size_t count)
+{
+    (void)context;
+    return aimc_hal_random(bytes, count);
+}
+
 int aimc_firmware_run(void)
 {
     const aimc_chip *chip = aimc_hal_chip();
@@ -32,6 +38,9 @@ int aimc_firmware_run(void)
                               AIMC_FIRMWARE_IDLE_TIMEOUT_MS,
                               AIMC_OBJECT_BYTES};
     aimc_session_attach(&session, upload, sizeof upload, response, sizeof response);
+    size_t secret_length = 0;
+    const uint8_t *secret = aimc_hal_secret(&secret_length);
+    aimc_session_require_secret(&session, secret, secret != NULL ? secret_length : 0, random_bytes, NULL);
     aimc_session_boot(&session, &identity, write_line, aimc_requests_execute, &requests);
     aimc_session_tick(&session, aimc_hal_millis());
     while (aimc_hal_running()) {

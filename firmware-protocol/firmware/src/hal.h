@@ -37,6 +37,15 @@ const aimc_chip *aimc_hal_chip(void);
 bool aimc_hal_running(void);
 /* Waits for input or a few milliseconds when the line is quiet (a part may sleep until an interrupt). */
 void aimc_hal_idle(void);
+/* The shared secret every host must prove it holds (PROTOCOL.md 5.2) and its length, or NULL for none (no AUTH). It
+ * stays valid while the firmware runs. A part keeps it where the firmware image does not carry it (a provisioned
+ * flash page, a secure element), never in the source. */
+const uint8_t *aimc_hal_secret(size_t *length);
+/* Fills bytes with count unpredictable bytes for AUTH's challenge, from a true random source: a part's TRNG (a
+ * counter, the clock or a seeded PRNG is guessable, and a guessable challenge lets a recorded answer be replayed),
+ * /dev/urandom on Linux. False when there is none: every HELLO that needs a challenge is then NAKed INTERNAL. Called
+ * only when aimc_hal_secret gives a secret. */
+bool aimc_hal_random(uint8_t *bytes, size_t count);
 
 /* The `tc1` back-end (tc1_chip.h) on a bridge wired to a TC1 (hil-rigs/direct-tc1.md); a build without it needs none
  * of these. */

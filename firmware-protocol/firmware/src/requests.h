@@ -1,4 +1,4 @@
-/* The requests of PROTOCOL.md section 6 on a chip back-end (chip.h): GET_INFO, AUTH (this firmware holds no secret),
+/* The requests of PROTOCOL.md section 6 on a chip back-end (chip.h): GET_INFO (AUTH is the session's, session.h),
  * PROGRAM, READBACK, PROGRAM_CELLS, MVM, MVM_PACKED, CLOCK_GET, CLOCK_ADVANCE and RESEED, with the checks and NAK
  * codes of the C# DeviceServer: BAD_PAYLOAD for a payload off its layout, CHIP for a user error in the chip's words,
  * ARGUMENT for a mask of the wrong shape, TOO_LARGE for a batch or answer beyond the limits, UNSUPPORTED, and

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "crc32c.h"
+#include "sha256.h"
 
 /* Opcodes the session treats specially (the rest are the executor's). */
 enum {
@@ -94,7 +95,28 @@ static void forget_host(aimc_session *session)
     session->max_payload = offered_max_payload(&session->identity);
     session->cache_valid = false;
     session->upload_active = false;
+    session->challenge_fresh = false;
+    session->authenticated = false;
     aimc_frame_decoder_init(&session->decoder, session->max_payload);
+}
+
+void aimc_session_require_secret(aimc_session *session, const uint8_t *secret, size_t length, aimc_random_fn random,
+                                 void *random_context)
+{
+    session->secret = length > 0 ? secret : NULL;
+    session->secret_length = secret != NULL ? length : 0;
+    session->random = random;
+    session->random_context = random_context;
+}
+
+/* Ends a host session that did not authenticate (PROTOCOL.md 5.2): NAK AUTH with the reason, then the state after a
+ * boot, without the BOOT event, so its next request gets HELLO_REQUIRED (on a serial line there is no connection to
+ * close). */
+static void refuse(aimc_session *session, const aimc_frame_header *request, const char *why)
+{
+    send_nak(session, request, AIMC_NAK_AUTH, why);
+    session->auth_refusals++;
+    forget_host(session);
 }
 
 void aimc_session_boot(aimc_session *session, const aimc_identity *identity, aimc_write_fn write,
@@ -126,7 +148,7 @@ void aimc_session_boot(aimc_session *session, const aimc_identity *identity, aim
 
 static void hello(aimc_session *session, const aimc_frame_header *request, const uint8_t *payload)
 {
-    char message[96];
+    char message[160];
     if (request->length != 8) {
         snprintf(message, sizeof message, "HELLO payload is %u bytes, not 8", (unsigned)request->length);
         send_nak(session, request, AIMC_NAK_BAD_PAYLOAD, message);
@@ -143,6 +165,14 @@ static void hello(aimc_session *session, const aimc_frame_header *request, const
         send_nak(session, request, AIMC_NAK_VERSION, message);
         return;
     }
+    if (session->secret != NULL && host_minor < 1) {
+        snprintf(message, sizeof message,
+                 "this rig needs a shared secret, which a protocol %u.%u host cannot give; update the host to protocol "
+                 "%u.%u",
+                 major, host_minor, AIMC_FRAME_VERSION, id->max_minor);
+        refuse(session, request, message);
+        return;
+    }
 
     /* A HELLO starts a new host session: sequence numbers restart, so nothing cached may answer them, and a
      * partial upload belongs to the old one. */
@@ -157,13 +187,17 @@ static void hello(aimc_session *session, const aimc_frame_header *request, const
     session->minor = host_minor < id->max_minor ? host_minor : id->max_minor;
     uint32_t capabilities = id->capabilities & (AIMC_CAP_RESEED | AIMC_CAP_VIRTUAL_CLOCK);
     if (session->minor >= 1) {
-        capabilities |= AIMC_CAP_LIMITS;
+        capabilities |= AIMC_CAP_LIMITS | (session->secret != NULL ? AIMC_CAP_AUTH : 0U);
     }
+    session->authenticated = false;
+    session->challenge_fresh = false;
 
-    uint8_t *out = session->small;
+    /* Built where it stays: the AUTH answer and proof are MACs over this whole payload. */
+    uint8_t *out = session->hello_answer;
     size_t name = strlen(id->firmware);
-    size_t length = 28U + name + (session->minor >= 1 ? 12U : 0U);
-    if (length > sizeof session->small || length > session->max_payload) {
+    size_t length = 28U + name + (session->minor >= 1 ? 12U : 0U) +
+                    ((capabilities & AIMC_CAP_AUTH) != 0 ? AIMC_AUTH_NONCE_BYTES : 0U);
+    if (length > sizeof session->hello_answer || length > session->max_payload) {
         send_nak(session, request, AIMC_NAK_INTERNAL, "the firmware name does not fit the HELLO answer");
         return;
     }
@@ -184,7 +218,17 @@ static void hello(aimc_session *session, const aimc_frame_header *request, const
         aimc_write_u32(limits + 8, id->max_object_bytes);
         limits += 12;
     }
-    send(session, AIMC_KIND_RSP, 0, request->sequence, request->opcode, out, (uint32_t)(limits - out));
+    if (capabilities & AIMC_CAP_AUTH) {
+        if (session->random == NULL || !session->random(session->random_context, limits, AIMC_AUTH_NONCE_BYTES)) {
+            send_nak(session, request, AIMC_NAK_INTERNAL, "the rig has no random source for its AUTH challenge");
+            forget_host(session);
+            return;
+        }
+        limits += AIMC_AUTH_NONCE_BYTES;
+        session->challenge_fresh = true;
+    }
+    session->hello_answer_length = (uint32_t)(limits - out);
+    send(session, AIMC_KIND_RSP, 0, request->sequence, request->opcode, out, session->hello_answer_length);
     /* From now on every frame, both ways, is bounded by the negotiated max payload. */
     aimc_frame_decoder_set_max_payload(&session->decoder, session->max_payload);
 }
@@ -395,6 +439,73 @@ static void ack(aimc_session *session, const aimc_frame_header *frame, const uin
     }
 }
 
+/* HMAC-SHA256(secret, label | this HELLO's answer | host nonce): the host's answer or the rig's proof (5.2). */
+static void auth_mac(const aimc_session *session, const char *label, const uint8_t *host_nonce,
+                     uint8_t mac[AIMC_AUTH_MAC_BYTES])
+{
+    aimc_hmac_sha256 hmac;
+    aimc_hmac_sha256_init(&hmac, session->secret, session->secret_length);
+    aimc_hmac_sha256_update(&hmac, (const uint8_t *)label, strlen(label));
+    aimc_hmac_sha256_update(&hmac, session->hello_answer, session->hello_answer_length);
+    aimc_hmac_sha256_update(&hmac, host_nonce, AIMC_AUTH_NONCE_BYTES);
+    aimc_hmac_sha256_final(&hmac, mac);
+}
+
+/* AUTH: u8[32] host_nonce, u8[32] answer. Each challenge is answered once: a second AUTH, an answer to another
+ * HELLO's challenge (a recording) or a wrong secret ends the session. Never cached: a retried AUTH is a second one. */
+static void authenticate(aimc_session *session, const aimc_frame_header *request, const uint8_t *payload)
+{
+    bool fresh = session->challenge_fresh;
+    session->challenge_fresh = false;
+    const uint32_t expected_length = AIMC_AUTH_NONCE_BYTES + AIMC_AUTH_MAC_BYTES;
+    char message[96];
+    if (request->length != expected_length) {
+        /* In the C# PayloadReader's words, as the host prints them. */
+        if (request->length < expected_length) {
+            snprintf(message, sizeof message, "malformed AUTH (the payload ends %u bytes early)",
+                     (unsigned)(expected_length - request->length));
+        } else {
+            snprintf(message, sizeof message, "malformed AUTH (%u bytes left over after the last field)",
+                     (unsigned)(request->length - expected_length));
+        }
+        refuse(session, request, message);
+        return;
+    }
+    if (!fresh || session->authenticated) {
+        refuse(session, request,
+               "AUTH without a fresh challenge (a replayed answer): each HELLO's challenge is answered once");
+        return;
+    }
+    uint8_t mac[AIMC_AUTH_MAC_BYTES];
+    auth_mac(session, "aimc-hil/1.1 auth host", payload, mac);
+    if (!aimc_digest_equal(mac, payload + AIMC_AUTH_NONCE_BYTES, AIMC_AUTH_MAC_BYTES)) {
+        refuse(session, request, "wrong shared secret: the host's secret file differs from the rig's");
+        return;
+    }
+    session->authenticated = true;
+    /* A different label, so the proof can never be sent back as a host's answer. */
+    auth_mac(session, "aimc-hil/1.1 auth rig", payload, mac);
+    send(session, AIMC_KIND_RSP, 0, request->sequence, request->opcode, mac, sizeof mac);
+}
+
+/* An opcode as PROTOCOL.md section 6 names it (the C# OpcodeNames), or 0xNNNN. */
+static const char *opcode_name(uint16_t opcode, char *unknown, size_t capacity)
+{
+    static const struct {
+        uint16_t opcode;
+        const char *name;
+    } names[] = {{0x0001, "HELLO"},         {0x0002, "GET_INFO"},   {0x0003, "AUTH"},      {0x0010, "PROGRAM"},
+                 {0x0011, "READBACK"},      {0x0012, "PROGRAM_CELLS"}, {0x0020, "MVM"},    {0x0021, "MVM_PACKED"},
+                 {0x0030, "CLOCK_GET"},     {0x0031, "CLOCK_ADVANCE"}, {0x0040, "RESEED"}, {0x00F0, "BOOT"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (names[i].opcode == opcode) {
+            return names[i].name;
+        }
+    }
+    snprintf(unknown, capacity, "0x%04X", opcode);
+    return unknown;
+}
+
 static void request(aimc_session *session, const aimc_frame_header *header, const uint8_t *payload)
 {
     if (header->opcode == AIMC_OPCODE_HELLO && header->flags == 0) {
@@ -402,7 +513,11 @@ static void request(aimc_session *session, const aimc_frame_header *header, cons
         return;
     }
     if (header->opcode == OPCODE_AUTH && header->flags == 0 && session->hello_seen) {
-        send_nak(session, header, AIMC_NAK_UNSUPPORTED, "this rig needs no shared secret; send no AUTH");
+        if (session->secret == NULL) {
+            send_nak(session, header, AIMC_NAK_UNSUPPORTED, "this rig needs no shared secret; send no AUTH");
+        } else {
+            authenticate(session, header, payload);
+        }
         return;
     }
     if (!session->hello_seen) {
@@ -410,6 +525,13 @@ static void request(aimc_session *session, const aimc_frame_header *header, cons
         snprintf(message, sizeof message, "the rig booted (boot counter %lu) and serves nothing before HELLO",
                  (unsigned long)session->identity.boot_counter);
         send_nak(session, header, AIMC_NAK_HELLO_REQUIRED, message);
+        return;
+    }
+    if (session->secret != NULL && !session->authenticated) {
+        char unknown[8], message[112];
+        snprintf(message, sizeof message, "%s before AUTH: this rig needs its shared secret; answer HELLO's challenge first",
+                 opcode_name(header->opcode, unknown, sizeof unknown));
+        refuse(session, header, message);
         return;
     }
     if (header->flags & AIMC_FLAG_BEGIN) {

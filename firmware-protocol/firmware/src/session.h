@@ -1,9 +1,11 @@
 /* The device side of PROTOCOL.md sections 4, 5 and 8: HELLO (version check, negotiation of minor, window and max
  * payload, the 1.0/1.1/1.2 answer layouts), NAK HELLO_REQUIRED before it, the BOOT event, the response cache that
  * answers a retried request byte for byte without executing it again, ACK WORKING before a long request, bulk
- * uploads (BEGIN, DATA, COMMIT) and downloads (RSP BEGIN, then DATA on every ACK), and the idle timeout. AUTH is
- * NAKed UNSUPPORTED: this firmware holds no shared secret and does not advertise AUTH. Requests go to an executor
- * the firmware supplies (requests.h); the 1.2 opcodes in a session below 1.2 are NAKed UNKNOWN_OPCODE here. */
+ * uploads (BEGIN, DATA, COMMIT) and downloads (RSP BEGIN, then DATA on every ACK), the idle timeout, and AUTH
+ * (section 5.2): with a shared secret (aimc_session_require_secret) HELLO carries capability AUTH and a fresh
+ * challenge, and nothing but HELLO is served until the host answers it; without one AUTH is NAKed UNSUPPORTED and
+ * not advertised. Requests go to an executor the firmware supplies (requests.h); the 1.2 opcodes in a session below
+ * 1.2 are NAKed UNKNOWN_OPCODE here. */
 #ifndef AIMC_SESSION_H
 #define AIMC_SESSION_H
 
@@ -39,6 +41,10 @@ enum {
 /* Payloads the session writes itself (NAKs, HELLO, ACKs, descriptors) are built in a buffer of this size. */
 #define AIMC_SESSION_SMALL_PAYLOAD 256U
 
+/* AUTH (PROTOCOL.md 5.2): the challenge and host nonce, and the HMAC-SHA256 answer and proof, are 32 bytes each. */
+#define AIMC_AUTH_NONCE_BYTES 32U
+#define AIMC_AUTH_MAC_BYTES 32U
+
 /* HELLO capability bits (PROTOCOL.md section 5). */
 enum {
     AIMC_CAP_RESEED = 1U << 0,
@@ -64,6 +70,10 @@ typedef struct {
 
 /* Writes bytes to the line (a UART, a pty). */
 typedef void (*aimc_write_fn)(void *context, const uint8_t *bytes, size_t count);
+
+/* Fills bytes with count unpredictable bytes (a TRNG, /dev/urandom) for AUTH's challenge; false when it cannot (the
+ * HELLO is then NAKed INTERNAL: a guessable challenge would let a recorded answer be replayed). */
+typedef bool (*aimc_random_fn)(void *context, uint8_t *bytes, size_t count);
 
 /* Executes one request other than HELLO: writes the answer's payload into answer (capacity bytes: the response object
  * buffer, or the negotiated max payload without one) and returns its length, with *kind set to AIMC_KIND_RSP or
@@ -108,6 +118,19 @@ typedef struct {
     uint32_t upload_crc;
     uint32_t upload_received;
 
+    /* AUTH (PROTOCOL.md 5.2, aimc_session_require_secret): the secret (NULL: none), the source of challenges, this
+     * HELLO's whole answer (both MACs cover it), whether its challenge is still unanswered, and whether the host
+     * answered it. */
+    const uint8_t *secret;
+    size_t secret_length;
+    aimc_random_fn random;
+    void *random_context;
+    uint8_t hello_answer[AIMC_SESSION_SMALL_PAYLOAD];
+    uint32_t hello_answer_length;
+    bool challenge_fresh;
+    bool authenticated;
+    uint32_t auth_refusals; /* host sessions ended by a refused AUTH */
+
     /* The idle timeout (PROTOCOL.md 5.1): the clock of the last aimc_session_tick and of the last complete frame. */
     uint32_t now_ms;
     uint32_t last_frame_ms;
@@ -126,6 +149,11 @@ typedef struct {
  * upload buffer when one is attached. */
 void aimc_session_attach(aimc_session *session, uint8_t *upload, uint32_t upload_capacity, uint8_t *response,
                          uint32_t response_capacity);
+/* Makes every host prove it holds secret (length bytes; the caller keeps them) before anything but HELLO is served
+ * (PROTOCOL.md 5.2), with challenges drawn from random; call before aimc_session_boot. A NULL or empty secret: no
+ * AUTH, the session as without this call. */
+void aimc_session_require_secret(aimc_session *session, const uint8_t *secret, size_t length, aimc_random_fn random,
+                                 void *random_context);
 /* Starts the session after a boot: writes one 0x00 (to end any half frame on the line) and the BOOT event. */
 void aimc_session_boot(aimc_session *session, const aimc_identity *identity, aimc_write_fn write,
                        aimc_execute_fn execute, void *context);
