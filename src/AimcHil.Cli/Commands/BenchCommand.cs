@@ -217,12 +217,12 @@ internal static class BenchCommand
     private const string IrSolveCase = "ir_solve";
 
     /// <summary>lenet's steps cost 641 MVMs per image against the MLP's 5: fewer steps give the same seconds.</summary>
-    private const int LenetSteps = 50;
+    private const int LenetSteps = 100;
 
     /// <summary>Untimed lenet steps, in both cases: a step calls each of its methods only a few times, so the JIT's
-    /// tiering (30 calls, then a background recompile) reaches steady code only after about 40 steps; timed from step
-    /// 6, the figure had been half the steady one.</summary>
-    private const int LenetWarmupSteps = 50;
+    /// tiering (30 calls, then a background recompile) reaches steady code only after 60 to 100 steps (16 ms a step
+    /// from step 100 on, 24 to 31 ms over steps 20 to 60); timed from step 6, the figure had been half the steady one.</summary>
+    private const int LenetWarmupSteps = 100;
     private static readonly int[] MlpLayers = [784, 256, 10];
 
     /// <summary>One case's figures: hil and software (and PyTorch) back to back, in JSON and in one line of text.</summary>

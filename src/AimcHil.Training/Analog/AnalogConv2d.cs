@@ -23,6 +23,8 @@ public sealed class AnalogConv2d : IAnalogLayer
     /// <summary>The patch geometry the layer was mapped with.</summary>
     public Im2Col Geometry { get; }
 
+    private Grid<float>? _patches;
+
     public string Name => Conv.Name;
 
     public string Kind => "Conv2d";
@@ -53,7 +55,8 @@ public sealed class AnalogConv2d : IAnalogLayer
             throw new ArgumentException($"{Name}: gets {input.Cols} values per example, but was mapped for {Geometry.Input} = {Geometry.Input.Size}", nameof(input));
         }
 
-        var patches = Geometry.Unfold(input);
+        // The crossbar keeps the patches only until the backward pass of this step, so the next forward may reuse them.
+        var patches = _patches = Geometry.Unfold(input, 0f, _patches);
         return Im2Col.PositionsToChannels(Crossbar.Forward(patches, training), input.Rows);
     }
 

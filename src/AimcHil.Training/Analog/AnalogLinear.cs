@@ -21,6 +21,7 @@ public sealed class AnalogLinear : IAnalogLayer
     private readonly float[] _normalized;
     private readonly Grid<float>[] _blockTargets;
     private readonly Grid<bool>[] _blockMoved;
+    private readonly List<Grid<int>?> _parts = [];
     private readonly Grid<int>?[] _blockCodes;
     private bool[]? _moved;
     private float[]? _noisy;
@@ -334,9 +335,7 @@ public sealed class AnalogLinear : IAnalogLayer
             for (var start = 0; start < input.Rows; start += MaxVectorsPerMvm)
             {
                 var count = Math.Min(MaxVectorsPerMvm, input.Rows - start);
-                var part = count == input.Rows
-                    ? blockCodes
-                    : new Grid<int>(count, blockCodes.Cols, blockCodes.Data.AsSpan(start * blockCodes.Cols, count * blockCodes.Cols).ToArray());
+                var part = count == input.Rows ? blockCodes : Part(blockCodes, start, count, mvms.Count);
                 // The block fills the tile's first columns: the chip converts only those (a conv kernel's 8 of 256).
                 mvms.Add(new TileMvm(block.Tile, part, new ColumnRange(0, block.Cols)));
                 placed.Add((block, start));
@@ -350,6 +349,21 @@ public sealed class AnalogLinear : IAnalogLayer
         }
 
         return output;
+    }
+
+    /// <summary>Rows [<paramref name="start"/>, start + <paramref name="count"/>) of <paramref name="codes"/> in the
+    /// layer's buffer for the <paramref name="index"/>-th MVM of a forward pass, which the chip has answered before the
+    /// next pass overwrites it.</summary>
+    private Grid<int> Part(Grid<int> codes, int start, int count, int index)
+    {
+        while (_parts.Count <= index)
+        {
+            _parts.Add(null);
+        }
+
+        var part = _parts[index] = Sized(_parts[index], count, codes.Cols);
+        codes.Data.AsSpan(start * codes.Cols, count * codes.Cols).CopyTo(part.Data);
+        return part;
     }
 
     /// <summary>Adds one MVM answer, in the layer's units, to the output rows from <paramref name="firstRow"/> on.</summary>

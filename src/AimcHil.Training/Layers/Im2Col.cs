@@ -77,15 +77,20 @@ public sealed class Im2Col
 
     /// <summary>The (N·<see cref="Positions"/>) × <see cref="PatchSize"/> patch matrix of N images.</summary>
     /// <param name="fill">What the padding holds: 0 for a convolution, −∞ for max pooling.</param>
-    public Grid<float> Unfold(Grid<float> images, float fill = 0f)
+    /// <param name="into">A patch matrix of an earlier call that nothing reads any more, overwritten when it has the
+    /// shape (a hil step's patches are megabytes, and fresh ones cost the kernel's page clearing every step).</param>
+    public Grid<float> Unfold(Grid<float> images, float fill = 0f, Grid<float>? into = null)
     {
         CheckImages(images);
         // The walk writes only values that lie over the image; without padding that is all of them.
         var rows = checked(images.Rows * Positions);
-        var patches = Padding == 0
-            ? new Grid<float>(rows, PatchSize, GC.AllocateUninitializedArray<float>(checked(rows * PatchSize)))
-            : new Grid<float>(rows, PatchSize);
-        if (Padding > 0 && fill != 0f)
+        var reused = into is not null && into.Rows == rows && into.Cols == PatchSize;
+        var patches = reused
+            ? into!
+            : Padding == 0
+                ? new Grid<float>(rows, PatchSize, GC.AllocateUninitializedArray<float>(checked(rows * PatchSize)))
+                : new Grid<float>(rows, PatchSize);
+        if (Padding > 0 && (fill != 0f || reused))
         {
             patches.Data.AsSpan().Fill(fill);
         }

@@ -37,6 +37,23 @@ public class Im2ColTests
     }
 
     [Fact]
+    public void AReusedPatchMatrixIsOverwrittenWholeAndAnotherShapeIsNotReused()
+    {
+        // The same padded geometry as above: a matrix that held −∞ padding must come back with 0 padding, not keep it.
+        var geometry = new Im2Col(new ImageShape(1, 3, 3), 2, 2, stride: 2, padding: 1);
+        var earlier = geometry.Unfold(TestImages.Nine, float.NegativeInfinity);
+        var wrongShape = new Grid<float>(3, 4);
+
+        var reused = geometry.Unfold(TestImages.Nine, 0f, earlier);
+        var fresh = geometry.Unfold(TestImages.Nine, 0f, wrongShape);
+
+        Assert.Same(earlier, reused);
+        Assert.Equal([0, 0, 0, 1, 0, 0, 2, 3, 0, 4, 0, 7, 5, 6, 8, 9], reused.Data);
+        Assert.NotSame(wrongShape, fresh);
+        Assert.Equal(reused.Data, fresh.Data);
+    }
+
+    [Fact]
     public void ChannelsComeFirstInAPatchAndExamplesFollowEachOther()
     {
         // Two 2×2×2 examples, the second the negative of the first; a 1×2 kernel gives 2 windows (one per row), each
