@@ -841,7 +841,7 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
 
     /// <summary>Single-device reads of a passive array with floating unselected lines: every device array shares the
     /// word lines, so the network is rows × (arrays·cols).</summary>
-    private float[][] SneakApparent(TileState tile, float[][] states)
+    private static float[][] SneakApparent(TileState tile, float[][] states)
     {
         int rows = tile.Rows, cols = tile.Cols, arrays = states.Length;
         var wide = arrays * cols;

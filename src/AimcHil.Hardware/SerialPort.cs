@@ -335,6 +335,6 @@ public sealed unsafe class SerialPort : IDisposable
     private AimcException RateRefused(int baudRate, int errno) =>
         new($"{_portName}: the driver refused {baudRate} baud ({Errno.Describe(errno)}): pick a rate the bridge supports, e.g. 115200");
 
-    private static Exception LineLost(string name, int errno) =>
+    private static AimcException LineLost(string name, int errno) =>
         new AimcException($"{name}: the line went away ({(errno == 0 ? "end of file" : Errno.Describe(errno))}): was the bridge unplugged or the rig server stopped? Reopen the port");
 }

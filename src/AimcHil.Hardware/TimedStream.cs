@@ -92,6 +92,9 @@ public abstract class TimedStream : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         Task.Run(() => Write(buffer, offset, count), cancellationToken);
 
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+        new(Task.Run(() => Write(buffer.Span), cancellationToken));
+
     /// <summary>Reads at least one byte within <paramref name="timeoutMs"/>, or 0 at the end of the stream.</summary>
     protected abstract int ReadCore(Span<byte> buffer, int timeoutMs);
 

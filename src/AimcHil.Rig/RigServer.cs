@@ -58,7 +58,8 @@ public sealed class RigServer(IAimcChip chip, DeviceServerOptions session, Actio
         { IsBackground = true, Name = "aimc rig server" };
         thread.Start();
         WaitHandle.WaitAny([stop.WaitHandle, done.WaitHandle]);
-        done.Wait(WindUp);
+        // The stop token has fired or the server ended: the wind-up wait must run whatever the token says.
+        done.Wait(WindUp, CancellationToken.None);
         if (failure is not null)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);

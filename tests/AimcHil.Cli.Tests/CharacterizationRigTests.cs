@@ -195,7 +195,7 @@ public sealed class CharacterizationRigTests : IDisposable
         throw new Xunit.Sdk.XunitException($"characterize all on {rig} did not complete within 12 resumed runs");
     }
 
-    private JsonElement Calibrate(string datasets)
+    private static JsonElement Calibrate(string datasets)
     {
         var outcome = AimcProcess.Run("calibrate", "--datasets", datasets, "--out", Path.Combine(datasets, "twin.yaml"), "--json");
         Assert.True(outcome.ExitCode == 0, outcome.Stderr);

@@ -28,7 +28,7 @@ public class CobsTests
         Assert.Equal(0xFF, encoded[0]);
         Assert.Equal(0x01, encoded[^1]);
         Assert.Equal(data, Cobs.Decode(encoded));
-        Assert.Equal(data, Cobs.Decode(encoded[..^1]));
+        Assert.Equal(data, Cobs.Decode(encoded.AsSpan(..^1)));
     }
 
     [Fact]

@@ -197,7 +197,7 @@ public class CompactLayoutTests
 
     private static FrameByFrame Greeted(byte minor)
     {
-        var server = new FrameByFrame(new DeviceServerOptions());
+        using var server = new FrameByFrame(new DeviceServerOptions());
         Assert.Equal(FrameKind.Response, server.Ask(FrameByFrame.Hello(1, minor)).Kind);
         return server;
     }

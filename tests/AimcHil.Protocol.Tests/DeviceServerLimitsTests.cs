@@ -48,7 +48,7 @@ public class DeviceServerLimitsTests
     [Fact]
     public void A11HostIsToldTheLimitsAndA10HostGetsThe10Layout()
     {
-        var server = new FrameByFrame(new DeviceServerOptions { IdleTimeout = TimeSpan.FromSeconds(60) });
+        using var server = new FrameByFrame(new DeviceServerOptions { IdleTimeout = TimeSpan.FromSeconds(60) });
 
         var current = RigHello.Decode(server.Ask(Hello(1, 1)).Payload);
         var old = server.Ask(Hello(1, 0)).Payload;
@@ -64,10 +64,10 @@ public class DeviceServerLimitsTests
     [Fact]
     public void TheRightSecretOpensTheRigAndTheRigProvesItHoldsItToo()
     {
-        var server = new FrameByFrame(new DeviceServerOptions { Secret = Secret });
+        using var server = new FrameByFrame(new DeviceServerOptions { Secret = Secret });
         var hello = server.Ask(Hello(1, 1)).Payload;
         Assert.Equal(FrameKind.Nak, server.Ask(Request(2, Opcode.GetInfo, [])).Kind);
-        var server2 = new FrameByFrame(new DeviceServerOptions { Secret = Secret });
+        using var server2 = new FrameByFrame(new DeviceServerOptions { Secret = Secret });
         var hello2 = server2.Ask(Hello(1, 1)).Payload;
         var nonce = RigAuthentication.NewNonce();
 
@@ -82,12 +82,12 @@ public class DeviceServerLimitsTests
     [Fact]
     public void AnAnswerRecordedOnOneConnectionIsRefusedOnAnotherAndOnItsOwn()
     {
-        var first = new FrameByFrame(new DeviceServerOptions { Secret = Secret });
+        using var first = new FrameByFrame(new DeviceServerOptions { Secret = Secret });
         var hello = first.Ask(Hello(1, 1)).Payload;
         var nonce = RigAuthentication.NewNonce();
         var recorded = Request(2, Opcode.Auth, new AuthRequest(nonce, RigAuthentication.HostAnswer(Secret, hello, nonce)).Encode());
         Assert.Equal(FrameKind.Response, first.Ask(recorded).Kind);
-        var second = new FrameByFrame(new DeviceServerOptions { Secret = Secret });
+        using var second = new FrameByFrame(new DeviceServerOptions { Secret = Secret });
         second.Ask(Hello(1, 1));
 
         var again = NakMessage.Decode(first.Ask(recorded).Payload);

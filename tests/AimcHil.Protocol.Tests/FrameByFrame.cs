@@ -3,7 +3,7 @@ using AimcHil.Emulator;
 namespace AimcHil.Protocol.Tests;
 
 /// <summary>A device server driven one frame at a time, as a firmware unit test drives its session.</summary>
-internal sealed class FrameByFrame
+internal sealed class FrameByFrame : IDisposable
 {
     private readonly MemoryStream _wire = new();
     private readonly DeviceServer _server;
@@ -14,6 +14,8 @@ internal sealed class FrameByFrame
     }
 
     public List<string> Log { get; } = [];
+
+    public void Dispose() => _wire.Dispose();
 
     public static Frame Hello(byte major, byte minor) => Request(1, Opcode.Hello, new HelloRequest(major, minor, 4096, 8).Encode());
 

@@ -263,7 +263,7 @@ public class PipelineTests
 
     /// <summary>Both tiles programmed alike on both chips, and five MVMs over them: bulk uploads and answers (200
     /// vectors) between single-frame ones, a tile twice.</summary>
-    private static TileMvm[] Program(IAimcChip direct, IAimcChip overWire)
+    private static TileMvm[] Program(EmulatedChip direct, IAimcChip overWire)
     {
         foreach (var chip in new[] { direct, overWire })
         {

@@ -11,6 +11,14 @@ namespace AimcHil.Cli.Commands;
 /// characterization datasets, and reports every parameter with its uncertainty and residual.</summary>
 internal static class CalibrateCommand
 {
+    /// <summary>The fit report's layout: snake_case keys, indented, NaN and infinities written by name.</summary>
+    private static readonly JsonSerializerOptions ReportJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
     public static Command Create()
     {
         var datasets = new Option<string[]>("--datasets") { Description = "dataset files or folders of them (from aimc characterize)", Required = true, AllowMultipleArgumentsPerToken = true };
@@ -40,7 +48,7 @@ internal static class CalibrateCommand
             TwinWriter.Write(twinPath, fit, string.Join(", ", paths));
             var reportPath = Path.ChangeExtension(twinPath, ".fit.json");
             var report = new { twin = twinPath, datasets = paths, parameters = fit.Report };
-            File.WriteAllText(reportPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            File.WriteAllText(reportPath, JsonSerializer.Serialize(report, ReportJson));
             if (isJson)
             {
                 JsonOutput.Write(new { twin = twinPath, report = reportPath, datasets = paths, parameters = fit.Report });

@@ -108,7 +108,7 @@ public sealed class RramDevice : IDeviceModel
 
     public float Drifted(float programmedState, float driftExponent, double secondsSinceProgramming) => programmedState;
 
-    public float ReadNoiseSigma(float programmedState, float state, double secondsSinceProgramming) =>
+    public float ReadNoiseSigma(float programmedState, float state, double secondsSincePulse) =>
         ReadNoiseInEffect ? (float)(_config.ReadNoiseSigma * Math.Abs(state)) : 0f;
 
     public IReadOnlyList<NonIdeality> Describe() =>

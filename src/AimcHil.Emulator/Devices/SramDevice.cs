@@ -71,7 +71,7 @@ public sealed class SramDevice : IDeviceModel
 
     public float Drifted(float programmedState, float driftExponent, double secondsSinceProgramming) => programmedState;
 
-    public float ReadNoiseSigma(float programmedState, float state, double secondsSinceProgramming) => 0f;
+    public float ReadNoiseSigma(float programmedState, float state, double secondsSincePulse) => 0f;
 
     public IReadOnlyList<NonIdeality> Describe() =>
     [

@@ -326,7 +326,7 @@ public sealed unsafe class LinuxGpioDriver : GpioDriver
         _ = LibC.Read(eventFd, (byte*)&count, sizeof(ulong));
     }
 
-    private int Configure(Line line, int pin, ulong flags, PinValue initial)
+    private static int Configure(Line line, int pin, ulong flags, PinValue initial)
     {
         var config = Configuration(flags, initial);
         return LibC.Ioctl(line.Descriptor, Gpio.SetConfig, &config) < 0 ? LibC.LastError : 0;

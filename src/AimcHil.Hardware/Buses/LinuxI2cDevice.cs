@@ -59,6 +59,8 @@ public sealed unsafe class LinuxI2cDevice : I2cTransactionDevice
             _ = LibC.Close(_fd);
             _fd = -1;
         }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>Fills the I2C_RDWR messages for one transaction and returns how many: the write (if any), then the

@@ -79,6 +79,8 @@ public sealed unsafe class LinuxSpiDevice : SpiMessageDevice
             _ = LibC.Close(_fd);
             _fd = -1;
         }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>The records spidev gets for one kernel message: buffers are pinned addresses, an empty write sends

@@ -90,5 +90,9 @@ public abstract class Mcp3x08 : IAdc
     private protected abstract void Command(int channel, Span<byte> tx);
 
     /// <summary>Disposes the bus devices given at construction, unless built with shouldDispose: false.</summary>
-    public void Dispose() => _owned.Dispose();
+    public void Dispose()
+    {
+        _owned.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

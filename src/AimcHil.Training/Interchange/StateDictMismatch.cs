@@ -70,7 +70,7 @@ internal static class StateDictMismatch
             : "refused, not skipped: a state_dict must hold exactly the model's parameters";
     }
 
-    private static string List(IReadOnlyList<string> items) =>
+    private static string List(List<string> items) =>
         items.Count <= MaxListed
             ? string.Join(", ", items)
             : $"{string.Join(", ", items.Take(ShownOfLong))}, … ({items.Count - ShownOfLong} more)";

@@ -7,11 +7,13 @@ namespace AimcHil.Rig.Tests.Direct;
 
 /// <summary>TC1's register interface as golden bytes (hil-rigs/direct-tc1.md): one chip-select frame per access, writes
 /// 02 reg data, reads 03 reg 00 then a zero per byte, big-endian fields, Q15 = round(w × 32767).</summary>
-public class Tc1RegistersTests
+public sealed class Tc1RegistersTests : IDisposable
 {
     private readonly RecordingSpiDevice _spi = new(new SpiConnectionSettings(0, 0));
 
     private Tc1Registers Tc1 => new(_spi);
+
+    public void Dispose() => _spi.Dispose();
 
     [Fact]
     public void ReadingIdSendsTheReadOpcodeTurnaroundAndTwoZeros()
