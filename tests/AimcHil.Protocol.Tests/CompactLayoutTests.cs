@@ -53,7 +53,7 @@ public class CompactLayoutTests
     [InlineData(3, "1 bytes left over after the last field")]
     public void AMalformedMvmPackedRequestIsRefusedWithWhatIsWrong(int fault, string message)
     {
-        var server = Greeted(2);
+        using var server = Greeted(2);
         var head = new PayloadWriter().I32(0).I32(1);
         var payload = fault switch
         {
@@ -77,7 +77,7 @@ public class CompactLayoutTests
     [InlineData(8, "the targets of all 4 cells of a 2×2 grid do not fit in the 6 bytes left")]
     public void AMalformedProgramCellsRequestIsRefusedWithWhatIsWrong(int fault, string message)
     {
-        var server = Greeted(2);
+        using var server = Greeted(2);
         var head = new PayloadWriter().I32(0).Bool(true).F64(0.02).I32(20).I32(2).I32(2);
         var payload = fault switch
         {
@@ -99,7 +99,7 @@ public class CompactLayoutTests
     [InlineData(1)]
     public void ASessionBelow12DoesNotKnowThe12Opcodes(byte minor)
     {
-        var server = Greeted(minor);
+        using var server = Greeted(minor);
 
         var mvm = server.Ask(FrameByFrame.Request(2, Opcode.MvmPacked, new MvmPackedRequest(0, new Grid<int>(1, 1, [1]), 0, 8).Encode()));
         var program = server.Ask(FrameByFrame.Request(3, Opcode.ProgramCells, ProgramCellsRequest.For(0, new Grid<float>(1, 1), WriteVerifyOptions.SinglePulse, null, TargetFormat.Q14, ProgrammingDetail.Summary).Encode()));
@@ -111,7 +111,7 @@ public class CompactLayoutTests
     [Fact]
     public void TheRigLeavesOutTheScalesTheHostHoldsAndSendsThemWhenTheyChange()
     {
-        var server = Greeted(2);
+        using var server = Greeted(2);
         server.Ask(FrameByFrame.Request(2, Opcode.ProgramCells, ProgramCellsRequest.For(0, VirtualRigTests.RandomWeights(32, 32, 1), WriteVerifyOptions.SinglePulse, null, TargetFormat.Q14, ProgrammingDetail.Summary).Encode()));
         var codes = VirtualRigTests.RandomCodes(4, 32, 127, 2);
 
@@ -197,7 +197,7 @@ public class CompactLayoutTests
 
     private static FrameByFrame Greeted(byte minor)
     {
-        using var server = new FrameByFrame(new DeviceServerOptions());
+        var server = new FrameByFrame(new DeviceServerOptions());
         Assert.Equal(FrameKind.Response, server.Ask(FrameByFrame.Hello(1, minor)).Kind);
         return server;
     }
