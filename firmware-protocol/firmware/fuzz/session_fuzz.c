@@ -6,11 +6,12 @@
  * A record: u8 kind (0: a clock tick of u16 * 16 ms instead of a frame), u8 sequence (0: the previous one again),
  * u8 opcode (an index into the opcodes below), u8 flags, u16 length, then length payload bytes (fewer if the input
  * ends). */
+#include "harness_wire.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
 #include "golden_vectors.h"
 #include "requests.h"
 #include "session.h"
