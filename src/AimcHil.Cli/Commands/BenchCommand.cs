@@ -87,8 +87,8 @@ internal static class BenchCommand
             DefaultValueFactory = _ => new FileInfo(Path.Combine("hil-rigs", "fmnist-hil-1.yaml")),
         };
         var steps = new Option<int?>("--steps") { Description = $"optimizer steps timed per mode and case (an epoch is 938; default {NoWiresSteps} for no_wires, {WiresSteps} for fmnist_hil_1)" };
-        var reprogram = new Option<string>("--reprogram") { Description = "hil reprogramming policy of the no_wires case", DefaultValueFactory = _ => "every:1" };
-        var only = new Option<string[]>("--case") { Description = "measure only these cases (no_wires, fmnist_hil_1, lenet, ir_solve; default all)", AllowMultipleArgumentsPerToken = true };
+        var reprogram = new Option<string>("--reprogram") { Description = $"hil reprogramming policy of the no_wires case: {ReprogramForms.Text}", DefaultValueFactory = _ => "every:1" }.Choices(ReprogramForms.Prefixes);
+        var only = new Option<string[]>("--case") { Description = $"measure only these cases ({string.Join(", ", Cases)}; default all)", AllowMultipleArgumentsPerToken = true }.Choices(Cases);
         var command = new Command("train", "hil training throughput against software training (and a PyTorch loop) of the same steps") { rig, wiresRig, steps, reprogram, only, json };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
@@ -100,11 +100,10 @@ internal static class BenchCommand
 
             var policy = parse.GetValue(reprogram)!;
             Training.Runs.ReprogramPolicy.Parse(policy);
-            string[] cases = [NoWires, WiresCase, LenetCase, IrSolveCase];
-            var wanted = parse.GetValue(only) is { Length: > 0 } names ? names : cases;
-            foreach (var name in wanted.Where(n => !cases.Contains(n)))
+            var wanted = parse.GetValue(only) is { Length: > 0 } names ? names : Cases;
+            foreach (var name in wanted.Where(n => !Cases.Contains(n)))
             {
-                throw new AimcException($"--case {name} is not known: use {string.Join(", ", cases)}");
+                throw new AimcException($"--case {name} is not known: use {string.Join(", ", Cases)}");
             }
 
             var (train, test) = Training.Data.FashionMnist.Load();
@@ -215,6 +214,9 @@ internal static class BenchCommand
     private const string LenetCase = "lenet";
 
     private const string IrSolveCase = "ir_solve";
+
+    /// <summary>The cases --case accepts, in the order they run: its help and its check read this list.</summary>
+    private static readonly string[] Cases = [NoWires, WiresCase, LenetCase, IrSolveCase];
 
     /// <summary>lenet's steps cost 641 MVMs per image against the MLP's 5: fewer steps give the same seconds.</summary>
     private const int LenetSteps = 100;

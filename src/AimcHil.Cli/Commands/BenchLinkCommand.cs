@@ -35,7 +35,7 @@ internal static class BenchLinkCommand
         };
         var hilSteps = new Option<int>("--hil-steps") { Description = "hil steps of the 784-256-10 MLP timed over the paced rig (0: skip that measurement)", DefaultValueFactory = _ => 3 };
         var port = new Option<string?>("--port") { Description = "measure a bridge on this serial device or pseudo-terminal (e.g. the C firmware's host build) instead of the virtual rig: tile 0 of its chip; the bridge sets the pace (--baud only converts bytes to line time) and the hil step is not measured" };
-        var protocol = new Option<string>("--protocol") { Description = $"protocol version the host offers: {Versions[^1]} (default), or {string.Join(", ", Versions[..^1].Reverse())} to measure the older layouts and the line without pipelining", DefaultValueFactory = _ => Versions[^1] };
+        var protocol = new Option<string>("--protocol") { Description = $"protocol version the host offers: {Versions[^1]} (default), or {string.Join(", ", Versions[..^1].Reverse())} to measure the older layouts and the line without pipelining", DefaultValueFactory = _ => Versions[^1] }.Choices(Versions);
         var command = new Command("link", "protocol payload efficiency, wire bytes against the information minimum, round trip, line utilization and hil step time over a pseudo-terminal") { rig, baud, trips, hilRig, hilSteps, protocol, port, json };
         command.SetAction(parse => CommandGuard.Run(() =>
         {

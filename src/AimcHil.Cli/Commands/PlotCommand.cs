@@ -7,22 +7,25 @@ namespace AimcHil.Cli.Commands;
 /// <summary><c>aimc plot PATH</c>: the plots of a characterization dataset, a directory of them, or a training run.</summary>
 internal static class PlotCommand
 {
+    /// <summary>What --format accepts, in the order its help names them: the parser's list and the help's.</summary>
+    private static readonly IReadOnlyDictionary<string, PlotFormat> Formats = new Dictionary<string, PlotFormat>
+    {
+        ["png"] = PlotFormat.Png,
+        ["svg"] = PlotFormat.Svg,
+        ["both"] = PlotFormat.Both,
+    };
+
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "a dataset (.sqlite), a directory of datasets, or a training run directory (metrics.jsonl)" };
         var output = new Option<DirectoryInfo?>("--out") { Description = "folder for the plots (default: beside the dataset, or the run directory)" };
-        var format = new Option<string>("--format") { Description = "image format: png, svg or both", DefaultValueFactory = _ => "png" };
-        format.AcceptOnlyFromAmong("png", "svg", "both");
+        var format = new Option<string>("--format") { Description = $"image format: {string.Join(", ", Formats.Keys.SkipLast(1))} or {Formats.Keys.Last()}", DefaultValueFactory = _ => "png" };
+        format.AcceptOnlyFromAmong([.. Formats.Keys]);
         var json = CommonOptions.Json();
         var command = new Command("plot", "draw the plots of a measurement dataset or a training run (PNG, SVG)") { path, output, format, json };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
-            var plotFormat = parse.GetValue(format) switch
-            {
-                "svg" => PlotFormat.Svg,
-                "both" => PlotFormat.Both,
-                _ => PlotFormat.Png,
-            };
+            var plotFormat = Formats[parse.GetValue(format)!];
             var source = parse.GetValue(path)!;
             if (!File.Exists(source) && !Directory.Exists(source))
             {
