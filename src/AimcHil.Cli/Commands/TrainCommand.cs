@@ -335,7 +335,25 @@ internal static class TrainCommand
 
     private static void Print(TrainingSummary s)
     {
-        var table = new Table().AddColumns("", "");
+        AnsiConsole.Write(SummaryTable(s));
+        // The paths go under the table, each whole on its own line: in an 80-column table a run directory was folded
+        // mid-name across lines, and could not be copied.
+        if (s.Twin is { } twin)
+        {
+            Console.WriteLine($"digital twin: {twin}");
+        }
+
+        Console.WriteLine($"run directory: {s.OutputDirectory ?? "—"}");
+        if (s.Interrupted)
+        {
+            Console.WriteLine($"interrupted: continue with aimc train --resume {s.OutputDirectory}");
+        }
+    }
+
+    /// <summary>The run's figures; what is a path is printed under it (<see cref="Print"/>).</summary>
+    internal static Table SummaryTable(TrainingSummary s)
+    {
+        var table = new Table().AddColumns("", "").HideHeaders();
         table.AddRow("mode", SnakeCase.Of(s.Mode));
         table.AddRow("model", $"{s.Model}, {s.MvmsPerSample} tile MVMs per sample");
         table.AddRow("software test accuracy", s.SoftwareTestAccuracy.ToString("P2", CultureInfo.InvariantCulture));
@@ -345,26 +363,17 @@ internal static class TrainCommand
         }
 
         table.AddRow("chip test accuracy", s.ChipTestAccuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "—");
-        if (s.Twin is { } twin)
-        {
-            table.AddRow("digital twin", Markup.Escape(twin));
-        }
-
         table.AddRow("epochs", s.Epochs.ToString(CultureInfo.InvariantCulture));
         table.AddRow("programming pulses", $"{s.ProgrammingPulses} ({s.Reprograms} programmings)");
         table.AddRow("train time", $"{s.TrainSeconds:F1} s, {s.SamplesPerSecond:F0} samples/s");
         if (s.LinkRetries is { } retries)
         {
-            table.AddRow("link", $"{retries} retries, {s.LinkDroppedFrames} damaged frames dropped, {s.RigResets} rig resets ({s.TilesReprogrammedAfterReset} tiles reprogrammed)");
+            // Two rows: as one, the link's counts folded into three lines at 80 columns.
+            table.AddRow("link", $"{retries} retries, {s.LinkDroppedFrames} damaged frames dropped");
+            table.AddRow("rig resets", $"{s.RigResets} ({s.TilesReprogrammedAfterReset} tiles reprogrammed)");
         }
 
-        table.AddRow("run directory", Markup.Escape(s.OutputDirectory ?? "—"));
-        if (s.Interrupted)
-        {
-            table.AddRow("[yellow]interrupted[/]", Markup.Escape($"continue with: aimc train --resume {s.OutputDirectory}"));
-        }
-
-        AnsiConsole.Write(table);
+        return table;
     }
 }
 
