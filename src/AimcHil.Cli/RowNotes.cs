@@ -20,6 +20,23 @@ internal static class RowNotes
         }
     }
 
+    /// <summary>Writes "<paramref name="name"/>: <paramref name="note"/>" as one line where it fits, its overflow
+    /// wrapped under an indent: for notes short enough that the name on a line of its own would double the lines.</summary>
+    public static void WriteInline(string name, string note)
+    {
+        foreach (var line in Inline(name, note, Math.Max(AnsiConsole.Profile.Width, 40)))
+        {
+            AnsiConsole.WriteLine(line);
+        }
+    }
+
+    /// <summary>The lines <see cref="WriteInline"/> writes at <paramref name="width"/> columns.</summary>
+    internal static IEnumerable<string> Inline(string name, string note, int width)
+    {
+        var lines = Wrap($"{name}: {note}", width).ToList();
+        return lines.Count <= 1 ? lines : lines.Take(1).Concat(Wrap(string.Join(' ', lines.Skip(1)), width - Indent.Length).Select(l => Indent + l));
+    }
+
     /// <summary>Breaks <paramref name="text"/> at spaces into lines of at most <paramref name="width"/> characters; a
     /// word longer than the width (a long formula) is cut.</summary>
     internal static IEnumerable<string> Wrap(string text, int width)

@@ -34,4 +34,11 @@ public sealed class InfoTableWidthTests
         Assert.Equal(["abcde"], RowNotes.Wrap("  abcde  ", 5));
         Assert.Empty(RowNotes.Wrap("", 5));
     }
+
+    [Fact]
+    public void AnInlineNoteFillsTheFirstLineAndIndentsItsOverflow()
+    {
+        Assert.Equal(["ab: cd ef"], RowNotes.Inline("ab", "cd ef", 9));
+        Assert.Equal(["ab: cd ef", "    gh ij", "    kl"], RowNotes.Inline("ab", "cd ef gh ij kl", 9));
+    }
 }

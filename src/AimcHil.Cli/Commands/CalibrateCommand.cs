@@ -50,7 +50,7 @@ internal static class CalibrateCommand
             AnsiConsole.Write(ReportTable(fit.Report));
             foreach (var p in fit.Report)
             {
-                RowNotes.Write(p.Key, Note(p));
+                RowNotes.WriteInline(p.Key, Note(p));
             }
 
             Console.WriteLine($"twin: {twinPath}");
