@@ -13,7 +13,7 @@ namespace AimcHil.Cli.Commands;
 /// progress, a time budget and resume, and draws its plots.</summary>
 internal static class CharacterizeCommand
 {
-    /// <summary>The name that runs every measurement (ProcedureCatalog.Resolve reads it).</summary>
+    /// <summary>The name ProcedureCatalog.Resolve takes for every measurement, in the help with the catalog's names.</summary>
     private const string All = "all";
 
     public static Command Create()

@@ -8,24 +8,19 @@ namespace AimcHil.Cli.Commands;
 internal static class PlotCommand
 {
     /// <summary>What --format accepts, in the order its help names them: the parser's list and the help's.</summary>
-    private static readonly IReadOnlyDictionary<string, PlotFormat> Formats = new Dictionary<string, PlotFormat>
-    {
-        ["png"] = PlotFormat.Png,
-        ["svg"] = PlotFormat.Svg,
-        ["both"] = PlotFormat.Both,
-    };
+    private static readonly (string Name, PlotFormat Format)[] Formats = [("png", PlotFormat.Png), ("svg", PlotFormat.Svg), ("both", PlotFormat.Both)];
 
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "a dataset (.sqlite), a directory of datasets, or a training run directory (metrics.jsonl)" };
         var output = new Option<DirectoryInfo?>("--out") { Description = "folder for the plots (default: beside the dataset, or the run directory)" };
-        var format = new Option<string>("--format") { Description = $"image format: {string.Join(", ", Formats.Keys.SkipLast(1))} or {Formats.Keys.Last()}", DefaultValueFactory = _ => "png" };
-        format.AcceptOnlyFromAmong([.. Formats.Keys]);
+        var format = new Option<string>("--format") { Description = $"image format: {string.Join(", ", Formats[..^1].Select(f => f.Name))} or {Formats[^1].Name}", DefaultValueFactory = _ => "png" };
+        format.AcceptOnlyFromAmong([.. Formats.Select(f => f.Name)]);
         var json = CommonOptions.Json();
         var command = new Command("plot", "draw the plots of a measurement dataset or a training run (PNG, SVG)") { path, output, format, json };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
-            var plotFormat = Formats[parse.GetValue(format)!];
+            var plotFormat = Formats.Single(f => f.Name == parse.GetValue(format)).Format;
             var source = parse.GetValue(path)!;
             if (!File.Exists(source) && !Directory.Exists(source))
             {
