@@ -10,20 +10,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        var root = new RootCommand("aimc: drive, emulate and characterize analog in-memory computing chips")
-        {
-            InfoCommand.Create(),
-            MvmCommand.Create(),
-            TrainCommand.Create(),
-            BenchCommand.Create(),
-            EmulateCommand.Create(),
-            ProbeCommand.Create(),
-            CharacterizeCommand.Create(),
-            CalibrateCommand.Create(),
-            TwinCheckCommand.Create(),
-            ExportCommand.Create(),
-            PlotCommand.Create(),
-        };
+        var root = CreateRoot();
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -44,6 +31,22 @@ public static class Program
 
         return parse.Invoke();
     }
+
+    /// <summary>Every command, as the parser, the help and the tests that walk the command tree see them.</summary>
+    internal static RootCommand CreateRoot() => new("aimc: drive, emulate and characterize analog in-memory computing chips")
+    {
+        InfoCommand.Create(),
+        MvmCommand.Create(),
+        TrainCommand.Create(),
+        BenchCommand.Create(),
+        EmulateCommand.Create(),
+        ProbeCommand.Create(),
+        CharacterizeCommand.Create(),
+        CalibrateCommand.Create(),
+        TwinCheckCommand.Create(),
+        ExportCommand.Create(),
+        PlotCommand.Create(),
+    };
 
     /// <summary>The parser's message without the .NET type names it names ("as expected type 'System.Int32'").</summary>
     private static string Plain(string message)

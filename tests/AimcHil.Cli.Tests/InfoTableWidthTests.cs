@@ -1,5 +1,3 @@
-using AimcHil.Cli.Commands;
-
 namespace AimcHil.Cli.Tests;
 
 /// <summary><c>aimc info</c> reads in an 80-column terminal: no line wider, every non-ideality's description whole
@@ -31,9 +29,16 @@ public sealed class InfoTableWidthTests
     [Fact]
     public void WrapBreaksAtSpacesAndCutsOnlyAWordLongerThanTheLine()
     {
-        Assert.Equal(["ab cd", "ef"], InfoCommand.Wrap("ab cd ef", 5));
-        Assert.Equal(["ab", "cdefg", "hi j"], InfoCommand.Wrap("ab cdefghi j", 5));
-        Assert.Equal(["abcde"], InfoCommand.Wrap("  abcde  ", 5));
-        Assert.Empty(InfoCommand.Wrap("", 5));
+        Assert.Equal(["ab cd", "ef"], RowNotes.Wrap("ab cd ef", 5));
+        Assert.Equal(["ab", "cdefg", "hi j"], RowNotes.Wrap("ab cdefghi j", 5));
+        Assert.Equal(["abcde"], RowNotes.Wrap("  abcde  ", 5));
+        Assert.Empty(RowNotes.Wrap("", 5));
+    }
+
+    [Fact]
+    public void AnInlineNoteFillsTheFirstLineAndIndentsItsOverflow()
+    {
+        Assert.Equal(["ab: cd ef"], RowNotes.Inline("ab", "cd ef", 9));
+        Assert.Equal(["ab: cd ef", "    gh ij", "    kl"], RowNotes.Inline("ab", "cd ef gh ij kl", 9));
     }
 }

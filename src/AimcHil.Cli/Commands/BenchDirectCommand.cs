@@ -36,19 +36,25 @@ internal static class BenchDirectCommand
             }
             else
             {
-                var table = new Table().AddColumns("case", "kernel calls / MVM", "minimum", "bus bytes / MVM", "minimum");
-                foreach (var (name, c) in cases)
-                {
-                    table.AddRow(name, c.KernelCallsPerMvm.ToString("F1"), c.MinKernelCallsPerMvm.ToString("F0"), c.BusBytesPerMvm.ToString("F0"), c.MinBusBytesPerMvm.ToString("F0"));
-                }
-
                 AnsiConsole.MarkupLineInterpolated($"direct rig, {preset.Rows} rows × {Columns} columns on emulated buses ({file.Path})");
-                AnsiConsole.Write(table);
+                AnsiConsole.Write(CaseTable(cases));
             }
 
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Each read-out's kernel calls and bus bytes next to the parts' minimums.</summary>
+    internal static Table CaseTable(IReadOnlyDictionary<string, DirectBenchCase> cases)
+    {
+        var table = new Table().AddColumns("case", "kernel calls / MVM", "minimum", "bus bytes / MVM", "minimum");
+        foreach (var (name, c) in cases)
+        {
+            table.AddRow(name, c.KernelCallsPerMvm.ToString("F1"), c.MinKernelCallsPerMvm.ToString("F0"), c.BusBytesPerMvm.ToString("F0"), c.MinBusBytesPerMvm.ToString("F0"));
+        }
+
+        return table;
     }
 
     /// <summary>Both read-outs of a <paramref name="preset"/>.Rows × 64 chip on the buses <paramref name="buses"/> builds

@@ -55,25 +55,37 @@ internal static class CalibrateCommand
                 return 0;
             }
 
-            var table = new Table().AddColumns("parameter", "value", "± 1σ", "unit", "residual", "from");
+            AnsiConsole.Write(ReportTable(fit.Report));
             foreach (var p in fit.Report)
             {
-                table.AddRow(Markup.Escape(p.Key), p.Value.ToString("G4"), double.IsNaN(p.Uncertainty) ? "–" : p.Uncertainty.ToString("G2"), Markup.Escape(p.Unit), double.IsNaN(p.Residual) ? "–" : Markup.Escape($"{p.Residual:G3} {p.ResidualUnit}"), Markup.Escape(p.Source));
+                RowNotes.WriteInline(p.Key, Note(p));
             }
 
-            if (Console.IsOutputRedirected)
-            {
-                // Piped or logged output has no terminal width; the default 80 columns would fold every key in two.
-                AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
-            }
-
-            AnsiConsole.Write(table);
             Console.WriteLine($"twin: {twinPath}");
             Console.WriteLine($"fit report: {reportPath}");
             return 0;
         }));
         return command;
     }
+
+    /// <summary>Each fitted parameter's value. Its residual and the datasets it came from go under the table
+    /// (<see cref="Note"/>): as two more columns (a residual such as "0.0123 spread of ν over devices" beside a key of up
+    /// to 39 characters) they could not fit 80 columns, and the keys were folded in two (the command had widened piped
+    /// output to 160 columns to avoid it).</summary>
+    internal static Table ReportTable(IReadOnlyList<FitParameter> report)
+    {
+        var table = new Table().AddColumns("parameter", "value", "± 1σ", "unit");
+        foreach (var p in report)
+        {
+            table.AddRow(Markup.Escape(p.Key), p.Value.ToString("G4"), double.IsNaN(p.Uncertainty) ? "–" : p.Uncertainty.ToString("G2"), Markup.Escape(p.Unit));
+        }
+
+        return table;
+    }
+
+    /// <summary>A parameter's residual (when the fit has one) and the measurements it was fitted from.</summary>
+    internal static string Note(FitParameter p) =>
+        double.IsNaN(p.Residual) ? $"from {p.Source}" : $"residual {p.Residual:G3} {p.ResidualUnit}, from {p.Source}";
 
     /// <summary>Dataset files named directly or found in named folders.</summary>
     internal static IReadOnlyList<string> DatasetFiles(IEnumerable<string> given)

@@ -13,18 +13,21 @@ namespace AimcHil.Cli.Commands;
 /// progress, a time budget and resume, and draws its plots.</summary>
 internal static class CharacterizeCommand
 {
+    /// <summary>The name ProcedureCatalog.Resolve takes for every measurement, in the help with the catalog's names.</summary>
+    private const string All = "all";
+
     public static Command Create()
     {
-        var name = new Argument<string>("name") { Description = $"measurement: {string.Join(", ", ProcedureCatalog.Names)} or all" };
+        var name = new Argument<string>("name") { Description = $"measurement: {string.Join(", ", ProcedureCatalog.Names)} or {All}" }.Choices([.. ProcedureCatalog.Names, All]);
         var rig = CommonOptions.Rig();
         var seed = CommonOptions.Seed();
         var port = CommonOptions.Port();
         var json = CommonOptions.Json();
         var output = new Option<DirectoryInfo>("--out") { Description = "folder for the datasets (NAME.sqlite) and plots", Required = true };
         var resume = new Option<bool>("--resume") { Description = "continue the datasets in --out: measure only the points they lack" };
-        var maxTime = new Option<string?>("--max-time") { Description = "stop (resumably) after this long: 90s, 15m, 2h" };
+        var maxTime = new Option<string?>("--max-time") { Description = $"stop (resumably) after this long: {DurationText.Examples}" };
         var noPlots = new Option<bool>("--no-plots") { Description = "write the datasets only" };
-        var command = new Command("characterize", "measure a chip: programming, drift, read-noise, transfer, ir-drop, stuck, or all")
+        var command = new Command("characterize", $"measure a chip: {string.Join(", ", ProcedureCatalog.Names)}, or {All}")
         {
             name, rig, output, resume, maxTime, seed, port, noPlots, json,
         };

@@ -37,6 +37,17 @@ internal static class InfoCommand
     internal static void Print(RigFile file, ChipInfo info)
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]{info.Name}[/]  {file.Description}");
+        AnsiConsole.Write(PropertyTable(info));
+        AnsiConsole.Write(EffectTable(info));
+        foreach (var e in info.NonIdealities)
+        {
+            RowNotes.Write(e.Name, e.Description);
+        }
+    }
+
+    /// <summary>The chip's shape, converters and transport.</summary>
+    internal static Table PropertyTable(ChipInfo info)
+    {
         var table = new Table().AddColumns("property", "value");
         table.AddRow("domain", info.Domain.ToString());
         table.AddRow("device", info.Device.ToString());
@@ -45,55 +56,20 @@ internal static class InfoCommand
         table.AddRow("DAC", $"{info.DacBits} bit, full scale {info.InputFullScale:g4} {info.InputUnit}");
         table.AddRow("ADC", $"{info.AdcBits} bit, full scale {info.OutputFullScale:g4} {info.OutputUnit} = {info.MacFullScale:g4} MAC, codes {info.AdcCodeMin} … {info.AdcCodeMax}");
         table.AddRow("transport", info.Transport);
-        AnsiConsole.Write(table);
-        // The descriptions carry formulas; as a fifth column they wrapped every row into five lines at 80 columns, so
-        // each goes under its row instead, across the whole width.
+        return table;
+    }
+
+    /// <summary>The non-idealities without their descriptions. The descriptions carry formulas; as a fifth column they
+    /// wrapped every row into five lines at 80 columns, so each goes under the table instead, across the whole width
+    /// (<see cref="RowNotes"/>).</summary>
+    internal static Table EffectTable(ChipInfo info)
+    {
         var effects = new Table().AddColumns("non-ideality", "on", "value", "unit");
         foreach (var e in info.NonIdealities)
         {
             effects.AddRow(Markup.Escape(e.Name), e.Enabled ? "[green]on[/]" : "[grey]off[/]", e.Value.ToString("g4"), Markup.Escape(e.Unit));
         }
 
-        AnsiConsole.Write(effects);
-        var width = Math.Max(AnsiConsole.Profile.Width, 40);
-        foreach (var e in info.NonIdealities)
-        {
-            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(e.Name)}[/]");
-            foreach (var line in Wrap(e.Description, width - DescriptionIndent.Length))
-            {
-                AnsiConsole.WriteLine(DescriptionIndent + line);
-            }
-        }
-    }
-
-    private const string DescriptionIndent = "    ";
-
-    /// <summary>Breaks <paramref name="text"/> at spaces into lines of at most <paramref name="width"/> characters; a
-    /// word longer than the width (a long formula) is cut.</summary>
-    internal static IEnumerable<string> Wrap(string text, int width)
-    {
-        var line = new System.Text.StringBuilder();
-        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (line.Length > 0 && line.Length + 1 + word.Length > width)
-            {
-                yield return line.ToString();
-                line.Clear();
-            }
-
-            var rest = word;
-            while (rest.Length > width)
-            {
-                yield return rest[..width];
-                rest = rest[width..];
-            }
-
-            line.Append(line.Length > 0 ? " " : "").Append(rest);
-        }
-
-        if (line.Length > 0)
-        {
-            yield return line.ToString();
-        }
+        return effects;
     }
 }

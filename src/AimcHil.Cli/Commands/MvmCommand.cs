@@ -269,6 +269,12 @@ internal static class MvmCommand
     private static void Print(MvmSummary s)
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]{s.Chip}[/] ({s.Domain}, {s.Device}{(s.Ideal ? ", ideal" : string.Empty)}): {s.Batch} MVMs of {s.Rows}×{s.Cols}, seed {s.Seed}");
+        AnsiConsole.Write(SummaryTable(s));
+    }
+
+    /// <summary>The run's error and timing figures.</summary>
+    internal static Table SummaryTable(MvmSummary s)
+    {
         var table = new Table().AddColumns("metric", "value");
         table.AddRow("error RMS", $"{s.RmseLsb:F3} LSB  ({s.RmseRelativeFullScale:P3} of full scale)");
         table.AddRow("error max", $"{s.MaxAbsErrorLsb:F3} LSB  ({s.MaxAbsErrorRelativeFullScale:P3} of full scale)");
@@ -276,6 +282,6 @@ internal static class MvmCommand
         table.AddRow("saturated outputs", s.SaturatedOutputs.ToString());
         table.AddRow("programming", $"{s.ProgrammingPulses} pulses, {s.UnconvergedCells} weights unconverged, {s.ProgramSeconds:F2} s");
         table.AddRow("MVM time", $"{s.MvmSeconds:F3} s");
-        AnsiConsole.Write(table);
+        return table;
     }
 }

@@ -7,22 +7,20 @@ namespace AimcHil.Cli.Commands;
 /// <summary><c>aimc plot PATH</c>: the plots of a characterization dataset, a directory of them, or a training run.</summary>
 internal static class PlotCommand
 {
+    /// <summary>What --format accepts, in the order its help names them: the parser's list and the help's.</summary>
+    private static readonly (string Name, PlotFormat Format)[] Formats = [("png", PlotFormat.Png), ("svg", PlotFormat.Svg), ("both", PlotFormat.Both)];
+
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "a dataset (.sqlite), a directory of datasets, or a training run directory (metrics.jsonl)" };
         var output = new Option<DirectoryInfo?>("--out") { Description = "folder for the plots (default: beside the dataset, or the run directory)" };
-        var format = new Option<string>("--format") { Description = "image format: png, svg or both", DefaultValueFactory = _ => "png" };
-        format.AcceptOnlyFromAmong("png", "svg", "both");
+        var format = new Option<string>("--format") { Description = $"image format: {string.Join(", ", Formats[..^1].Select(f => f.Name))} or {Formats[^1].Name}", DefaultValueFactory = _ => "png" };
+        format.AcceptOnlyFromAmong([.. Formats.Select(f => f.Name)]);
         var json = CommonOptions.Json();
         var command = new Command("plot", "draw the plots of a measurement dataset or a training run (PNG, SVG)") { path, output, format, json };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
-            var plotFormat = parse.GetValue(format) switch
-            {
-                "svg" => PlotFormat.Svg,
-                "both" => PlotFormat.Both,
-                _ => PlotFormat.Png,
-            };
+            var plotFormat = Formats.Single(f => f.Name == parse.GetValue(format)).Format;
             var source = parse.GetValue(path)!;
             if (!File.Exists(source) && !Directory.Exists(source))
             {

@@ -25,20 +25,20 @@ internal static class TrainCommand
     public static Command Create()
     {
         var rig = new Option<FileInfo?>("--rig") { Description = "rig file of the chip (not needed in software mode)" };
-        var mode = new Option<string>("--mode") { Description = string.Join(" | ", TrainingChoices.Modes), DefaultValueFactory = _ => "software" };
+        var mode = new Option<string>("--mode") { Description = string.Join(" | ", TrainingChoices.Modes), DefaultValueFactory = _ => "software" }.Choices(TrainingChoices.Modes);
         var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 5 };
         var batch = new Option<int>("--batch-size") { Description = "examples per mini-batch", DefaultValueFactory = _ => 64 };
         var lr = new Option<float>("--lr") { Description = "learning rate", DefaultValueFactory = _ => 1e-3f };
-        var optimizer = new Option<string>("--optimizer") { Description = string.Join(" | ", TrainingChoices.Optimizers) + " (sgd with momentum 0.9)", DefaultValueFactory = _ => "adam" };
+        var optimizer = new Option<string>("--optimizer") { Description = string.Join(" | ", TrainingChoices.Optimizers) + " (sgd with momentum 0.9)", DefaultValueFactory = _ => "adam" }.Choices(TrainingChoices.Optimizers);
         var seed = new Option<ulong>("--seed") { Description = "seed of initialization, batch order, noise and the emulated chip", DefaultValueFactory = _ => 1 };
-        var model = new Option<string>("--model") { Description = string.Join(" | ", TrainingChoices.Models) + " (mlp sized by --layers, lenet a small CNN for 28×28 images); README lists each model's layers and state_dict names", DefaultValueFactory = _ => "mlp" };
+        var model = new Option<string>("--model") { Description = string.Join(" | ", TrainingChoices.Models) + " (mlp sized by --layers, lenet a small CNN for 28×28 images); README lists each model's layers and state_dict names", DefaultValueFactory = _ => "mlp" }.Choices(TrainingChoices.Models);
         var layers = new Option<string>("--layers") { Description = "MLP layer sizes (--model mlp)", DefaultValueFactory = _ => "784,256,10" };
         var data = new Option<string>("--data") { Description = $"folder with the four IDX files (default {FashionMnist.DefaultDirectory}), or 'synthetic' for a small generated problem", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
         var output = new Option<DirectoryInfo?>("--out") { Description = "run directory: settings, rig snapshot, metrics.jsonl, summary.json, checkpoints (default runs/MODE-TIME)" };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "continue the interrupted run in this directory, with its own settings" };
         var init = new Option<string?>("--init") { Description = "start from these weights: a previous run (its directory or model.bin), or a PyTorch state_dict with the model's names and shapes (.safetensors, .npz)" };
-        var reprogram = new Option<string>("--reprogram") { Description = "hil: every:K (steps) or delta:D (normalized weight move)", DefaultValueFactory = _ => "every:1" };
-        var backwardModel = new Option<string>("--backward-model") { Description = "hil: " + string.Join(" | ", TrainingChoices.BackwardModels) + " (ideal: y = x·W; physical: the chip's emulator design at the measured inputs; calibrated: the digital twin of --twin)", DefaultValueFactory = _ => "ideal" };
+        var reprogram = new Option<string>("--reprogram") { Description = $"hil: {ReprogramForms.Text}", DefaultValueFactory = _ => "every:1" }.Choices(ReprogramForms.Prefixes);
+        var backwardModel = new Option<string>("--backward-model") { Description = "hil: " + string.Join(" | ", TrainingChoices.BackwardModels) + " (ideal: y = x·W; physical: the chip's emulator design at the measured inputs; calibrated: the digital twin of --twin)", DefaultValueFactory = _ => "ideal" }.Choices(TrainingChoices.BackwardModels);
         var twin = new Option<FileInfo?>("--twin") { Description = "calibrated digital twin (the emulator rig file aimc calibrate wrote): the model of --backward-model calibrated and of --mode physical" };
         var writeVerify = new Option<bool>("--write-verify") { Description = "program with write-verify instead of one pulse per device" };
         var trainLimit = new Option<int>("--train-limit") { Description = "use only the first N training examples" };
@@ -335,7 +335,25 @@ internal static class TrainCommand
 
     private static void Print(TrainingSummary s)
     {
-        var table = new Table().AddColumns("", "");
+        AnsiConsole.Write(SummaryTable(s));
+        // The paths go under the table, each whole on its own line: in an 80-column table a run directory was folded
+        // mid-name across lines, and could not be copied.
+        if (s.Twin is { } twin)
+        {
+            Console.WriteLine($"digital twin: {twin}");
+        }
+
+        Console.WriteLine($"run directory: {s.OutputDirectory ?? "—"}");
+        if (s.Interrupted)
+        {
+            Console.WriteLine($"interrupted: continue with aimc train --resume {s.OutputDirectory}");
+        }
+    }
+
+    /// <summary>The run's figures; what is a path is printed under it (<see cref="Print"/>).</summary>
+    internal static Table SummaryTable(TrainingSummary s)
+    {
+        var table = new Table().AddColumns("", "").HideHeaders();
         table.AddRow("mode", SnakeCase.Of(s.Mode));
         table.AddRow("model", $"{s.Model}, {s.MvmsPerSample} tile MVMs per sample");
         table.AddRow("software test accuracy", s.SoftwareTestAccuracy.ToString("P2", CultureInfo.InvariantCulture));
@@ -345,26 +363,17 @@ internal static class TrainCommand
         }
 
         table.AddRow("chip test accuracy", s.ChipTestAccuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "—");
-        if (s.Twin is { } twin)
-        {
-            table.AddRow("digital twin", Markup.Escape(twin));
-        }
-
         table.AddRow("epochs", s.Epochs.ToString(CultureInfo.InvariantCulture));
         table.AddRow("programming pulses", $"{s.ProgrammingPulses} ({s.Reprograms} programmings)");
         table.AddRow("train time", $"{s.TrainSeconds:F1} s, {s.SamplesPerSecond:F0} samples/s");
         if (s.LinkRetries is { } retries)
         {
-            table.AddRow("link", $"{retries} retries, {s.LinkDroppedFrames} damaged frames dropped, {s.RigResets} rig resets ({s.TilesReprogrammedAfterReset} tiles reprogrammed)");
+            // Two rows: as one, the link's counts folded into three lines at 80 columns.
+            table.AddRow("link", $"{retries} retries, {s.LinkDroppedFrames} damaged frames dropped");
+            table.AddRow("rig resets", $"{s.RigResets} ({s.TilesReprogrammedAfterReset} tiles reprogrammed)");
         }
 
-        table.AddRow("run directory", Markup.Escape(s.OutputDirectory ?? "—"));
-        if (s.Interrupted)
-        {
-            table.AddRow("[yellow]interrupted[/]", Markup.Escape($"continue with: aimc train --resume {s.OutputDirectory}"));
-        }
-
-        AnsiConsole.Write(table);
+        return table;
     }
 }
 

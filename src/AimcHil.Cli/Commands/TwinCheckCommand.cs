@@ -51,15 +51,21 @@ internal static class TwinCheckCommand
                 return 0;
             }
 
-            var table = new Table().AddColumns("", "chip", "twin");
-            table.AddRow("systematic error RMS (MAC)", result.ChipSystematicRmsMac.ToString("F4"), result.TwinSystematicRmsMac.ToString("F4"));
-            table.AddRow("random error σ (MAC)", result.ChipRandomSigmaMac.ToString("F4"), result.TwinRandomSigmaMac.ToString("F4"));
-            AnsiConsole.Write(table);
+            AnsiConsole.Write(ResultTable(result));
             Console.WriteLine($"systematic errors: correlation {result.SystematicCorrelation:F3} over {result.Outputs} outputs, RMS difference {result.SystematicRmsDifferenceMac:F4} MAC; per column: correlation {result.ColumnSystematicCorrelation:F3}");
             Console.WriteLine($"random error: twin/chip σ ratio {result.RandomSigmaRatio:F3}");
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The chip's errors next to the twin's.</summary>
+    internal static Table ResultTable(TwinCheckResult result)
+    {
+        var table = new Table().AddColumns("", "chip", "twin");
+        table.AddRow("systematic error RMS (MAC)", result.ChipSystematicRmsMac.ToString("F4"), result.TwinSystematicRmsMac.ToString("F4"));
+        table.AddRow("random error σ (MAC)", result.ChipRandomSigmaMac.ToString("F4"), result.TwinRandomSigmaMac.ToString("F4"));
+        return table;
     }
 
     private static string Shape(ChipInfo chip) => $"{chip.Rows}×{chip.Cols}, {chip.Tiles} tiles, {SnakeCase.Of(chip.Domain)} domain";
