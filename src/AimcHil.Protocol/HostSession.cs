@@ -1,3 +1,8 @@
+// One piece: the host end of one protocol session (PROTOCOL.md). The handshake, single and pipelined requests, retries,
+// bulk uploads and downloads and the background reader all share the session's state: the sequence counter, the routes
+// that hand each arriving frame to the exchange it answers, and the negotiated payload size and window. Each step of
+// the host side reads or changes that state under the same locks, which would have no single home across files.
+
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using AimcHil.Core;
