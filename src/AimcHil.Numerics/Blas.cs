@@ -188,39 +188,8 @@ public static unsafe class Blas
         ReadOnlySpan<float> a,
         ReadOnlySpan<float> b,
         float beta,
-        Span<float> c)
-    {
-        if (Native.Value is not { } native)
-        {
-            ManagedGemm(transA, transB, m, n, k, alpha, a, b, beta, c);
-            return;
-        }
-
-        ValidateOperands(m, n, k, a, b, c);
-        if (HandleDegenerate(m, n, k, alpha, beta, c))
-        {
-            return;
-        }
-
-        fixed (float* pa = a, pb = b, pc = c)
-        {
-            native.Sgemm(
-                OpenBlasLibrary.RowMajor,
-                transA ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
-                transB ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
-                m,
-                n,
-                k,
-                alpha,
-                pa,
-                transA ? m : k,
-                pb,
-                transB ? k : n,
-                beta,
-                pc,
-                n);
-        }
-    }
+        Span<float> c) =>
+        Product(Native.Value, transA, transB, m, n, k, alpha, a, b, beta, c);
 
     /// <summary>Double-precision form of <see cref="Gemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float})"/>.</summary>
     public static void Gemm(
@@ -233,39 +202,8 @@ public static unsafe class Blas
         ReadOnlySpan<double> a,
         ReadOnlySpan<double> b,
         double beta,
-        Span<double> c)
-    {
-        if (Native.Value is not { } native)
-        {
-            ManagedGemm(transA, transB, m, n, k, alpha, a, b, beta, c);
-            return;
-        }
-
-        ValidateOperands(m, n, k, a, b, c);
-        if (HandleDegenerate(m, n, k, alpha, beta, c))
-        {
-            return;
-        }
-
-        fixed (double* pa = a, pb = b, pc = c)
-        {
-            native.Dgemm(
-                OpenBlasLibrary.RowMajor,
-                transA ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
-                transB ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
-                m,
-                n,
-                k,
-                alpha,
-                pa,
-                transA ? m : k,
-                pb,
-                transB ? k : n,
-                beta,
-                pc,
-                n);
-        }
-    }
+        Span<double> c) =>
+        Product(Native.Value, transA, transB, m, n, k, alpha, a, b, beta, c);
 
     /// <summary>The managed kernel regardless of the active backend, so results can be compared against OpenBLAS or
     /// made independent of which library a machine has; same contract as <see cref="Gemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float})"/>.</summary>
@@ -279,19 +217,8 @@ public static unsafe class Blas
         ReadOnlySpan<float> a,
         ReadOnlySpan<float> b,
         float beta,
-        Span<float> c)
-    {
-        ValidateOperands(m, n, k, a, b, c);
-        if (HandleDegenerate(m, n, k, alpha, beta, c))
-        {
-            return;
-        }
-
-        fixed (float* pa = a, pb = b, pc = c)
-        {
-            ManagedKernel(new GemmOperands<float>(transA, transB, m, n, k, alpha, pa, pb, beta, pc));
-        }
-    }
+        Span<float> c) =>
+        Product(null, transA, transB, m, n, k, alpha, a, b, beta, c);
 
     /// <summary>Double-precision form of <see cref="ManagedGemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float})"/>.</summary>
     public static void ManagedGemm(
@@ -304,7 +231,24 @@ public static unsafe class Blas
         ReadOnlySpan<double> a,
         ReadOnlySpan<double> b,
         double beta,
-        Span<double> c)
+        Span<double> c) =>
+        Product(null, transA, transB, m, n, k, alpha, a, b, beta, c);
+
+    // Both precisions and both back-ends share the checks and the degenerate cases; only the call at the end differs
+    // (T is float or double, the only types the public overloads pass).
+    private static void Product<T>(
+        OpenBlasLibrary? native,
+        bool transA,
+        bool transB,
+        int m,
+        int n,
+        int k,
+        T alpha,
+        ReadOnlySpan<T> a,
+        ReadOnlySpan<T> b,
+        T beta,
+        Span<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ValidateOperands(m, n, k, a, b, c);
         if (HandleDegenerate(m, n, k, alpha, beta, c))
@@ -312,9 +256,26 @@ public static unsafe class Blas
             return;
         }
 
-        fixed (double* pa = a, pb = b, pc = c)
+        fixed (T* pa = a, pb = b, pc = c)
         {
-            ManagedKernel(new GemmOperands<double>(transA, transB, m, n, k, alpha, pa, pb, beta, pc));
+            if (native is null)
+            {
+                ManagedKernel(new GemmOperands<T>(transA, transB, m, n, k, alpha, pa, pb, beta, pc));
+                return;
+            }
+
+            var opA = transA ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans;
+            var opB = transB ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans;
+            var lda = transA ? m : k;
+            var ldb = transB ? k : n;
+            if (typeof(T) == typeof(float))
+            {
+                native.Sgemm(OpenBlasLibrary.RowMajor, opA, opB, m, n, k, float.CreateTruncating(alpha), (float*)pa, lda, (float*)pb, ldb, float.CreateTruncating(beta), (float*)pc, n);
+            }
+            else
+            {
+                native.Dgemm(OpenBlasLibrary.RowMajor, opA, opB, m, n, k, double.CreateTruncating(alpha), (double*)pa, lda, (double*)pb, ldb, double.CreateTruncating(beta), (double*)pc, n);
+            }
         }
     }
 

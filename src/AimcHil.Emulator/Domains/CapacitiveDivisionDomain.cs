@@ -11,7 +11,6 @@ namespace AimcHil.Emulator.Domains;
 /// that does not depend on the weights.</summary>
 public sealed class CapacitiveDivisionDomain : DomainPhysics
 {
-    private const double BoltzmannJoulePerKelvin = 1.380649e-23;
     private readonly CapacitiveDivisionConfig _config;
     private readonly BitSlicedEncoding _bits;
 
@@ -41,7 +40,7 @@ public sealed class CapacitiveDivisionDomain : DomainPhysics
     /// <summary>Designed for a plate without parasitics: V per MAC = Q·C_u·ΔV / (rows·Q·C_u).</summary>
     public override double OutputPerUnit => _config.DriveVolts / Preset.Rows;
 
-    public double KtcSigmaVolts => Math.Sqrt(2 * BoltzmannJoulePerKelvin * _config.TemperatureKelvin / (PlateCapacitanceFarad + _config.ParasiticCapacitanceFarad));
+    public double KtcSigmaVolts => KtcNoiseVolts(_config.TemperatureKelvin, PlateCapacitanceFarad + _config.ParasiticCapacitanceFarad, capacitors: 2);
 
     internal override LinearCore Build(TileState tile, float[][] states, double ageSeconds)
     {

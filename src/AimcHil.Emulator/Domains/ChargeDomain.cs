@@ -9,7 +9,6 @@ namespace AimcHil.Emulator.Domains;
 /// device I–V curve at the one voltage the pulses apply), clipped at the integrator rails.</summary>
 public sealed class ChargeDomain : ConductanceCrossbar
 {
-    private const double BoltzmannJoulePerKelvin = 1.380649e-23;
     private readonly ChargeDomainConfig _config;
 
     public ChargeDomain(ChipPreset preset, IDeviceModel device)
@@ -62,7 +61,7 @@ public sealed class ChargeDomain : ConductanceCrossbar
     }
 
     /// <summary>kT/C noise sampled with the integration capacitor, in volts.</summary>
-    public double KtcSigmaVolts => Math.Sqrt(BoltzmannJoulePerKelvin * _config.TemperatureKelvin / _config.IntegrationCapacitanceFarad);
+    public double KtcSigmaVolts => KtcNoiseVolts(_config.TemperatureKelvin, _config.IntegrationCapacitanceFarad);
 
     /// <remarks>With the rail inside the ADC's range the converter's top codes could never be reached, and an
     /// output stopped by the rail would read as a valid value below full scale.</remarks>

@@ -10,7 +10,6 @@ namespace AimcHil.Emulator.Domains;
 /// reads as a count of ones. Counts are recombined digitally with weights ±2^(p+b) (top bits negative).</summary>
 public sealed class ChargeRedistributionDomain : DomainPhysics
 {
-    private const double BoltzmannJoulePerKelvin = 1.380649e-23;
     private readonly ChargeRedistributionConfig _config;
     private readonly BitSlicedEncoding _bits;
 
@@ -43,7 +42,7 @@ public sealed class ChargeRedistributionDomain : DomainPhysics
     /// <summary>Volts per count of ones on a column without parasitics: V_DD / N.</summary>
     public override double OutputPerUnit => _config.VddVolts / Preset.Rows;
 
-    public double KtcSigmaVolts => Math.Sqrt(BoltzmannJoulePerKelvin * _config.TemperatureKelvin / ((Preset.Rows * Device.FullScale) + _config.ParasiticCapacitanceFarad));
+    public double KtcSigmaVolts => KtcNoiseVolts(_config.TemperatureKelvin, (Preset.Rows * Device.FullScale) + _config.ParasiticCapacitanceFarad);
 
     /// <summary>Counts span 0 … min(rows, 2^bits − 1) (a column of N cells holds at most N ones; the ADC clips above
     /// its top code), so the recombined output spans ±counts·Q·M codes and ±counts MAC.</summary>
