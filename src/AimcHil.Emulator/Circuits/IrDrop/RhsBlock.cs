@@ -6,7 +6,6 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using NodalMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 
 namespace AimcHil.Emulator.Circuits;
 
