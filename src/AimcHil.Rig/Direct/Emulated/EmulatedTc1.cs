@@ -8,7 +8,6 @@ using System.Device.Spi;
 using System.Buffers.Binary;
 using AimcHil.Core;
 using AimcHil.Emulator;
-using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Rig.Direct.Emulated;
 
