@@ -1,3 +1,8 @@
+// One piece: the emulated chip's contract (IAimcChip) over one per-tile state. Programming, device reads, read-back and
+// every MVM path act on the same TileState, virtual clock and seeded random streams, and all of them read devices the
+// same way (drift at the tile's age, held 1/f and white read noise, sneak paths); keeping that read path beside its
+// callers is what keeps a programmed tile, its read-back and its MVMs consistent for a seed.
+
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using AimcHil.Core;

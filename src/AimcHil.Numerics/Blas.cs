@@ -1,3 +1,8 @@
+// One piece: one operation, the row-major product C = αAB + βC, and its two back-ends. The OpenBLAS dispatch and the
+// cache-blocked managed kernel it falls back to share the operand checks, the degenerate cases and the calling-thread
+// scope; the managed kernel's blocking constants, packing and micro-kernel are tuned as one set (the register tile
+// fixes the panel width PackB writes and MicroKernel reads). The OpenBLAS binding itself is OpenBlasLibrary.
+
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
@@ -183,39 +188,8 @@ public static unsafe class Blas
         ReadOnlySpan<float> a,
         ReadOnlySpan<float> b,
         float beta,
-        Span<float> c)
-    {
-        if (Native.Value is not { } native)
-        {
-            ManagedGemm(transA, transB, m, n, k, alpha, a, b, beta, c);
-            return;
-        }
-
-        ValidateOperands(m, n, k, a, b, c);
-        if (HandleDegenerate(m, n, k, alpha, beta, c))
-        {
-            return;
-        }
-
-        fixed (float* pa = a, pb = b, pc = c)
-        {
-            native.Sgemm(
-                OpenBlasLibrary.RowMajor,
-                transA ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
-                transB ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
-                m,
-                n,
-                k,
-                alpha,
-                pa,
-                transA ? m : k,
-                pb,
-                transB ? k : n,
-                beta,
-                pc,
-                n);
-        }
-    }
+        Span<float> c) =>
+        Product(Native.Value, transA, transB, m, n, k, alpha, a, b, beta, c);
 
     /// <summary>Double-precision form of <see cref="Gemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float})"/>.</summary>
     public static void Gemm(
@@ -228,39 +202,8 @@ public static unsafe class Blas
         ReadOnlySpan<double> a,
         ReadOnlySpan<double> b,
         double beta,
-        Span<double> c)
-    {
-        if (Native.Value is not { } native)
-        {
-            ManagedGemm(transA, transB, m, n, k, alpha, a, b, beta, c);
-            return;
-        }
-
-        ValidateOperands(m, n, k, a, b, c);
-        if (HandleDegenerate(m, n, k, alpha, beta, c))
-        {
-            return;
-        }
-
-        fixed (double* pa = a, pb = b, pc = c)
-        {
-            native.Dgemm(
-                OpenBlasLibrary.RowMajor,
-                transA ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
-                transB ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans,
-                m,
-                n,
-                k,
-                alpha,
-                pa,
-                transA ? m : k,
-                pb,
-                transB ? k : n,
-                beta,
-                pc,
-                n);
-        }
-    }
+        Span<double> c) =>
+        Product(Native.Value, transA, transB, m, n, k, alpha, a, b, beta, c);
 
     /// <summary>The managed kernel regardless of the active backend, so results can be compared against OpenBLAS or
     /// made independent of which library a machine has; same contract as <see cref="Gemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float})"/>.</summary>
@@ -274,19 +217,8 @@ public static unsafe class Blas
         ReadOnlySpan<float> a,
         ReadOnlySpan<float> b,
         float beta,
-        Span<float> c)
-    {
-        ValidateOperands(m, n, k, a, b, c);
-        if (HandleDegenerate(m, n, k, alpha, beta, c))
-        {
-            return;
-        }
-
-        fixed (float* pa = a, pb = b, pc = c)
-        {
-            ManagedKernel(new GemmOperands<float>(transA, transB, m, n, k, alpha, pa, pb, beta, pc));
-        }
-    }
+        Span<float> c) =>
+        Product(null, transA, transB, m, n, k, alpha, a, b, beta, c);
 
     /// <summary>Double-precision form of <see cref="ManagedGemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float})"/>.</summary>
     public static void ManagedGemm(
@@ -299,7 +231,24 @@ public static unsafe class Blas
         ReadOnlySpan<double> a,
         ReadOnlySpan<double> b,
         double beta,
-        Span<double> c)
+        Span<double> c) =>
+        Product(null, transA, transB, m, n, k, alpha, a, b, beta, c);
+
+    // Both precisions and both back-ends share the checks and the degenerate cases; only the call at the end differs
+    // (T is float or double, the only types the public overloads pass).
+    private static void Product<T>(
+        OpenBlasLibrary? native,
+        bool transA,
+        bool transB,
+        int m,
+        int n,
+        int k,
+        T alpha,
+        ReadOnlySpan<T> a,
+        ReadOnlySpan<T> b,
+        T beta,
+        Span<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ValidateOperands(m, n, k, a, b, c);
         if (HandleDegenerate(m, n, k, alpha, beta, c))
@@ -307,9 +256,26 @@ public static unsafe class Blas
             return;
         }
 
-        fixed (double* pa = a, pb = b, pc = c)
+        fixed (T* pa = a, pb = b, pc = c)
         {
-            ManagedKernel(new GemmOperands<double>(transA, transB, m, n, k, alpha, pa, pb, beta, pc));
+            if (native is null)
+            {
+                ManagedKernel(new GemmOperands<T>(transA, transB, m, n, k, alpha, pa, pb, beta, pc));
+                return;
+            }
+
+            var opA = transA ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans;
+            var opB = transB ? OpenBlasLibrary.Trans : OpenBlasLibrary.NoTrans;
+            var lda = transA ? m : k;
+            var ldb = transB ? k : n;
+            if (typeof(T) == typeof(float))
+            {
+                native.Sgemm(OpenBlasLibrary.RowMajor, opA, opB, m, n, k, float.CreateTruncating(alpha), (float*)pa, lda, (float*)pb, ldb, float.CreateTruncating(beta), (float*)pc, n);
+            }
+            else
+            {
+                native.Dgemm(OpenBlasLibrary.RowMajor, opA, opB, m, n, k, double.CreateTruncating(alpha), (double*)pa, lda, (double*)pb, ldb, double.CreateTruncating(beta), (double*)pc, n);
+            }
         }
     }
 
@@ -713,95 +679,6 @@ public static unsafe class Blas
             B = b;
             Beta = beta;
             C = c;
-        }
-    }
-
-    /// <summary>The cblas entry points of a loaded OpenBLAS; the library stays loaded for the life of the process.</summary>
-    private sealed class OpenBlasLibrary
-    {
-        public const int RowMajor = 101;
-        public const int NoTrans = 111;
-        public const int Trans = 112;
-
-        private static readonly string[] Candidates =
-            ["libopenblas.so.0", "libopenblas.so", "libopenblas.dylib", "libopenblas.dll"];
-
-        private readonly string _fileName;
-        private readonly string? _config;
-        private readonly delegate* unmanaged[Cdecl]<int> _getNumThreads;
-        private readonly delegate* unmanaged[Cdecl]<int, void> _setNumThreads;
-
-        private OpenBlasLibrary(string fileName, nint handle, nint sgemm, nint dgemm)
-        {
-            _fileName = fileName;
-            Sgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm;
-            Dgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)dgemm;
-            if (NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out var getNumThreads))
-            {
-                _getNumThreads = (delegate* unmanaged[Cdecl]<int>)getNumThreads;
-            }
-
-            if (NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out var setNumThreads))
-            {
-                _setNumThreads = (delegate* unmanaged[Cdecl]<int, void>)setNumThreads;
-            }
-
-            if (NativeLibrary.TryGetExport(handle, "openblas_get_config", out var getConfig))
-            {
-                _config = Marshal.PtrToStringUTF8(((delegate* unmanaged[Cdecl]<nint>)getConfig)())?.Trim();
-            }
-        }
-
-        /// <summary>Whether the library's thread count can be read and set.</summary>
-        public bool CanSetThreads => _getNumThreads is not null && _setNumThreads is not null;
-
-        /// <summary>openblas_get_num_threads / openblas_set_num_threads (only when <see cref="CanSetThreads"/>).</summary>
-        public int Threads
-        {
-            get => _getNumThreads();
-            set => _setNumThreads(value);
-        }
-
-        /// <summary>cblas_sgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc).</summary>
-        public delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> Sgemm { get; }
-
-        /// <summary>cblas_dgemm, same argument order as cblas_sgemm.</summary>
-        public delegate* unmanaged[Cdecl]<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void> Dgemm { get; }
-
-        public static OpenBlasLibrary? TryLoad()
-        {
-            var requested = Environment.GetEnvironmentVariable(BackendVariable);
-            if (string.Equals(requested?.Trim(), "managed", StringComparison.OrdinalIgnoreCase))
-            {
-                return null;
-            }
-
-            foreach (var name in Candidates)
-            {
-                if (!NativeLibrary.TryLoad(name, out var handle))
-                {
-                    continue;
-                }
-
-                if (NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var sgemm)
-                    && NativeLibrary.TryGetExport(handle, "cblas_dgemm", out var dgemm))
-                {
-                    return new OpenBlasLibrary(name, handle, sgemm, dgemm);
-                }
-
-                NativeLibrary.Free(handle);
-            }
-
-            return null;
-        }
-
-        public string Describe()
-        {
-            // Asked on every call because anything in the process may call openblas_set_num_threads after loading.
-            var threads = _getNumThreads is null ? "?" : _getNumThreads().ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return _config is null
-                ? $"openblas ({_fileName}, {threads} threads)"
-                : $"openblas ({_fileName}, {threads} threads, {_config})";
         }
     }
 }

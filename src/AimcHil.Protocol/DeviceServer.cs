@@ -1,3 +1,8 @@
+// One piece: the device end of the protocol as one reactive state machine, as the firmware's session is. Every frame
+// handler (HELLO, AUTH, bulk BEGIN/DATA/COMMIT, ACK, requests, replays from the response cache) reads and changes the
+// same session state, and the dispatch to the chip with its bounds checks is the one place the NAK codes of PROTOCOL.md
+// are chosen (firmware src/requests.c mirrors it).
+
 using System.Diagnostics;
 using AimcHil.Core;
 

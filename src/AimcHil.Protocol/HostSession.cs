@@ -1,3 +1,8 @@
+// One piece: the host end of one protocol session (PROTOCOL.md). The handshake, single and pipelined requests, retries,
+// bulk uploads and downloads and the background reader all share the session's state: the sequence counter, the routes
+// that hand each arriving frame to the exchange it answers, and the negotiated payload size and window. Each step of
+// the host side reads or changes that state under the same locks, which would have no single home across files.
+
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using AimcHil.Core;
@@ -404,24 +409,17 @@ public sealed class HostSession : IDisposable
             var frame = Receive(exchange, Deadline(Options.Timeout), opcode);
             if (frame is null)
             {
-                if (exchange.Excused)
+                if (BulkRetry(exchange, opcode, ref stalls))
                 {
-                    continue;
+                    if (acked == 0)
+                    {
+                        // Nothing acknowledged: the BEGIN itself may be what was lost.
+                        Send(beginFrame);
+                    }
+
+                    sent = acked;
                 }
 
-                if (++stalls >= Options.Attempts)
-                {
-                    throw NoAnswer(opcode);
-                }
-
-                Counters.CountRetry();
-                if (acked == 0)
-                {
-                    // Nothing acknowledged: the BEGIN itself may be what was lost.
-                    Send(beginFrame);
-                }
-
-                sent = acked;
                 continue;
             }
 
@@ -465,18 +463,11 @@ public sealed class HostSession : IDisposable
             var frame = Receive(exchange, Deadline(Options.Timeout), opcode);
             if (frame is null)
             {
-                if (exchange.Excused)
+                if (BulkRetry(exchange, opcode, ref stalls))
                 {
-                    continue;
+                    SendAck(sequence, opcode, FrameFlags.Resend, received);
                 }
 
-                if (++stalls >= Options.Attempts)
-                {
-                    throw NoAnswer(opcode);
-                }
-
-                Counters.CountRetry();
-                SendAck(sequence, opcode, FrameFlags.Resend, received);
                 continue;
             }
 
@@ -501,6 +492,25 @@ public sealed class HostSession : IDisposable
         }
 
         return buffer;
+    }
+
+    /// <summary>A bulk transfer's wait ended without a frame: true when the caller is to resend (counted as a retry),
+    /// false when the wait is excused (the rig is still busy with another request of the pipeline); the
+    /// <see cref="HostSessionOptions.Attempts"/>-th stall since the last progress ends the transfer.</summary>
+    private bool BulkRetry(Conversation exchange, Opcode opcode, ref int stalls)
+    {
+        if (exchange.Excused)
+        {
+            return false;
+        }
+
+        if (++stalls >= Options.Attempts)
+        {
+            throw NoAnswer(opcode);
+        }
+
+        Counters.CountRetry();
+        return true;
     }
 
     private void SendAck(ushort sequence, Opcode opcode, FrameFlags flags, int offset) =>

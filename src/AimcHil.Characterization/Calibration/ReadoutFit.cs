@@ -1,4 +1,3 @@
-using AimcHil.Core;
 using AimcHil.Emulator;
 
 namespace AimcHil.Characterization.Calibration;
@@ -134,16 +133,4 @@ internal static class ReadoutFit
         // The low end is a candidate too: an ideal line (0 Ω) is a common answer the interior search only approaches.
         return low == 0 && f(low) <= f(best) ? low : best;
     }
-}
-
-/// <summary>The fitted word- and bit-line segment resistances (Ω per cell pitch), their 1σ, and the RMS residual (MAC)
-/// of the sweeps under them.</summary>
-internal sealed record WireEstimate(double WordOhm, double BitOhm, double WordSigmaOhm, double BitSigmaOhm, double ResidualMac);
-
-/// <summary>Sum of squared residuals (MAC²) of the sweeps under candidate lines, over <see cref="Count"/> readings.</summary>
-/// <remarks>The readings of one column share its devices' programming errors, which no drive averages out: the
-/// independent units are the columns of each sweep (<see cref="Columns"/>), not the readings.</remarks>
-internal sealed record WireResidual(double SumSquares, long Count, long Columns)
-{
-    public double RmsMac => Math.Sqrt(SumSquares / Math.Max(Count, 1));
 }

@@ -117,9 +117,8 @@ public static class TwinDesign
     /// when it states none.</summary>
     private static double KtcTemperature(ChipInfo chip, double capacitanceFarad)
     {
-        const double BoltzmannJoulePerKelvin = 1.380649e-23;
         var ktc = chip.NonIdealities.FirstOrDefault(n => n.Name == "ktc_noise");
-        return ktc is { Enabled: true } ? ktc.Value * ktc.Value * capacitanceFarad / BoltzmannJoulePerKelvin : new ChargeDomainConfig().TemperatureKelvin;
+        return ktc is { Enabled: true } ? ktc.Value * ktc.Value * capacitanceFarad / DomainPhysics.BoltzmannJoulePerKelvin : new ChargeDomainConfig().TemperatureKelvin;
     }
 
     private static bool Stated(ChipInfo chip, string effect) => chip.NonIdealities.Any(n => n.Name == effect && n.Enabled);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using AimcHil.Emulator;
 using AimcHil.Rig;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;

@@ -1,3 +1,7 @@
+// One piece: one file format, the SQLite schema the remarks below define. Creating, resuming, opening, appending,
+// reading back and finishing a run all read or write those tables, and the checks that refuse a resume of a different
+// run compare against the same columns, so a change to a table shows here every reader and writer of it.
+
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;

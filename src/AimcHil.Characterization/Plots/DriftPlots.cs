@@ -1,6 +1,5 @@
 using System.Globalization;
 using AimcHil.Characterization.Calibration;
-using AimcHil.Characterization.Datasets;
 using AimcHil.Core;
 using ScottPlot;
 using DataPoint = AimcHil.Characterization.Datasets.DataPoint;

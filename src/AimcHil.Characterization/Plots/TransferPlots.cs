@@ -1,5 +1,4 @@
 using System.Globalization;
-using AimcHil.Characterization.Datasets;
 using AimcHil.Core;
 using ScottPlot;
 using DataPoint = AimcHil.Characterization.Datasets.DataPoint;

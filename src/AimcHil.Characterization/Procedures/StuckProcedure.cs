@@ -39,6 +39,3 @@ public sealed class StuckProcedure(StuckSettings settings) : Procedure
         }
     }
 }
-
-/// <summary>Settings of <see cref="StuckProcedure"/>: the tiles to map (all when empty).</summary>
-public sealed record StuckSettings(int[]? Tiles = null);

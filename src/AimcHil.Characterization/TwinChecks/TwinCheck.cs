@@ -175,6 +175,3 @@ public static class TwinCheck
         return saa == 0 || sbb == 0 ? double.NaN : sab / Math.Sqrt(saa * sbb);
     }
 }
-
-/// <summary>Settings of <see cref="TwinCheck"/>: tile, input samples, MVMs of each, the spread of the random weights.</summary>
-public sealed record TwinCheckSettings(int Tile = 0, int Samples = 64, int Repeats = 16, double WeightSigma = 0.3, ulong Seed = 1);

@@ -3,15 +3,6 @@ using AimcHil.Numerics;
 
 namespace AimcHil.Emulator.Devices;
 
-/// <summary>A per-device law that turns a target and one standard normal into a result (a programmed state, a drift
-/// exponent), one device at a time or eight at once.</summary>
-internal interface IGaussianLaw
-{
-    float Apply(float target, float standardNormal);
-
-    Vector256<float> Apply(Vector256<float> targets, Vector256<float> standardNormals);
-}
-
 /// <summary>Applies an <see cref="IGaussianLaw"/> to a whole device array with normals drawn in bulk: the per-device
 /// draw (polar method, a logarithm and a square root each) is what makes a per-device loop slow.</summary>
 internal static class BulkGaussianLaw

@@ -5,36 +5,12 @@ using AimcHil.Emulator.Periphery;
 
 namespace AimcHil.Emulator.Domains;
 
-/// <summary>Settings of a capacitive-division tile.</summary>
-public sealed record CapacitiveDivisionConfig
-{
-    /// <summary>Bits of a signed weight (1 sign cell + bits−1 magnitude cells).</summary>
-    [ValidRange(2, 16)]
-    public int WeightBits { get; init; } = 4;
-
-    /// <summary>Bottom-plate voltage step at full-scale input code.</summary>
-    [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
-    public double DriveVolts { get; init; } = 0.5;
-
-    /// <summary>Parasitic capacitance of each floating top plate.</summary>
-    [ValidRange(0, double.PositiveInfinity)]
-    public double ParasiticCapacitanceFarad { get; init; } = 20e-15;
-
-    public bool KtcNoise { get; init; } = true;
-
-    [ValidRange(0, double.PositiveInfinity)]
-    public double TemperatureKelvin { get; init; } = 300;
-
-    public CapacitiveDivisionConfig Ideal() => this with { ParasiticCapacitanceFarad = 0, KtcNoise = false };
-}
-
 /// <summary>Capacitive division: every cell holds a binary-weighted capacitor bank (2^b·C_u per magnitude bit) on a
 /// floating top plate; the weight's bits choose which capacitors' bottom plates step by ΔV_i, the rest stay at the
 /// reference, and the sign cell chooses the plate (⁺ or ⁻). So ΔV_out = Σᵢ C_driven,i ΔV_i / (Σ C + C_p) with a total
 /// that does not depend on the weights.</summary>
 public sealed class CapacitiveDivisionDomain : DomainPhysics
 {
-    private const double BoltzmannJoulePerKelvin = 1.380649e-23;
     private readonly CapacitiveDivisionConfig _config;
     private readonly BitSlicedEncoding _bits;
 
@@ -64,7 +40,7 @@ public sealed class CapacitiveDivisionDomain : DomainPhysics
     /// <summary>Designed for a plate without parasitics: V per MAC = Q·C_u·ΔV / (rows·Q·C_u).</summary>
     public override double OutputPerUnit => _config.DriveVolts / Preset.Rows;
 
-    public double KtcSigmaVolts => Math.Sqrt(2 * BoltzmannJoulePerKelvin * _config.TemperatureKelvin / (PlateCapacitanceFarad + _config.ParasiticCapacitanceFarad));
+    public double KtcSigmaVolts => KtcNoiseVolts(_config.TemperatureKelvin, PlateCapacitanceFarad + _config.ParasiticCapacitanceFarad, capacitors: 2);
 
     internal override LinearCore Build(TileState tile, float[][] states, double ageSeconds)
     {

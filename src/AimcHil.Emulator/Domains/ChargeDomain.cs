@@ -4,39 +4,11 @@ using AimcHil.Emulator.Periphery;
 
 namespace AimcHil.Emulator.Domains;
 
-/// <summary>Settings of a charge-domain tile.</summary>
-public sealed record ChargeDomainConfig
-{
-    [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
-    public double ReadVolts { get; init; } = 0.2;
-
-    /// <summary>Pulse width at full-scale input code (T0).</summary>
-    [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
-    public double PulseFullScaleSeconds { get; init; } = 100e-9;
-
-    [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
-    public double IntegrationCapacitanceFarad { get; init; } = 1e-12;
-
-    /// <summary>Whether the integrator clips at its rails (±<see cref="RailVolts"/>).</summary>
-    public bool Saturation { get; init; } = true;
-
-    [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
-    public double RailVolts { get; init; } = 0.9;
-
-    public bool KtcNoise { get; init; } = true;
-
-    [ValidRange(0, double.PositiveInfinity)]
-    public double TemperatureKelvin { get; init; } = 300;
-
-    public ChargeDomainConfig Ideal() => this with { Saturation = false, KtcNoise = false };
-}
-
 /// <summary>Charge domain: pulse-width inputs t_i = T0·|x_i| with the read voltage's polarity as sign; each pair's
 /// differential current integrates on C_int: V_j = V_read·(1 + a₂V_read + a₃V_read²)·Σᵢ (G⁺ − G⁻) t_i / C_int (the
 /// device I–V curve at the one voltage the pulses apply), clipped at the integrator rails.</summary>
 public sealed class ChargeDomain : ConductanceCrossbar
 {
-    private const double BoltzmannJoulePerKelvin = 1.380649e-23;
     private readonly ChargeDomainConfig _config;
 
     public ChargeDomain(ChipPreset preset, IDeviceModel device)
@@ -89,7 +61,7 @@ public sealed class ChargeDomain : ConductanceCrossbar
     }
 
     /// <summary>kT/C noise sampled with the integration capacitor, in volts.</summary>
-    public double KtcSigmaVolts => Math.Sqrt(BoltzmannJoulePerKelvin * _config.TemperatureKelvin / _config.IntegrationCapacitanceFarad);
+    public double KtcSigmaVolts => KtcNoiseVolts(_config.TemperatureKelvin, _config.IntegrationCapacitanceFarad);
 
     /// <remarks>With the rail inside the ADC's range the converter's top codes could never be reached, and an
     /// output stopped by the rail would read as a valid value below full scale.</remarks>

@@ -5,34 +5,11 @@ using AimcHil.Emulator.Periphery;
 
 namespace AimcHil.Emulator.Domains;
 
-/// <summary>Settings of a charge-redistribution (bit-serial SRAM) tile.</summary>
-public sealed record ChargeRedistributionConfig
-{
-    /// <summary>Bits of a two's-complement weight, one bit column each.</summary>
-    [ValidRange(2, 16)]
-    public int WeightBits { get; init; } = 4;
-
-    [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
-    public double VddVolts { get; init; } = 0.8;
-
-    /// <summary>Parasitic capacitance of each column's shared line.</summary>
-    [ValidRange(0, double.PositiveInfinity)]
-    public double ParasiticCapacitanceFarad { get; init; } = 10e-15;
-
-    public bool KtcNoise { get; init; } = true;
-
-    [ValidRange(0, double.PositiveInfinity)]
-    public double TemperatureKelvin { get; init; } = 300;
-
-    public ChargeRedistributionConfig Ideal() => this with { ParasiticCapacitanceFarad = 0, KtcNoise = false };
-}
-
 /// <summary>Charge redistribution: per input bit p and weight bit b, each cell charges its unit capacitor C_u to
 /// V_DD·(x_i,p AND w_ij,b); shorting the column gives V = C_u V_DD Σᵢ p_i / (N C_u + C_par), which the column ADC
 /// reads as a count of ones. Counts are recombined digitally with weights ±2^(p+b) (top bits negative).</summary>
 public sealed class ChargeRedistributionDomain : DomainPhysics
 {
-    private const double BoltzmannJoulePerKelvin = 1.380649e-23;
     private readonly ChargeRedistributionConfig _config;
     private readonly BitSlicedEncoding _bits;
 
@@ -65,7 +42,7 @@ public sealed class ChargeRedistributionDomain : DomainPhysics
     /// <summary>Volts per count of ones on a column without parasitics: V_DD / N.</summary>
     public override double OutputPerUnit => _config.VddVolts / Preset.Rows;
 
-    public double KtcSigmaVolts => Math.Sqrt(BoltzmannJoulePerKelvin * _config.TemperatureKelvin / ((Preset.Rows * Device.FullScale) + _config.ParasiticCapacitanceFarad));
+    public double KtcSigmaVolts => KtcNoiseVolts(_config.TemperatureKelvin, (Preset.Rows * Device.FullScale) + _config.ParasiticCapacitanceFarad);
 
     /// <summary>Counts span 0 … min(rows, 2^bits − 1) (a column of N cells holds at most N ones; the ADC clips above
     /// its top code), so the recombined output spans ±counts·Q·M codes and ±counts MAC.</summary>

@@ -3,16 +3,6 @@ using AimcHil.Emulator.Devices;
 
 namespace AimcHil.Emulator.Domains;
 
-/// <summary>Settings of a current-domain tile.</summary>
-public sealed record CurrentDomainConfig
-{
-    /// <summary>Word-line voltage at full-scale input code.</summary>
-    [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
-    public double ReadVolts { get; init; } = 0.2;
-
-    public CurrentDomainConfig Ideal() => this;
-}
-
 /// <summary>Current domain: I_j = Σᵢ G_ij V_i by Ohm's and Kirchhoff's laws on a virtual-ground bit line, read through
 /// a TIA. Signed inputs are bipolar word-line voltages; signed weights are differential pairs.</summary>
 /// <remarks>A non-linear device I–V curve I = G·V·(1 + a₂|V| + a₃V²) is applied to each word-line voltage: a word line

@@ -104,6 +104,14 @@ public abstract class DomainPhysics
         return top > reachableMac * (1 + 1e-9) ? top : null;
     }
 
+    /// <summary>Boltzmann's constant k, of the kT/C noise the capacitive domains sample.</summary>
+    public const double BoltzmannJoulePerKelvin = 1.380649e-23;
+
+    /// <summary>The RMS kT/C noise, in volts, of <paramref name="capacitors"/> independent samplings of
+    /// <paramref name="capacitanceFarad"/> at <paramref name="temperatureKelvin"/> added together: √(n·kT/C).</summary>
+    protected static double KtcNoiseVolts(double temperatureKelvin, double capacitanceFarad, int capacitors = 1) =>
+        Math.Sqrt(capacitors * BoltzmannJoulePerKelvin * temperatureKelvin / capacitanceFarad);
+
     /// <summary>The domain's non-idealities as in effect.</summary>
     public abstract IEnumerable<NonIdeality> Describe();
 

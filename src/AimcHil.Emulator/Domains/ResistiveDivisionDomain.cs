@@ -4,19 +4,6 @@ using AimcHil.Emulator.Mapping;
 
 namespace AimcHil.Emulator.Domains;
 
-/// <summary>Settings of a resistive-division tile.</summary>
-public sealed record ResistiveDivisionConfig
-{
-    [ValidRange(0, double.PositiveInfinity, MinExclusive = true)]
-    public double ReadVolts { get; init; } = 0.2;
-
-    /// <summary>A trimmed load per column makes every column's total conductance the same (set from the targets),
-    /// so the output is linear in the weights. Off: the bare divider Σ G V / Σ G.</summary>
-    public bool BalanceLoads { get; init; } = true;
-
-    public ResistiveDivisionConfig Ideal() => this with { BalanceLoads = true };
-}
-
 /// <summary>Resistive division: each bit line floats, so KCL gives V_j = Σᵢ G_ij V_i / Σᵢ G_ij, a conductance-weighted
 /// average. A load to 0 V trimmed from the targets brings every column's total to rows·g_max, making the pair's
 /// difference (V⁺ − V⁻) = Σᵢ (G⁺ − G⁻) V_i / (rows·g_max); programming errors change the total and show as gain error.</summary>

@@ -5,12 +5,6 @@ using AimcHil.Numerics;
 
 namespace AimcHil.Emulator.Programming;
 
-/// <summary>What one write-verify run did, per weight (all devices of a weight together).</summary>
-/// <param name="PulsesPerWeight">Pulses per weight, row-major over the tile.</param>
-/// <param name="UnconvergedWeights">Weights with a device that ended out of tolerance, in ascending order.</param>
-/// <param name="LastReads">The last verify read (null without verify).</param>
-internal sealed record WriteVerifyResult(int[] PulsesPerWeight, long TotalPulses, List<int> UnconvergedWeights, float[][]? LastReads);
-
 /// <summary>Write-verify programming of a tile's device arrays: pulse every device, read them all, pulse again the
 /// ones out of tolerance, until all have once read within tolerance or are out of pulses. Reads are whole-array rounds because a
 /// passive array's read of one device depends on all the others (sneak paths).</summary>

@@ -1,6 +1,5 @@
 using System.Device.Spi;
 using AimcHil.Core;
-using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Hardware.Converters;
 

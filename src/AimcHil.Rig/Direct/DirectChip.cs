@@ -1,3 +1,7 @@
+// One piece: the chip contract (IAimcChip) over TC1's register interface and its converters. Programming, read-back and
+// MVM all go through the set-up the constructor builds once (the DAC input table, the ADC scale and buffer rails, the
+// tile selection and status checks), and the helpers below are that set-up.
+
 using System.Device.Gpio;
 using AimcHil.Core;
 using AimcHil.Hardware.Buses;

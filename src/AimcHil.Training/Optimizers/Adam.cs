@@ -55,19 +55,7 @@ public sealed class Adam : IOptimizer
 
     public float WeightDecay { get; }
 
-    public void Step(IReadOnlyList<Parameter> parameters)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var parameter in parameters)
-        {
-            if (!seen.Add(parameter.Name))
-            {
-                throw new ArgumentException($"two parameters are named '{parameter.Name}'; optimizer state is keyed by name", nameof(parameters));
-            }
-
-            Update(parameter);
-        }
-    }
+    public void Step(IReadOnlyList<Parameter> parameters) => IOptimizer.UpdateEach(parameters, Update);
 
     public IReadOnlyDictionary<string, float[]> State()
     {

@@ -18,4 +18,20 @@ public interface IOptimizer
     /// <summary>Replaces the whole internal state with a copy of one exported by <see cref="State"/>; throws
     /// <see cref="AimcHil.Core.AimcException"/> for keys or values this optimizer cannot have produced.</summary>
     void Restore(IReadOnlyDictionary<string, float[]> state);
+
+    /// <summary>A step of every optimizer: <paramref name="update"/> on each parameter in order, refusing two of one
+    /// name, since the state is keyed by it.</summary>
+    internal static void UpdateEach(IReadOnlyList<Parameter> parameters, Action<Parameter> update)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var parameter in parameters)
+        {
+            if (!seen.Add(parameter.Name))
+            {
+                throw new ArgumentException($"two parameters are named '{parameter.Name}'; optimizer state is keyed by name", nameof(parameters));
+            }
+
+            update(parameter);
+        }
+    }
 }

@@ -35,19 +35,7 @@ public sealed class Sgd : IOptimizer
 
     public float WeightDecay { get; }
 
-    public void Step(IReadOnlyList<Parameter> parameters)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var parameter in parameters)
-        {
-            if (!seen.Add(parameter.Name))
-            {
-                throw new ArgumentException($"two parameters are named '{parameter.Name}'; optimizer state is keyed by name", nameof(parameters));
-            }
-
-            Update(parameter);
-        }
-    }
+    public void Step(IReadOnlyList<Parameter> parameters) => IOptimizer.UpdateEach(parameters, Update);
 
     public IReadOnlyDictionary<string, float[]> State() =>
         _velocity.ToDictionary(kv => $"{kv.Key}/{VelocitySlot}", kv => (float[])kv.Value.Clone(), StringComparer.Ordinal);

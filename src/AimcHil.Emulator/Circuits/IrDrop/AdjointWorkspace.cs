@@ -1,9 +1,3 @@
-using System.Numerics;
-using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using NodalMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
-
 namespace AimcHil.Emulator.Circuits;
 
 /// <summary>One worker's relaxation and gradient assembly, its saved forward bit voltages and its partial sum of dL/dG.</summary>

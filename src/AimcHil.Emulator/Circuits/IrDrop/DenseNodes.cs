@@ -1,9 +1,3 @@
-using System.Numerics;
-using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using NodalMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
-
 namespace AimcHil.Emulator.Circuits;
 
 /// <summary>Numbering of the dense reference's nodes: free unknowns, the row drivers and the ground.</summary>

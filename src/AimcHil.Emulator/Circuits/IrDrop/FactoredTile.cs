@@ -1,9 +1,3 @@
-using System.Numerics;
-using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using NodalMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
-
 namespace AimcHil.Emulator.Circuits;
 
 /// <summary>Everything about one programmed tile that every right-hand side shares: ladder factors and drives.</summary>

@@ -1,7 +1,4 @@
-using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using NodalMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 
 namespace AimcHil.Emulator.Circuits;

@@ -1,9 +1,3 @@
-using System.Numerics;
-using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using NodalMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
-
 namespace AimcHil.Emulator.Circuits;
 
 /// <summary>LU factors (Thomas form) of one family of resistor ladders, each with its cells' devices to ground.</summary>

@@ -1,9 +1,3 @@
-using System.Numerics;
-using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using NodalMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
-
 namespace AimcHil.Emulator.Circuits;
 
 /// <summary>One parallel relaxation solve of a tile: its conducting-cell network, the conjugate-gradient fallback,

@@ -1,16 +1,16 @@
+// One piece: the forward solve, the adjoint solve of the gradient and their per-lane stopping rules all run on the same
+// dozen lane-major vectors, which this block owns and reuses between calls; splitting it would hand those vectors from
+// object to object on every sweep.
+
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using NodalMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 
 namespace AimcHil.Emulator.Circuits;
 
 /// <summary>Conjugate-gradient state for one block of unit inputs, one lane per input, vectorized across lanes.</summary>
-/// <remarks>Vectors are laid out node-major, lane-minor: element (node, lane) is at node·lanes + lane. The file is
-/// over 500 lines and still one piece: the forward solve, the adjoint solve of the gradient and their per-lane stopping
-/// rules all run on the same dozen lane-major vectors, which this block owns and reuses between calls (splitting it
-/// would hand those vectors from object to object on every sweep).</remarks>
+/// <remarks>Vectors are laid out node-major, lane-minor: element (node, lane) is at node·lanes + lane.</remarks>
 internal sealed class RhsBlock
 {
     /// <summary>Fraction of an input's largest output below which outputs need only absolute accuracy (below a 20-bit ADC's LSB).</summary>

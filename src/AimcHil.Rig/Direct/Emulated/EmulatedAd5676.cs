@@ -1,5 +1,4 @@
 using System.Device.Spi;
-using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Rig.Direct.Emulated;
 

@@ -1,6 +1,5 @@
 using System.Device.Gpio;
 using System.Device.Spi;
-using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Rig.Direct.Emulated;
 

@@ -1,5 +1,4 @@
 using System.Device.Spi;
-using AimcHil.Hardware.Buses;
 using AimcHil.Hardware.Converters;
 
 namespace AimcHil.Rig.Direct.Emulated;

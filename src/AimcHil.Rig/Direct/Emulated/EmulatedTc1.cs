@@ -1,9 +1,13 @@
+// One piece: TC1's register interface (hil-rigs/direct-tc1.md) as one device model. The SPI exchange decodes into the
+// register handlers below, and all of them act on the same latched state (status, tile, row, cell, array, targets,
+// mask, write-verify settings, last MVM), which START on the GPIO model also reads; the spec's register table has its
+// one counterpart here.
+
 using System.Device.Gpio;
 using System.Device.Spi;
 using System.Buffers.Binary;
 using AimcHil.Core;
 using AimcHil.Emulator;
-using AimcHil.Hardware.Buses;
 
 namespace AimcHil.Rig.Direct.Emulated;
 
