@@ -176,7 +176,7 @@ public sealed class Trainer
                 state.Metrics.Add(metrics);
                 Checkpoint(checkpointDirectory, state, stop);
                 epochDone?.Invoke(metrics);
-                if (stop.IsCancellationRequested && state.Epoch < _mode.TotalEpochs)
+                if (stop.IsCancellationRequested && _mode.EpochsRemain(state))
                 {
                     return Summary(state, interrupted: true, chipAccuracy: null, finalLoss: metrics.TrainLoss);
                 }

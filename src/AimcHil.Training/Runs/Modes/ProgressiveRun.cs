@@ -16,15 +16,10 @@ internal sealed class ProgressiveRun(RunContext run) : TrainingModeRun(run)
     /// <summary>Its stages are built from the chip's measurements of the training set, which a checkpoint does not hold.</summary>
     public override bool Resumable => false;
 
-    public override int TotalEpochs
-    {
-        get
-        {
-            var layers = Network.Model.Layers;
-            var stages = Enumerable.Range(0, layers.Count).Count(n => layers[n] is IAnalogLayer && layers.Skip(n + 1).Any(l => l.Parameters.Count > 0));
-            return stages * Options.Epochs;
-        }
-    }
+    /// <summary>A stop after any epoch ends a progressive run as interrupted, without the final chip evaluation, even
+    /// after its last epoch: the behaviour progressive runs have always had (counting its stages ahead would let a stop
+    /// in the last epoch finish instead).</summary>
+    public override bool EpochsRemain(RunState state) => true;
 
     public override void Prepare() => Network.SetPath(ForwardPath.Software);
 

@@ -24,8 +24,9 @@ internal abstract class TrainingModeRun(RunContext run)
     /// <summary>Whether a stop may end this mode's run mid-epoch, with a checkpoint the run resumes from.</summary>
     public virtual bool Resumable => true;
 
-    /// <summary>The epochs of the whole schedule: a stop after an earlier one ends the run as interrupted.</summary>
-    public virtual int TotalEpochs => Options.Epochs;
+    /// <summary>Whether a stop after the epoch <paramref name="state"/> has just finished leaves epochs untrained, so
+    /// the run ends as interrupted rather than with its final evaluation.</summary>
+    public virtual bool EpochsRemain(RunState state) => state.Epoch < Options.Epochs;
 
     /// <summary>The mode for <see cref="TrainingOptions.Mode"/>.</summary>
     public static TrainingModeRun For(RunContext run) => run.Options.Mode switch
