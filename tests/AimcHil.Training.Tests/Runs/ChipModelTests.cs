@@ -9,15 +9,7 @@ namespace AimcHil.Training.Tests.Runs;
 /// that say what to give, and counting pulses alone spends exactly the pulses of the full report.</summary>
 public class ChipModelTests
 {
-    private static TrainingOptions Options(TrainingMode mode, int epochs = 1) => new()
-    {
-        Mode = mode,
-        Layers = SmallChips.Layers,
-        Epochs = epochs,
-        BatchSize = 16,
-        LearningRate = 2e-2f,
-        Seed = 7,
-    };
+    private static TrainingOptions Options(TrainingMode mode) => TrainerTests.Options(mode, epochs: 1);
 
     [Fact]
     public void AnEmulatedChipModelsItselfByItsDesign()
