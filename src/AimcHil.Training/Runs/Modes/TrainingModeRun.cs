@@ -21,6 +21,9 @@ internal abstract class TrainingModeRun(RunContext run)
 
     protected AnalogNetwork Network => Run.Network;
 
+    /// <summary>The chip; every mode that calls this needs one, which the trainer checked.</summary>
+    protected IAimcChip Chip => Run.Chip ?? throw new InvalidOperationException($"mode {SnakeCase.Of(Options.Mode)} runs without a chip");
+
     /// <summary>Whether a stop may end this mode's run mid-epoch, with a checkpoint the run resumes from.</summary>
     public virtual bool Resumable => true;
 
@@ -118,9 +121,6 @@ internal abstract class TrainingModeRun(RunContext run)
         ProgramChip(state);
         return ChipAccuracy();
     }
-
-    /// <summary>The chip; every mode that calls this needs one, which the trainer checked.</summary>
-    protected IAimcChip Chip => Run.Chip ?? throw new InvalidOperationException($"mode {SnakeCase.Of(Options.Mode)} runs without a chip");
 
     /// <summary>The model of the chip: the run's calibrated twin, else the chip itself when it can model itself (an
     /// emulator); null for a chip known only by its measurements.</summary>
