@@ -9,6 +9,7 @@ using AimcHil.Core;
 using AimcHil.Emulator.Circuits;
 using AimcHil.Emulator.Devices;
 using AimcHil.Emulator.Domains;
+using AimcHil.Emulator.Mapping;
 using AimcHil.Emulator.Periphery;
 using AimcHil.Emulator.Programming;
 using AimcHil.Numerics;
@@ -23,7 +24,7 @@ namespace AimcHil.Emulator;
 /// read) and one "read/held" per tile and programming (its held 1/f read noise), so the same sequence of calls with
 /// the same seed gives the same results.
 /// </remarks>
-public sealed class EmulatedChip : IAimcChip, IReseedableChip
+public sealed class EmulatedChip : IAimcChip, IReseedableChip, IPulseCountingChip, IChipModel
 {
     /// <summary>Drift is re-evaluated when (age + t0) grew by this factor since the last build: ν·1 % ≤ 0.1 % in state.</summary>
     private const double DriftRebuildRatio = 1.01;
@@ -77,6 +78,10 @@ public sealed class EmulatedChip : IAimcChip, IReseedableChip
     public IDeviceModel Device { get; }
 
     public DomainPhysics Physics { get; }
+
+    IWeightEncoding IChipModel.Encoding => Physics.Encoding;
+
+    bool IChipModel.Calibrated => false;
 
     public ChipInfo Info { get; }
 

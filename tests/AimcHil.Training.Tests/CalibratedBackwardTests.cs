@@ -489,21 +489,4 @@ public class CalibratedBackwardTests
         Assert.True(metrics[^1].TrainLoss < 0.6 * metrics[0].TrainLoss, $"loss {metrics[0].TrainLoss} → {metrics[^1].TrainLoss}");
         Assert.True(summary.ChipTestAccuracy > 0.5);
     }
-
-    /// <summary>An emulated chip seen only through the chip contract, as a virtual, serial or direct rig is: its
-    /// design is not at hand.</summary>
-    private sealed class HiddenDesignChip(IAimcChip inner) : IAimcChip
-    {
-        public ChipInfo Info => inner.Info;
-
-        public IChipClock Clock => inner.Clock;
-
-        public ProgrammingReport Program(int tile, Grid<float> targets, WriteVerifyOptions options, Grid<bool>? only = null) => inner.Program(tile, targets, options, only);
-
-        public DeviceStates ReadBack(int tile) => inner.ReadBack(tile);
-
-        public MvmResult Mvm(int tile, Grid<int> inputCodes) => inner.Mvm(tile, inputCodes);
-
-        public void Dispose() => inner.Dispose();
-    }
 }

@@ -176,11 +176,11 @@ public sealed class AnalogLinear : IAnalogLayer
     public ImageShape Bind(ImageShape input) => Shadow.Bind(input);
 
     /// <summary>Programs the blocks (in one call, which a rig behind a serial line pipelines) and returns the pulses
-    /// spent; an emulated chip is asked for the count alone, sparing the per-weight report (four tile-sized grids)
-    /// that nothing here reads.</summary>
+    /// spent; a chip that can count pulses alone is asked for the count, sparing the per-weight report (four
+    /// tile-sized grids) that nothing here reads.</summary>
     private static long ProgramBlocks(IAimcChip chip, List<TileProgramming> programs) =>
-        chip is Emulator.EmulatedChip emulated
-            ? programs.Sum(p => emulated.ProgramPulses(p.Tile, p.Targets, p.Options, p.Only))
+        chip is IPulseCountingChip counting
+            ? programs.Sum(p => counting.ProgramPulses(p.Tile, p.Targets, p.Options, p.Only))
             : programs.Count == 0 ? 0 : chip.Program(programs).Sum(r => r.TotalPulses);
 
     /// <summary>clamp(W_ji / s_j, −1, 1) for every weight, in the shadow's layout (outputs × inputs).</summary>

@@ -112,12 +112,12 @@ public sealed class AnalogNetwork
         }
     }
 
-    /// <summary>Gives every layer a sampler of the emulated chip's programming noise (noise mode).</summary>
-    public void UseNoiseModel(EmulatedChip twin, ulong seed)
+    /// <summary>Gives every layer a sampler of the programming noise of <paramref name="model"/>'s devices (noise mode).</summary>
+    public void UseNoiseModel(IChipModel model, ulong seed)
     {
         foreach (var layer in Analog)
         {
-            layer.Noise = new ProgrammingNoiseSampler(twin.Device, twin.Physics.Encoding, SeededRandom.For(seed, $"noise/{layer.Name}"));
+            layer.Noise = new ProgrammingNoiseSampler(model.Device, model.Encoding, SeededRandom.For(seed, $"noise/{layer.Name}"));
         }
     }
 

@@ -1,6 +1,8 @@
 using AimcHil.Core;
 using AimcHil.Emulator;
+using AimcHil.Emulator.Devices;
 using AimcHil.Emulator.Domains;
+using AimcHil.Emulator.Mapping;
 using AimcHil.Rig;
 using AimcHil.Training.Analog;
 
@@ -9,8 +11,11 @@ namespace AimcHil.Training.Runs;
 /// <summary>A calibrated digital twin opened as a training model: the emulator rig file <c>aimc calibrate</c> fitted to
 /// one real chip, whose design and measured fixed pattern stand in for the chip in the backward pass (hil
 /// <c>--backward-model calibrated</c>) or in the whole training (<c>--mode physical</c>).</summary>
-public sealed class DigitalTwin
+public sealed class DigitalTwin : IChipModel
 {
+    private IDeviceModel? _device;
+    private IWeightEncoding? _encoding;
+
     private DigitalTwin(string path, ChipPreset preset, CrossbarPhysics physics)
     {
         Path = path;
@@ -26,6 +31,16 @@ public sealed class DigitalTwin
 
     /// <summary>The twin's differentiable physics: its design with what calibration measured of this one chip.</summary>
     public CrossbarPhysics Physics { get; }
+
+    /// <summary>The device model of the fitted preset (made when first asked for: the trainer's modes that use a twin
+    /// differentiate <see cref="Physics"/> and never sample it).</summary>
+    public IDeviceModel Device => _device ??= Preset.CreateDevice();
+
+    /// <summary>The fitted preset's weight encoding.</summary>
+    public IWeightEncoding Encoding => _encoding ??= DomainPhysics.Create(Preset, Device).Encoding;
+
+    /// <summary>A twin's measured arrays are this chip's: calibration measured them on it.</summary>
+    public bool Calibrated => true;
 
     /// <summary>What calibration measured of this one chip (column gains and offsets, stuck devices); null when the
     /// twin holds none of it.</summary>

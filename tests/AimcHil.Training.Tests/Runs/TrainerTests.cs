@@ -10,7 +10,8 @@ public class TrainerTests
 {
     public static TheoryData<TrainingMode> EveryMode => [.. Enum.GetValues<TrainingMode>()];
 
-    private static TrainingOptions Options(TrainingMode mode, int epochs = 4) => new()
+    /// <summary>The toy problem's settings, shared with the other trainer tests.</summary>
+    internal static TrainingOptions Options(TrainingMode mode, int epochs = 4) => new()
     {
         Mode = mode,
         Layers = SmallChips.Layers,
