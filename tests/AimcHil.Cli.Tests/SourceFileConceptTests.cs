@@ -10,31 +10,11 @@ namespace AimcHil.Cli.Tests;
 /// than 500 lines opens (its first line, before the usings) with a <c>// One piece: ...</c> comment that says what
 /// single concept holds it together, so a large file is a decision somebody wrote down and not an accident.</summary>
 /// <remarks>Top-level types are found as declarations at column 0, which holds because every file uses a file-scoped
-/// namespace (checked first). The files of the folders other work of session 17 is refactoring stand in
-/// <see cref="OwnedByOtherWork"/> until that work lands; an entry that no longer breaks a rule fails, so the list only
-/// shrinks.</remarks>
+/// namespace (checked first). There are no exceptions.</remarks>
 public sealed partial class SourceFileConceptTests
 {
     /// <summary>The longest a file may be without a <c>// One piece:</c> opening comment.</summary>
     private const int LongFileLines = 500;
-
-    /// <summary>Owned by the trainer refactor / CLI work, session 17: files under src/AimcHil.Training/Runs/,
-    /// src/AimcHil.Training/Analog/ and src/AimcHil.Cli/Commands/ that break a rule today, with the rule they break.
-    /// Those helpers split or annotate them; whoever does removes the line here.</summary>
-    private static readonly Dictionary<string, string> OwnedByOtherWork = new()
-    {
-        ["src/AimcHil.Cli/Commands/BenchCommand.cs"] = "types",
-        ["src/AimcHil.Cli/Commands/BenchDirectCommand.cs"] = "types",
-        ["src/AimcHil.Cli/Commands/BenchLinkCommand.cs"] = "types",
-        ["src/AimcHil.Cli/Commands/IrSolveBenchmark.cs"] = "types",
-        ["src/AimcHil.Cli/Commands/PyTorchBaseline.cs"] = "types",
-        ["src/AimcHil.Cli/Commands/TrainBenchmark.cs"] = "types",
-        ["src/AimcHil.Cli/Commands/TrainCommand.cs"] = "types",
-        ["src/AimcHil.Training/Analog/AnalogLinear.cs"] = "length",
-        ["src/AimcHil.Training/Runs/CheckpointManifest.cs"] = "types",
-        ["src/AimcHil.Training/Runs/Trainer.cs"] = "length",
-        ["src/AimcHil.Training/Runs/TrainingCheckpoint.cs"] = "types",
-    };
 
     public static IEnumerable<string> SourceFiles() =>
         Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "src"), "*.cs", SearchOption.AllDirectories)
@@ -59,7 +39,10 @@ public sealed partial class SourceFileConceptTests
             var types = TopLevelTypes(Read(file));
             var expected = Path.GetFileNameWithoutExtension(file);
             var breaks = types.Count != 1 || types[0] != expected;
-            CheckAgainstExceptions(file, "types", breaks, $"{file}: declares {Describe(types)}, not one type {expected}", violations);
+            if (breaks)
+            {
+                violations.Add($"{file}: declares {Describe(types)}, not one type {expected}");
+            }
         }
 
         Assert.True(violations.Count == 0, string.Join('\n', violations));
@@ -75,7 +58,10 @@ public sealed partial class SourceFileConceptTests
             var count = lines.Length - (lines[^1].Length == 0 ? 1 : 0);
             var opening = string.Join(' ', lines.TakeWhile(l => l.StartsWith("//", StringComparison.Ordinal)));
             var breaks = count > LongFileLines && !(opening.StartsWith("// One piece: ", StringComparison.Ordinal) && opening.Length > 60);
-            CheckAgainstExceptions(file, "length", breaks, $"{file}: {count} lines and no opening '// One piece: ...' comment saying why", violations);
+            if (breaks)
+            {
+                violations.Add($"{file}: {count} lines and no opening '// One piece: ...' comment saying why");
+            }
         }
 
         Assert.True(violations.Count == 0, string.Join('\n', violations));
@@ -106,19 +92,6 @@ public sealed partial class SourceFileConceptTests
         Assert.Equal(["Main", "Mode", "Pair", "Done", "Helpers"], TopLevelTypes(text));
         Assert.True(SourceFiles().Count() > 400, "src/ should hold more than 400 C# files");
         Assert.Contains("src/AimcHil.Emulator/EmulatedChip.cs", SourceFiles());
-    }
-
-    private static void CheckAgainstExceptions(string file, string rule, bool breaks, string message, List<string> violations)
-    {
-        var excepted = OwnedByOtherWork.TryGetValue(file, out var exceptedRule) && exceptedRule == rule;
-        if (breaks && !excepted)
-        {
-            violations.Add(message);
-        }
-        else if (!breaks && excepted)
-        {
-            violations.Add($"{file}: no longer breaks the {rule} rule; remove it from {nameof(OwnedByOtherWork)}");
-        }
     }
 
     private static List<string> TopLevelTypes(string text) =>

@@ -6,9 +6,6 @@ using AimcHil.Emulator;
 
 namespace AimcHil.Cli.Commands;
 
-/// <summary>What the PyTorch loop measured, or why there is no figure (then <see cref="SamplesPerSecond"/> is null).</summary>
-internal sealed record PyTorchResult(double? SamplesPerSecond, string? Framework, string? Python, string? Note);
-
 /// <summary>The hil step's work in plain PyTorch (<c>tools/scripts/pytorch-baseline.py --mode hil</c>), run in the first
 /// python3 on PATH that imports torch, with the case's model (mlp or lenet), the rig's chip numbers and the case's steps
 /// and batch.</summary>

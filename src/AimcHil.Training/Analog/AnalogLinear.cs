@@ -1,3 +1,7 @@
+// One piece: one layer on the chip. Its programming (whole or moved weights), its four forward paths (software, chip,
+// noisy model, physical model) and their backward passes all read and write the same per-layer state: the tile blocks,
+// the column scales, the input range, the quantized inputs the chip saw and the weights the forward used; split apart
+// they would pass that state between them on every call.
 using System.Numerics.Tensors;
 using AimcHil.Core;
 using AimcHil.Numerics;

@@ -83,15 +83,3 @@ public sealed record TrainingCheckpoint
         throw new AimcException($"{path}: not a trainer state this version can read; {CheckpointStore.CannotResume}");
     }
 }
-
-/// <summary>Running sums over the batches of an epoch so far: what its metrics line averages.</summary>
-public sealed record EpochSums
-{
-    public double LossSum { get; init; }
-
-    public double CorrectSum { get; init; }
-
-    public int Seen { get; init; }
-
-    public double Seconds { get; init; }
-}

@@ -40,7 +40,7 @@ public class ChipModelTests
                 range_mac: 8
             """);
 
-        IChipModel model = DigitalTwin.Open(path, chip.Info);
+        var model = Assert.IsAssignableFrom<IChipModel>(DigitalTwin.Open(path, chip.Info));
 
         Assert.True(model.Calibrated);
         Assert.Equal("small-pcm-twin", model.Preset.Name);
