@@ -16,6 +16,7 @@ public sealed class CommandLineErrorTests
     [InlineData(new[] { "probe", "--port", "127.0.0.1:9", "--timeout-ms", "715827883" }, "--timeout-ms 715827883: must be between 1 … 60000 (see 'aimc probe --help')")]
     [InlineData(new[] { "probe", "--port", "127.0.0.1:9", "--baud", "0" }, "--baud 0: must be between 50 … 100000000 (see 'aimc probe --help')")]
     [InlineData(new[] { "train", "--model", "vgg", "--data", "synthetic" }, "--model vgg is not known: use mlp or lenet")]
+    [InlineData(new[] { "plot", "runs/none", "--format", "bogus" }, "--format bogus is not an image format: use png, svg or both (see 'aimc plot --help')")]
     [InlineData(new[] { "train", "--model", "lenet", "--layers", "784,10" }, "--layers sizes the MLP; --model lenet has its own layers (README lists them): leave out --layers")]
     public void IsOneLineAndExitTwo(string[] args, string message)
     {

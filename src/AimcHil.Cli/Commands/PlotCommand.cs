@@ -14,8 +14,18 @@ internal static class PlotCommand
     {
         var path = new Argument<string>("path") { Description = "a dataset (.sqlite), a directory of datasets, or a training run directory (metrics.jsonl)" };
         var output = new Option<DirectoryInfo?>("--out") { Description = "folder for the plots (default: beside the dataset, or the run directory)" };
-        var format = new Option<string>("--format") { Description = $"image format: {string.Join(", ", Formats[..^1].Select(f => f.Name))} or {Formats[^1].Name}", DefaultValueFactory = _ => "png" };
-        format.AcceptOnlyFromAmong([.. Formats.Select(f => f.Name)]);
+        var names = $"{string.Join(", ", Formats[..^1].Select(f => f.Name))} or {Formats[^1].Name}";
+        var format = new Option<string>("--format") { Description = $"image format: {names}", DefaultValueFactory = _ => "png" }.Choices(Formats.Select(f => f.Name));
+
+        // Our own message: System.CommandLine's list of the accepted values is tab-separated.
+        format.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!Formats.Any(f => f.Name == value))
+            {
+                result.AddError($"--format {value} is not an image format: use {names}");
+            }
+        });
         var json = CommonOptions.Json();
         var command = new Command("plot", "draw the plots of a measurement dataset or a training run (PNG, SVG)") { path, output, format, json };
         command.SetAction(parse => CommandGuard.Run(() =>
