@@ -346,7 +346,7 @@ internal static class TrainCommand
         Console.WriteLine($"run directory: {s.OutputDirectory ?? "—"}");
         if (s.Interrupted)
         {
-            Console.WriteLine($"interrupted: continue with aimc train --resume {s.OutputDirectory}");
+            Console.WriteLine($"interrupted: continue with: aimc train --resume {s.OutputDirectory}");
         }
     }
 
