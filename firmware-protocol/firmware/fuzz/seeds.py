@@ -2,7 +2,8 @@
 """Writes one seed file per golden frame (its wire bytes) for the libFuzzer targets: usage seeds.py FRAMES_JSON DIR.
 session_fuzz reads its first byte as a switch (bit 0: start after HELLO), so each seed is written both ways for it;
 and, for its structured mode (bit 1: records framed by the harness, see fuzz/session_fuzz.c), one seed per request
-of the soft chip it serves (8x8, 2 tiles), including a bulk upload and download at max payload 64."""
+of the soft chip it serves (8x8, 2 tiles), including a bulk upload and download at max payload 64, and AUTH with the
+shared secret (bit 2) answered right and wrong."""
 import json
 import os
 import struct
@@ -11,6 +12,7 @@ import sys
 # Indices into session_fuzz.c's opcode table.
 HELLO, GET_INFO, AUTH, PROGRAM, READBACK, PROGRAM_CELLS, MVM, MVM_PACKED, CLOCK_GET, CLOCK_ADVANCE, RESEED = range(11)
 REQ, DATA, ACK = 1, 4, 5
+AUTH_RECORD = 7
 
 
 def record(kind, sequence, opcode, flags, payload):
@@ -51,6 +53,12 @@ def structured_seeds():
         + record(REQ, 4, RESEED, 0, struct.pack("<Q", 7)) + record(REQ, 5, AUTH, 0, bytes(64)),
         "idle": record(REQ, 2, CLOCK_GET, 0, b"") + struct.pack("<BBBBH", 0, 0, 0, 0, 4000) + record(REQ, 3, CLOCK_GET, 0, b""),
         "bulk": upload,
+        # With the secret (first byte bit 2): record kind 7 is AUTH with the answer the harness computes; a nonce
+        # ending in 0xFF spoils it.
+        "auth": record(AUTH_RECORD, 2, AUTH, 0, bytes(range(32))) + record(REQ, 3, GET_INFO, 0, b"")
+        + record(REQ, 4, PROGRAM, 0, program) + record(REQ, 5, MVM, 0, mvm),
+        "auth-refused": record(REQ, 2, GET_INFO, 0, b"") + record(AUTH_RECORD, 3, AUTH, 0, bytes(31) + b"\xff")
+        + record(REQ, 4, GET_INFO, 0, b""),
     }
 
 
@@ -65,6 +73,6 @@ for v in vectors:
             f.write(prefix + wire)
 for name, records in structured_seeds().items():
     # "bulk" greets at max payload 64 itself; the others start after the harness's HELLO.
-    prefix = b"\x02" if name == "bulk" else b"\x03"
+    prefix = b"\x02" if name == "bulk" else b"\x07" if name.startswith("auth") else b"\x03"
     with open(os.path.join(out, "structured-" + name), "wb") as f:
         f.write(prefix + records)

@@ -3,9 +3,13 @@
  * the rest is records (below) framed here with a valid CRC, so the search reaches the request decoders, the cache and
  * the transfers instead of stopping at the CRC; else the rest is raw line bytes. Every frame the firmware writes must
  * be a valid RSP, NAK, ACK, DATA or EVT within the negotiated max payload.
- * A record: u8 kind (0: a clock tick of u16 * 16 ms instead of a frame), u8 sequence (0: the previous one again),
- * u8 opcode (an index into the opcodes below), u8 flags, u16 length, then length payload bytes (fewer if the input
- * ends). */
+ * A record: u8 kind (0: a clock tick of u16 * 16 ms instead of a frame; 7: an AUTH request whose answer the harness
+ * computes, below), u8 sequence (0: the previous one again), u8 opcode (an index into the opcodes below), u8 flags,
+ * u16 length, then length payload bytes (fewer if the input ends).
+ * Bit 2 of the first byte gives the rig the shared secret "aimc" with counting challenges (PROTOCOL.md 5.2). No search
+ * finds a valid HMAC answer by chance, so record kind 7 computes it from the HELLO answer the session keeps and the
+ * record's first 32 payload bytes as the host nonce (a last payload byte of 0xFF spoils the answer's first byte): the
+ * fuzzer reaches the accepting path and everything after it. Nothing may execute before the host has authenticated. */
 #include "harness_wire.h"
 
 #include <stdint.h>
@@ -15,6 +19,7 @@
 #include "golden_vectors.h"
 #include "requests.h"
 #include "session.h"
+#include "sha256.h"
 #include "soft_chip.h"
 
 static aimc_session session;
@@ -23,6 +28,49 @@ static aimc_soft_chip soft;
 static aimc_requests requests;
 static uint8_t upload[8192];
 static uint8_t response[8192];
+
+static const uint8_t secret[] = {'a', 'i', 'm', 'c'};
+static uint8_t challenge_counter;
+
+/* Deterministic challenges, so an input replays the same way: a fuzzing harness, never a rig. */
+static bool counting_random(void *context, uint8_t *bytes, size_t count)
+{
+    (void)context;
+    for (size_t i = 0; i < count; i++) {
+        bytes[i] = challenge_counter++;
+    }
+    return true;
+}
+
+/* The executor behind the session's authentication check: a request executed while the rig still waits for the
+ * host's AUTH is a bypass. */
+static uint32_t checked_execute(void *context, uint8_t minor, uint16_t opcode, const uint8_t *payload, uint32_t length,
+                                uint8_t *answer, uint32_t capacity, uint8_t *kind)
+{
+    if (session.secret != NULL && !session.authenticated) {
+        abort();
+    }
+    return aimc_requests_execute(context, minor, opcode, payload, length, answer, capacity, kind);
+}
+
+/* AUTH's payload for the HELLO answer the session holds: host_nonce, then HMAC-SHA256(secret, "aimc-hil/1.1 auth
+ * host" | hello_answer | host_nonce). */
+static size_t auth_payload(const uint8_t *nonce, size_t nonce_length, bool spoil, uint8_t payload[64])
+{
+    memset(payload, 0, 64);
+    memcpy(payload, nonce, nonce_length < 32 ? nonce_length : 32);
+    static const char label[] = "aimc-hil/1.1 auth host";
+    aimc_hmac_sha256 mac;
+    aimc_hmac_sha256_init(&mac, secret, sizeof secret);
+    aimc_hmac_sha256_update(&mac, (const uint8_t *)label, sizeof label - 1);
+    aimc_hmac_sha256_update(&mac, session.hello_answer, session.hello_answer_length);
+    aimc_hmac_sha256_update(&mac, payload, 32);
+    aimc_hmac_sha256_final(&mac, payload + 32);
+    if (spoil) {
+        payload[32] ^= 1U;
+    }
+    return 64;
+}
 
 static void on_write(void *context, const uint8_t *bytes, size_t count)
 {
@@ -70,9 +118,18 @@ static void feed_records(const uint8_t *data, size_t size)
             sequence = seq;
         }
         aimc_frame_header header = {1, (uint8_t)(kind % 7U), sequence, opcode, flags, 0};
+        const uint8_t *payload = data + at;
+        size_t payload_length = length;
+        uint8_t auth[64];
+        if (kind == 7) {
+            header.kind = AIMC_KIND_REQ;
+            header.opcode = 0x0003;
+            payload_length = auth_payload(payload, length, length > 0 && payload[length - 1] == 0xFF, auth);
+            payload = auth;
+        }
         size_t wire_length = 0;
-        if (length <= AIMC_FRAME_MAX_PAYLOAD &&
-            aimc_frame_encode(&header, data + at, (uint32_t)length, wire, sizeof wire, &wire_length)) {
+        if (payload_length <= AIMC_FRAME_MAX_PAYLOAD &&
+            aimc_frame_encode(&header, payload, (uint32_t)payload_length, wire, sizeof wire, &wire_length)) {
             for (size_t i = 0; i < wire_length; i++) {
                 aimc_session_receive(&session, wire[i]);
             }
@@ -97,7 +154,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     aimc_frame_decoder_init(&reader, AIMC_FRAME_MAX_PAYLOAD);
     aimc_session_attach(&session, upload, sizeof upload, response, sizeof response);
-    aimc_session_boot(&session, &id, on_write, aimc_requests_execute, &requests);
+    challenge_counter = 0;
+    aimc_session_require_secret(&session, secret, size > 0 && (data[0] & 4U) ? sizeof secret : 0, counting_random, NULL);
+    aimc_session_boot(&session, &id, on_write, checked_execute, &requests);
     if (size > 0 && (data[0] & 1U)) {
         const golden_vector *hello = golden_vector_named("hello-request-1.2");
         for (size_t i = 0; i < hello->wire_length; i++) {
