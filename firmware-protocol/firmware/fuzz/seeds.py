@@ -2,7 +2,8 @@
 """Writes one seed file per golden frame (its wire bytes) for the libFuzzer targets: usage seeds.py FRAMES_JSON DIR.
 session_fuzz reads its first byte as a switch (bit 0: start after HELLO), so each seed is written both ways for it;
 and, for its structured mode (bit 1: records framed by the harness, see fuzz/session_fuzz.c), one seed per request
-of the soft chip it serves (8x8, 2 tiles), including a bulk upload and download at max payload 64."""
+of the soft chip it serves (8x8, 2 tiles), including a bulk upload and download at max payload 64; and with bit 2
+(the rig has a shared secret) the AUTH refusals: a wrong answer, a short AUTH, a second one, a request before AUTH."""
 import json
 import os
 import struct
@@ -51,6 +52,9 @@ def structured_seeds():
         + record(REQ, 4, RESEED, 0, struct.pack("<Q", 7)) + record(REQ, 5, AUTH, 0, bytes(64)),
         "idle": record(REQ, 2, CLOCK_GET, 0, b"") + struct.pack("<BBBBH", 0, 0, 0, 0, 4000) + record(REQ, 3, CLOCK_GET, 0, b""),
         "bulk": upload,
+        "auth-wrong": record(REQ, 2, AUTH, 0, bytes(64)) + record(REQ, 3, AUTH, 0, bytes(64)),
+        "auth-short": record(REQ, 2, AUTH, 0, bytes(40)) + record(REQ, 3, GET_INFO, 0, b""),
+        "auth-missing": record(REQ, 2, GET_INFO, 0, b"") + record(REQ, 3, HELLO, 0, bytes([1, 0]) + struct.pack("<HI", 1, 64)),
     }
 
 
@@ -65,6 +69,6 @@ for v in vectors:
             f.write(prefix + wire)
 for name, records in structured_seeds().items():
     # "bulk" greets at max payload 64 itself; the others start after the harness's HELLO.
-    prefix = b"\x02" if name == "bulk" else b"\x03"
+    prefix = b"\x02" if name == "bulk" else b"\x07" if name.startswith("auth-") else b"\x03"
     with open(os.path.join(out, "structured-" + name), "wb") as f:
         f.write(prefix + records)

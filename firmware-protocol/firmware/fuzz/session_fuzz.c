@@ -1,5 +1,7 @@
 /* libFuzzer target: the whole receive path of the firmware, session and requests on the soft chip, with object
- * buffers attached so bulk uploads and downloads run. The first byte chooses: bit 0, start after a 1.2 HELLO; bit 1,
+ * buffers attached so bulk uploads and downloads run. The first byte chooses: bit 0, start after a 1.2 HELLO; bit 2,
+ * the rig has a shared secret, so HELLO carries an AUTH challenge and AUTH and every request before it reach the
+ * session's refusals (no search finds a valid HMAC answer: the accepting path stays out of reach); bit 1,
  * the rest is records (below) framed here with a valid CRC, so the search reaches the request decoders, the cache and
  * the transfers instead of stopping at the CRC; else the rest is raw line bytes. Every frame the firmware writes must
  * be a valid RSP, NAK, ACK, DATA or EVT within the negotiated max payload.
@@ -39,6 +41,18 @@ static void on_write(void *context, const uint8_t *bytes, size_t count)
             abort();
         }
     }
+}
+
+/* The shared secret of bit 2, and a challenge source that is deterministic, so an input replays the same. */
+static const uint8_t secret[32] = "aimc-hil fuzz shared secret 0123";
+
+static bool fuzz_random(void *context, uint8_t *bytes, size_t count)
+{
+    (void)context;
+    for (size_t i = 0; i < count; i++) {
+        bytes[i] = (uint8_t)(0xA5U ^ (i * 37U));
+    }
+    return true;
 }
 
 static const uint16_t opcodes[] = {0x0001, 0x0002, 0x0003, 0x0010, 0x0011, 0x0012, 0x0020,
@@ -97,6 +111,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     aimc_frame_decoder_init(&reader, AIMC_FRAME_MAX_PAYLOAD);
     aimc_session_attach(&session, upload, sizeof upload, response, sizeof response);
+    /* Set on every input: the session is static, and boot leaves the secret as it was. */
+    bool with_secret = size > 0 && (data[0] & 4U);
+    aimc_session_require_secret(&session, with_secret ? secret : NULL, with_secret ? sizeof secret : 0, fuzz_random, NULL);
     aimc_session_boot(&session, &id, on_write, aimc_requests_execute, &requests);
     if (size > 0 && (data[0] & 1U)) {
         const golden_vector *hello = golden_vector_named("hello-request-1.2");
