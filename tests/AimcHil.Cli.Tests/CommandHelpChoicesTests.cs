@@ -102,6 +102,16 @@ public sealed class CommandHelpChoicesTests
         return type == typeof(bool) ? [] : [.. symbol.GetCompletions(CompletionContext.Empty).Select(c => c.Label)];
     }
 
+    /// <summary>bench train --steps names each case's default, lenet's (100, after 100 warm-up steps) too.</summary>
+    [Fact]
+    public void BenchTrainStepsNamesEveryCasesDefault()
+    {
+        var row = Row(Help(Program.CreateRoot(), ["bench", "train"]), "--steps");
+        Assert.Contains("200 for no_wires", row, StringComparison.Ordinal);
+        Assert.Contains("10 for fmnist_hil_1", row, StringComparison.Ordinal);
+        Assert.Contains("100 for lenet", row, StringComparison.Ordinal);
+    }
+
     private static string Help(RootCommand root, string[] path)
     {
         var output = new StringWriter();

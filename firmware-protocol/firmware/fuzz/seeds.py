@@ -2,8 +2,9 @@
 """Writes one seed file per golden frame (its wire bytes) for the libFuzzer targets: usage seeds.py FRAMES_JSON DIR.
 session_fuzz reads its first byte as a switch (bit 0: start after HELLO), so each seed is written both ways for it;
 and, for its structured mode (bit 1: records framed by the harness, see fuzz/session_fuzz.c), one seed per request
-of the soft chip it serves (8x8, 2 tiles), including a bulk upload and download at max payload 64, and AUTH with the
-shared secret (bit 2) answered right and wrong."""
+of the soft chip it serves (8x8, 2 tiles), including a bulk upload and download at max payload 64; and with bit 2
+(the rig has a shared secret) AUTH answered right (record kind 7, the harness computes the answer) and its refusals:
+a wrong answer, a short AUTH, a second one, a request before AUTH."""
 import json
 import os
 import struct
@@ -59,6 +60,9 @@ def structured_seeds():
         + record(REQ, 4, PROGRAM, 0, program) + record(REQ, 5, MVM, 0, mvm),
         "auth-refused": record(REQ, 2, GET_INFO, 0, b"") + record(AUTH_RECORD, 3, AUTH, 0, bytes(31) + b"\xff")
         + record(REQ, 4, GET_INFO, 0, b""),
+        "auth-wrong": record(REQ, 2, AUTH, 0, bytes(64)) + record(REQ, 3, AUTH, 0, bytes(64)),
+        "auth-short": record(REQ, 2, AUTH, 0, bytes(40)) + record(REQ, 3, GET_INFO, 0, b""),
+        "auth-missing": record(REQ, 2, GET_INFO, 0, b"") + record(REQ, 3, HELLO, 0, bytes([1, 0]) + struct.pack("<HI", 1, 64)),
     }
 
 

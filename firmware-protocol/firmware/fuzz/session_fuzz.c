@@ -1,6 +1,6 @@
 /* libFuzzer target: the whole receive path of the firmware, session and requests on the soft chip, with object
- * buffers attached so bulk uploads and downloads run. The first byte chooses: bit 0, start after a 1.2 HELLO; bit 1,
- * the rest is records (below) framed here with a valid CRC, so the search reaches the request decoders, the cache and
+ * buffers attached so bulk uploads and downloads run. The first byte chooses: bit 0, start after a 1.2 HELLO; bit 2,
+ * the rig has a shared secret (below); bit 1, the rest is records (below) framed here with a valid CRC, so the search reaches the request decoders, the cache and
  * the transfers instead of stopping at the CRC; else the rest is raw line bytes. Every frame the firmware writes must
  * be a valid RSP, NAK, ACK, DATA or EVT within the negotiated max payload.
  * A record: u8 kind (0: a clock tick of u16 * 16 ms instead of a frame; 7: an AUTH request whose answer the harness

@@ -60,9 +60,14 @@ static uint32_t nak_payload(uint8_t *out, uint32_t capacity, uint16_t code, cons
     return (uint32_t)(2U + text);
 }
 
-/* A NAK the session itself sends (not cached: it leaves the cached answer, in the response buffer, alone). */
+/* A NAK the session itself sends (not cached: it leaves the cached answer, in the response buffer, alone). Without a
+ * response buffer the cached answer is in small, where this NAK is written: the cache is dropped, so a retry executes
+ * again rather than being answered with the NAK's bytes as its RSP. */
 static void send_nak(aimc_session *session, const aimc_frame_header *request, uint16_t code, const char *message)
 {
+    if (session->response == NULL) {
+        session->cache_valid = false;
+    }
     uint32_t capacity = session->max_payload < sizeof session->small ? session->max_payload : sizeof session->small;
     uint32_t length = nak_payload(session->small, capacity, code, message);
     send(session, AIMC_KIND_NAK, 0, request->sequence, request->opcode, session->small, length);

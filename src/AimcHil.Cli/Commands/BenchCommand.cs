@@ -93,7 +93,7 @@ internal static class BenchCommand
             Description = "chip of the fmnist_hil_1 case (default hil-rigs/fmnist-hil-1.yaml)",
             DefaultValueFactory = _ => new FileInfo(Path.Combine("hil-rigs", "fmnist-hil-1.yaml")),
         };
-        var steps = new Option<int?>("--steps") { Description = $"optimizer steps timed per mode and case (an epoch is 938; default {NoWiresSteps} for no_wires, {WiresSteps} for fmnist_hil_1)" };
+        var steps = new Option<int?>("--steps") { Description = $"optimizer steps timed per mode and case (an epoch is 938; default {NoWiresSteps} for no_wires, {WiresSteps} for fmnist_hil_1, {LenetSteps} for lenet)" };
         var reprogram = new Option<string>("--reprogram") { Description = $"hil reprogramming policy of the no_wires case: {ReprogramForms.Text}", DefaultValueFactory = _ => "every:1" }.Choices(ReprogramForms.Prefixes);
         var only = new Option<string[]>("--case") { Description = $"measure only these cases ({string.Join(", ", Cases)}; default all)", AllowMultipleArgumentsPerToken = true }.Choices(Cases);
         var command = new Command("train", "hil training throughput against software training (and a PyTorch loop) of the same steps") { rig, wiresRig, steps, reprogram, only, json };
