@@ -130,11 +130,16 @@ internal abstract class TrainingModeRun(RunContext run)
     /// <paramref name="what"/> and the alternative <paramref name="withTwin"/>.</summary>
     protected CrossbarPhysics Physics(string what, string withTwin)
     {
+        // A calibrated twin is this chip as measured, and it built its physics when it was opened; without one, the
+        // chip's own design is the best model.
+        if (Run.Twin is { } twin)
+        {
+            return twin.Physics;
+        }
+
         var model = ChipModel()
             ?? throw new AimcException($"{what} differentiates the design of an emulated chip: use an emulator rig, or {withTwin} (the digital twin `aimc calibrate` wrote)");
-
-        // A calibrated twin is this chip as measured; without one, the chip's own design is the best model.
-        return model.Calibrated ? new CrossbarPhysics(model.Preset, DigitalTwin.MeasuredOf(model.Preset)) : new CrossbarPhysics(model.Preset);
+        return new CrossbarPhysics(model.Preset);
     }
 
     private double WithPath(ForwardPath path, Func<double> evaluate)
