@@ -26,14 +26,8 @@ static uint32_t nak(uint8_t *answer, uint32_t capacity, uint8_t *kind, uint16_t 
     va_start(args, format);
     vsnprintf(message, sizeof message, format, args);
     va_end(args);
-    size_t text = strlen(message);
-    if (text > capacity - 2U) {
-        text = capacity - 2U;
-    }
-    aimc_write_u16(answer, code);
-    memcpy(answer + 2, message, text);
     *kind = AIMC_KIND_NAK;
-    return (uint32_t)(2U + text);
+    return aimc_nak_payload(answer, capacity, code, message);
 }
 
 /* A float as .NET prints it (the shortest text that reads back to the same value), for messages the host shows. */

@@ -48,8 +48,7 @@ static void send(aimc_session *session, uint8_t kind, uint16_t flags, uint16_t s
     send_parts(session, kind, flags, sequence, opcode, payload, length, NULL, 0);
 }
 
-/* A NAK payload: u16 code, then the message's UTF-8 bytes, cut at the capacity. */
-static uint32_t nak_payload(uint8_t *out, uint32_t capacity, uint16_t code, const char *message)
+uint32_t aimc_nak_payload(uint8_t *out, uint32_t capacity, uint16_t code, const char *message)
 {
     size_t text = strlen(message);
     if (text > capacity - 2U) {
@@ -69,7 +68,7 @@ static void send_nak(aimc_session *session, const aimc_frame_header *request, ui
         session->cache_valid = false;
     }
     uint32_t capacity = session->max_payload < sizeof session->small ? session->max_payload : sizeof session->small;
-    uint32_t length = nak_payload(session->small, capacity, code, message);
+    uint32_t length = aimc_nak_payload(session->small, capacity, code, message);
     send(session, AIMC_KIND_NAK, 0, request->sequence, request->opcode, session->small, length);
 }
 
@@ -277,10 +276,10 @@ static void execute(aimc_session *session, const aimc_frame_header *request, con
     char message[80];
     if (newer != NULL && session->minor < 2) {
         snprintf(message, sizeof message, "%s is protocol 1.2; this session speaks 1.%u", newer, session->minor);
-        answer_length = nak_payload(answer, capacity, AIMC_NAK_UNKNOWN_OPCODE, message);
+        answer_length = aimc_nak_payload(answer, capacity, AIMC_NAK_UNKNOWN_OPCODE, message);
     } else if (session->execute == NULL) {
         snprintf(message, sizeof message, "opcode 0x%04X is not one this firmware knows", opcode);
-        answer_length = nak_payload(answer, capacity, AIMC_NAK_UNKNOWN_OPCODE, message);
+        answer_length = aimc_nak_payload(answer, capacity, AIMC_NAK_UNKNOWN_OPCODE, message);
     } else {
         if (opcode == OPCODE_PROGRAM || opcode == OPCODE_READBACK || opcode == OPCODE_MVM ||
             opcode == AIMC_OPCODE_PROGRAM_CELLS || opcode == AIMC_OPCODE_MVM_PACKED) {
@@ -293,7 +292,7 @@ static void execute(aimc_session *session, const aimc_frame_header *request, con
         if ((kind != AIMC_KIND_RSP && kind != AIMC_KIND_NAK) || answer_length > capacity ||
             (kind == AIMC_KIND_NAK && answer_length < 2)) {
             kind = AIMC_KIND_NAK;
-            answer_length = nak_payload(answer, capacity, AIMC_NAK_INTERNAL, "the request's answer is malformed");
+            answer_length = aimc_nak_payload(answer, capacity, AIMC_NAK_INTERNAL, "the request's answer is malformed");
         }
         if (kind == AIMC_KIND_NAK && answer_length > session->max_payload) {
             answer_length = session->max_payload; /* a NAK is never a bulk object: its message is cut */

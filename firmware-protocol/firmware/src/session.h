@@ -154,6 +154,9 @@ void aimc_session_attach(aimc_session *session, uint8_t *upload, uint32_t upload
  * AUTH, the session as without this call. */
 void aimc_session_require_secret(aimc_session *session, const uint8_t *secret, size_t length, aimc_random_fn random,
                                  void *random_context);
+/* A NAK payload (PROTOCOL.md section 7): u16 code, then the message's UTF-8 bytes, cut at capacity (at least 2);
+ * returns its length. */
+uint32_t aimc_nak_payload(uint8_t *out, uint32_t capacity, uint16_t code, const char *message);
 /* Starts the session after a boot: writes one 0x00 (to end any half frame on the line) and the BOOT event. */
 void aimc_session_boot(aimc_session *session, const aimc_identity *identity, aimc_write_fn write,
                        aimc_execute_fn execute, void *context);
